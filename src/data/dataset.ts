@@ -1,0 +1,162 @@
+import { TextDecoder } from "node:util";
+import { UserError } from "../util/errors.ts";
+import { Rng } from "../util/random.ts";
+import { parseFashionCsv } from "./csv.ts";
+import { parseIdx, readImages, readLabels, readMaybeGzipped, toImages } from "./idx.ts";
+import { locateFashionMnist, type LocateOptions, type Source } from "./locate.ts";
+
+export interface Dataset {
+  /** count*rows*cols bytes, row-major, 0 = background. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/** Images to predict on: like a Dataset, but the labels are optional. */
+export interface ImageFile extends Omit<Dataset, "labels"> {
+  labels: Uint8Array | null;
+  format: "idx" | "csv";
+}
+
+export interface LoadOptions extends LocateOptions {
+  /** Keep only the first N training images (quick runs); the test set stays whole. */
+  limit?: number;
+}
+
+export interface Loaded {
+  train: Dataset;
+  test: Dataset;
+  source: Source;
+  dir: string;
+}
+
+export const CLASS_NAMES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+] as const;
+
+const INPUT_FIX =
+  "pass IDX images (idx3-ubyte, optionally gzipped) or a Kaggle-format Fashion-MNIST CSV";
+
+function countMismatch(labels: string, n: number, images: string, m: number, fix: string) {
+  return new UserError(`${labels}: has ${n} labels but ${images} has ${m} images; ${fix}`);
+}
+
+async function loadPair(imagesPath: string, labelsPath: string): Promise<Dataset> {
+  const { data, count, rows, cols } = await readImages(imagesPath);
+  const labels = await readLabels(labelsPath);
+  if (labels.length !== count) {
+    throw countMismatch(labelsPath, labels.length, imagesPath, count, "re-download the pair");
+  }
+  return { images: data, labels, count, rows, cols };
+}
+
+export async function loadFashionMnist(opts: LoadOptions = {}): Promise<Loaded> {
+  const { limit } = opts;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    throw new UserError(`limit must be a positive integer, got ${limit}`);
+  }
+  const { dir, source, files } = await locateFashionMnist(opts);
+  let train = await loadPair(files.trainImages, files.trainLabels);
+  const test = await loadPair(files.testImages, files.testLabels);
+  if (limit !== undefined && limit < train.count) {
+    const px = train.rows * train.cols;
+    // Copies, so the full 47 MB training buffer can be freed.
+    train = {
+      ...train,
+      images: train.images.slice(0, limit * px),
+      labels: train.labels.slice(0, limit),
+      count: limit,
+    };
+  }
+  return { train, test, source, dir };
+}
+
+/**
+ * Loads images to predict on, telling IDX from CSV by content (IDX starts with two zero bytes),
+ * so a gzipped file or a misnamed one still loads. Labels come from the CSV's label column, or
+ * from `labelsPath` (IDX labels) for IDX images.
+ */
+export async function loadImagesFile(path: string, labelsPath?: string): Promise<ImageFile> {
+  const bytes = await readMaybeGzipped(path, INPUT_FIX);
+  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) {
+    const { data, count, rows, cols } = toImages(parseIdx(bytes, path, INPUT_FIX), path, INPUT_FIX);
+    let labels: Uint8Array | null = null;
+    if (labelsPath !== undefined) {
+      labels = await readLabels(labelsPath, INPUT_FIX);
+      if (labels.length !== count) {
+        throw countMismatch(labelsPath, labels.length, path, count, INPUT_FIX);
+      }
+    }
+    return { images: data, labels, count, rows, cols, format: "idx" };
+  }
+  if (labelsPath !== undefined) {
+    throw new UserError(
+      `${path}: a CSV carries its own labels, so a separate labels file does not apply; drop it`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${path}: neither an IDX file nor a text CSV; ${INPUT_FIX}`);
+  }
+  const { images, labels, count } = parseFashionCsv(text, path);
+  return { images, labels, count, rows: 28, cols: 28, format: "csv" };
+}
+
+/**
+ * Splits indices 0..n-1 so that each class puts round(valFraction × its size) images into `val`.
+ * The result depends only on (labels, valFraction, seed); both lists come back sorted.
+ */
+export function stratifiedSplit(
+  labels: Uint8Array,
+  valFraction: number,
+  seed: number,
+): { train: Uint32Array; val: Uint32Array } {
+  if (!(valFraction >= 0 && valFraction < 1)) {
+    throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
+  }
+  const byClass: number[][] = [];
+  labels.forEach((c, i) => (byClass[c] ??= []).push(i));
+  const rng = new Rng(seed);
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const members of byClass) {
+    if (!members) continue;
+    rng.shuffle(members);
+    const k = Math.round(members.length * valFraction);
+    members.forEach((i, j) => (j < k ? val : train).push(i));
+  }
+  return {
+    train: Uint32Array.from(train).sort(),
+    val: Uint32Array.from(val).sort(),
+  };
+}
+
+/** Copies the chosen images, in the given order, into a new Dataset. */
+export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
+  const px = ds.rows * ds.cols;
+  const n = indices.length;
+  const images = new Uint8Array(n * px);
+  const labels = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = indices[k];
+    if (!(Number.isInteger(i) && i >= 0 && i < ds.count)) {
+      throw new RangeError(`index ${i} outside 0..${ds.count - 1}`);
+    }
+    images.set(ds.images.subarray(i * px, (i + 1) * px), k * px);
+    labels[k] = ds.labels[i];
+  }
+  return { images, labels, count: n, rows: ds.rows, cols: ds.cols };
+}
