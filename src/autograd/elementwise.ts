@@ -1,0 +1,50 @@
+import { accumulate, gpu, record, setGradAdder, Tensor } from "./tensor.ts";
+import { grid1d } from "./dispatch.ts";
+import { f32bits } from "../gpu/gpu.ts";
+
+// kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout.
+const WG = 256;
+
+function elementwise(
+  entry: string,
+  x: Tensor,
+  y: Tensor | null,
+  extra: { seed?: number; rate?: number } = {},
+): Tensor {
+  const out = Tensor.empty(x.shape);
+  const g = gpu();
+  const { groups, row } = grid1d(x.size, WG);
+  g.dispatch(
+    g.pipeline("elementwise", entry),
+    [x.size, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)],
+    [x.buffer, y ? y.buffer : null, out.buffer],
+    groups,
+  );
+  return out;
+}
+
+export function relu(x: Tensor): Tensor {
+  const out = elementwise("relu_forward", x, null);
+  return record(out, [x], () => accumulate(x, elementwise("relu_backward", out, out.grad!)));
+}
+
+export function add(a: Tensor, b: Tensor): Tensor {
+  if (a.size !== b.size) throw new Error(`add: [${a.shape}] and [${b.shape}] differ in size`);
+  const out = elementwise("add", a, b);
+  return record(out, [a, b], () => {
+    accumulate(a, out.grad!);
+    accumulate(b, out.grad!);
+  });
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability `rate` and scales the rest by
+ * 1/(1-rate). The mask is a hash of (seed, index), so backward regenerates it instead of storing.
+ */
+export function dropout(x: Tensor, rate: number, seed: number): Tensor {
+  if (rate <= 0) return x;
+  const out = elementwise("dropout", x, null, { seed, rate });
+  return record(out, [x], () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate })));
+}
+
+setGradAdder((a, b) => elementwise("add", a, b));

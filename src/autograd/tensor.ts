@@ -1,0 +1,177 @@
+import type { Gpu } from "../gpu/gpu.ts";
+
+/**
+ * The engine state every op shares: the device, the tape of the current step, and the arena of
+ * step-scoped buffers. One engine per process keeps the op signatures short (`relu(x)`, not
+ * `relu(gpu, tape, x)`), the way micrograd's `Value` carries its graph implicitly.
+ */
+export const engine = {
+  gpu: null as Gpu | null,
+  /** Ops recorded since the last `backward()`/`endStep()`, in execution order. */
+  tape: [] as Tensor[],
+  /** Tensors whose buffers return to the pool at `endStep()`. */
+  arena: [] as Tensor[],
+  /** False inside `noGrad()`: ops then record nothing on the tape. */
+  gradEnabled: true,
+};
+
+export function useGpu(gpu: Gpu) {
+  engine.gpu = gpu;
+}
+
+export function gpu(): Gpu {
+  if (!engine.gpu) throw new Error("no GPU: call useGpu(await Gpu.create()) first");
+  return engine.gpu;
+}
+
+export type DType = "f32" | "u32";
+
+/**
+ * A GPU buffer with a shape. Activations are NHWC. A tensor made by an op that needs gradients
+ * carries the closure that pushes its gradient to its inputs (`backwardFn`), defined by the op
+ * next to its forward dispatch.
+ */
+export class Tensor {
+  grad: Tensor | null = null;
+  backwardFn: (() => void) | null = null;
+  readonly size: number;
+
+  constructor(
+    readonly shape: readonly number[],
+    readonly buffer: GPUBuffer,
+    public requiresGrad = false,
+    readonly dtype: DType = "f32",
+    /** Parameters and other long-lived tensors are not returned to the pool at `endStep()`. */
+    readonly persistent = false,
+  ) {
+    this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** A step-scoped tensor from the buffer pool (uninitialised). */
+  static empty(shape: readonly number[], dtype: DType = "f32"): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const t = new Tensor(shape, gpu().alloc(n * 4), false, dtype);
+    engine.arena.push(t);
+    return t;
+  }
+
+  /** A tensor holding `data`; step-scoped unless `persistent`. */
+  static from(
+    data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>,
+    shape: readonly number[],
+    opts: { requiresGrad?: boolean; persistent?: boolean } = {},
+  ): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new Error(`data length ${data.length} != shape ${shape} (${n})`);
+    const dtype: DType = data instanceof Uint32Array ? "u32" : "f32";
+    const g = gpu();
+    const buffer = opts.persistent
+      ? g.device.createBuffer({
+        size: Math.max(16, Math.ceil(n / 4) * 16),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      })
+      : g.alloc(n * 4);
+    g.upload(buffer, data);
+    const t = new Tensor(shape, buffer, opts.requiresGrad ?? false, dtype, opts.persistent);
+    if (!opts.persistent) engine.arena.push(t);
+    return t;
+  }
+
+  /** A persistent tensor of zeros (parameters' optimizer state, running statistics). */
+  static zeros(shape: readonly number[], persistent = true): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return Tensor.from(new Float32Array(n), shape, { persistent });
+  }
+
+  /** Same buffer, another shape with as many elements (free: no copy, no dispatch). */
+  reshape(shape: readonly number[]): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n !== this.size) throw new Error(`cannot reshape [${this.shape}] to [${shape}]`);
+    const t = new Tensor(shape, this.buffer, false, this.dtype, true);
+    if (this.requiresGrad && engine.gradEnabled) {
+      t.requiresGrad = true;
+      t.backwardFn = () => accumulate(this, t.grad!.reshape(this.shape));
+      engine.tape.push(t);
+    }
+    return t;
+  }
+
+  /** Copies the values back to the CPU (submits pending work and waits: never inside a step). */
+  async read(): Promise<Float32Array> {
+    const bytes = await gpu().read(this.buffer, this.size * 4);
+    return new Float32Array(bytes);
+  }
+
+  async readU32(): Promise<Uint32Array> {
+    return new Uint32Array(await gpu().read(this.buffer, this.size * 4));
+  }
+
+  /** Overwrites the values (queue order: before any command recorded but not yet submitted). */
+  write(data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>) {
+    if (data.length !== this.size) throw new Error(`write of ${data.length} into [${this.shape}]`);
+    gpu().upload(this.buffer, data);
+  }
+}
+
+/** Adds `g` to `t.grad` (the first contribution is taken as is: no zeroing pass needed). */
+export function accumulate(t: Tensor, g: Tensor) {
+  if (!t.requiresGrad) return;
+  if (!t.grad) t.grad = g;
+  else t.grad = addInto(t.grad, g);
+}
+
+/** Registered by the elementwise ops module; kept indirect to avoid an import cycle. */
+let addInto: (a: Tensor, b: Tensor) => Tensor = () => {
+  throw new Error("elementwise ops not loaded");
+};
+export function setGradAdder(fn: (a: Tensor, b: Tensor) => Tensor) {
+  addInto = fn;
+}
+
+/** Records `out` on the tape with its backward closure when any input needs a gradient. */
+export function record(out: Tensor, inputs: readonly Tensor[], backward: () => void): Tensor {
+  if (engine.gradEnabled && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.backwardFn = backward;
+    engine.tape.push(out);
+  }
+  return out;
+}
+
+/**
+ * Runs the tape backwards from `root`. With no `seed`, `root` must be a loss whose op already
+ * knows its gradient (d loss / d loss = 1); with a seed, that tensor is root's upstream gradient.
+ */
+export function backward(root: Tensor, seed?: Tensor) {
+  if (!root.requiresGrad) throw new Error("backward() on a tensor that does not need gradients");
+  root.grad = seed ?? null;
+  for (let i = engine.tape.length - 1; i >= 0; i--) {
+    const t = engine.tape[i];
+    if (t === root || t.grad) t.backwardFn!();
+  }
+  engine.tape.length = 0;
+}
+
+/** Runs `fn` without recording any backward closures (inference, evaluation). */
+export function noGrad<T>(fn: () => T): T {
+  const was = engine.gradEnabled;
+  engine.gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    engine.gradEnabled = was;
+  }
+}
+
+/**
+ * Ends a step: submits its commands, then returns every step-scoped buffer to the pool. Because
+ * a step allocates the same sizes in the same order each time, the next step gets the same
+ * buffers back and every cached bind group hits.
+ */
+export function endStep() {
+  const g = gpu();
+  g.submit();
+  for (const t of engine.arena) g.release(t.buffer);
+  engine.arena.length = 0;
+  engine.tape.length = 0;
+}

@@ -1,0 +1,224 @@
+import { type AdapterReport, requestDevice } from "./device.ts";
+
+const KERNEL_DIR = new URL("../../kernels/", import.meta.url);
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+/** Caches are dropped past these sizes (only between submits, when nothing pending uses them). */
+const MAX_UNIFORMS = 4096;
+const MAX_BIND_GROUPS = 16384;
+
+/** A buffer binding: a whole buffer, or a byte range of one. */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+
+/** Reinterprets an f32 as the u32 with the same bits, to pass floats in a u32 uniform array. */
+export function f32bits(x: number): number {
+  F32[0] = x;
+  return U32[0];
+}
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/**
+ * The one owner of the GPUDevice. Everything that reaches the GPU goes through here:
+ * kernels are compiled once into a pipeline cache, buffers are pooled by size, uniform buffers and
+ * bind groups are cached by content, and all dispatches of a step share one command encoder and
+ * one compute pass until `submit()`. A training step therefore costs one submit and no waits.
+ */
+export class Gpu {
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private modules = new Map<string, GPUShaderModule>();
+  private pool = new Map<number, GPUBuffer[]>();
+  private uniforms = new Map<string, GPUBuffer>();
+  private bindGroups = new Map<string, GPUBindGroup>();
+  private ids = new WeakMap<object, number>();
+  private nextId = 1;
+  private encoder: GPUCommandEncoder | null = null;
+  private computePass: GPUComputePassEncoder | null = null;
+  private error: string | null = null;
+  /** Dispatches and submits since creation, for benchmarks and tests. */
+  readonly counts = { dispatches: 0, submits: 0, allocations: 0 };
+  readonly dummy: GPUBuffer;
+
+  private constructor(readonly device: GPUDevice, readonly adapter: AdapterReport) {
+    device.addEventListener("uncapturederror", (e) => {
+      const message = (e as GPUUncapturedErrorEvent).error.message;
+      this.error ??= message;
+    });
+    this.dummy = device.createBuffer({ size: 16, usage: STORAGE });
+  }
+
+  static async create(): Promise<Gpu> {
+    const { device, report } = await requestDevice();
+    return new Gpu(device, report);
+  }
+
+  /** The compute pipeline for `entry` of `kernels/<kernel>.wgsl`, with override constants. */
+  pipeline(kernel: string, entry: string, constants: Record<string, number> = {}) {
+    const key = `${kernel}:${entry}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (p) return p;
+    let module = this.modules.get(kernel);
+    if (!module) {
+      const code = Deno.readTextFileSync(new URL(`${kernel}.wgsl`, KERNEL_DIR));
+      module = this.device.createShaderModule({ label: kernel, code });
+      this.modules.set(kernel, module);
+    }
+    p = this.device.createComputePipeline({
+      label: `${kernel}.${entry}`,
+      layout: "auto",
+      compute: { module, entryPoint: entry, constants },
+    });
+    this.pipelines.set(key, p);
+    this.check(`compiling kernels/${kernel}.wgsl entry ${entry}`);
+    return p;
+  }
+
+  /** A storage buffer of at least `bytes`, reused from the pool when one of that size is free. */
+  alloc(bytes: number): GPUBuffer {
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const free = this.pool.get(size);
+    if (free?.length) return free.pop()!;
+    this.counts.allocations++;
+    return this.device.createBuffer({ size, usage: STORAGE });
+  }
+
+  /**
+   * Returns a buffer to the pool. WebGPU orders all commands of a queue, so a buffer freed while
+   * commands that read it are still being recorded can be handed to a later command safely.
+   */
+  release(buffer: GPUBuffer) {
+    let free = this.pool.get(buffer.size);
+    if (!free) this.pool.set(buffer.size, free = []);
+    free.push(buffer);
+  }
+
+  /** A buffer holding `data`, written now (queue order: before the commands recorded since). */
+  upload(buffer: GPUBuffer, data: ArrayBufferView<ArrayBuffer>, offset = 0) {
+    this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** A uniform buffer with these u32 words, created once per distinct content. */
+  uniform(words: ArrayLike<number>): GPUBuffer {
+    const key = Array.prototype.join.call(words, ",");
+    let u = this.uniforms.get(key);
+    if (!u) {
+      const n = Math.max(4, Math.ceil(words.length / 4) * 4);
+      u = this.device.createBuffer({
+        size: n * 4,
+        usage: GPUBufferUsage.UNIFORM,
+        mappedAtCreation: true,
+      });
+      new Uint32Array(u.getMappedRange()).set(Array.from(words));
+      u.unmap();
+      this.uniforms.set(key, u);
+    }
+    return u;
+  }
+
+  private id(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, id = this.nextId++);
+    return id;
+  }
+
+  private pass(): GPUComputePassEncoder {
+    if (!this.computePass) {
+      this.encoder = this.device.createCommandEncoder();
+      this.computePass = this.encoder.beginComputePass();
+    }
+    return this.computePass;
+  }
+
+  /**
+   * Records one dispatch. Binding 0 is the uniform `params` (when given), the buffers follow in
+   * binding order, the way every kernel in kernels/ declares them; `null` skips a binding that
+   * this entry point does not use (layout "auto" leaves unused bindings out).
+   */
+  dispatch(
+    pipeline: GPUComputePipeline,
+    params: ArrayLike<number> | null,
+    buffers: (Binding | null)[],
+    workgroups: [number, number?, number?],
+  ) {
+    const entries: GPUBindGroupEntry[] = [];
+    let key = `${this.id(pipeline)}`;
+    let binding = 0;
+    if (params) {
+      const u = this.uniform(params);
+      entries.push({ binding: binding++, resource: { buffer: u } });
+      key += `|u${this.id(u)}`;
+    }
+    for (const b of buffers) {
+      if (b === null) {
+        binding++;
+      } else if (b instanceof GPUBuffer) {
+        entries.push({ binding: binding++, resource: { buffer: b } });
+        key += `|${this.id(b)}`;
+      } else {
+        entries.push({ binding: binding++, resource: b });
+        key += `|${this.id(b.buffer)}@${b.offset}+${b.size}`;
+      }
+    }
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+      this.bindGroups.set(key, group);
+    }
+    const pass = this.pass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    const [x, y = 1, z = 1] = workgroups;
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    this.counts.dispatches++;
+  }
+
+  /** Ends the current pass and submits everything recorded since the last submit. */
+  submit(extra?: (encoder: GPUCommandEncoder) => void) {
+    if (!this.encoder && !extra) return;
+    const encoder = this.encoder ?? this.device.createCommandEncoder();
+    this.computePass?.end();
+    extra?.(encoder);
+    this.device.queue.submit([encoder.finish()]);
+    this.counts.submits++;
+    this.encoder = null;
+    this.computePass = null;
+    if (this.uniforms.size > MAX_UNIFORMS) this.uniforms.clear();
+    if (this.bindGroups.size > MAX_BIND_GROUPS) this.bindGroups.clear();
+  }
+
+  /** Copies `bytes` of `buffer` back to the CPU. Submits pending work and waits for it. */
+  async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.device.createBuffer({
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.submit((e) => e.copyBufferToBuffer(buffer, offset, staging, 0, size));
+    await staging.mapAsync(GPUMapMode.READ);
+    const out = staging.getMappedRange().slice(0, bytes);
+    staging.unmap();
+    staging.destroy();
+    this.check("running kernels");
+    return out;
+  }
+
+  /** Waits until the GPU has finished everything submitted so far. */
+  async sync() {
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check("running kernels");
+  }
+
+  /** Throws the first validation error the device reported, so a broken kernel fails loudly. */
+  check(what: string) {
+    if (this.error) {
+      const e = this.error;
+      this.error = null;
+      throw new Error(`WebGPU error while ${what}: ${e}`);
+    }
+  }
+
+  destroy() {
+    this.device.destroy();
+  }
+}
+

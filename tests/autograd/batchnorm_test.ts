@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { assertClose, batchNormRef, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { Tensor } from "../../src/autograd/tensor.ts";
+import { batchNorm } from "../../src/autograd/batchnorm.ts";
+
+const EPS = 1e-5;
+
+function state(c: number, momentum = 0.1) {
+  const init = new Float32Array(2 * c).fill(1, c);
+  return { running: Tensor.from(init, [2, c], { persistent: true }), eps: EPS, momentum };
+}
+
+gpuTest("batchNorm training forward and running averages match the CPU", async () => {
+  // rows = 2·17·5 = 170 is not a multiple of the 256-row slice; 600 rows take several slices.
+  for (const shape of [[2, 17, 5, 3], [600, 7]]) {
+    const c = shape[shape.length - 1];
+    const n = shape.reduce((a, b) => a * b);
+    const x = randn(n, c, 2).map((v, i) => v + (i % c));
+    const gamma = randn(c, 1);
+    const beta = randn(c, 2);
+    const s = state(c);
+    const y = batchNorm(Tensor.from(x, shape), Tensor.from(gamma, [c]), Tensor.from(beta, [c]), s, true);
+    const ref = batchNormRef(x, c, gamma, beta, EPS);
+    assertClose(await y.read(), ref.out, 1e-4, `bn ${shape}`);
+    const running = await s.running.read();
+    const rows = n / c;
+    for (let j = 0; j < c; j++) {
+      assertClose([running[j]], [0.1 * ref.mean[j]], 1e-4, "running mean");
+      assertClose([running[c + j]], [0.9 + 0.1 * ref.variance[j] * rows / (rows - 1)], 1e-4, "running var");
+    }
+  }
+});
+
+gpuTest("batchNorm eval mode uses the running statistics", async () => {
+  const c = 3;
+  const s = state(c);
+  const running = new Float32Array([1, 2, 3, 4, 0.25, 9]);
+  s.running.write(running);
+  const x = randn(5 * c, 7);
+  const y = await batchNorm(Tensor.from(x, [5, c]), Tensor.from(new Float32Array([1, 1, 1]), [c]), Tensor.from(new Float32Array(c), [c]), s, false).read();
+  const expected = x.map((v, i) => (v - running[i % c]) / Math.sqrt(running[c + (i % c)] + EPS));
+  assertClose(y, expected, 1e-4, "eval");
+  assert.deepEqual(await s.running.read(), running);
+});
+
+gpuTest("batchNorm backward (input, gamma, beta) by finite differences", async () => {
+  const shape = [3, 5, 3, 4];
+  const c = 4;
+  await checkGradients(
+    ([x, g, b]) => batchNorm(x, g, b, state(c), true),
+    [
+      { data: randn(shape.reduce((a, b) => a * b), 11), shape },
+      { data: randn(c, 12), shape: [c] },
+      { data: randn(c, 13), shape: [c] },
+    ],
+    { h: 1e-2, tol: 3e-2 },
+  );
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { assertClose, crossEntropyRef, gpuTest, randn } from "../helpers.ts";
+import { backward, Tensor } from "../../src/autograd/tensor.ts";
+import { softmaxCrossEntropy } from "../../src/autograd/loss.ts";
+
+// 67 rows: not a multiple of the 64-wide workgroup.
+const ROWS = 67;
+const CLASSES = 10;
+
+function labels(seed: number) {
+  return new Uint32Array(ROWS).map((_, i) => (i * 7 + seed) % CLASSES);
+}
+
+gpuTest("softmaxCrossEntropy loss and hits match the CPU (with and without smoothing)", async () => {
+  for (const smoothing of [0, 0.1]) {
+    const x = randn(ROWS * CLASSES, 1, 3);
+    const y = labels(3);
+    const out = await softmaxCrossEntropy(Tensor.from(x, [ROWS, CLASSES]), Tensor.from(y, [ROWS]), {
+      smoothing,
+    }).read();
+    const ref = crossEntropyRef(x, y, CLASSES, smoothing);
+    assertClose([out[0]], [ref.loss], 1e-5, "loss");
+    assert.equal(out[1], ref.hits);
+  }
+});
+
+gpuTest("softmaxCrossEntropy gradient by finite differences of the CPU loss", async () => {
+  for (const smoothing of [0, 0.2]) {
+    const x = randn(ROWS * CLASSES, 2, 2);
+    const y = labels(5);
+    const logits = Tensor.from(x, [ROWS, CLASSES], { requiresGrad: true });
+    const loss = softmaxCrossEntropy(logits, Tensor.from(y, [ROWS]), { smoothing });
+    backward(loss);
+    const grad = await logits.grad!.read();
+    const h = 1e-3;
+    for (const i of [0, 13, 101, 400, ROWS * CLASSES - 1]) {
+      const up = x.slice();
+      up[i] += h;
+      const down = x.slice();
+      down[i] -= h;
+      const numeric = (crossEntropyRef(up, y, CLASSES, smoothing).loss -
+        crossEntropyRef(down, y, CLASSES, smoothing).loss) / (2 * h);
+      assertClose([grad[i]], [numeric], 1e-3, `dlogits[${i}]`);
+    }
+  }
+});
+
+gpuTest("softmaxCrossEntropy writes its scalars into the log slot", async () => {
+  const x = randn(ROWS * CLASSES, 3);
+  const y = labels(1);
+  const log = Tensor.zeros([8]);
+  softmaxCrossEntropy(Tensor.from(x, [ROWS, CLASSES]), Tensor.from(y, [ROWS]), {
+    log: { buffer: log.buffer, slot: 2, size: 4 },
+  });
+  const values = await log.read();
+  const ref = crossEntropyRef(x, y, CLASSES);
+  assertClose([values[4]], [ref.loss * ROWS], 1e-4, "logged loss sum");
+  assert.equal(values[5], ref.hits);
+  assert.deepEqual([...values.slice(0, 4), ...values.slice(6)], [0, 0, 0, 0, 0, 0]);
+});

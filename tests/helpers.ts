@@ -1,0 +1,230 @@
+// Shared by the kernel tests: one GPU for the whole run, CPU references, a finite-difference
+// gradient checker. GPU tests turn Deno's sanitizers off because the device outlives each test.
+import { Gpu } from "../src/gpu/gpu.ts";
+import { backward, endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
+import { Rng } from "../src/util/random.ts";
+
+let shared: Promise<Gpu> | null = null;
+export function testGpu(): Promise<Gpu> {
+  shared ??= Gpu.create().then((g) => {
+    useGpu(g);
+    return g;
+  });
+  return shared;
+}
+
+/** Deno.test for code that uses the shared GPU. */
+export function gpuTest(name: string, fn: () => Promise<void>) {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: async () => {
+      await testGpu();
+      try {
+        await fn();
+      } finally {
+        endStep();
+      }
+    },
+  });
+}
+
+export function randn(n: number, seed: number, scale = 1): Float32Array<ArrayBuffer> {
+  const rng = new Rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
+  return a;
+}
+
+/** Largest |a - b| relative to max(1, |b|), with where it happened, for readable failures. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4, what = "") {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
+    if (!(err <= tol)) {
+      throw new Error(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (tol ${tol})`);
+    }
+  }
+}
+
+/**
+ * Checks the gradients of `f` with respect to every input by central finite differences of the
+ * scalar L = Σ f(x)·r (r random), against backward() seeded with r. Checks up to `samples`
+ * elements of each input. Inputs are given as CPU arrays; `f` builds the graph from tensors.
+ */
+export async function checkGradients(
+  f: (xs: Tensor[]) => Tensor,
+  inputs: { data: Float32Array<ArrayBuffer>; shape: number[] }[],
+  opts: { h?: number; tol?: number; samples?: number; seed?: number } = {},
+) {
+  const h = opts.h ?? 1e-2;
+  const tol = opts.tol ?? 2e-2;
+  const samples = opts.samples ?? 12;
+  const rng = new Rng(opts.seed ?? 1);
+  const leaves = inputs.map((i) => Tensor.from(i.data, i.shape, { requiresGrad: true }));
+  const y = f(leaves);
+  const r = randn(y.size, 99);
+  backward(y, Tensor.from(r, y.shape));
+  const analytic = await Promise.all(leaves.map((t) => t.grad ? t.grad.read() : null));
+  endStep();
+
+  const lossAt = async (values: Float32Array<ArrayBuffer>[]) => {
+    const out = noGrad(() => f(values.map((v, i) => Tensor.from(v, inputs[i].shape))));
+    const o = await out.read();
+    endStep();
+    let s = 0;
+    for (let i = 0; i < o.length; i++) s += o[i] * r[i];
+    return s;
+  };
+  for (let k = 0; k < inputs.length; k++) {
+    const n = inputs[k].data.length;
+    const picks = n <= samples ? [...Array(n).keys()] : [...Array(samples)].map(() => rng.int(n));
+    for (const i of picks) {
+      const values = inputs.map((x) => x.data.slice());
+      values[k][i] += h;
+      const up = await lossAt(values);
+      values[k][i] -= 2 * h;
+      const down = await lossAt(values);
+      const numeric = (up - down) / (2 * h);
+      const got = analytic[k]?.[i] ?? 0;
+      const err = Math.abs(got - numeric) / Math.max(1, Math.abs(numeric));
+      if (!(err <= tol)) {
+        throw new Error(
+          `gradient of input ${k} at ${i}: backward ${got}, finite difference ${numeric}`,
+        );
+      }
+    }
+  }
+}
+
+// ---- CPU references (plain loops, the definitions the kernels must match) ----
+
+export function matmulRef(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+  transA = false,
+  transB = false,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+      }
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+/** NHWC direct convolution; weight [KH, KW, C, F]. */
+export function conv2dRef(
+  x: ArrayLike<number>,
+  [batch, h, w, c]: number[],
+  wt: ArrayLike<number>,
+  [kh, kw, , f]: number[],
+  bias: ArrayLike<number> | null,
+  stride: number,
+  pad: number,
+) {
+  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1;
+  const ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
+  const out = new Float32Array(batch * oh * ow * f);
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let o = 0; o < f; o++) {
+          let s = bias ? bias[o] : 0;
+          for (let ky = 0; ky < kh; ky++) {
+            for (let kx = 0; kx < kw; kx++) {
+              const y = oy * stride + ky - pad;
+              const xx = ox * stride + kx - pad;
+              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+              for (let ci = 0; ci < c; ci++) {
+                s += x[((b * h + y) * w + xx) * c + ci] * wt[((ky * kw + kx) * c + ci) * f + o];
+              }
+            }
+          }
+          out[((b * oh + oy) * ow + ox) * f + o] = s;
+        }
+      }
+    }
+  }
+  return { out, shape: [batch, oh, ow, f] };
+}
+
+export function maxPoolRef(x: ArrayLike<number>, [batch, h, w, c]: number[], k: number, s: number) {
+  const oh = Math.floor((h - k) / s) + 1;
+  const ow = Math.floor((w - k) / s) + 1;
+  const out = new Float32Array(batch * oh * ow * c);
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ci = 0; ci < c; ci++) {
+          let m = -Infinity;
+          for (let ky = 0; ky < k; ky++) {
+            for (let kx = 0; kx < k; kx++) {
+              m = Math.max(m, x[((b * h + oy * s + ky) * w + ox * s + kx) * c + ci]);
+            }
+          }
+          out[((b * oh + oy) * ow + ox) * c + ci] = m;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Batch norm over rows of a rows×C matrix with batch statistics (biased variance). */
+export function batchNormRef(
+  x: ArrayLike<number>,
+  c: number,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  eps: number,
+) {
+  const rows = x.length / c;
+  const out = new Float32Array(x.length);
+  const mean = new Float64Array(c);
+  const variance = new Float64Array(c);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) mean[j] += x[r * c + j] / rows;
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < c; j++) variance[j] += (x[r * c + j] - mean[j]) ** 2 / rows;
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < c; j++) {
+      out[r * c + j] = (x[r * c + j] - mean[j]) / Math.sqrt(variance[j] + eps) * gamma[j] +
+        beta[j];
+    }
+  }
+  return { out, mean, variance };
+}
+
+export function crossEntropyRef(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  smoothing = 0,
+) {
+  const rows = labels.length;
+  let loss = 0;
+  let hits = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: classes }, (_, j) => logits[r * classes + j]);
+    const m = Math.max(...row);
+    const logz = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) + m;
+    for (let j = 0; j < classes; j++) {
+      const t = (j === labels[r] ? 1 - smoothing : 0) + smoothing / classes;
+      loss -= t * (row[j] - logz);
+    }
+    if (row.indexOf(m) === labels[r]) hits++;
+  }
+  return { loss: loss / rows, hits };
+}
