@@ -29,15 +29,19 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * Cuts a Dataset's images, picked by `indices`, into batches of `batchSize`, the last one smaller
+ * unless `dropLast`. Every batch of every epoch is written into the same x/y buffers.
+ */
 export class Batcher {
   readonly batchesPerEpoch: number;
   private readonly x: Float32Array<ArrayBuffer>;
   private readonly y: Uint32Array<ArrayBuffer>;
-  private readonly order: Uint32Array;
+  private readonly indices: Uint32Array;
 
   constructor(
     private readonly ds: Dataset,
-    private readonly indices: ArrayLike<number>,
+    indices: ArrayLike<number>,
     readonly batchSize: number,
     private readonly opts: BatcherOptions,
   ) {
@@ -50,17 +54,18 @@ export class Batcher {
         throw new RangeError(`index ${i} outside 0..${ds.count - 1}`);
       }
     }
+    // A copy, so the caller changing its array later cannot change the epochs.
+    this.indices = Uint32Array.from(indices);
     const n = indices.length;
     this.batchesPerEpoch = opts.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
     this.x = new Float32Array(batchSize * ds.rows * ds.cols);
     this.y = new Uint32Array(batchSize);
-    this.order = new Uint32Array(n);
   }
 
   /** The batches of epoch `e`; with shuffle on, their order depends only on (seed, e). */
   *epoch(e: number): Generator<Batch> {
-    const { ds, order, x, y } = this;
-    order.set(Array.from(this.indices));
+    const { ds, x, y } = this;
+    const order = this.indices.slice();
     if (this.opts.shuffle) new Rng(mix(mix(this.opts.seed >>> 0) ^ e)).shuffle(order);
     const px = ds.rows * ds.cols;
     for (let b = 0; b < this.batchesPerEpoch; b++) {

@@ -1,6 +1,6 @@
 import { UserError } from "../util/errors.ts";
 
-export const CSV_PIXELS = 784;
+const CSV_PIXELS = 784;
 const COLUMNS = CSV_PIXELS + 1;
 const FIX =
   "fix the file or export it in Kaggle's fashion-mnist CSV format (label,pixel1..pixel784)";
@@ -42,11 +42,8 @@ export function parseFashionCsv(text: string, name: string): CsvImages {
     for (let p = 0; p < CSV_PIXELS; p++) {
       const v = fields[p + 1];
       if (v > 255) {
-        throw new UserError(
-          `${name}: line ${line + 1}, column ${p + 2} (pixel${
-            p + 1
-          }): ${v} is outside 0..255; ${FIX}`,
-        );
+        const where = `line ${line + 1}, column ${p + 2} (pixel${p + 1})`;
+        throw new UserError(`${name}: ${where}: ${v} is outside 0..255; ${FIX}`);
       }
       images[n * CSV_PIXELS + p] = v;
     }

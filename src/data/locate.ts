@@ -140,6 +140,12 @@ async function download(
   return files as DatasetFiles;
 }
 
+/** An error's message with its causes: fetch says only "fetch failed", its cause says why. */
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return e.cause === undefined ? e.message : `${e.message}: ${describe(e.cause)}`;
+}
+
 /**
  * Finds Fashion-MNIST: the explicit `dataDir` (else `$FASHION_MNIST_DIR`), then the cache dir,
  * then the system dir, then a download into the cache dir. A named dir missing files is an
@@ -172,14 +178,13 @@ export async function locateFashionMnist(opts: LocateOptions = {}): Promise<Loca
     try {
       return { dir: cacheDir, source: "download", files: await download(cacheDir, cached, opts) };
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      why = `download failed: ${msg.replace(/\s*\n\s*/g, " ")}`;
+      why = `download failed: ${describe(e).replace(/\s*\n\s*/g, " ")}`;
     }
   }
   throw new UserError(
     `Fashion-MNIST not found. Either pass --data-dir DIR or set ${ENV_VAR}=DIR; ` +
       `or put the four files in ${cacheDir}; ` +
-      `or run \`sudo apt-get install dataset-fashion-mnist\` (installs to ${systemDir}); ` +
+      `or run \`sudo apt-get install dataset-fashion-mnist\` (looked in ${systemDir}); ` +
       `or allow the download from ${opts.baseUrl ?? DOWNLOAD_URL} (${why})`,
   );
 }

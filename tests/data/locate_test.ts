@@ -26,7 +26,8 @@ async function setup(root: string, absent: string[] = []) {
   return dirs;
 }
 
-const failing: Fetch = () => Promise.reject(new Error("network down"));
+const failing: Fetch = () =>
+  Promise.reject(new TypeError("fetch failed", { cause: new Error("dns error:\nno such host") }));
 
 Deno.test("locate: flag beats env beats cache beats system", async () => {
   await inTemp(async (root) => {
@@ -97,7 +98,7 @@ Deno.test("locate: nothing found and the download failing lists every way", asyn
         d.cache,
         "apt-get install dataset-fashion-mnist",
         DOWNLOAD_URL,
-        "download failed: network down",
+        "download failed: fetch failed: dns error: no such host",
       );
       await rejectsUser(locateFashionMnist({ ...opts, download: false }), "(download disabled)");
       const notFound: Fetch = () =>
