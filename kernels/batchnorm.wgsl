@@ -3,23 +3,27 @@
 // pass 1 (`*_partial`) has one invocation per (row slice, channel) summing its slice, reading
 // neighbouring addresses across invocations; pass 2 (`*_finish`) has one invocation per channel
 // summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
+// The per-element passes only do one multiply-add with per-channel coefficients computed once by
+// the finish passes: on llvmpipe every lane-varying load is a gather, so fewer loads is faster.
 //
-// training forward:  stats_partial → stats_finish (mean, var; updates running averages) → normalize
-// eval forward:      normalize with the running (mean, var)
-// backward:          backward_partial → backward_finish (dgamma, dbeta) → backward_input
+// training forward:  stats_partial → stats_finish (batch stats; updates running averages) → normalize
+// eval forward:      eval_stats (from the running averages) → normalize
+// backward:          backward_partial → backward_finish (dgamma, dbeta, coefficients) → backward_input
 // Elementwise entries dispatch as elementwise.wgsl; partial entries as (ceil(C / WG), slices);
 // finish entries as (ceil(C / WG)).
 
 struct Params {
-  rows: u32, c: u32, rowsPerSlice: u32, slices: u32,
-  n: u32, row: u32, eps: f32, momentum: f32,
+  rows: u32, rowsPerSlice: u32, slices: u32, n: u32,
+  row: u32, eps: f32, momentum: f32, pad: u32,
 }
 override WG: u32 = 64;
+// The channel count is a constant so that `i % C` folds into multiply-and-shift (see conv2d.wgsl).
+override C: u32;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
-// stats = [mean(C), var(C)] of the batch (training) or the running averages (eval).
+// stats = [mean(C), invstd(C), scale(C), shift(C)]: normalize computes x·scale + shift.
 @group(0) @binding(3) var<storage, read_write> stats: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial: array<f32>;
 @group(0) @binding(5) var<storage, read_write> running: array<f32>; // [mean(C), var(C)]
@@ -27,97 +31,117 @@ override WG: u32 = 64;
 @group(0) @binding(7) var<storage, read> beta: array<f32>;
 @group(0) @binding(8) var<storage, read_write> out: array<f32>;
 @group(0) @binding(9) var<storage, read_write> out2: array<f32>;
+// coef = [a(C), b(C), c(C)]: backward_input computes dx = a·dy + b·x + c.
+@group(0) @binding(10) var<storage, read_write> coef: array<f32>;
+
+fn setStats(ch: u32, mean: f32, variance: f32) {
+  let invstd = inverseSqrt(variance + p.eps);
+  let scale = gamma[ch] * invstd;
+  stats[ch] = mean;
+  stats[C + ch] = invstd;
+  stats[2u * C + ch] = scale;
+  stats[3u * C + ch] = beta[ch] - mean * scale;
+}
 
 @compute @workgroup_size(WG)
 fn stats_partial(@builtin(global_invocation_id) gid: vec3u) {
   let ch = gid.x;
-  if (ch >= p.c) { return; }
+  if (ch >= C) { return; }
   let start = gid.y * p.rowsPerSlice;
   let end = min(start + p.rowsPerSlice, p.rows);
   var s = 0.0;
   var q = 0.0;
   for (var r = start; r < end; r++) {
-    let v = x[r * p.c + ch];
+    let v = x[r * C + ch];
     s += v;
     q += v * v;
   }
-  partial[gid.y * 2u * p.c + ch] = s;
-  partial[gid.y * 2u * p.c + p.c + ch] = q;
+  partial[gid.y * 2u * C + ch] = s;
+  partial[gid.y * 2u * C + C + ch] = q;
 }
 
 @compute @workgroup_size(WG)
 fn stats_finish(@builtin(global_invocation_id) gid: vec3u) {
   let ch = gid.x;
-  if (ch >= p.c) { return; }
+  if (ch >= C) { return; }
   var s = 0.0;
   var q = 0.0;
   for (var i = 0u; i < p.slices; i++) {
-    s += partial[i * 2u * p.c + ch];
-    q += partial[i * 2u * p.c + p.c + ch];
+    s += partial[i * 2u * C + ch];
+    q += partial[i * 2u * C + C + ch];
   }
   let n = f32(p.rows);
   let mean = s / n;
   let variance = max(q / n - mean * mean, 0.0);
-  stats[ch] = mean;
-  stats[p.c + ch] = variance;
+  setStats(ch, mean, variance);
   // Running variance is the unbiased estimate, as PyTorch and Keras keep it.
   let unbiased = variance * n / max(n - 1.0, 1.0);
   running[ch] = (1.0 - p.momentum) * running[ch] + p.momentum * mean;
-  running[p.c + ch] = (1.0 - p.momentum) * running[p.c + ch] + p.momentum * unbiased;
+  running[C + ch] = (1.0 - p.momentum) * running[C + ch] + p.momentum * unbiased;
+}
+
+@compute @workgroup_size(WG)
+fn eval_stats(@builtin(global_invocation_id) gid: vec3u) {
+  let ch = gid.x;
+  if (ch >= C) { return; }
+  setStats(ch, running[ch], running[C + ch]);
 }
 
 @compute @workgroup_size(256)
 fn normalize(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
-  let ch = i % p.c;
-  let invstd = inverseSqrt(stats[p.c + ch] + p.eps);
-  out[i] = (x[i] - stats[ch]) * invstd * gamma[ch] + beta[ch];
+  let ch = i % C;
+  out[i] = x[i] * stats[2u * C + ch] + stats[3u * C + ch];
 }
 
 // partial sums of dy and dy·x̂ per channel.
 @compute @workgroup_size(WG)
 fn backward_partial(@builtin(global_invocation_id) gid: vec3u) {
   let ch = gid.x;
-  if (ch >= p.c) { return; }
+  if (ch >= C) { return; }
   let mean = stats[ch];
-  let invstd = inverseSqrt(stats[p.c + ch] + p.eps);
+  let invstd = stats[C + ch];
   let start = gid.y * p.rowsPerSlice;
   let end = min(start + p.rowsPerSlice, p.rows);
   var sdy = 0.0;
   var sdyx = 0.0;
   for (var r = start; r < end; r++) {
-    let j = r * p.c + ch;
+    let j = r * C + ch;
     sdy += dy[j];
     sdyx += dy[j] * (x[j] - mean) * invstd;
   }
-  partial[gid.y * 2u * p.c + ch] = sdy;
-  partial[gid.y * 2u * p.c + p.c + ch] = sdyx;
+  partial[gid.y * 2u * C + ch] = sdy;
+  partial[gid.y * 2u * C + C + ch] = sdyx;
 }
 
-// out = dgamma, out2 = dbeta; also left in partial[0..2C] = [dgamma, dbeta] for backward_input.
+// dgamma = Σ dy·x̂ (out), dbeta = Σ dy (out2), and the coefficients of
+// dx = γ·invstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) written as a·dy + b·x + c.
 @compute @workgroup_size(WG)
 fn backward_finish(@builtin(global_invocation_id) gid: vec3u) {
   let ch = gid.x;
-  if (ch >= p.c) { return; }
+  if (ch >= C) { return; }
   var sdy = 0.0;
   var sdyx = 0.0;
   for (var i = 0u; i < p.slices; i++) {
-    sdy += partial[i * 2u * p.c + ch];
-    sdyx += partial[i * 2u * p.c + p.c + ch];
+    sdy += partial[i * 2u * C + ch];
+    sdyx += partial[i * 2u * C + C + ch];
   }
   out[ch] = sdyx;
   out2[ch] = sdy;
+  let n = f32(p.rows);
+  let invstd = stats[C + ch];
+  let a = gamma[ch] * invstd;
+  let b = -a * invstd * sdyx / n;
+  coef[ch] = a;
+  coef[C + ch] = b;
+  coef[2u * C + ch] = -a * sdy / n - b * stats[ch];
 }
 
-// dx = γ·invstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n); bound with partial = dgamma, beta = dbeta.
 @compute @workgroup_size(256)
 fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
-  let ch = i % p.c;
-  let invstd = inverseSqrt(stats[p.c + ch] + p.eps);
-  let xhat = (x[i] - stats[ch]) * invstd;
-  let n = f32(p.rows);
-  out[i] = gamma[ch] * invstd * (dy[i] - beta[ch] / n - xhat * partial[ch] / n);
+  let ch = i % C;
+  out[i] = coef[ch] * dy[i] + coef[C + ch] * x[i] + coef[2u * C + ch];
 }

@@ -5,8 +5,17 @@
 // windows may overlap (S < K), and a gather needs no atomics.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-struct Params { batch: u32, h: u32, w: u32, c: u32, oh: u32, ow: u32, k: u32, s: u32, n: u32, row: u32 }
+// The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
+
+struct Params { n: u32, row: u32 }
 override WG: u32 = 256;
+override H: u32;
+override W: u32;
+override C: u32;
+override OH: u32;
+override OW: u32;
+override K: u32;
+override S: u32;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;       // forward: input; backward: dy
@@ -17,15 +26,15 @@ override WG: u32 = 256;
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
-  let c = i % p.c;
-  let ox = (i / p.c) % p.ow;
-  let oy = (i / (p.c * p.ow)) % p.oh;
-  let b = i / (p.c * p.ow * p.oh);
+  let c = i % C;
+  let ox = (i / C) % OW;
+  let oy = (i / (C * OW)) % OH;
+  let b = i / (C * OW * OH);
   var best = -3.402823e38;
   var at = 0u;
-  for (var ky = 0u; ky < p.k; ky++) {
-    for (var kx = 0u; kx < p.k; kx++) {
-      let j = ((b * p.h + oy * p.s + ky) * p.w + ox * p.s + kx) * p.c + c;
+  for (var ky = 0u; ky < K; ky++) {
+    for (var kx = 0u; kx < K; kx++) {
+      let j = ((b * H + oy * S + ky) * W + ox * S + kx) * C + c;
       let v = x[j];
       if (v > best) { best = v; at = j; }
     }
@@ -38,17 +47,17 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
 fn backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
-  let c = i % p.c;
-  let x0 = (i / p.c) % p.w;
-  let y0 = (i / (p.c * p.w)) % p.h;
-  let b = i / (p.c * p.w * p.h);
+  let c = i % C;
+  let x0 = (i / C) % W;
+  let y0 = (i / (C * W)) % H;
+  let b = i / (C * W * H);
   // Windows oy with oy*s <= y0 < oy*s + k.
-  let oyLo = select(0u, (y0 - p.k + p.s) / p.s, y0 + 1u > p.k);
-  let oxLo = select(0u, (x0 - p.k + p.s) / p.s, x0 + 1u > p.k);
+  let oyLo = select(0u, (y0 - K + S) / S, y0 + 1u > K);
+  let oxLo = select(0u, (x0 - K + S) / S, x0 + 1u > K);
   var g = 0.0;
-  for (var oy = oyLo; oy <= y0 / p.s && oy < p.oh; oy++) {
-    for (var ox = oxLo; ox <= x0 / p.s && ox < p.ow; ox++) {
-      let o = ((b * p.oh + oy) * p.ow + ox) * p.c + c;
+  for (var oy = oyLo; oy <= y0 / S && oy < OH; oy++) {
+    for (var ox = oxLo; ox <= x0 / S && ox < OW; ox++) {
+      let o = ((b * OH + oy) * OW + ox) * C + c;
       if (argmax[o] == i) { g += x[o]; }
     }
   }

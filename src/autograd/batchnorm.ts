@@ -33,33 +33,42 @@ export function batchNorm(
   const { groups, row } = grid1d(x.size, 256);
   const params = [
     rows,
-    c,
     ROWS_PER_SLICE,
     slices,
     x.size,
     row,
     f32bits(state.eps),
     f32bits(state.momentum),
+    0,
   ];
   const chGroups = Math.ceil(c / WG);
-  const pipe = (entry: string) => g.pipeline("batchnorm", entry, { WG });
+  const pipe = (entry: string) => g.pipeline("batchnorm", entry, { WG, C: c });
 
-  let stats = state.running;
+  const stats = Tensor.empty([4, c]);
   if (training) {
-    stats = Tensor.empty([2, c]);
     const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(pipe("stats_partial"), params, [
-      x.buffer,
-      null,
-      null,
-      partial.buffer,
-    ], [chGroups, slices]);
+    g.dispatch(pipe("stats_partial"), params, [x.buffer, null, null, partial.buffer], [
+      chGroups,
+      slices,
+    ]);
     g.dispatch(pipe("stats_finish"), params, [
       null,
       null,
       stats.buffer,
       partial.buffer,
       state.running.buffer,
+      gamma.buffer,
+      beta.buffer,
+    ], [chGroups]);
+  } else {
+    g.dispatch(pipe("eval_stats"), params, [
+      null,
+      null,
+      stats.buffer,
+      null,
+      state.running.buffer,
+      gamma.buffer,
+      beta.buffer,
     ], [chGroups]);
   }
   const out = Tensor.empty(x.shape);
@@ -69,8 +78,8 @@ export function batchNorm(
     stats.buffer,
     null,
     null,
-    gamma.buffer,
-    beta.buffer,
+    null,
+    null,
     out.buffer,
   ], groups);
 
@@ -86,28 +95,32 @@ export function batchNorm(
     ], [chGroups, slices]);
     const dgamma = Tensor.empty([c]);
     const dbeta = Tensor.empty([c]);
+    const coef = Tensor.empty([3, c]);
     g.dispatch(pipe("backward_finish"), params, [
       null,
       null,
-      null,
+      stats.buffer,
       partial.buffer,
       null,
-      null,
+      gamma.buffer,
       null,
       dgamma.buffer,
       dbeta.buffer,
+      coef.buffer,
     ], [chGroups]);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       g.dispatch(pipe("backward_input"), params, [
         x.buffer,
         dy.buffer,
-        stats.buffer,
-        dgamma.buffer,
         null,
-        gamma.buffer,
-        dbeta.buffer,
+        null,
+        null,
+        null,
+        null,
         dx.buffer,
+        null,
+        coef.buffer,
       ], groups);
       accumulate(x, dx);
     }

@@ -30,7 +30,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   const ow = conv2dOutputSize(w, kw, stride, pad);
   const rows = batch * oh * ow;
   const k = kh * kw * c;
-  const geometry = [batch, h, w, c, oh, ow, kh, kw, stride, pad];
+  const geometry = { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw, STRIDE: stride, PAD: pad };
 
   const col = Tensor.empty([rows, k]);
   patches("im2col", geometry, x, col, col.size);
@@ -55,10 +55,16 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   });
 }
 
-function patches(entry: string, geometry: number[], src: Tensor, dst: Tensor, n: number) {
+function patches(
+  entry: string,
+  geometry: Record<string, number>,
+  src: Tensor,
+  dst: Tensor,
+  n: number,
+) {
   const g = gpu();
   const { groups, row } = grid1d(n, WG);
-  g.dispatch(g.pipeline("conv2d", entry, { WG }), [...geometry, n, row], [
+  g.dispatch(g.pipeline("conv2d", entry, { WG, ...geometry }), [n, row], [
     src.buffer,
     dst.buffer,
   ], groups);

@@ -13,9 +13,9 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   const out = Tensor.empty([batch, oh, ow, c]);
   const argmax = Tensor.empty([batch, oh, ow, c], "u32");
   const g = gpu();
-  const shape = [batch, h, w, c, oh, ow, k, s];
+  const geometry = { WG, H: h, W: w, C: c, OH: oh, OW: ow, K: k, S: s };
   const fwd = grid1d(out.size, WG);
-  g.dispatch(g.pipeline("maxpool", "forward", { WG }), [...shape, out.size, fwd.row], [
+  g.dispatch(g.pipeline("maxpool", "forward", geometry), [out.size, fwd.row], [
     x.buffer,
     argmax.buffer,
     out.buffer,
@@ -23,7 +23,7 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   return record(out, [x], () => {
     const dx = Tensor.empty(x.shape);
     const bwd = grid1d(x.size, WG);
-    g.dispatch(g.pipeline("maxpool", "backward", { WG }), [...shape, x.size, bwd.row], [
+    g.dispatch(g.pipeline("maxpool", "backward", geometry), [x.size, bwd.row], [
       out.grad!.buffer,
       argmax.buffer,
       dx.buffer,

@@ -1,0 +1,72 @@
+import { endStep, Tensor } from "../autograd/tensor.ts";
+import { softmaxCrossEntropy } from "../autograd/loss.ts";
+import type { Sequential } from "../nn/model.ts";
+import { Batcher } from "../data/batches.ts";
+import type { Dataset } from "../data/dataset.ts";
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  /** Predicted class per image, in dataset (or `indices`) order. */
+  predictions: Uint8Array;
+  /** Softmax probabilities, images × classes, when asked for. */
+  probabilities?: Float32Array;
+  seconds: number;
+}
+
+/**
+ * Runs the model in eval mode over a dataset. Labels are optional (prediction on an unlabeled
+ * file): then loss and accuracy are NaN. One readback per batch: the logits, for predictions.
+ */
+export async function evaluate(
+  model: Sequential,
+  ds: Omit<Dataset, "labels"> & { labels?: Uint8Array | null },
+  opts: { indices?: Uint32Array; batchSize?: number; probabilities?: boolean } = {},
+): Promise<Evaluation> {
+  const start = performance.now();
+  const indices = opts.indices ?? Uint32Array.from({ length: ds.count }, (_, i) => i);
+  const labeled = ds.labels != null;
+  const data: Dataset = { ...ds, labels: ds.labels ?? new Uint8Array(ds.count) };
+  const batcher = new Batcher(data, indices, opts.batchSize ?? 500, { shuffle: false, seed: 0 });
+  const classes = model.architecture.classes;
+  const predictions = new Uint8Array(indices.length);
+  const probabilities = opts.probabilities ? new Float32Array(indices.length * classes) : undefined;
+  let lossSum = 0;
+  let hits = 0;
+  let at = 0;
+  const [h, w, c] = model.architecture.input;
+  for (const batch of batcher.epoch(0)) {
+    const x = Tensor.from(batch.x, [batch.size, h, w, c]);
+    const logits = model.predict(x);
+    const stats = labeled
+      ? softmaxCrossEntropy(logits, Tensor.from(batch.y, [batch.size]))
+      : null;
+    const [values, s] = await Promise.all([logits.read(), stats?.read()]);
+    endStep();
+    if (s) {
+      lossSum += s[0] * batch.size;
+      hits += s[1];
+    }
+    for (let i = 0; i < batch.size; i++) {
+      const row = values.subarray(i * classes, (i + 1) * classes);
+      let best = 0;
+      for (let j = 1; j < classes; j++) if (row[j] > row[best]) best = j;
+      predictions[at + i] = best;
+      if (probabilities) {
+        let z = 0;
+        for (let j = 0; j < classes; j++) z += Math.exp(row[j] - row[best]);
+        for (let j = 0; j < classes; j++) {
+          probabilities[(at + i) * classes + j] = Math.exp(row[j] - row[best]) / z;
+        }
+      }
+    }
+    at += batch.size;
+  }
+  return {
+    loss: labeled ? lossSum / indices.length : NaN,
+    accuracy: labeled ? hits / indices.length : NaN,
+    predictions,
+    probabilities,
+    seconds: (performance.now() - start) / 1000,
+  };
+}

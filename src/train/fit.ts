@@ -1,0 +1,124 @@
+import { backward, endStep, Tensor } from "../autograd/tensor.ts";
+import { softmaxCrossEntropy } from "../autograd/loss.ts";
+import type { Sequential } from "../nn/model.ts";
+import type { Optimizer } from "../optim/optimizer.ts";
+import { Batcher } from "../data/batches.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { evaluate } from "./evaluate.ts";
+import { ProgressBar } from "./progress.ts";
+import { UserError } from "../util/errors.ts";
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  lr: number;
+  /** Training time of the epoch (validation excluded). */
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Validation images (indices into `train`); empty: no validation. */
+  valIndices?: Uint32Array;
+  /** Steps between readbacks of the loss/accuracy scalars. */
+  logEvery?: number;
+  smoothing?: number;
+  quiet?: boolean;
+  /** Called after each epoch (checkpointing); may be async. */
+  onEpoch?: (record: EpochRecord, history: EpochRecord[]) => void | Promise<void>;
+}
+
+/**
+ * The training loop. A step is: upload the batch, forward, loss, backward, optimizer update,
+ * one submit. Nothing is read back inside a step: the loss kernel writes each step's loss sum
+ * and hit count into a slot of `log`, read once per `logEvery` steps for the progress bar.
+ */
+export async function fit(
+  model: Sequential,
+  optimizer: Optimizer,
+  train: Dataset,
+  trainIndices: Uint32Array,
+  opts: FitOptions,
+): Promise<EpochRecord[]> {
+  const logEvery = opts.logEvery ?? 20;
+  const log = Tensor.zeros([logEvery, 2]);
+  const [h, w, c] = model.architecture.input;
+  const batcher = new Batcher(train, trainIndices, opts.batchSize, {
+    shuffle: true,
+    seed: opts.seed,
+  });
+  const history: EpochRecord[] = [];
+  let step = 0;
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
+    const start = performance.now();
+    let seen = 0;
+    let pending = 0;
+    let lossSum = 0;
+    let hits = 0;
+    let counted = 0;
+    const drain = async () => {
+      const values = await log.read();
+      for (let i = 0; i < pending; i++) {
+        lossSum += values[2 * i];
+        hits += values[2 * i + 1];
+      }
+      if (!Number.isFinite(lossSum)) {
+        throw new UserError(
+          `training diverged: loss is ${lossSum} in epoch ${epoch} near step ${step}; ` +
+            `lower --lr (now ${optimizer.lr}) or check the data`,
+        );
+      }
+      counted = seen;
+      pending = 0;
+      bar.update(seen, { loss: lossSum / counted, accuracy: hits / counted });
+    };
+    for (const batch of batcher.epoch(epoch - 1)) {
+      const x = Tensor.from(batch.x, [batch.size, h, w, c]);
+      const y = Tensor.from(batch.y, [batch.size]);
+      const logits = model.forward(x, { training: true, seed: opts.seed * 7919 + step });
+      const loss = softmaxCrossEntropy(logits, y, {
+        smoothing: opts.smoothing,
+        log: { buffer: log.buffer, slot: pending, size: logEvery },
+      });
+      backward(loss);
+      optimizer.step();
+      endStep();
+      step++;
+      pending++;
+      seen += batch.size;
+      if (pending === logEvery) await drain();
+    }
+    if (pending) await drain();
+    const seconds = (performance.now() - start) / 1000;
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / seen,
+      trainAccuracy: hits / seen,
+      valLoss: null,
+      valAccuracy: null,
+      lr: optimizer.lr,
+      seconds,
+      imagesPerSecond: seen / seconds,
+    };
+    let summary = `epoch ${epoch}/${opts.epochs}  ${seconds.toFixed(1)}s  ` +
+      `${record.imagesPerSecond.toFixed(0)} img/s  loss ${record.trainLoss.toFixed(4)}  ` +
+      `acc ${(record.trainAccuracy * 100).toFixed(2)}%`;
+    if (opts.valIndices?.length) {
+      const val = await evaluate(model, train, { indices: opts.valIndices });
+      record.valLoss = val.loss;
+      record.valAccuracy = val.accuracy;
+      summary += `  val_loss ${val.loss.toFixed(4)}  val_acc ${(val.accuracy * 100).toFixed(2)}%`;
+    }
+    bar.done(summary);
+    history.push(record);
+    await opts.onEpoch?.(record, history);
+  }
+  return history;
+}

@@ -1,0 +1,57 @@
+/** Formats seconds as 1h02m, 3m05s or 12s. */
+export function duration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  s = Math.max(0, Math.round(s));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+
+/**
+ * An epoch progress bar on stderr: images/s, running loss and accuracy, ETA. On a terminal it
+ * redraws one line; elsewhere (CI logs, pipes) it prints a line every 10% so logs stay short.
+ */
+export class ProgressBar {
+  private start = performance.now();
+  private lastPercent = -1;
+  private readonly tty = Deno.stderr.isTerminal();
+  private readonly encoder = new TextEncoder();
+
+  constructor(private label: string, private total: number, private quiet = false) {}
+
+  update(done: number, stats: { loss?: number; accuracy?: number } = {}) {
+    if (this.quiet) return;
+    const seconds = (performance.now() - this.start) / 1000;
+    const rate = done / Math.max(seconds, 1e-9);
+    const fraction = Math.min(1, done / this.total);
+    const percent = Math.floor(fraction * 100);
+    if (!this.tty && percent < 100 && Math.floor(percent / 10) === Math.floor(this.lastPercent / 10)) {
+      return;
+    }
+    this.lastPercent = percent;
+    const width = 24;
+    const filled = Math.round(fraction * width);
+    const bar = "=".repeat(Math.max(0, filled - 1)) + (filled ? ">" : "") + " ".repeat(width - filled);
+    const parts = [
+      `${this.label} [${bar}] ${done}/${this.total}`,
+      `${rate.toFixed(0)} img/s`,
+      stats.loss !== undefined ? `loss ${stats.loss.toFixed(4)}` : "",
+      stats.accuracy !== undefined ? `acc ${(stats.accuracy * 100).toFixed(1)}%` : "",
+      `ETA ${duration((this.total - done) / rate)}`,
+    ].filter(Boolean);
+    const line = parts.join("  ");
+    Deno.stderr.writeSync(this.encoder.encode(this.tty ? `\r\x1b[2K${line}` : `${line}\n`));
+  }
+
+  /** Ends the bar with a summary line. */
+  done(summary: string) {
+    if (this.quiet) return;
+    const prefix = this.tty ? "\r\x1b[2K" : "";
+    Deno.stderr.writeSync(this.encoder.encode(`${prefix}${summary}\n`));
+  }
+}
+
+/** A line on stderr (stdout is kept for --json). */
+export function info(message: string) {
+  Deno.stderr.writeSync(new TextEncoder().encode(message + "\n"));
+}
