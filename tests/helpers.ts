@@ -38,7 +38,12 @@ export function randn(n: number, seed: number, scale = 1): Float32Array<ArrayBuf
 }
 
 /** Largest |a - b| relative to max(1, |b|), with where it happened, for readable failures. */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4, what = "") {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol = 1e-4,
+  what = "",
+) {
   if (actual.length !== expected.length) {
     throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
   }

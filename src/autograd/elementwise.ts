@@ -44,7 +44,11 @@ export function add(a: Tensor, b: Tensor): Tensor {
 export function dropout(x: Tensor, rate: number, seed: number): Tensor {
   if (rate <= 0) return x;
   const out = elementwise("dropout", x, null, { seed, rate });
-  return record(out, [x], () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate })));
+  return record(
+    out,
+    [x],
+    () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate })),
+  );
 }
 
 setGradAdder((a, b) => elementwise("add", a, b));

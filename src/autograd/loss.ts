@@ -21,7 +21,9 @@ export function softmaxCrossEntropy(
   opts: CrossEntropyOptions = {},
 ): Tensor {
   const [rows, classes] = logits.shape;
-  if (labels.size !== rows) throw new Error(`cross-entropy: ${rows} rows but ${labels.size} labels`);
+  if (labels.size !== rows) {
+    throw new Error(`cross-entropy: ${rows} rows but ${labels.size} labels`);
+  }
   const g = gpu();
   const grad = Tensor.empty(logits.shape);
   const rowStats = Tensor.empty([rows, 2]);

@@ -16,8 +16,8 @@ export interface MatmulOptions {
   accumulate?: boolean;
 }
 
-/** Dispatch geometry of kernels/matmul.wgsl (see the comment at the top of that file). */
-const TILE = { WG_X: 8, WG_Y: 8, TM: 4, TN: 4 };
+/** Register tile and workgroup size of kernels/matmul.wgsl (its header says why these). */
+const TILE = { WG: 8, TM: 16, TN: 16 };
 
 /** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
@@ -25,14 +25,18 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const pipe = g.pipeline("matmul", "forward", {
     TRANS_A: o.transA ? 1 : 0,
     TRANS_B: o.transB ? 1 : 0,
+    ...TILE,
   });
+  const tiles = Math.ceil(o.m / TILE.TM) * Math.ceil(o.n / TILE.TN);
+  const groups = Math.ceil(tiles / TILE.WG);
+  const x = Math.min(groups, 65535);
   const flags = (o.bias ? 1 : 0) | (o.accumulate ? 2 : 0);
   g.dispatch(pipe, [o.m, o.n, o.k, 1, 0, 0, 0, flags], [
     a.buffer,
     b.buffer,
     o.bias ? o.bias.buffer : g.dummy,
     c.buffer,
-  ], [Math.ceil(o.n / (TILE.WG_X * TILE.TN)), Math.ceil(o.m / (TILE.WG_Y * TILE.TM)), 1]);
+  ], [x, Math.ceil(groups / x), 1]);
 }
 
 /** y = x·W (+ bias) for x [M, K] and W [K, N], with gradients for all three. */

@@ -56,7 +56,12 @@ export function numberFlag(
   return n;
 }
 
-export function choiceFlag<C extends string>(name: string, value: string | undefined, fallback: C, choices: readonly C[]): C {
+export function choiceFlag<C extends string>(
+  name: string,
+  value: string | undefined,
+  fallback: C,
+  choices: readonly C[],
+): C {
   if (value === undefined) return fallback;
   if (!choices.includes(value as C)) {
     throw new UserError(`--${name} must be one of ${choices.join(", ")}, got "${value}"`, USAGE);

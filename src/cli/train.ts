@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { choiceFlag, intFlag, numberFlag, parseFlags, runCli } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
-import { ARCHITECTURES, architecture } from "../nn/zoo.ts";
+import { architecture, ARCHITECTURES } from "../nn/zoo.ts";
 import { Sequential } from "../nn/model.ts";
 import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
 import { loadFashionMnist, stratifiedSplit } from "../data/mod.ts";
@@ -57,11 +57,13 @@ await runCli(async () => {
   const out = flags.out ?? join("models", modelName);
   const quiet = flags.quiet ?? false;
 
+  const data = await loadFashionMnist({ dataDir: flags["data-dir"], limit });
+  info(
+    `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
+  );
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
-  const data = await loadFashionMnist({ dataDir: flags["data-dir"], limit });
-  info(`data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`);
   const split = stratifiedSplit(data.train.labels, valSplit, seed);
 
   const arch = architecture(modelName);
@@ -75,7 +77,15 @@ await runCli(async () => {
       `${(model.flops() / 1e6).toFixed(1)} MFLOP/image forward; ${split.train.length} train / ` +
       `${split.val.length} validation images, batch ${batchSize}, ${optimizerName} lr ${lr}`,
   );
-  const hyperParameters = { epochs, batchSize, optimizer: optimizerName, lr, seed, limit: limit ?? null, valSplit };
+  const hyperParameters = {
+    epochs,
+    batchSize,
+    optimizer: optimizerName,
+    lr,
+    seed,
+    limit: limit ?? null,
+    valSplit,
+  };
   const config = (extra: Record<string, unknown>) => ({
     kind: "network" as const,
     name: modelName,
@@ -84,7 +94,12 @@ await runCli(async () => {
     hyperParameters,
     adapter: gpu.adapter,
     deno: Deno.version.deno,
-    data: { source: data.source, train: split.train.length, validation: split.val.length, test: data.test.count },
+    data: {
+      source: data.source,
+      train: split.train.length,
+      validation: split.val.length,
+      test: data.test.count,
+    },
     ...extra,
   });
 
@@ -103,7 +118,11 @@ await runCli(async () => {
   });
   const trainSeconds = (performance.now() - started) / 1000;
   const test = await evaluate(model, data.test);
-  info(`test: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${test.loss.toFixed(4)} on ${data.test.count} images`);
+  info(
+    `test: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
+      test.loss.toFixed(4)
+    } on ${data.test.count} images`,
+  );
   const summary = config({
     epochsCompleted: history.length,
     timings: {

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { UserError } from "../util/errors.ts";
 
 /** What we record about the adapter with every result, so a figure always says where it came from. */
@@ -18,6 +19,9 @@ const NO_ADAPTER_HINT =
   "DENO_WEBGPU_BACKEND=vulkan|gl";
 
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {
+  // Mesa's Vulkan window-system layer prints "XDG_RUNTIME_DIR is invalid" on stderr when the
+  // variable is unset (servers, CI), which would bury our one-line errors; we draw no windows.
+  if (!Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", tmpdir());
   if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(NO_ADAPTER_HINT);
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) throw new UserError(NO_ADAPTER_HINT);

@@ -39,7 +39,9 @@ export async function readConfig(dir: string): Promise<ModelConfig> {
   try {
     text = await Deno.readTextFile(path);
   } catch {
-    throw new UserError(`${path}: not found; pass --model with a directory written by "deno task train"`);
+    throw new UserError(
+      `${path}: not found; pass --model with a directory written by "deno task train"`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -57,7 +59,9 @@ export async function loadModel(dir: string, expected?: Architecture): Promise<S
   const config = await readConfig(dir);
   const architecture = expected ?? config.architecture;
   if (!architecture?.layers) {
-    throw new UserError(`${join(dir, CONFIG_FILE)}: no network architecture in it; is it a baseline model?`);
+    throw new UserError(
+      `${join(dir, CONFIG_FILE)}: no network architecture in it; is it a baseline model?`,
+    );
   }
   const model = new Sequential(architecture);
   const path = join(dir, WEIGHTS_FILE);
@@ -86,7 +90,9 @@ export async function loadModel(dir: string, expected?: Architecture): Promise<S
   if (tensors.size !== wanted.length) {
     const extra = [...tensors.keys()].filter((k) => !wanted.some((p) => p.name === k));
     throw new UserError(
-      `${path}: checkpoint of another architecture ("${savedName}") — unexpected tensors ${extra.slice(0, 3).join(", ")}; ` +
+      `${path}: checkpoint of another architecture ("${savedName}") — unexpected tensors ${
+        extra.slice(0, 3).join(", ")
+      }; ` +
         `load it with the architecture it was trained with`,
     );
   }

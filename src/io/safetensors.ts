@@ -44,7 +44,9 @@ export function decodeSafetensors(
   file: string,
 ): { tensors: Map<string, NamedArray>; metadata: Record<string, string> } {
   const bad = (what: string) =>
-    new UserError(`${file}: ${what}; the file is damaged or not a safetensors file, retrain or re-copy it`);
+    new UserError(
+      `${file}: ${what}; the file is damaged or not a safetensors file, retrain or re-copy it`,
+    );
   if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
@@ -67,7 +69,9 @@ export function decodeSafetensors(
     const [start, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
     if (end - start !== count * 4 || end > data.length || start < 0) {
-      throw bad(`tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`);
+      throw bad(
+        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
+      );
     }
     // Copy: the data section need not be 4-byte aligned in the file buffer.
     const copy = new Float32Array(count);

@@ -81,7 +81,11 @@ export function buildLayer(spec: LayerSpec, input: number[], index: number, rng:
         name: `${name}.running`,
         value: Tensor.from(init, [2, c], { persistent: true }),
       };
-      const state = { running: running.value, eps: spec.eps ?? 1e-5, momentum: spec.momentum ?? 0.1 };
+      const state = {
+        running: running.value,
+        eps: spec.eps ?? 1e-5,
+        momentum: spec.momentum ?? 0.1,
+      };
       return {
         ...base,
         outputShape: input,

@@ -16,7 +16,9 @@ export class Sequential {
       shape = layer.outputShape;
     });
     if (shape.length !== 1 || shape[0] !== architecture.classes) {
-      throw new Error(`${architecture.name}: last layer gives [${shape}], not [${architecture.classes}]`);
+      throw new Error(
+        `${architecture.name}: last layer gives [${shape}], not [${architecture.classes}]`,
+      );
     }
   }
 

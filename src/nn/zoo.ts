@@ -54,7 +54,9 @@ export const ARCHITECTURES: Record<string, () => Architecture> = {
 export function architecture(name: string): Architecture {
   const make = ARCHITECTURES[name];
   if (!make) {
-    throw new Error(`unknown model "${name}"; choose one of: ${Object.keys(ARCHITECTURES).join(", ")}`);
+    throw new Error(
+      `unknown model "${name}"; choose one of: ${Object.keys(ARCHITECTURES).join(", ")}`,
+    );
   }
   return make();
 }

@@ -21,7 +21,12 @@ export abstract class Optimizer {
   protected readonly hyper: GPUBuffer;
   protected readonly state: { m: Tensor; v: Tensor | null }[];
 
-  constructor(readonly params: Param[], lr: number, private entry: "adam" | "sgd", needsV: boolean) {
+  constructor(
+    readonly params: Param[],
+    lr: number,
+    private entry: "adam" | "sgd",
+    needsV: boolean,
+  ) {
     this.lr = lr;
     this.hyper = gpu().device.createBuffer({
       size: 32,

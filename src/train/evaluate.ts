@@ -38,9 +38,7 @@ export async function evaluate(
   for (const batch of batcher.epoch(0)) {
     const x = Tensor.from(batch.x, [batch.size, h, w, c]);
     const logits = model.predict(x);
-    const stats = labeled
-      ? softmaxCrossEntropy(logits, Tensor.from(batch.y, [batch.size]))
-      : null;
+    const stats = labeled ? softmaxCrossEntropy(logits, Tensor.from(batch.y, [batch.size])) : null;
     const [values, s] = await Promise.all([logits.read(), stats?.read()]);
     endStep();
     if (s) {

@@ -2,7 +2,9 @@
 export function duration(s: number): string {
   if (!Number.isFinite(s)) return "?";
   s = Math.max(0, Math.round(s));
-  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 3600) {
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  }
   if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   return `${s}s`;
 }
@@ -25,13 +27,16 @@ export class ProgressBar {
     const rate = done / Math.max(seconds, 1e-9);
     const fraction = Math.min(1, done / this.total);
     const percent = Math.floor(fraction * 100);
-    if (!this.tty && percent < 100 && Math.floor(percent / 10) === Math.floor(this.lastPercent / 10)) {
+    if (
+      !this.tty && percent < 100 && Math.floor(percent / 10) === Math.floor(this.lastPercent / 10)
+    ) {
       return;
     }
     this.lastPercent = percent;
     const width = 24;
     const filled = Math.round(fraction * width);
-    const bar = "=".repeat(Math.max(0, filled - 1)) + (filled ? ">" : "") + " ".repeat(width - filled);
+    const bar = "=".repeat(Math.max(0, filled - 1)) + (filled ? ">" : "") +
+      " ".repeat(width - filled);
     const parts = [
       `${this.label} [${bar}] ${done}/${this.total}`,
       `${rate.toFixed(0)} img/s`,

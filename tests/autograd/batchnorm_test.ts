@@ -19,14 +19,25 @@ gpuTest("batchNorm training forward and running averages match the CPU", async (
     const gamma = randn(c, 1);
     const beta = randn(c, 2);
     const s = state(c);
-    const y = batchNorm(Tensor.from(x, shape), Tensor.from(gamma, [c]), Tensor.from(beta, [c]), s, true);
+    const y = batchNorm(
+      Tensor.from(x, shape),
+      Tensor.from(gamma, [c]),
+      Tensor.from(beta, [c]),
+      s,
+      true,
+    );
     const ref = batchNormRef(x, c, gamma, beta, EPS);
     assertClose(await y.read(), ref.out, 1e-4, `bn ${shape}`);
     const running = await s.running.read();
     const rows = n / c;
     for (let j = 0; j < c; j++) {
       assertClose([running[j]], [0.1 * ref.mean[j]], 1e-4, "running mean");
-      assertClose([running[c + j]], [0.9 + 0.1 * ref.variance[j] * rows / (rows - 1)], 1e-4, "running var");
+      assertClose(
+        [running[c + j]],
+        [0.9 + 0.1 * ref.variance[j] * rows / (rows - 1)],
+        1e-4,
+        "running var",
+      );
     }
   }
 });
@@ -37,7 +48,13 @@ gpuTest("batchNorm eval mode uses the running statistics", async () => {
   const running = new Float32Array([1, 2, 3, 4, 0.25, 9]);
   s.running.write(running);
   const x = randn(5 * c, 7);
-  const y = await batchNorm(Tensor.from(x, [5, c]), Tensor.from(new Float32Array([1, 1, 1]), [c]), Tensor.from(new Float32Array(c), [c]), s, false).read();
+  const y = await batchNorm(
+    Tensor.from(x, [5, c]),
+    Tensor.from(new Float32Array([1, 1, 1]), [c]),
+    Tensor.from(new Float32Array(c), [c]),
+    s,
+    false,
+  ).read();
   const expected = x.map((v, i) => (v - running[i % c]) / Math.sqrt(running[c + (i % c)] + EPS));
   assertClose(y, expected, 1e-4, "eval");
   assert.deepEqual(await s.running.read(), running);

@@ -11,18 +11,25 @@ function labels(seed: number) {
   return new Uint32Array(ROWS).map((_, i) => (i * 7 + seed) % CLASSES);
 }
 
-gpuTest("softmaxCrossEntropy loss and hits match the CPU (with and without smoothing)", async () => {
-  for (const smoothing of [0, 0.1]) {
-    const x = randn(ROWS * CLASSES, 1, 3);
-    const y = labels(3);
-    const out = await softmaxCrossEntropy(Tensor.from(x, [ROWS, CLASSES]), Tensor.from(y, [ROWS]), {
-      smoothing,
-    }).read();
-    const ref = crossEntropyRef(x, y, CLASSES, smoothing);
-    assertClose([out[0]], [ref.loss], 1e-5, "loss");
-    assert.equal(out[1], ref.hits);
-  }
-});
+gpuTest(
+  "softmaxCrossEntropy loss and hits match the CPU (with and without smoothing)",
+  async () => {
+    for (const smoothing of [0, 0.1]) {
+      const x = randn(ROWS * CLASSES, 1, 3);
+      const y = labels(3);
+      const out = await softmaxCrossEntropy(
+        Tensor.from(x, [ROWS, CLASSES]),
+        Tensor.from(y, [ROWS]),
+        {
+          smoothing,
+        },
+      ).read();
+      const ref = crossEntropyRef(x, y, CLASSES, smoothing);
+      assertClose([out[0]], [ref.loss], 1e-5, "loss");
+      assert.equal(out[1], ref.hits);
+    }
+  },
+);
 
 gpuTest("softmaxCrossEntropy gradient by finite differences of the CPU loss", async () => {
   for (const smoothing of [0, 0.2]) {

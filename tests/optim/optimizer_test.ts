@@ -7,7 +7,10 @@ const N = 300;
 
 function setup(seed: number) {
   const w = randn(N, seed);
-  const param = { name: "w", value: Tensor.from(w.slice(), [N], { requiresGrad: true, persistent: true }) };
+  const param = {
+    name: "w",
+    value: Tensor.from(w.slice(), [N], { requiresGrad: true, persistent: true }),
+  };
   return { w, param };
 }
 

@@ -1,0 +1,41 @@
+/**
+ * Fashion-MNIST WebGPU workbench: train CNNs with hand-written WGSL kernels from TypeScript.
+ *
+ * ```ts
+ * import { Adam, architecture, fit, Gpu, loadFashionMnist, Sequential, stratifiedSplit, useGpu } from "./mod.ts";
+ * useGpu(await Gpu.create());
+ * const { train } = await loadFashionMnist();
+ * const model = new Sequential(architecture("cnn"), 1);
+ * const { train: idx } = stratifiedSplit(train.labels, 0, 1);
+ * await fit(model, new Adam(model.params()), train, idx, { epochs: 1, batchSize: 128, seed: 1 });
+ * ```
+ * @module
+ */
+
+// GPU and tensors
+export { type AdapterReport, Gpu } from "./src/gpu/mod.ts";
+export { backward, endStep, engine, noGrad, Tensor, useGpu } from "./src/autograd/tensor.ts";
+// Ops (forward + backward each)
+export { add, dropout, relu } from "./src/autograd/elementwise.ts";
+export { matmul, matmulInto, type MatmulOptions } from "./src/autograd/matmul.ts";
+export { conv2d, type Conv2dOptions } from "./src/autograd/conv2d.ts";
+export { maxPool2d } from "./src/autograd/maxpool.ts";
+export { batchNorm, type BatchNormState } from "./src/autograd/batchnorm.ts";
+export { softmaxCrossEntropy } from "./src/autograd/loss.ts";
+export { sumRows } from "./src/autograd/reduce.ts";
+// Layers and models
+export { buildLayer, type Layer, type LayerSpec } from "./src/nn/layers.ts";
+export { Sequential } from "./src/nn/model.ts";
+export { type Architecture, architecture, ARCHITECTURES } from "./src/nn/zoo.ts";
+// Optimizers
+export { Adam, type Optimizer, type Param, Sgd } from "./src/optim/optimizer.ts";
+// Data
+export * from "./src/data/mod.ts";
+// Training and evaluation
+export { type EpochRecord, fit, type FitOptions } from "./src/train/fit.ts";
+export { evaluate, type Evaluation } from "./src/train/evaluate.ts";
+// Files
+export { loadModel, saveModel } from "./src/io/checkpoint.ts";
+export { decodeSafetensors, encodeSafetensors } from "./src/io/safetensors.ts";
+export { Rng } from "./src/util/random.ts";
+export { UserError } from "./src/util/errors.ts";

@@ -1,0 +1,91 @@
+import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
+import { Gpu } from "../gpu/gpu.ts";
+import { useGpu } from "../autograd/tensor.ts";
+import { CLASS_NAMES, loadFashionMnist, loadImagesFile } from "../data/mod.ts";
+import { loadModel } from "../io/checkpoint.ts";
+import { evaluate } from "../train/evaluate.ts";
+import { info } from "../train/progress.ts";
+import { UserError } from "../util/errors.ts";
+
+const HELP = `deno task predict --model DIR [flags]
+
+Predicts classes with a model saved by "deno task train".
+
+  --model DIR         model directory (config.json + weights.safetensors)
+  --images FILE       IDX images (raw or .gz) or Kaggle CSV; default: the Fashion-MNIST test set
+  --labels FILE       IDX labels for --images (CSV files carry their own)
+  --data-dir DIR      dataset directory for the default test set
+  --batch-size N      images per GPU batch (default 500)
+  --limit N           predict only the first N images
+  --json              one JSON object on stdout: predictions (class index per image, in file
+                      order), accuracy where labels are known, and the adapter`;
+
+await runCli(async () => {
+  const flags = parseFlags("predict", {
+    model: { type: "string" },
+    images: { type: "string" },
+    labels: { type: "string" },
+    "data-dir": { type: "string" },
+    "batch-size": { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean" },
+  }, HELP);
+  if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
+  if (flags.labels && !flags.images) {
+    throw new UserError("predict: --labels needs --images; see --help", USAGE);
+  }
+  const batchSize = intFlag("batch-size", flags["batch-size"], 500);
+  const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 1);
+
+  const gpu = await Gpu.create();
+  useGpu(gpu);
+  info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
+  const model = await loadModel(flags.model);
+  const [h, w] = model.architecture.input;
+
+  let images;
+  let source: string;
+  if (flags.images) {
+    images = await loadImagesFile(flags.images, flags.labels);
+    source = flags.images;
+  } else {
+    const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
+    images = data.test;
+    source = `${data.dir} (test set)`;
+  }
+  if (images.rows !== h || images.cols !== w) {
+    throw new UserError(
+      `${source}: images are ${images.rows}×${images.cols}, the model expects ${h}×${w}`,
+    );
+  }
+  const count = Math.min(images.count, limit ?? Infinity);
+  const indices = Uint32Array.from({ length: count }, (_, i) => i);
+  const result = await evaluate(model, images, { indices, batchSize });
+  const labeled = images.labels != null;
+  if (flags.json) {
+    console.log(JSON.stringify({
+      model: flags.model,
+      images: source,
+      count,
+      predictions: Array.from(result.predictions),
+      accuracy: labeled ? result.accuracy : null,
+      loss: labeled ? result.loss : null,
+      imagesPerSecond: count / result.seconds,
+      adapter: gpu.adapter,
+    }));
+    return;
+  }
+  const shown = Math.min(count, 20);
+  for (let i = 0; i < shown; i++) {
+    const p = result.predictions[i];
+    const truth = labeled ? `  (true: ${CLASS_NAMES[images.labels![i]]})` : "";
+    console.log(`${String(i).padStart(5)}  ${CLASS_NAMES[p]}${truth}`);
+  }
+  if (count > shown) console.log(`  ... ${count - shown} more (use --json for all)`);
+  const rate = (count / result.seconds).toFixed(0);
+  console.log(
+    labeled
+      ? `accuracy ${(result.accuracy * 100).toFixed(2)}% on ${count} images (${rate} images/s)`
+      : `${count} images predicted (${rate} images/s)`,
+  );
+});
