@@ -1,38 +1,55 @@
-// Batch normalisation over the rows of an NHWC tensor seen as rows×C (rows = batch·H·W).
-// Statistics are two-pass reductions without workgroup memory (llvmpipe punishes barriers):
-// pass 1 (`*_partial`) has one invocation per (row slice, channel) summing its slice, reading
-// neighbouring addresses across invocations; pass 2 (`*_finish`) has one invocation per channel
-// summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
-// The per-element passes only do one multiply-add with per-channel coefficients computed once by
-// the finish passes: on llvmpipe every lane-varying load is a gather, so fewer loads is faster.
+// Batch normalisation over the rows of an NHWC tensor seen as rows×C (rows = batch·H·W),
+// optionally fused with the ReLU that follows it (RELU), which saves two full passes per block.
 //
 // training forward:  stats_partial → stats_finish (batch stats; updates running averages) → normalize
 // eval forward:      eval_stats (from the running averages) → normalize
 // backward:          backward_partial → backward_finish (dgamma, dbeta, coefficients) → backward_input
-// Elementwise entries dispatch as elementwise.wgsl; partial entries as (ceil(C / WG), slices);
-// finish entries as (ceil(C / WG)).
+//
+// Statistics are two-pass reductions without workgroup memory (llvmpipe punishes barriers):
+// pass 1 (`*_partial`) has one invocation per (row slice, channel) summing its slice, reading
+// neighbouring addresses across invocations; pass 2 (`*_finish`) has one invocation per channel
+// summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
+// The per-element passes (normalize, backward_input) do one multiply-add per element with
+// per-channel coefficients from the finish passes, on vec4s: on llvmpipe every lane-varying load
+// is a gather, so fewer and wider loads are faster. When C % 4 == 0 (every real network) the four
+// elements of a vec4 share a channel quadruple and the coefficients load as one vec4 too; other C
+// take the per-component path. Buffers are padded to 16 bytes (gpu.ts), so the last vec4 is safe.
+//
+// Dispatch: partial entries (ceil(C / WG), slices); finish entries (ceil(C / WG));
+// per-element entries as elementwise.wgsl over n4 = ceil(n / 4) vec4s.
 
 struct Params {
-  rows: u32, rowsPerSlice: u32, slices: u32, n: u32,
+  rows: u32, rowsPerSlice: u32, slices: u32, n4: u32,
   row: u32, eps: f32, momentum: f32, pad: u32,
 }
 override WG: u32 = 64;
-// The channel count is a constant so that `i % C` folds into multiply-and-shift (see conv2d.wgsl).
+// The channel count is a constant so that `% C` folds into multiply-and-shift (see conv2d.wgsl).
 override C: u32;
+override RELU: bool = false;
+override C4: u32 = C / 4u;
+override ALIGNED: bool = C % 4u == 0u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> fwd: array<f32>;        // forward output (RELU mask)
 // stats = [mean(C), invstd(C), scale(C), shift(C)]: normalize computes x·scale + shift.
-@group(0) @binding(3) var<storage, read_write> stats: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partial: array<f32>;
-@group(0) @binding(5) var<storage, read_write> running: array<f32>; // [mean(C), var(C)]
-@group(0) @binding(6) var<storage, read> gamma: array<f32>;
-@group(0) @binding(7) var<storage, read> beta: array<f32>;
-@group(0) @binding(8) var<storage, read_write> out: array<f32>;
-@group(0) @binding(9) var<storage, read_write> out2: array<f32>;
+@group(0) @binding(4) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(5) var<storage, read_write> partial: array<f32>;
+@group(0) @binding(6) var<storage, read_write> running: array<f32>; // [mean(C), var(C)]
+@group(0) @binding(7) var<storage, read> gamma: array<f32>;
+@group(0) @binding(8) var<storage, read> beta: array<f32>;
+@group(0) @binding(9) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(10) var<storage, read_write> dbeta: array<f32>;
 // coef = [a(C), b(C), c(C)]: backward_input computes dx = a·dy + b·x + c.
-@group(0) @binding(10) var<storage, read_write> coef: array<f32>;
+@group(0) @binding(11) var<storage, read_write> coef: array<f32>;
+// vec4 views for the per-element passes.
+@group(0) @binding(12) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(13) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(14) var<storage, read> fwd4: array<vec4f>;
+@group(0) @binding(15) var<storage, read> stats4: array<vec4f>;
+@group(0) @binding(16) var<storage, read> coef4: array<vec4f>;
+@group(0) @binding(17) var<storage, read_write> out4: array<vec4f>;
 
 fn setStats(ch: u32, mean: f32, variance: f32) {
   let invstd = inverseSqrt(variance + p.eps);
@@ -41,6 +58,12 @@ fn setStats(ch: u32, mean: f32, variance: f32) {
   stats[C + ch] = invstd;
   stats[2u * C + ch] = scale;
   stats[3u * C + ch] = beta[ch] - mean * scale;
+}
+
+// dy, masked by the fused ReLU: zero where the forward output was clamped.
+fn upstream(j: u32) -> f32 {
+  if (RELU && fwd[j] <= 0.0) { return 0.0; }
+  return dy[j];
 }
 
 @compute @workgroup_size(WG)
@@ -87,12 +110,33 @@ fn eval_stats(@builtin(global_invocation_id) gid: vec3u) {
   setStats(ch, running[ch], running[C + ch]);
 }
 
+fn statsAt(block: u32, i: u32) -> vec4f {
+  if (ALIGNED) { return stats4[block * C4 + i % C4]; }
+  var v: vec4f;
+  for (var k = 0u; k < 4u; k++) {
+    let j = block * C + (4u * i + k) % C;
+    v[k] = stats4[j / 4u][j % 4u];
+  }
+  return v;
+}
+
+fn coefAt(block: u32, i: u32) -> vec4f {
+  if (ALIGNED) { return coef4[block * C4 + i % C4]; }
+  var v: vec4f;
+  for (var k = 0u; k < 4u; k++) {
+    let j = block * C + (4u * i + k) % C;
+    v[k] = coef4[j / 4u][j % 4u];
+  }
+  return v;
+}
+
 @compute @workgroup_size(256)
 fn normalize(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
-  if (i >= p.n) { return; }
-  let ch = i % C;
-  out[i] = x[i] * stats[2u * C + ch] + stats[3u * C + ch];
+  if (i >= p.n4) { return; }
+  var v = x4[i] * statsAt(2u, i) + statsAt(3u, i);
+  if (RELU) { v = max(v, vec4f(0.0)); }
+  out4[i] = v;
 }
 
 // partial sums of dy and dy·x̂ per channel.
@@ -108,14 +152,15 @@ fn backward_partial(@builtin(global_invocation_id) gid: vec3u) {
   var sdyx = 0.0;
   for (var r = start; r < end; r++) {
     let j = r * C + ch;
-    sdy += dy[j];
-    sdyx += dy[j] * (x[j] - mean) * invstd;
+    let g = upstream(j);
+    sdy += g;
+    sdyx += g * (x[j] - mean) * invstd;
   }
   partial[gid.y * 2u * C + ch] = sdy;
   partial[gid.y * 2u * C + C + ch] = sdyx;
 }
 
-// dgamma = Σ dy·x̂ (out), dbeta = Σ dy (out2), and the coefficients of
+// dgamma = Σ dy·x̂, dbeta = Σ dy, and the coefficients of
 // dx = γ·invstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) written as a·dy + b·x + c.
 @compute @workgroup_size(WG)
 fn backward_finish(@builtin(global_invocation_id) gid: vec3u) {
@@ -127,8 +172,8 @@ fn backward_finish(@builtin(global_invocation_id) gid: vec3u) {
     sdy += partial[i * 2u * C + ch];
     sdyx += partial[i * 2u * C + C + ch];
   }
-  out[ch] = sdyx;
-  out2[ch] = sdy;
+  dgamma[ch] = sdyx;
+  dbeta[ch] = sdy;
   let n = f32(p.rows);
   let invstd = stats[C + ch];
   let a = gamma[ch] * invstd;
@@ -141,7 +186,8 @@ fn backward_finish(@builtin(global_invocation_id) gid: vec3u) {
 @compute @workgroup_size(256)
 fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
-  if (i >= p.n) { return; }
-  let ch = i % C;
-  out[i] = coef[ch] * dy[i] + coef[C + ch] * x[i] + coef[2u * C + ch];
+  if (i >= p.n4) { return; }
+  var g = dy4[i];
+  if (RELU) { g = select(vec4f(0.0), g, fwd4[i] > vec4f(0.0)); }
+  out4[i] = coefAt(0u, i) * g + coefAt(1u, i) * x4[i] + coefAt(2u, i);
 }

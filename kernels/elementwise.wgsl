@@ -1,16 +1,19 @@
-// Elementwise ops, forward and backward side by side. One invocation per element.
-// Dispatch: (min(groups, 32768), ceil(groups / 32768)) workgroups of WG, groups = ceil(n / WG);
-// `p.row` = 32768 * WG is the element stride of one step in y (the x grid is capped at 65535).
+// Elementwise ops, forward and backward side by side. One invocation per 4 elements (a vec4):
+// on llvmpipe each lane-varying load is a gather, and one 16-byte gather costs about what one
+// 4-byte gather does. Every buffer is allocated in multiples of 16 bytes (see gpu.ts), so the
+// last vec4 may run past n into padding that nobody reads.
+// Dispatch: (min(groups, 32768), ceil(groups / 32768)) workgroups of WG, groups = ceil(n4 / WG),
+// n4 = ceil(n / 4); `p.row` = 32768 * WG is the vec4 stride of one step in y.
 // WG = 256: llvmpipe runs a workgroup as a loop over 8-wide SIMD slices, so larger groups amortise
 // its per-workgroup cost; a real GPU is indifferent between 64 and 256 for such streaming work.
 
-struct Params { n: u32, row: u32, seed: u32, rate: f32 }
+struct Params { n4: u32, row: u32, seed: u32, rate: f32 }
 override WG: u32 = 256;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<vec4f>;
+@group(0) @binding(2) var<storage, read> y: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> out: array<vec4f>;
 
 fn index(gid: vec3u) -> u32 {
   return gid.y * p.row + gid.x;
@@ -20,21 +23,21 @@ fn index(gid: vec3u) -> u32 {
 @compute @workgroup_size(WG)
 fn relu_forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n) { out[i] = max(x[i], 0.0); }
+  if (i < p.n4) { out[i] = max(x[i], vec4f(0.0)); }
 }
 
 // d relu: out = dy where the forward output was positive. x = forward output, y = dy.
 @compute @workgroup_size(WG)
 fn relu_backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n) { out[i] = select(0.0, y[i], x[i] > 0.0); }
+  if (i < p.n4) { out[i] = select(vec4f(0.0), y[i], x[i] > vec4f(0.0)); }
 }
 
 // add: out = x + y (also how gradients from several consumers are summed).
 @compute @workgroup_size(WG)
 fn add(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n) { out[i] = x[i] + y[i]; }
+  if (i < p.n4) { out[i] = x[i] + y[i]; }
 }
 
 // A counter-based hash (PCG-style) gives every element its own reproducible random number from
@@ -45,8 +48,8 @@ fn hash(v: u32) -> u32 {
   return (s >> 22u) ^ s;
 }
 
-fn keep(i: u32) -> bool {
-  let r = f32(hash(i ^ hash(p.seed)) >> 8u) * (1.0 / 16777216.0);
+fn keep(i: u32, salt: u32) -> bool {
+  let r = f32(hash(i ^ salt) >> 8u) * (1.0 / 16777216.0);
   return r >= p.rate;
 }
 
@@ -55,5 +58,9 @@ fn keep(i: u32) -> bool {
 @compute @workgroup_size(WG)
 fn dropout(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n) { out[i] = select(0.0, x[i] / (1.0 - p.rate), keep(i)); }
+  if (i >= p.n4) { return; }
+  let salt = hash(p.seed);
+  let e = 4u * i;
+  let mask = vec4<bool>(keep(e, salt), keep(e + 1u, salt), keep(e + 2u, salt), keep(e + 3u, salt));
+  out[i] = select(vec4f(0.0), x[i] / (1.0 - p.rate), mask);
 }

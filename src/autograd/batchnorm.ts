@@ -2,7 +2,7 @@ import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
 import { f32bits } from "../gpu/gpu.ts";
 
-// kernels/batchnorm.wgsl: stats_partial, stats_finish, normalize,
+// kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
 // backward_partial, backward_finish, backward_input.
 const WG = 64;
 const ROWS_PER_SLICE = 256;
@@ -17,7 +17,7 @@ export interface BatchNormState {
 /**
  * Batch normalisation over all but the last (channel) axis of x (NHWC, or [B, C] for dense).
  * Training mode normalises with the batch's statistics and updates the running averages;
- * eval mode uses the running averages.
+ * eval mode uses the running averages. `relu` fuses the ReLU that usually follows.
  */
 export function batchNorm(
   x: Tensor,
@@ -25,103 +25,87 @@ export function batchNorm(
   beta: Tensor,
   state: BatchNormState,
   training: boolean,
+  relu = false,
 ): Tensor {
   const c = x.shape[x.shape.length - 1];
   const rows = x.size / c;
   const g = gpu();
   const slices = Math.ceil(rows / ROWS_PER_SLICE);
-  const { groups, row } = grid1d(x.size, 256);
+  const n4 = Math.ceil(x.size / 4);
+  const { groups, row } = grid1d(n4, 256);
   const params = [
     rows,
     ROWS_PER_SLICE,
     slices,
-    x.size,
+    n4,
     row,
     f32bits(state.eps),
     f32bits(state.momentum),
     0,
   ];
   const chGroups = Math.ceil(c / WG);
-  const pipe = (entry: string) => g.pipeline("batchnorm", entry, { WG, C: c });
+  const pipe = (entry: string) => g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0 });
 
   const stats = Tensor.empty([4, c]);
   if (training) {
     const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(pipe("stats_partial"), params, [x.buffer, null, null, partial.buffer], [
+    g.dispatch(pipe("stats_partial"), params, { 1: x.buffer, 5: partial.buffer }, [
       chGroups,
       slices,
     ]);
-    g.dispatch(pipe("stats_finish"), params, [
-      null,
-      null,
-      stats.buffer,
-      partial.buffer,
-      state.running.buffer,
-      gamma.buffer,
-      beta.buffer,
-    ], [chGroups]);
+    g.dispatch(pipe("stats_finish"), params, {
+      4: stats.buffer,
+      5: partial.buffer,
+      6: state.running.buffer,
+      7: gamma.buffer,
+      8: beta.buffer,
+    }, [chGroups]);
   } else {
-    g.dispatch(pipe("eval_stats"), params, [
-      null,
-      null,
-      stats.buffer,
-      null,
-      state.running.buffer,
-      gamma.buffer,
-      beta.buffer,
-    ], [chGroups]);
+    g.dispatch(pipe("eval_stats"), params, {
+      4: stats.buffer,
+      6: state.running.buffer,
+      7: gamma.buffer,
+      8: beta.buffer,
+    }, [chGroups]);
   }
   const out = Tensor.empty(x.shape);
-  g.dispatch(pipe("normalize"), params, [
-    x.buffer,
-    null,
-    stats.buffer,
-    null,
-    null,
-    null,
-    null,
-    out.buffer,
-  ], groups);
+  g.dispatch(pipe("normalize"), params, {
+    12: x.buffer,
+    15: stats.buffer,
+    17: out.buffer,
+  }, groups);
 
   return record(out, [x, gamma, beta], () => {
     if (!training) throw new Error("batchNorm backward in eval mode is not supported");
     const dy = out.grad!;
     const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(pipe("backward_partial"), params, [
-      x.buffer,
-      dy.buffer,
-      stats.buffer,
-      partial.buffer,
-    ], [chGroups, slices]);
+    g.dispatch(pipe("backward_partial"), params, {
+      1: x.buffer,
+      2: dy.buffer,
+      3: relu ? out.buffer : g.dummy,
+      4: stats.buffer,
+      5: partial.buffer,
+    }, [chGroups, slices]);
     const dgamma = Tensor.empty([c]);
     const dbeta = Tensor.empty([c]);
     const coef = Tensor.empty([3, c]);
-    g.dispatch(pipe("backward_finish"), params, [
-      null,
-      null,
-      stats.buffer,
-      partial.buffer,
-      null,
-      gamma.buffer,
-      null,
-      dgamma.buffer,
-      dbeta.buffer,
-      coef.buffer,
-    ], [chGroups]);
+    g.dispatch(pipe("backward_finish"), params, {
+      4: stats.buffer,
+      5: partial.buffer,
+      7: gamma.buffer,
+      9: dgamma.buffer,
+      10: dbeta.buffer,
+      11: coef.buffer,
+    }, [chGroups]);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
-      g.dispatch(pipe("backward_input"), params, [
-        x.buffer,
-        dy.buffer,
-        null,
-        null,
-        null,
-        null,
-        null,
-        dx.buffer,
-        null,
-        coef.buffer,
-      ], groups);
+      g.dispatch(pipe("backward_input"), params, {
+        12: x.buffer,
+        13: dy.buffer,
+        14: relu ? out.buffer : g.dummy,
+        16: coef.buffer,
+        17: dx.buffer,
+      }, groups);
       accumulate(x, dx);
     }
     accumulate(gamma, dgamma);

@@ -13,10 +13,11 @@ function elementwise(
 ): Tensor {
   const out = Tensor.empty(x.shape);
   const g = gpu();
-  const { groups, row } = grid1d(x.size, WG);
+  const n4 = Math.ceil(x.size / 4);
+  const { groups, row } = grid1d(n4, WG);
   g.dispatch(
-    g.pipeline("elementwise", entry),
-    [x.size, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)],
+    g.pipeline("elementwise", entry, { WG }),
+    [n4, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)],
     [x.buffer, y ? y.buffer : null, out.buffer],
     groups,
   );

@@ -131,12 +131,13 @@ export class Gpu {
   /**
    * Records one dispatch. Binding 0 is the uniform `params` (when given), the buffers follow in
    * binding order, the way every kernel in kernels/ declares them; `null` skips a binding that
-   * this entry point does not use (layout "auto" leaves unused bindings out).
+   * this entry point does not use (layout "auto" leaves unused bindings out). Kernels with many
+   * bindings are easier to call with a record of binding number → buffer.
    */
   dispatch(
     pipeline: GPUComputePipeline,
     params: ArrayLike<number> | null,
-    buffers: (Binding | null)[],
+    buffers: (Binding | null)[] | Record<number, Binding | null>,
     workgroups: [number, number?, number?],
   ) {
     const entries: GPUBindGroupEntry[] = [];
@@ -147,15 +148,17 @@ export class Gpu {
       entries.push({ binding: binding++, resource: { buffer: u } });
       key += `|u${this.id(u)}`;
     }
-    for (const b of buffers) {
-      if (b === null) {
-        binding++;
-      } else if (b instanceof GPUBuffer) {
-        entries.push({ binding: binding++, resource: { buffer: b } });
-        key += `|${this.id(b)}`;
+    const numbered: [number, Binding | null][] = Array.isArray(buffers)
+      ? buffers.map((b, i) => [binding + i, b])
+      : Object.entries(buffers).map(([n, b]) => [Number(n), b]);
+    for (const [n, b] of numbered) {
+      if (b === null) continue;
+      if (b instanceof GPUBuffer) {
+        entries.push({ binding: n, resource: { buffer: b } });
+        key += `|${n}:${this.id(b)}`;
       } else {
-        entries.push({ binding: binding++, resource: b });
-        key += `|${this.id(b.buffer)}@${b.offset}+${b.size}`;
+        entries.push({ binding: n, resource: b });
+        key += `|${n}:${this.id(b.buffer)}@${b.offset}+${b.size}`;
       }
     }
     let group = this.bindGroups.get(key);

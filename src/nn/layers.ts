@@ -50,8 +50,17 @@ function he(rng: Rng, fanIn: number) {
   return () => rng.normal() * std;
 }
 
-/** Builds layer `index` of a network for inputs of per-example shape `input`. */
-export function buildLayer(spec: LayerSpec, input: number[], index: number, rng: Rng): Layer {
+/**
+ * Builds layer `index` of a network for inputs of per-example shape `input`. With `fuseRelu`, a
+ * batchnorm layer also applies the ReLU that follows it (the caller makes that ReLU a no-op).
+ */
+export function buildLayer(
+  spec: LayerSpec,
+  input: number[],
+  index: number,
+  rng: Rng,
+  fuseRelu = false,
+): Layer {
   const name = `${index}.${spec.type}`;
   const base = { spec, inputShape: input, params: [] as Param[], buffers: [] as Param[], flops: 0 };
   switch (spec.type) {
@@ -92,7 +101,7 @@ export function buildLayer(spec: LayerSpec, input: number[], index: number, rng:
         params: [gamma, beta],
         buffers: [running],
         flops: 4 * size(input),
-        forward: (x, ctx) => batchNorm(x, gamma.value, beta.value, state, ctx.training),
+        forward: (x, ctx) => batchNorm(x, gamma.value, beta.value, state, ctx.training, fuseRelu),
       };
     }
     case "relu":

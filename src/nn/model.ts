@@ -10,8 +10,12 @@ export class Sequential {
   constructor(readonly architecture: Architecture, seed = 0) {
     const rng = new Rng(seed);
     let shape = architecture.input;
-    architecture.layers.forEach((spec, i) => {
-      const layer = buildLayer(spec, shape, i, rng);
+    const specs = architecture.layers;
+    specs.forEach((spec, i) => {
+      // batchnorm → relu runs as one fused kernel pass; the relu layer then passes through.
+      const fuse = spec.type === "batchnorm" && specs[i + 1]?.type === "relu";
+      const layer = buildLayer(spec, shape, i, rng, fuse);
+      if (spec.type === "relu" && specs[i - 1]?.type === "batchnorm") layer.forward = (x) => x;
       this.layers.push(layer);
       shape = layer.outputShape;
     });

@@ -12,7 +12,7 @@ function state(c: number, momentum = 0.1) {
 
 gpuTest("batchNorm training forward and running averages match the CPU", async () => {
   // rows = 2·17·5 = 170 is not a multiple of the 256-row slice; 600 rows take several slices.
-  for (const shape of [[2, 17, 5, 3], [600, 7]]) {
+  for (const shape of [[2, 17, 5, 3], [600, 7], [3, 7, 5, 8]]) {
     const c = shape[shape.length - 1];
     const n = shape.reduce((a, b) => a * b);
     const x = randn(n, c, 2).map((v, i) => v + (i % c));
@@ -60,16 +60,47 @@ gpuTest("batchNorm eval mode uses the running statistics", async () => {
   assert.deepEqual(await s.running.read(), running);
 });
 
-gpuTest("batchNorm backward (input, gamma, beta) by finite differences", async () => {
-  const shape = [3, 5, 3, 4];
-  const c = 4;
-  await checkGradients(
-    ([x, g, b]) => batchNorm(x, g, b, state(c), true),
-    [
-      { data: randn(shape.reduce((a, b) => a * b), 11), shape },
-      { data: randn(c, 12), shape: [c] },
-      { data: randn(c, 13), shape: [c] },
-    ],
-    { h: 1e-2, tol: 3e-2 },
+// C = 8 takes the aligned vec4 path, C = 3 the per-component one; both with and without ReLU.
+for (
+  const [shape, relu] of [[[3, 5, 3, 8], false], [[2, 5, 3, 3], false], [[3, 5, 3, 8], true], [
+    [7, 3],
+    true,
+  ]] as [number[], boolean][]
+) {
+  gpuTest(
+    `batchNorm${relu ? "+ReLU" : ""} backward by finite differences, shape [${shape}]`,
+    async () => {
+      const c = shape[shape.length - 1];
+      await checkGradients(
+        ([x, g, b]) => batchNorm(x, g, b, state(c), true, relu),
+        [
+          { data: randn(shape.reduce((a, b) => a * b), 11), shape },
+          { data: randn(c, 12).map((v) => 1 + 0.3 * v), shape: [c] },
+          { data: randn(c, 13), shape: [c] },
+        ],
+        // Smaller steps with ReLU, so few outputs cross its kink.
+        { h: relu ? 1e-3 : 1e-2, tol: 3e-2 },
+      );
+    },
   );
+}
+
+gpuTest("batchNorm with fused ReLU equals max(batchNorm, 0)", async () => {
+  for (const shape of [[2, 3, 5, 8], [11, 5]]) {
+    const c = shape[shape.length - 1];
+    const n = shape.reduce((a, b) => a * b);
+    const x = randn(n, 21);
+    const gamma = randn(c, 22);
+    const beta = randn(c, 23);
+    const y = batchNorm(
+      Tensor.from(x, shape),
+      Tensor.from(gamma, [c]),
+      Tensor.from(beta, [c]),
+      state(c),
+      true,
+      true,
+    );
+    const ref = batchNormRef(x, c, gamma, beta, EPS).out.map((v) => Math.max(v, 0));
+    assertClose(await y.read(), ref, 1e-4, `bn+relu ${shape}`);
+  }
 });
