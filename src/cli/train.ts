@@ -28,6 +28,8 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       (default models/<model>)
   --data-dir DIR      dataset directory (else $FASHION_MNIST_DIR, the cache,
                       /usr/share/datasets/fashion-mnist, then download)
+  --test-every-epoch  also measure test accuracy after every epoch (for accuracy-vs-epochs
+                      reports; model selection uses the validation split only)
   --json              print a JSON summary on stdout (progress stays on stderr)
   --quiet             no progress bar`;
 
@@ -45,6 +47,7 @@ await runCli(async () => {
     "data-dir": { type: "string" },
     json: { type: "boolean" },
     quiet: { type: "boolean" },
+    "test-every-epoch": { type: "boolean" },
   }, HELP);
   const modelName = choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
   const epochs = intFlag("epochs", flags.epochs, 5);
@@ -109,6 +112,7 @@ await runCli(async () => {
     batchSize,
     seed,
     valIndices: split.val,
+    testSet: flags["test-every-epoch"] ? data.test : undefined,
     quiet,
     // Each epoch is checkpointed, so an interrupted run keeps what it finished.
     onEpoch: async (_record, history) => {

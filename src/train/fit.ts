@@ -14,6 +14,8 @@ export interface EpochRecord {
   trainAccuracy: number;
   valLoss: number | null;
   valAccuracy: number | null;
+  /** Only with `testSet`: accuracy on the test images after this epoch (reporting, not selection). */
+  testAccuracy?: number;
   lr: number;
   /** Training time of the epoch (validation excluded). */
   seconds: number;
@@ -30,6 +32,8 @@ export interface FitOptions {
   logEvery?: number;
   smoothing?: number;
   quiet?: boolean;
+  /** Evaluated after every epoch when given, to report accuracy against epochs. */
+  testSet?: Dataset;
   /** Called after each epoch (checkpointing); may be async. */
   onEpoch?: (record: EpochRecord, history: EpochRecord[]) => void | Promise<void>;
 }
@@ -115,6 +119,10 @@ export async function fit(
       record.valLoss = val.loss;
       record.valAccuracy = val.accuracy;
       summary += `  val_loss ${val.loss.toFixed(4)}  val_acc ${(val.accuracy * 100).toFixed(2)}%`;
+    }
+    if (opts.testSet) {
+      record.testAccuracy = (await evaluate(model, opts.testSet)).accuracy;
+      summary += `  test_acc ${(record.testAccuracy * 100).toFixed(2)}%`;
     }
     bar.done(summary);
     history.push(record);
