@@ -1,5 +1,6 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { sumRows } from "./reduce.ts";
+import type { AdapterReport } from "../gpu/device.ts";
 
 // kernels/matmul.wgsl: forward (with TRANS_A / TRANS_B variants).
 
@@ -14,29 +15,51 @@ export interface MatmulOptions {
   bias?: Tensor | null;
   /** C += A·B instead of C = A·B. */
   accumulate?: boolean;
+  /** Force a kernel strategy (tests); by default the adapter's best, see `matmulStrategy`. */
+  strategy?: MatmulStrategy;
 }
 
-/** Register tile and workgroup size of kernels/matmul.wgsl (its header says why these). */
-const TILE = { WG: 8, TM: 16, TN: 16 };
+/**
+ * How kernels/matmul.wgsl is run: "register" tiles (TM×TN outputs per invocation, no workgroup
+ * memory) or workgroup-memory "tiled" blocks of 64×64 (the file's header says why each).
+ */
+export type MatmulStrategy = "register" | "tiled";
+
+/**
+ * llvmpipe rewards big register tiles and punishes workgroup memory; its GL path compiles big
+ * unrolled tiles very slowly (~50 s for 32×16), so GL gets 8×8. Real GPUs get workgroup tiles.
+ */
+export function matmulStrategy(adapter: AdapterReport): {
+  strategy: MatmulStrategy;
+  tile: { WG: number; TM: number; TN: number };
+} {
+  if (!adapter.description.includes("llvmpipe")) {
+    return { strategy: "tiled", tile: { WG: 8, TM: 32, TN: 32 } };
+  }
+  const size = adapter.backend === "gl" ? 8 : 32;
+  return { strategy: "register", tile: { WG: 8, TM: size, TN: size } };
+}
 
 /** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
-  const pipe = g.pipeline("matmul", "forward", {
-    TRANS_A: o.transA ? 1 : 0,
-    TRANS_B: o.transB ? 1 : 0,
-    ...TILE,
-  });
-  const tiles = Math.ceil(o.m / TILE.TM) * Math.ceil(o.n / TILE.TN);
-  const groups = Math.ceil(tiles / TILE.WG);
-  const x = Math.min(groups, 65535);
+  const best = matmulStrategy(g.adapter);
+  const strategy = o.strategy ?? best.strategy;
+  const trans = { TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 };
   const flags = (o.bias ? 1 : 0) | (o.accumulate ? 2 : 0);
-  g.dispatch(pipe, [o.m, o.n, o.k, 1, 0, 0, 0, flags], [
-    a.buffer,
-    b.buffer,
-    o.bias ? o.bias.buffer : g.dummy,
-    c.buffer,
-  ], [x, Math.ceil(groups / x), 1]);
+  const buffers = [a.buffer, b.buffer, o.bias ? o.bias.buffer : g.dummy, c.buffer];
+  const params = [o.m, o.n, o.k, 1, 0, 0, 0, flags];
+  if (strategy === "tiled") {
+    const pipe = g.pipeline("matmul", "forward_tiled", trans);
+    g.dispatch(pipe, params, buffers, [Math.ceil(o.n / 64), Math.ceil(o.m / 64), 1]);
+    return;
+  }
+  const { tile } = best;
+  const pipe = g.pipeline("matmul", "forward", { ...trans, ...tile });
+  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
+  const groups = Math.ceil(tiles / tile.WG);
+  const x = Math.min(groups, 65535);
+  g.dispatch(pipe, params, buffers, [x, Math.ceil(groups / x), 1]);
 }
 
 /** y = x·W (+ bias) for x [M, K] and W [K, N], with gradients for all three. */

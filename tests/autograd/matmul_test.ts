@@ -5,48 +5,54 @@ import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
 // Sizes that are not multiples of any tile or workgroup size.
 const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130]];
 
-gpuTest("matmul forward matches the CPU for all transposes", async () => {
-  for (const [m, n, k] of SHAPES) {
-    for (const transA of [false, true]) {
-      for (const transB of [false, true]) {
-        const a = randn(m * k, m + k);
-        const b = randn(k * n, n + k);
-        const c = Tensor.empty([m, n]);
-        matmulInto(Tensor.from(a, [a.length]), Tensor.from(b, [b.length]), c, {
-          m,
-          n,
-          k,
-          transA,
-          transB,
-        });
-        assertClose(
-          await c.read(),
-          matmulRef(a, b, m, n, k, transA, transB),
-          1e-4,
-          `${m}x${n}x${k} tA=${transA} tB=${transB}`,
-        );
+for (const strategy of ["register", "tiled"] as const) {
+  gpuTest(`matmul (${strategy}) forward matches the CPU for all transposes`, async () => {
+    for (const [m, n, k] of SHAPES) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = randn(m * k, m + k);
+          const b = randn(k * n, n + k);
+          const c = Tensor.empty([m, n]);
+          matmulInto(Tensor.from(a, [a.length]), Tensor.from(b, [b.length]), c, {
+            m,
+            n,
+            k,
+            transA,
+            transB,
+            strategy,
+          });
+          assertClose(
+            await c.read(),
+            matmulRef(a, b, m, n, k, transA, transB),
+            1e-4,
+            `${strategy} ${m}x${n}x${k} tA=${transA} tB=${transB}`,
+          );
+        }
       }
     }
-  }
-});
-
-gpuTest("matmul bias and accumulate flags", async () => {
-  const [m, n, k] = [19, 11, 7];
-  const a = randn(m * k, 1);
-  const b = randn(k * n, 2);
-  const bias = randn(n, 3);
-  const start = randn(m * n, 4);
-  const c = Tensor.from(start, [m, n]);
-  matmulInto(Tensor.from(a, [m, k]), Tensor.from(b, [k, n]), c, {
-    m,
-    n,
-    k,
-    bias: Tensor.from(bias, [n]),
-    accumulate: true,
   });
-  const ref = matmulRef(a, b, m, n, k).map((v, i) => v + bias[i % n] + start[i]);
-  assertClose(await c.read(), ref, 1e-4, "bias+accumulate");
-});
+}
+
+for (const strategy of ["register", "tiled"] as const) {
+  gpuTest(`matmul (${strategy}) bias and accumulate flags`, async () => {
+    const [m, n, k] = [19, 11, 70];
+    const a = randn(m * k, 1);
+    const b = randn(k * n, 2);
+    const bias = randn(n, 3);
+    const start = randn(m * n, 4);
+    const c = Tensor.from(start, [m, n]);
+    matmulInto(Tensor.from(a, [m, k]), Tensor.from(b, [k, n]), c, {
+      m,
+      n,
+      k,
+      bias: Tensor.from(bias, [n]),
+      accumulate: true,
+      strategy,
+    });
+    const ref = matmulRef(a, b, m, n, k).map((v, i) => v + bias[i % n] + start[i]);
+    assertClose(await c.read(), ref, 1e-4, `${strategy} bias+accumulate`);
+  });
+}
 
 gpuTest("matmul backward by finite differences", async () => {
   const [m, n, k] = [7, 5, 9];
