@@ -1,0 +1,7 @@
+export {
+  type ClassificationReport,
+  classificationReport,
+  confusionMatrix,
+  formatReport,
+  type Scores,
+} from "./metrics.ts";
