@@ -1,11 +1,14 @@
-// Fused softmax + cross-entropy (with optional label smoothing) over rows of logits.
-// forward: one invocation per row computes the row's loss with a max-shifted log-sum-exp, whether
-// its argmax is the label, and already the gradient d(mean loss)/d logits = (softmax − target)/B,
-// so backward needs no kernel of its own.
-// reduce: one invocation sums the per-row losses and hits into out = [mean loss, correct count],
-// and, when p.slot is below p.logSize, also into history[2·slot ..] so the training loop can read a
-// whole logging interval's scalars in one readback.
-// Dispatch: forward (ceil(rows / WG)); reduce (1).
+// Classification losses over rows of scores (logits), each fused with its gradient: one
+// invocation per row computes the row's loss, whether its argmax is the label, and already
+// d(mean loss)/d scores, so backward needs no kernel of its own.
+// cross_entropy: softmax + cross-entropy with optional label smoothing (max-shifted log-sum-exp);
+//   gradient (softmax − target)/B.
+// hinge: Crammer–Singer multi-class hinge, max(0, 1 + max_{j≠y} s_j − s_y) (the linear SVM's
+//   loss); gradient +1/B on the strongest wrong class and −1/B on the label when the margin is short.
+// reduce (shared): one invocation sums the per-row losses and hits into out = [mean loss, correct
+//   count], and, when p.slot is below p.logSize, also into history[2·slot ..] so the training loop
+//   can read a whole logging interval's scalars in one readback.
+// Dispatch: cross_entropy / hinge (ceil(rows / WG)); reduce (1).
 
 struct Params { rows: u32, classes: u32, smoothing: f32, slot: u32, logSize: u32, pad0: u32, pad1: u32, pad2: u32 }
 override WG: u32 = 64;
@@ -19,7 +22,7 @@ override WG: u32 = 64;
 @group(0) @binding(6) var<storage, read_write> history: array<f32>;
 
 @compute @workgroup_size(WG)
-fn forward(@builtin(global_invocation_id) gid: vec3u) {
+fn cross_entropy(@builtin(global_invocation_id) gid: vec3u) {
   let r = gid.x;
   if (r >= p.rows) { return; }
   let base = r * p.classes;
@@ -42,6 +45,32 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
     let lp = logits[base + j] - logz;
     loss -= t * lp;
     grad[base + j] = (exp(lp) - t) * scale;
+  }
+  rowStats[2u * r] = loss;
+  rowStats[2u * r + 1u] = select(0.0, 1.0, best == label);
+}
+
+@compute @workgroup_size(WG)
+fn hinge(@builtin(global_invocation_id) gid: vec3u) {
+  let r = gid.x;
+  if (r >= p.rows) { return; }
+  let base = r * p.classes;
+  let label = labels[r];
+  let labelScore = logits[base + label];
+  var best = 0u;
+  var rival = 0u; // strongest wrong class
+  var rivalScore = -3.402823e38;
+  for (var j = 0u; j < p.classes; j++) {
+    let v = logits[base + j];
+    if (v > logits[base + best]) { best = j; }
+    if (j != label && v > rivalScore) { rivalScore = v; rival = j; }
+    grad[base + j] = 0.0;
+  }
+  let loss = max(0.0, 1.0 + rivalScore - labelScore);
+  if (loss > 0.0) {
+    let scale = 1.0 / f32(p.rows);
+    grad[base + rival] = scale;
+    grad[base + label] = -scale;
   }
   rowStats[2u * r] = loss;
   rowStats[2u * r + 1u] = select(0.0, 1.0, best == label);

@@ -233,3 +233,17 @@ export function crossEntropyRef(
   }
   return { loss: loss / rows, hits };
 }
+
+/** Crammer–Singer multi-class hinge: mean of max(0, 1 + max_{j≠y} s_j − s_y). */
+export function hingeRef(scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number) {
+  const rows = labels.length;
+  let loss = 0;
+  let hits = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: classes }, (_, j) => scores[r * classes + j]);
+    const rival = Math.max(...row.filter((_, j) => j !== labels[r]));
+    loss += Math.max(0, 1 + rival - row[labels[r]]);
+    if (row.indexOf(Math.max(...row)) === labels[r]) hits++;
+  }
+  return { loss: loss / rows, hits };
+}

@@ -1,4 +1,5 @@
 import type { LayerSpec } from "./layers.ts";
+import type { LossName } from "../autograd/loss.ts";
 
 /** A network as saved in config.json. */
 export interface Architecture {
@@ -7,6 +8,8 @@ export interface Architecture {
   input: number[];
   classes: number;
   layers: LayerSpec[];
+  /** Training loss; cross-entropy unless said otherwise. */
+  loss?: LossName;
 }
 
 const convBlock = (filters: number): LayerSpec[] => [
@@ -32,6 +35,21 @@ export const ARCHITECTURES: Record<string, () => Architecture> = {
       { type: "dropout", rate: 0.3 },
       { type: "dense", units: 10 },
     ],
+  }),
+  /** Multinomial logistic (softmax) regression on flattened pixels, trained on the GPU. */
+  softmax: () => ({
+    name: "softmax",
+    input: [28, 28, 1],
+    classes: 10,
+    layers: [{ type: "flatten" }, { type: "dense", units: 10 }],
+  }),
+  /** A linear SVM (Crammer–Singer multi-class hinge) on flattened pixels, trained on the GPU. */
+  "linear-svm": () => ({
+    name: "linear-svm",
+    input: [28, 28, 1],
+    classes: 10,
+    layers: [{ type: "flatten" }, { type: "dense", units: 10 }],
+    loss: "hinge",
   }),
   /** The classic neural baseline on flattened pixels. */
   mlp: () => ({

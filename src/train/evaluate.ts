@@ -1,5 +1,5 @@
 import { endStep, Tensor } from "../autograd/tensor.ts";
-import { softmaxCrossEntropy } from "../autograd/loss.ts";
+import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import { Batcher } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -35,10 +35,11 @@ export async function evaluate(
   let hits = 0;
   let at = 0;
   const [h, w, c] = model.architecture.input;
+  const lossFn = lossByName(model.architecture.loss);
   for (const batch of batcher.epoch(0)) {
     const x = Tensor.from(batch.x, [batch.size, h, w, c]);
     const logits = model.predict(x);
-    const stats = labeled ? softmaxCrossEntropy(logits, Tensor.from(batch.y, [batch.size])) : null;
+    const stats = labeled ? lossFn(logits, Tensor.from(batch.y, [batch.size])) : null;
     const [values, s] = await Promise.all([logits.read(), stats?.read()]);
     endStep();
     if (s) {

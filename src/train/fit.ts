@@ -1,5 +1,5 @@
 import { backward, endStep, Tensor } from "../autograd/tensor.ts";
-import { softmaxCrossEntropy } from "../autograd/loss.ts";
+import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { Batcher } from "../data/batches.ts";
@@ -58,6 +58,7 @@ export async function fit(
     seed: opts.seed,
   });
   const history: EpochRecord[] = [];
+  const lossFn = lossByName(model.architecture.loss);
   let step = 0;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
@@ -87,7 +88,7 @@ export async function fit(
       const x = Tensor.from(batch.x, [batch.size, h, w, c]);
       const y = Tensor.from(batch.y, [batch.size]);
       const logits = model.forward(x, { training: true, seed: opts.seed * 7919 + step });
-      const loss = softmaxCrossEntropy(logits, y, {
+      const loss = lossFn(logits, y, {
         smoothing: opts.smoothing,
         log: { buffer: log.buffer, slot: pending, size: logEvery },
       });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { assertClose, crossEntropyRef, gpuTest, randn } from "../helpers.ts";
+import { assertClose, crossEntropyRef, gpuTest, hingeRef, randn } from "../helpers.ts";
 import { backward, Tensor } from "../../src/autograd/tensor.ts";
-import { softmaxCrossEntropy } from "../../src/autograd/loss.ts";
+import { multiclassHinge, softmaxCrossEntropy } from "../../src/autograd/loss.ts";
 
 // 67 rows: not a multiple of the 64-wide workgroup.
 const ROWS = 67;
@@ -64,4 +64,28 @@ gpuTest("softmaxCrossEntropy writes its scalars into the log slot", async () => 
   assertClose([values[4]], [ref.loss * ROWS], 1e-4, "logged loss sum");
   assert.equal(values[5], ref.hits);
   assert.deepEqual([...values.slice(0, 4), ...values.slice(6)], [0, 0, 0, 0, 0, 0]);
+});
+
+gpuTest("multiclassHinge loss, hits and gradient match the CPU", async () => {
+  const x = randn(ROWS * CLASSES, 4, 0.3);
+  const y = labels(2);
+  const scores = Tensor.from(x, [ROWS, CLASSES], { requiresGrad: true });
+  const loss = multiclassHinge(scores, Tensor.from(y, [ROWS]));
+  const out = await loss.read();
+  const ref = hingeRef(x, y, CLASSES);
+  assertClose([out[0]], [ref.loss], 1e-5, "hinge loss");
+  assert.equal(out[1], ref.hits);
+  assert.ok(ref.loss > 0, "some margins are violated, so the gradient is not all zero");
+  backward(loss);
+  const grad = await scores.grad!.read();
+  // The hinge is piecewise linear: a small step inside a piece gives its exact slope.
+  const h = 1e-4;
+  for (let i = 0; i < ROWS * CLASSES; i += 7) {
+    const up = x.slice();
+    up[i] += h;
+    const down = x.slice();
+    down[i] -= h;
+    const numeric = (hingeRef(up, y, CLASSES).loss - hingeRef(down, y, CLASSES).loss) / (2 * h);
+    assertClose([grad[i]], [numeric], 1e-3, `dscores[${i}]`);
+  }
 });
