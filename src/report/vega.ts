@@ -1,0 +1,29 @@
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { join } from "node:path";
+import { writeFileAtomic } from "../util/atomic.ts";
+
+export type { TopLevelSpec };
+
+/** Compiles a Vega-Lite spec and renders it to an SVG string, headless (no browser, no canvas). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // A copy: Vega tags the data objects it is given, and the caller's rows should stay plain.
+  const compiled = compile(structuredClone(spec)).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Writes `dir/name.vl.json` (the spec, to reopen in the Vega editor) and `dir/name.svg`; returns
+ * the SVG so a page can inline it without rendering twice.
+ */
+export async function writeChart(dir: string, name: string, spec: TopLevelSpec): Promise<string> {
+  const svg = await renderSvg(spec);
+  await writeFileAtomic(join(dir, `${name}.vl.json`), JSON.stringify(spec));
+  await writeFileAtomic(join(dir, `${name}.svg`), svg);
+  return svg;
+}
