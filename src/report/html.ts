@@ -1,0 +1,288 @@
+// The report page (one offline HTML file) and its Markdown twin, from results already computed.
+import { Buffer } from "node:buffer";
+import { type ClassificationReport, formatReport } from "../eval/metrics.ts";
+
+/** What the tables need to know about one trained model. */
+export interface ModelResult {
+  model: string;
+  /** On the test set; accuracy and the F1 averages come from it. */
+  report: ClassificationReport;
+  trainImages: number;
+  trainSeconds: number;
+  /** Test-set prediction throughput. */
+  imagesPerSecond: number;
+  parameters: number;
+}
+
+/** A chart or image: `file` is its path relative to the report (for Markdown), the content is inlined in HTML. */
+export type Figure = { file: string; alt: string } & ({ svg: string } | { png: Uint8Array });
+
+export interface Section {
+  /** Anchor name: letters, digits and dashes. */
+  id: string;
+  title: string;
+  /** Plain text; a blank line starts a new paragraph. */
+  text: string;
+  figures: Figure[];
+}
+
+export interface Report {
+  title: string;
+  /** Plain text, paragraphs as in `Section.text`. */
+  intro: string;
+  classNames: readonly string[];
+  models: ModelResult[];
+  sections: Section[];
+}
+
+/** Standard titles and explanations for the sections the charts and grids make. */
+export const SECTION_TEXT = {
+  accuracy: {
+    title: "Test accuracy",
+    text: "The share of test images, never seen in training, that each model labels correctly. " +
+      "Chance is 10%.\n\n" +
+      "The convolutional network leads because it sees images as images. A model on flattened " +
+      "pixels (logistic regression, an MLP, an SVM, a forest) learns one weight per pixel " +
+      "position: a collar shifted two pixels is, to it, a different pattern, to be learned again " +
+      "from other examples. A convolution slides the same small filter over every position " +
+      "(weight sharing), so an edge, a strap or a sole is detected wherever it appears, with few " +
+      "parameters; pooling then makes the result tolerant to small shifts, and stacked layers " +
+      "compose local features into larger shapes.",
+  },
+  perClassF1: {
+    title: "F1 per class",
+    text: "F1 is the harmonic mean of precision (of the images given this label, the share that " +
+      "are right) and recall (of the images of this class, the share found). Read across a row " +
+      "for a model's weak classes, down a column for a class's difficulty: shirts, pullovers, " +
+      "coats and T-shirts share a silhouette and are typically hard for every model, while " +
+      "trousers, bags and footwear are easy.",
+  },
+  confusion: {
+    title: "Confusion matrices",
+    text: "Each cell counts test images of the row's true class that the model labelled with the " +
+      "column's class; the diagonal holds the correct answers. The colour is the count as a share " +
+      "of its row, so a dark cell off the diagonal is a confusion frequent for that class. Look " +
+      "for the block of upper-body garments (T-shirt, pullover, coat, shirt) and for sandals, " +
+      "sneakers and ankle boots mistaken for each other.",
+  },
+  trainingCurves: {
+    title: "Training curves",
+    text: "Loss and accuracy after each epoch (a pass over the training images), on the training " +
+      "images (solid) and on held-out validation images (dashed). Both falling together means " +
+      "the model is still learning; validation loss rising while training loss falls means it " +
+      "has started to memorise the training set (overfitting), and more epochs will not help.",
+  },
+  learningCurve: {
+    title: "Learning curve",
+    text:
+      "Test accuracy of each model trained on growing subsets of the training set (log scale). " +
+      "A curve still rising at the right edge would gain from more data; a flat one is limited " +
+      "by the model itself. Models with more capacity usually start lower and end higher.",
+  },
+  accuracyVsTime: {
+    title: "Accuracy against training time",
+    text: "Each model's test accuracy against the seconds its training took (log scale), on this " +
+      "machine. Models up and to the left give the most accuracy per second; the spread spans " +
+      "orders of magnitude, which is why the axis is logarithmic.",
+  },
+  classDistribution: {
+    title: "The data set",
+    text: "Fashion-MNIST has 60,000 training and 10,000 test images of 28×28 grey pixels, in ten " +
+      "classes of clothing. Every class has the same number of images in each split, so accuracy " +
+      "is not skewed by a majority class and chance is 10%.",
+  },
+  pixelHistogram: {
+    title: "Pixel intensities",
+    text: "How often each grey level occurs over all training images (log scale). About half of " +
+      "all pixels are the black background; models see pixels scaled to [0, 1].",
+  },
+  meanImages: {
+    title: "Mean image per class",
+    text: "The average of all training images of each class. Classes whose averages look alike " +
+      "(pullover, coat, shirt) are the ones models confuse; a model on raw pixels compares an " +
+      "image against templates much like these.",
+  },
+  inference: {
+    title: "Predictions on test images",
+    text:
+      "Test images as the model sees them (28×28, enlarged), each labelled with the predicted " +
+      "class and then the true one; wrong predictions are framed in red.",
+  },
+  misclassified: {
+    title: "Misclassified test images",
+    text: "Only the images the model got wrong. Many are ambiguous even to a person: a shirt " +
+      "without a visible collar, a sneaker as tall as an ankle boot.",
+  },
+  weights: {
+    title: "Logistic regression weights",
+    text: "Logistic regression scores each class by a weighted sum of the 784 pixels; these maps " +
+      "show the weights of each class. Red pixels raise the class's score when bright, blue ones " +
+      "lower it, white ones do not matter: each map is a template of where ink should and should " +
+      "not be. A template is tied to pixel positions, the limit a CNN's shared filters remove.",
+  },
+  filters: {
+    title: "First-layer filters of the CNN",
+    text: "The 3×3 filters the first convolution learned (red positive, blue negative weights). " +
+      "Each responds to a local pattern (an edge of some orientation, a bright or dark spot) " +
+      "wherever it occurs in the image.",
+  },
+  featureMaps: {
+    title: "Feature maps of the CNN",
+    text: "What each channel of each convolution layer outputs for one test image (white: strong " +
+      "response). The first layer's maps still look like the garment, filtered for edges and " +
+      "regions; deeper maps, at lower resolution, respond to larger parts.",
+  },
+} as const satisfies Record<string, { title: string; text: string }>;
+
+const HEADERS = [
+  "Model",
+  "Accuracy",
+  "Macro F1",
+  "Weighted F1",
+  "Training images",
+  "Training time (s)",
+  "Inference (images/s)",
+  "Parameters",
+];
+
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+
+function metricsRows(models: ModelResult[]): string[][] {
+  return models.map((m) => [
+    m.model,
+    `${(m.report.accuracy * 100).toFixed(2)}%`,
+    m.report.macro.f1.toFixed(4),
+    m.report.weighted.f1.toFixed(4),
+    count(m.trainImages),
+    m.trainSeconds >= 100 ? count(m.trainSeconds) : m.trainSeconds.toPrecision(3),
+    count(m.imagesPerSecond),
+    count(m.parameters),
+  ]);
+}
+
+const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Prefixes the SVG's ids and their references: Vega numbers clip paths and gradients per
+ * process, so two inlined charts could otherwise point at each other's. */
+function scopeIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+}
+
+function figureHtml(f: Figure, id: string): string {
+  const body = "svg" in f
+    ? scopeIds(f.svg, id).replace("<svg", `<svg role="img" aria-label="${escapeHtml(f.alt)}"`)
+    : `<img alt="${escapeHtml(f.alt)}" src="data:image/png;base64,${
+      Buffer.from(f.png).toString("base64")
+    }">`;
+  return `<figure>${body}</figure>`;
+}
+
+const STYLE = `
+body { font: 15px/1.5 system-ui, sans-serif; color: #222; max-width: 1150px; margin: 2em auto; padding: 0 1em; }
+h1, h2, h3 { line-height: 1.2; }
+h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }
+nav ol { columns: 2; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: .3em .6em; }
+th { background: #f3f3f3; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1em 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+figure img { image-rendering: pixelated; }
+pre { background: #f7f7f7; padding: .8em; overflow-x: auto; }
+`;
+
+/** The whole report as one self-contained page: charts inlined, images as data URIs, no network. */
+export function indexHtml(report: Report): string {
+  const p = (text: string) => paragraphs(text).map((t) => `<p>${escapeHtml(t)}</p>`).join("\n");
+  const row = (cells: string[], tag: "th" | "td") =>
+    `<tr>${
+      cells.map((c, i) =>
+        `<${tag}${tag === "td" && i > 0 ? ' class="num"' : ""}>${escapeHtml(c)}</${tag}>`
+      )
+        .join("")
+    }</tr>`;
+  const sections = report.sections.map((s) =>
+    `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${p(s.text)}\n` +
+    s.figures.map((f, i) => figureHtml(f, `${s.id}-${i}`)).join("\n") + "\n</section>"
+  );
+  const reports = report.models.map((m) =>
+    `<h3>${escapeHtml(m.model)}</h3>\n<pre>${
+      escapeHtml(formatReport(m.report, report.classNames, 4))
+    }</pre>`
+  );
+  const toc = [["metrics", "Metrics"], ...report.sections.map((s) => [s.id, s.title]), [
+    "reports",
+    "Classification reports",
+  ]].map(([id, title]) => `<li><a href="#${escapeHtml(id)}">${escapeHtml(title)}</a></li>`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(report.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(report.title)}</h1>
+${p(report.intro)}
+<nav><ol>
+${toc.join("\n")}
+</ol></nav>
+<section id="metrics">
+<h2>Metrics</h2>
+<p>Accuracy and F1 on the test set; training time and inference throughput as measured on this machine.</p>
+<table>
+<thead>${row(HEADERS, "th")}</thead>
+<tbody>
+${metricsRows(report.models).map((r) => row(r, "td")).join("\n")}
+</tbody>
+</table>
+</section>
+${sections.join("\n")}
+<section id="reports">
+<h2>Classification reports</h2>
+<p>Per class precision, recall, F1 and support (test images of the class), as scikit-learn prints them.</p>
+${reports.join("\n")}
+</section>
+</body>
+</html>
+`;
+}
+
+/** `report.md`: the same tables and texts, figures linked by their files. */
+export function reportMarkdown(report: Report): string {
+  const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|");
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const table = [
+    line(HEADERS),
+    `|---|${HEADERS.slice(1).map(() => "---:").join("|")}|`,
+    ...metricsRows(report.models).map(line),
+  ];
+  const sections = report.sections.map((s) =>
+    [
+      `## ${s.title}`,
+      ...paragraphs(s.text),
+      ...s.figures.map((f) => `![${f.alt.replace(/[[\]]/g, "")}](${encodeURI(f.file)})`),
+    ].join("\n\n")
+  );
+  const reports = report.models.map((m) =>
+    `### ${m.model}\n\n\`\`\`text\n${formatReport(m.report, report.classNames, 4)}\`\`\``
+  );
+  return [
+    `# ${report.title}`,
+    ...paragraphs(report.intro),
+    "## Metrics",
+    table.join("\n"),
+    ...sections,
+    "## Classification reports",
+    ...reports,
+  ].join("\n\n") + "\n";
+}

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { classificationReport } from "../../src/eval/metrics.ts";
+import { accuracyByModel, perClassF1 } from "../../src/report/charts.ts";
+import { indexHtml, type Report, reportMarkdown, SECTION_TEXT } from "../../src/report/html.ts";
+import { encodePng } from "../../src/report/png.ts";
+import { renderSvg } from "../../src/report/vega.ts";
+
+const NAMES = ["T-shirt/top", "Trouser", "Pullover"];
+
+async function sample(): Promise<Report> {
+  const models = [
+    { model: "cnn", pred: [0, 1, 2, 2] },
+    { model: "<b>evil & co</b>", pred: [0, 1, 1, 0] },
+  ].map(({ model, pred }, i) => ({
+    model,
+    report: classificationReport([0, 1, 2, 2], pred, 3),
+    trainImages: 60000,
+    trainSeconds: 12.345 * (i + 1),
+    imagesPerSecond: 12345.6,
+    parameters: 421834,
+  }));
+  // Two charts with a gradient each: their ids must not clash once inlined.
+  const f1 = perClassF1(NAMES.map((className, c) => ({ model: "cnn", className, f1: c / 3 })));
+  return {
+    title: "Fashion-MNIST <report>",
+    intro: "First paragraph.\n\nSecond paragraph.",
+    classNames: NAMES,
+    models,
+    sections: [
+      {
+        id: "accuracy",
+        ...SECTION_TEXT.accuracy,
+        figures: [
+          {
+            file: "accuracy.svg",
+            alt: "accuracy",
+            svg: await renderSvg(accuracyByModel([{ model: "cnn", accuracy: 0.9 }])),
+          },
+        ],
+      },
+      {
+        id: "f1",
+        ...SECTION_TEXT.perClassF1,
+        figures: [
+          { file: "f1.svg", alt: "F1", svg: await renderSvg(f1) },
+          { file: "f1 again.svg", alt: "F1 again", svg: await renderSvg(f1) },
+        ],
+      },
+      {
+        id: "images",
+        ...SECTION_TEXT.inference,
+        figures: [{ file: "grid.png", alt: "grid", png: encodePng(1, 1, 1, Uint8Array.of(7)) }],
+      },
+    ],
+  };
+}
+
+Deno.test("indexHtml is one offline page with every section, table and report", async () => {
+  const html = indexHtml(await sample());
+  assert.ok(html.startsWith("<!DOCTYPE html>"));
+  // Nothing is fetched: no src/href pointing at the network, no CSS imports or url(http...).
+  assert.doesNotMatch(html, /(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+  assert.doesNotMatch(html, /url\(\s*["']?(https?:)?\/\//i);
+  assert.doesNotMatch(html, /@import/);
+  for (const s of [SECTION_TEXT.accuracy, SECTION_TEXT.perClassF1, SECTION_TEXT.inference]) {
+    assert.ok(html.includes(`<h2>${s.title}</h2>`), s.title);
+  }
+  assert.ok(html.includes("weight sharing"));
+  assert.ok(html.includes('<section id="metrics">') && html.includes('<section id="reports">'));
+  assert.ok(html.includes("<p>First paragraph.</p>\n<p>Second paragraph.</p>"));
+  assert.ok(html.includes("Test accuracy by model"), "SVG inlined");
+  assert.ok(html.includes('src="data:image/png;base64,iVBORw0KGgo'), "PNG as data URI");
+  // Metrics table: accuracy, F1s, counts with separators.
+  assert.ok(html.includes('<td class="num">100.00%</td>'));
+  assert.ok(html.includes('<td class="num">60,000</td>'));
+  assert.ok(html.includes('<td class="num">12.3</td>'));
+  assert.ok(html.includes('<td class="num">12,346</td>'));
+  assert.ok(html.includes('<td class="num">421,834</td>'));
+  assert.ok(html.includes("   macro avg     1.0000    1.0000    1.0000         4"));
+  // Escaped everywhere, never raw.
+  assert.ok(!html.includes("<b>evil"));
+  assert.ok(html.includes("&#60;b&#62;evil &#38; co&#60;/b&#62;"));
+  assert.ok(html.includes("<title>Fashion-MNIST &#60;report&#62;</title>"));
+  // The two copies of the same chart got distinct ids, and references follow them.
+  const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids}`);
+  assert.ok(html.includes("url(#f1-1-gradient_"));
+  for (const [, ref] of html.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.includes(ref), ref);
+});
+
+Deno.test("reportMarkdown has the same tables and links the figures", async () => {
+  const md = reportMarkdown(await sample());
+  assert.ok(md.startsWith("# Fashion-MNIST <report>\n"));
+  assert.ok(md.includes(
+    "| Model | Accuracy | Macro F1 | Weighted F1 | Training images | Training time (s) | " +
+      "Inference (images/s) | Parameters |\n|---|---:|---:|---:|---:|---:|---:|---:|\n" +
+      "| cnn | 100.00% | 1.0000 | 1.0000 | 60,000 | 12.3 | 12,346 | 421,834 |\n",
+  ));
+  assert.ok(md.includes("## F1 per class\n\n"));
+  assert.ok(md.includes("![F1 again](f1%20again.svg)"));
+  assert.ok(md.includes("![grid](grid.png)"));
+  assert.ok(md.includes("### cnn\n\n```text\n"));
+  assert.ok(!md.includes("base64"));
+});
