@@ -30,7 +30,10 @@ export function confusionMatrix(
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < truth.length; i++) {
     const t = truth[i], p = pred[i];
-    if (!(t >= 0 && t < classes && p >= 0 && p < classes && Number.isInteger(t + p))) {
+    if (
+      !(Number.isInteger(t) && Number.isInteger(p) && t >= 0 && t < classes && p >= 0 &&
+        p < classes)
+    ) {
       throw new RangeError(
         `label ${t} or prediction ${p} at ${i} is not a class in [0, ${classes})`,
       );

@@ -15,7 +15,7 @@ export const GLYPH_HEIGHT = 7;
 /** Horizontal distance from one character to the next (one blank column between glyphs). */
 export const ADVANCE = GLYPH_WIDTH + 1;
 
-/** Whether pixel (x, y) of the character's glyph is ink; characters outside ASCII 32–126 show as "?". */
+/** Whether pixel (x, y) of the character's glyph is ink; others than ASCII 32–126 draw as "?". */
 export function ink(ch: string, x: number, y: number): boolean {
   let i = ch.charCodeAt(0) - 32;
   if (!(i >= 0 && i < 95)) i = "?".charCodeAt(0) - 32;

@@ -2,7 +2,7 @@
 import { ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, ink, textWidth } from "./font.ts";
 import { encodePng } from "./png.ts";
 
-export type Rgb = readonly [number, number, number];
+type Rgb = readonly [number, number, number];
 
 const WHITE: Rgb = [255, 255, 255];
 const BLACK: Rgb = [0, 0, 0];
@@ -12,7 +12,7 @@ const BORDER = 2;
 const SIDE = 28;
 
 /** An RGB canvas with just what the grids need: rectangles and 5×7 text. */
-export class Raster {
+class Raster {
   readonly data: Uint8Array;
 
   constructor(readonly width: number, readonly height: number, background: Rgb = WHITE) {
@@ -146,7 +146,7 @@ export function misclassifiedGrid(
   for (let i = 0; i < truth.length; i++) if (truth[i] !== pred[i]) wrong.push(i);
   const shown = wrong.slice(0, opts.limit ?? 40);
   const title = opts.title ??
-    `${wrong.length} of ${truth.length} misclassified, first ${shown.length} shown: predicted / true`;
+    `${wrong.length} of ${truth.length} wrong, first ${shown.length} shown: predicted / true`;
   return inferenceGrid(images, truth, pred, shown, classNames, { ...opts, title });
 }
 

@@ -14,7 +14,7 @@ export interface ModelResult {
   parameters: number;
 }
 
-/** A chart or image: `file` is its path relative to the report (for Markdown), the content is inlined in HTML. */
+/** A chart or image, inlined in HTML; `file` is its path relative to the report, for Markdown. */
 export type Figure = { file: string; alt: string } & ({ svg: string } | { png: Uint8Array });
 
 export interface Section {
@@ -185,7 +185,8 @@ function figureHtml(f: Figure, id: string): string {
 }
 
 const STYLE = `
-body { font: 15px/1.5 system-ui, sans-serif; color: #222; max-width: 1150px; margin: 2em auto; padding: 0 1em; }
+body { font: 15px/1.5 system-ui, sans-serif; color: #222; max-width: 1150px; margin: 2em auto;
+  padding: 0 1em; }
 h1, h2, h3 { line-height: 1.2; }
 h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }
 nav ol { columns: 2; }
@@ -238,7 +239,8 @@ ${toc.join("\n")}
 </ol></nav>
 <section id="metrics">
 <h2>Metrics</h2>
-<p>Accuracy and F1 on the test set; training time and inference throughput as measured on this machine.</p>
+<p>Accuracy and F1 on the test set; training time and inference throughput as measured on this
+machine.</p>
 <table>
 <thead>${row(HEADERS, "th")}</thead>
 <tbody>
@@ -249,7 +251,8 @@ ${metricsRows(report.models).map((r) => row(r, "td")).join("\n")}
 ${sections.join("\n")}
 <section id="reports">
 <h2>Classification reports</h2>
-<p>Per class precision, recall, F1 and support (test images of the class), as scikit-learn prints them.</p>
+<p>Per class precision, recall, F1 and support (test images of the class), as scikit-learn prints
+them.</p>
 ${reports.join("\n")}
 </section>
 </body>

@@ -18,8 +18,6 @@ export {
   type GridOptions,
   inferenceGrid,
   misclassifiedGrid,
-  Raster,
-  type Rgb,
   weightMaps,
 } from "./grids.ts";
 export {

@@ -45,7 +45,8 @@ export function encodePng(
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
-  header.set([8, channels === 1 ? 0 : 2, 0, 0, 0], 8); // bit depth, colour type, deflate, filter, no interlace
+  // Bit depth 8, colour type (grey or RGB), deflate, filter method 0, no interlace.
+  header.set([8, channels === 1 ? 0 : 2, 0, 0, 0], 8);
   const parts = [
     Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     chunk("IHDR", header),

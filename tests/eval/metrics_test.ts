@@ -23,6 +23,7 @@ Deno.test("confusionMatrix rejects mismatched lengths and out-of-range labels", 
   assert.throws(() => confusionMatrix([0, 1], [0], 2), RangeError);
   assert.throws(() => confusionMatrix([0, 2], [0, 1], 2), RangeError);
   assert.throws(() => confusionMatrix([0, 1.5], [0, 1], 2), RangeError);
+  assert.throws(() => confusionMatrix([0.5], [0.5], 2), RangeError);
 });
 
 Deno.test("classificationReport matches hand-computed scikit-learn values", () => {
