@@ -1,5 +1,5 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { sumRows } from "./reduce.ts";
+import { sumRows, sumRowsInto } from "./reduce.ts";
 import type { AdapterReport } from "../gpu/device.ts";
 
 // kernels/matmul.wgsl: forward (with TRANS_A / TRANS_B variants).
@@ -45,21 +45,64 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
   const best = matmulStrategy(g.adapter);
   const strategy = o.strategy ?? best.strategy;
-  const trans = { TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 };
-  const flags = (o.bias ? 1 : 0) | (o.accumulate ? 2 : 0);
-  const buffers = [a.buffer, b.buffer, o.bias ? o.bias.buffer : g.dummy, c.buffer];
-  const params = [o.m, o.n, o.k, 1, 0, 0, 0, flags];
-  if (strategy === "tiled") {
-    const pipe = g.pipeline("matmul", "forward_tiled", trans);
-    g.dispatch(pipe, params, buffers, [Math.ceil(o.n / 64), Math.ceil(o.m / 64), 1]);
+  const tile = strategy === "tiled" ? { TM: 64, TN: 64 } : best.tile;
+  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
+  const split = o.transA && !o.transB && !o.bias && !o.accumulate ? splitK(o.k, tiles) : 1;
+  if (split > 1) {
+    // Weight gradients (Aᵀ·B with few outputs and a long K): K-chunks run as a batch, because
+    // with Aᵀ and B both stored K-major a chunk is a plain offset; one sumRows adds them up.
+    const kc = o.k / split;
+    const partial = Tensor.empty([split, o.m * o.n]);
+    dispatchMatmul(a, b, null, partial, { ...o, k: kc }, strategy, best.tile, {
+      batch: split,
+      strides: [kc * o.m, kc * o.n, o.m * o.n],
+    });
+    sumRowsInto(partial, split, o.m * o.n, c);
     return;
   }
-  const { tile } = best;
+  dispatchMatmul(a, b, o.bias ?? null, c, o, strategy, best.tile, { batch: 1, strides: [0, 0, 0] });
+}
+
+/**
+ * How many K-chunks to split a product into: enough that the outputs' tiles times the chunks
+ * give every core work (about 64 tiles), each chunk still long (≥ 512), and K divisible by it.
+ */
+function splitK(k: number, tiles: number): number {
+  if (tiles >= 64) return 1;
+  const most = Math.min(Math.ceil(64 / tiles), Math.floor(k / 512));
+  for (let s = most; s > 1; s--) if (k % s === 0) return s;
+  return 1;
+}
+
+function dispatchMatmul(
+  a: Tensor,
+  b: Tensor,
+  bias: Tensor | null,
+  c: Tensor,
+  o: MatmulOptions,
+  strategy: MatmulStrategy,
+  tile: { WG: number; TM: number; TN: number },
+  batched: { batch: number; strides: [number, number, number] },
+) {
+  const g = gpu();
+  const trans = { TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 };
+  const flags = (bias ? 1 : 0) | (o.accumulate ? 2 : 0);
+  const buffers = [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer];
+  const params = [o.m, o.n, o.k, batched.batch, ...batched.strides, flags];
+  if (strategy === "tiled") {
+    const pipe = g.pipeline("matmul", "forward_tiled", trans);
+    g.dispatch(pipe, params, buffers, [
+      Math.ceil(o.n / 64),
+      Math.ceil(o.m / 64),
+      batched.batch,
+    ]);
+    return;
+  }
   const pipe = g.pipeline("matmul", "forward", { ...trans, ...tile });
   const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
   const groups = Math.ceil(tiles / tile.WG);
   const x = Math.min(groups, 65535);
-  g.dispatch(pipe, params, buffers, [x, Math.ceil(groups / x), 1]);
+  g.dispatch(pipe, params, buffers, [x, Math.ceil(groups / x), batched.batch]);
 }
 
 /** y = x·W (+ bias) for x [M, K] and W [K, N], with gradients for all three. */

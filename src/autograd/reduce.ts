@@ -7,23 +7,27 @@ const ROWS_PER_SLICE = 512;
 
 /** Column sums of a rows×cols matrix (no autograd: used inside backward closures). */
 export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
+  const out = Tensor.empty([cols]);
+  sumRowsInto(x, rows, cols, out);
+  return out;
+}
+
+/** Column sums of a rows×cols matrix into `out` (at least cols long). */
+export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) {
   const g = gpu();
   const pipe = g.pipeline("reduce", "sum_rows", { WG });
   const slices = Math.ceil(rows / ROWS_PER_SLICE);
   if (slices === 1) {
-    const out = Tensor.empty([cols]);
     g.dispatch(pipe, [rows, cols, rows, 0], [x.buffer, out.buffer], [Math.ceil(cols / WG), 1]);
-    return out;
+    return;
   }
   const partial = Tensor.empty([slices, cols]);
   g.dispatch(pipe, [rows, cols, ROWS_PER_SLICE, 0], [x.buffer, partial.buffer], [
     Math.ceil(cols / WG),
     slices,
   ]);
-  const out = Tensor.empty([cols]);
   g.dispatch(pipe, [slices, cols, slices, 0], [partial.buffer, out.buffer], [
     Math.ceil(cols / WG),
     1,
   ]);
-  return out;
 }

@@ -54,6 +54,20 @@ for (const strategy of ["register", "tiled"] as const) {
   });
 }
 
+gpuTest(
+  "matmul Aᵀ·B with few outputs and a long K (split into chunks) matches the CPU",
+  async () => {
+    // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed.
+    for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031]]) {
+      const a = randn(m * k, 1);
+      const b = randn(k * n, 2);
+      const c = Tensor.empty([m, n]);
+      matmulInto(Tensor.from(a, [k, m]), Tensor.from(b, [k, n]), c, { m, n, k, transA: true });
+      assertClose(await c.read(), matmulRef(a, b, m, n, k, true), 1e-3, `split ${m}x${n}x${k}`);
+    }
+  },
+);
+
 gpuTest("matmul backward by finite differences", async () => {
   const [m, n, k] = [7, 5, 9];
   await checkGradients(([x, w, b]) => matmul(x, w, b), [
