@@ -1,0 +1,62 @@
+import { join } from "node:path";
+import { UserError } from "../util/errors.ts";
+import type { Classifier } from "./classifier.ts";
+import { readJson } from "./common.ts";
+import { LogisticRegressionBaseline } from "./logistic_regression.ts";
+import { RandomForestBaseline } from "./random_forest.ts";
+import { LibsvmBaseline } from "./svm_libsvm.ts";
+import { SvmOvrBaseline } from "./svm_ovr.ts";
+
+export interface BaselineEntry {
+  /** A fresh classifier, default hyper-parameters overridden by `params`. */
+  create(params?: Record<string, unknown>): Classifier;
+  /** Training images for the default run: about two minutes on 2 cores (see README). */
+  trainImages: number;
+  load(dir: string): Promise<Classifier>;
+}
+
+/** Keyed by each classifier's `name`. */
+export const BASELINES: Record<string, BaselineEntry> = {
+  "logistic-regression": {
+    create: (p) => new LogisticRegressionBaseline(p),
+    trainImages: 10_000,
+    load: (d) => LogisticRegressionBaseline.load(d),
+  },
+  "svm-rbf-ovr": {
+    create: (p) => new SvmOvrBaseline(p),
+    trainImages: 3_000,
+    load: (d) => SvmOvrBaseline.load(d),
+  },
+  "random-forest": {
+    create: (p) => new RandomForestBaseline(p),
+    trainImages: 2_000,
+    load: (d) => RandomForestBaseline.load(d),
+  },
+  "svm-rbf": {
+    create: (p) => new LibsvmBaseline(p),
+    trainImages: 10_000,
+    load: (d) => LibsvmBaseline.load(d),
+  },
+};
+
+const BY_KIND: Record<string, (dir: string) => Promise<Classifier>> = {
+  "logistic-regression": LogisticRegressionBaseline.load,
+  "svm-ovr": SvmOvrBaseline.load,
+  "random-forest": RandomForestBaseline.load,
+  "svm-libsvm": LibsvmBaseline.load,
+};
+
+/** Loads a saved baseline, whichever it is, from `dir/config.json`'s `kind`. */
+export async function loadClassifier(dir: string): Promise<Classifier> {
+  const path = join(dir, "config.json");
+  const { kind } = await readJson(path);
+  const load = typeof kind === "string" ? BY_KIND[kind] : undefined;
+  if (!load) {
+    throw new UserError(
+      `${path}: unknown model kind ${JSON.stringify(kind)}; expected one of ${
+        Object.keys(BY_KIND).join(", ")
+      }`,
+    );
+  }
+  return load(dir);
+}
