@@ -17,7 +17,7 @@ export interface LogisticParams extends Record<string, unknown> {
   learningRate: number;
 }
 
-export const LOGISTIC_DEFAULTS: LogisticParams = { numSteps: 100, learningRate: 4 };
+export const LOGISTIC_DEFAULTS: LogisticParams = { numSteps: 100, learningRate: 1 };
 
 /**
  * One-vs-rest logistic regression by ml-logistic-regression (plain gradient steps, no

@@ -12,7 +12,7 @@ export interface ForestParams extends Record<string, unknown> {
 
 export const FOREST_DEFAULTS: ForestParams = {
   nEstimators: 30,
-  maxFeatures: 0.3,
+  maxFeatures: 0.05,
   maxDepth: 20,
   minNumSamples: 3,
   seed: 1,

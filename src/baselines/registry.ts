@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import type { Classifier } from "./classifier.ts";
 import { readJson } from "./common.ts";
+import { HistogramForestBaseline } from "./histogram_forest.ts";
 import { LogisticRegressionBaseline } from "./logistic_regression.ts";
 import { RandomForestBaseline } from "./random_forest.ts";
 import { LibsvmBaseline } from "./svm_libsvm.ts";
@@ -29,13 +30,18 @@ export const BASELINES: Record<string, BaselineEntry> = {
   },
   "random-forest": {
     create: (p) => new RandomForestBaseline(p),
-    trainImages: 2_000,
+    trainImages: 1_000,
     load: (d) => RandomForestBaseline.load(d),
   },
   "svm-rbf": {
     create: (p) => new LibsvmBaseline(p),
     trainImages: 10_000,
     load: (d) => LibsvmBaseline.load(d),
+  },
+  "histogram-forest": {
+    create: (p) => new HistogramForestBaseline(p),
+    trainImages: 60_000,
+    load: (d) => HistogramForestBaseline.load(d),
   },
 };
 
@@ -44,6 +50,7 @@ const BY_KIND: Record<string, (dir: string) => Promise<Classifier>> = {
   "svm-ovr": SvmOvrBaseline.load,
   "random-forest": RandomForestBaseline.load,
   "svm-libsvm": LibsvmBaseline.load,
+  "histogram-forest": HistogramForestBaseline.load,
 };
 
 /** Loads a saved baseline, whichever it is, from `dir/config.json`'s `kind`. */
