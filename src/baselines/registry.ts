@@ -11,9 +11,8 @@ import { SvmOvrBaseline } from "./svm_ovr.ts";
 export interface BaselineEntry {
   /** A fresh classifier, default hyper-parameters overridden by `params`. */
   create(params?: Record<string, unknown>): Classifier;
-  /** Training images for the default run: about two minutes on 2 cores (see README). */
+  /** Training images for the default run, sized to train in about two minutes on 2 cores. */
   trainImages: number;
-  load(dir: string): Promise<Classifier>;
 }
 
 /** Keyed by each classifier's `name`. */
@@ -21,27 +20,22 @@ export const BASELINES: Record<string, BaselineEntry> = {
   "logistic-regression": {
     create: (p) => new LogisticRegressionBaseline(p),
     trainImages: 10_000,
-    load: (d) => LogisticRegressionBaseline.load(d),
   },
   "svm-rbf-ovr": {
     create: (p) => new SvmOvrBaseline(p),
     trainImages: 3_000,
-    load: (d) => SvmOvrBaseline.load(d),
   },
   "random-forest": {
     create: (p) => new RandomForestBaseline(p),
     trainImages: 1_000,
-    load: (d) => RandomForestBaseline.load(d),
   },
   "svm-rbf": {
     create: (p) => new LibsvmBaseline(p),
-    trainImages: 10_000,
-    load: (d) => LibsvmBaseline.load(d),
+    trainImages: 20_000,
   },
   "histogram-forest": {
     create: (p) => new HistogramForestBaseline(p),
     trainImages: 60_000,
-    load: (d) => HistogramForestBaseline.load(d),
   },
 };
 

@@ -173,7 +173,7 @@ function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number)
  */
 export class LibsvmBaseline extends Baseline<LibsvmParams> {
   readonly name = "svm-rbf";
-  readonly engine = "libsvm-js 0.2.1 (libsvm, WASM)";
+  readonly engine = "libsvm-js 0.2.1 (WASM; vote in TypeScript)";
   readonly kind = "svm-libsvm";
   protected override readonly modelFile = "model.libsvm";
   private text = "";

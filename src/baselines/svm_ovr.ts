@@ -83,7 +83,7 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>, ao = 0, bo = 0): number
  */
 export class SvmOvrBaseline extends Baseline<SvmOvrParams> {
   readonly name = "svm-rbf-ovr";
-  readonly engine = "ml-svm 2.1.2";
+  readonly engine = "ml-svm 2.1.2 (margins in TypeScript)";
   readonly kind = "svm-ovr";
   private gammaValue = 0;
   private rows = new Float32Array(0);
