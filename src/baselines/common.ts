@@ -82,6 +82,48 @@ export function scaleGamma(x: Float32Array): number {
   return 1 / (PIXELS * (s2 / x.length - mean * mean));
 }
 
+/**
+ * RBF kernel values between an image and every one of a fixed set of rows (support vectors):
+ * exp(-gamma·|x − v|²) with |x − v|² = |x|² + |v|² − 2x·v, |v|² computed once, and x·v summed over
+ * x's nonzero pixels only (about half of a Fashion-MNIST image is background).
+ */
+export class RbfRows {
+  private readonly sq: Float64Array;
+  private readonly nz = new Int32Array(PIXELS);
+  private readonly xv = new Float64Array(PIXELS);
+  private readonly out: Float64Array;
+
+  constructor(private readonly rows: Float32Array, private readonly gamma: number) {
+    const s = rows.length / PIXELS;
+    this.sq = new Float64Array(s);
+    for (let k = 0; k < s; k++) {
+      for (let j = k * PIXELS; j < (k + 1) * PIXELS; j++) this.sq[k] += rows[j] * rows[j];
+    }
+    this.out = new Float64Array(s);
+  }
+
+  /** Kernel values of image `x[o .. o+784)` against each row, in a buffer reused by the next call. */
+  of(x: Float32Array, o: number): Float64Array {
+    const { nz, xv, rows, sq, out } = this;
+    let m = 0, xx = 0;
+    for (let j = 0; j < PIXELS; j++) {
+      const v = x[o + j];
+      if (v !== 0) {
+        nz[m] = j;
+        xv[m++] = v;
+        xx += v * v;
+      }
+    }
+    for (let k = 0; k < out.length; k++) {
+      const base = k * PIXELS;
+      let d = 0;
+      for (let t = 0; t < m; t++) d += xv[t] * rows[base + nz[t]];
+      out[k] = Math.exp(-this.gamma * Math.max(0, xx + sq[k] - 2 * d));
+    }
+    return out;
+  }
+}
+
 /** Reads a JSON file; a missing or unparsable file is a one-line UserError naming it. */
 export async function readJson(path: string): Promise<Record<string, unknown>> {
   let text: string;

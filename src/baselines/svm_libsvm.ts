@@ -6,6 +6,7 @@ import {
   type BaselineConfig,
   loadWith,
   PIXELS,
+  RbfRows,
   readConfig,
   scaleGamma,
   toRows,
@@ -79,7 +80,7 @@ interface Parsed {
   counts: number[];
   /** One per class pair (0,1), (0,2), ..., (8,9). */
   rho: number[];
-  sv: Float64Array;
+  sv: Float32Array;
   /** Per support vector, its `classes - 1` coefficients. */
   coef: Float64Array;
 }
@@ -104,7 +105,7 @@ function parseModel(text: string): Parsed {
   if (lines.length !== total) {
     throw new Error(`${lines.length} support vectors, header says ${total}`);
   }
-  const sv = new Float64Array(total * PIXELS);
+  const sv = new Float32Array(total * PIXELS);
   const coef = new Float64Array(total * (k - 1));
   lines.forEach((line, i) => {
     const fields = line.trim().split(" ");
@@ -123,19 +124,12 @@ function parseModel(text: string): Parsed {
 /** libsvm's one-vs-one vote (svm_predict_values), on a parsed model. */
 function predictParsed(m: Parsed, x: Float32Array, n: number): Uint8Array {
   const k = m.labels.length;
-  const total = m.counts.reduce((a, b) => a + b, 0);
   const start = m.counts.map((_, i) => m.counts.slice(0, i).reduce((a, b) => a + b, 0));
-  const sq = new Float64Array(total);
-  for (let s = 0; s < total; s++) sq[s] = dot(m.sv, s * PIXELS, m.sv, s * PIXELS);
-  const kv = new Float64Array(total);
+  const rbf = new RbfRows(m.sv, m.gamma);
   const votes = new Int32Array(k);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const o = i * PIXELS;
-    const xx = dot(x, o, x, o);
-    for (let s = 0; s < total; s++) {
-      kv[s] = Math.exp(-m.gamma * Math.max(0, xx + sq[s] - 2 * dot(x, o, m.sv, s * PIXELS)));
-    }
+    const kv = rbf.of(x, i * PIXELS);
     votes.fill(0);
     let p = 0;
     for (let a = 0; a < k; a++) {
@@ -153,12 +147,6 @@ function predictParsed(m: Parsed, x: Float32Array, n: number): Uint8Array {
     out[i] = m.labels[argmax(votes)];
   }
   return out;
-}
-
-function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number): number {
-  let s = 0;
-  for (let j = 0; j < PIXELS; j++) s += a[ao + j] * b[bo + j];
-  return s;
 }
 
 /**

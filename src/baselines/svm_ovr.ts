@@ -8,6 +8,7 @@ import {
   CLASSES,
   loadWith,
   PIXELS,
+  RbfRows,
   readSaved,
   scaleGamma,
   toRows,
@@ -47,17 +48,12 @@ interface Machine {
 class GramRbf {
   private readonly index: Map<number[], number>;
   private readonly gram: Float64Array;
-  constructor(private readonly rows: number[][], private readonly gamma: number) {
+  constructor(private readonly rows: number[][], x: Float32Array, private readonly gamma: number) {
     const n = rows.length;
     this.index = new Map(rows.map((r, i) => [r, i]));
     this.gram = new Float64Array(n * n);
-    const sq = rows.map((r) => dot(r, r));
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const v = Math.exp(-gamma * Math.max(0, sq[i] + sq[j] - 2 * dot(rows[i], rows[j])));
-        this.gram[i * n + j] = this.gram[j * n + i] = v;
-      }
-    }
+    const rbf = new RbfRows(x, gamma);
+    for (let i = 0; i < n; i++) this.gram.set(rbf.of(x, i * PIXELS), i * n);
   }
   compute(a: number[], b: number[]): number {
     const i = this.index.get(a), j = this.index.get(b);
@@ -66,12 +62,6 @@ class GramRbf {
     for (let k = 0; k < a.length; k++) d += (a[k] - b[k]) ** 2;
     return Math.exp(-this.gamma * d);
   }
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>, ao = 0, bo = 0): number {
-  let s = 0;
-  for (let k = 0; k < PIXELS; k++) s += a[ao + k] * b[bo + k];
-  return s;
 }
 
 /**
@@ -110,7 +100,7 @@ export class SvmOvrBaseline extends Baseline<SvmOvrParams> {
     const p = this.params;
     const gamma = p.gamma === "scale" ? scaleGamma(x) : p.gamma;
     const rows = toRows(x, n);
-    const kernel = new GramRbf(rows, gamma);
+    const kernel = new GramRbf(rows, x, gamma);
     const rng = new Rng(p.seed);
     const raw: { b: number; alphas: number[]; idx: number[]; y: number[] }[] = [];
     for (let c = 0; c < CLASSES; c++) {
@@ -148,19 +138,11 @@ export class SvmOvrBaseline extends Baseline<SvmOvrParams> {
   }
 
   protected classify(x: Float32Array, n: number): Uint8Array {
-    const s = this.rows.length / PIXELS;
-    const sq = new Float64Array(s);
-    for (let k = 0; k < s; k++) sq[k] = dot(this.rows, this.rows, k * PIXELS, k * PIXELS);
-    const kx = new Float64Array(s);
+    const rbf = new RbfRows(this.rows, this.gammaValue);
     const margins = new Float64Array(CLASSES);
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const xi = x.subarray(i * PIXELS, (i + 1) * PIXELS);
-      const xx = dot(xi, xi);
-      for (let k = 0; k < s; k++) {
-        const d = xx + sq[k] - 2 * dot(xi, this.rows, 0, k * PIXELS);
-        kx[k] = Math.exp(-this.gammaValue * Math.max(0, d));
-      }
+      const kx = rbf.of(x, i * PIXELS);
       this.machines.forEach((m, c) => {
         let f = m.b;
         for (let k = 0; k < m.sv.length; k++) f += m.coef[k] * kx[m.sv[k]];
