@@ -33,8 +33,8 @@ export function flatten(ds: Dataset): Flat {
 }
 
 /**
- * `n` training images with every class in proportion (first `n` images of a shuffled stratified
- * split), so a small subset never misses a class — ml-logistic-regression relies on that.
+ * About `n` images (n/count of each class, rounded), drawn by a seeded stratified split, so a
+ * small subset never misses a class — ml-logistic-regression relies on that. All when n ≥ count.
  */
 export function stratifiedSample(ds: Dataset, n: number, seed: number): Flat {
   if (n >= ds.count) return flatten(ds);

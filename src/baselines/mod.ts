@@ -1,5 +1,29 @@
 /**
  * Classical baselines for the Fashion-MNIST comparison, each a `Classifier`.
+ *
+ * ```ts
+ * import { BASELINES, flatten, loadClassifier, stratifiedSample } from "./mod.ts";
+ * import { loadFashionMnist } from "../data/mod.ts";
+ * const { train, test } = await loadFashionMnist();
+ * const entry = BASELINES["histogram-forest"];
+ * const tr = stratifiedSample(train, entry.trainImages, 1);
+ * const clf = entry.create();
+ * await clf.fit(tr.x, tr.y, tr.n);
+ * await clf.save("models/histogram-forest");
+ * const te = flatten(test);
+ * const pred = await (await loadClassifier("models/histogram-forest")).predict(te.x, te.n);
+ * ```
+ *
+ * Defaults, measured on 2 cores while a GPU-less CNN training run held both (so about 2× slower
+ * than an idle machine), accuracy on the 10,000 test images:
+ *
+ * | name | engine | train images | train s | predict s | accuracy |
+ * |---|---|---|---|---|---|
+ * | logistic-regression | ml-logistic-regression, 100 steps | 10,000 | 110 | 0.7 | 0.814 |
+ * | svm-rbf-ovr | ml-svm, C=10, gamma "scale" | 3,000 | 202 | 35 (now ~3× less) | 0.840 |
+ * | random-forest | ml-random-forest, 30 trees × 5% pixels | 1,000 | 138 | 1.7 | 0.784 |
+ * | svm-rbf | libsvm-js, C=10, gamma "scale" | 20,000 | 211 | 161 (now ~3× less) | 0.880 |
+ * | histogram-forest | ours, 100 trees, √784 pixels/split | 60,000 | 145 | 0.6 | 0.879 |
  * @module
  */
 export type { Classifier } from "./classifier.ts";
