@@ -1,0 +1,94 @@
+import { join } from "node:path";
+import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
+import { Gpu } from "../gpu/gpu.ts";
+import { useGpu } from "../autograd/tensor.ts";
+import { loadFashionMnist } from "../data/mod.ts";
+import { defaultTrainImages, MODEL_NAMES, type RunResult, trainAndTest } from "../baselines/run.ts";
+import { info } from "../train/progress.ts";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { UserError } from "../util/errors.ts";
+
+const HELP = `deno task baselines [flags]
+
+Trains the comparison's flattened-pixel models, each on a stratified sample of the training set,
+tests each on the 10,000 test images and saves it under --out/<name>/.
+
+  --models LIST       comma-separated, from: ${MODEL_NAMES.join(", ")}
+                      (default: all)
+  --train-size N      training images for every model (default: each model's own, chosen so
+                      that it trains in about two minutes on 2 cores; 60,000 for the GPU ones)
+  --learning-curve S  instead: train every model at each size in S (e.g. 1000,2000,5000,10000)
+                      where its default allows, and write results/learning_curve.json
+  --seed N            sample and model seed (default 1)
+  --out DIR           models directory (default models)
+  --results DIR       results directory for the learning curve (default results)
+  --data-dir DIR      dataset directory
+  --json              print the results as JSON on stdout`;
+
+await runCli(async () => {
+  const flags = parseFlags("baselines", {
+    models: { type: "string" },
+    "train-size": { type: "string" },
+    "learning-curve": { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    results: { type: "string" },
+    "data-dir": { type: "string" },
+    json: { type: "boolean" },
+  }, HELP);
+  const names = flags.models ? flags.models.split(",").map((s) => s.trim()) : MODEL_NAMES;
+  const unknown = names.filter((n) => !MODEL_NAMES.includes(n));
+  if (unknown.length) {
+    throw new UserError(
+      `--models: unknown ${unknown.join(", ")}; choose from ${MODEL_NAMES.join(", ")}`,
+      USAGE,
+    );
+  }
+  const seed = intFlag("seed", flags.seed, 1, 0);
+  const size = flags["train-size"] === undefined
+    ? undefined
+    : intFlag("train-size", flags["train-size"], 0, 100);
+  const curve = flags["learning-curve"]?.split(",").map((s, i) =>
+    intFlag(`learning-curve[${i}]`, s.trim(), 0, 100)
+  );
+  const out = flags.out ?? "models";
+
+  const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
+  const gpu = await Gpu.create();
+  useGpu(gpu);
+  info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
+
+  const results: RunResult[] = [];
+  const run = async (name: string, trainImages: number, dir?: string) => {
+    info(`${name}: training on ${trainImages} images ...`);
+    const r = await trainAndTest(name, data.train, data.test, {
+      trainImages,
+      seed,
+      dir,
+      onProgress: (done, total) => info(`  ${name}: ${done}/${total}`),
+    });
+    info(
+      `${name}: ${r.trainImages} images, ${r.trainSeconds.toFixed(1)} s training, ` +
+        `${r.predictSeconds.toFixed(1)} s predicting, test accuracy ${
+          (r.accuracy * 100).toFixed(2)
+        }%`,
+    );
+    results.push(r);
+  };
+  if (curve) {
+    for (const name of names) {
+      // A model's default size is the largest it trains in a few minutes; larger sizes are skipped.
+      const most = Math.max(defaultTrainImages(name), Math.min(...curve));
+      for (const n of curve.filter((n) => n <= most)) await run(name, n);
+    }
+    const path = join(flags.results ?? "results", "learning_curve.json");
+    await writeJsonAtomic(
+      path,
+      results.map((r) => ({ model: r.model, trainSize: r.trainImages, accuracy: r.accuracy })),
+    );
+    info(`wrote ${path}`);
+  } else {
+    for (const name of names) await run(name, size ?? defaultTrainImages(name), out);
+  }
+  if (flags.json) console.log(JSON.stringify({ adapter: gpu.adapter, results }));
+});

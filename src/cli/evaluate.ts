@@ -1,0 +1,57 @@
+import { join } from "node:path";
+import { parseFlags, runCli } from "./common.ts";
+import { Gpu } from "../gpu/gpu.ts";
+import { useGpu } from "../autograd/tensor.ts";
+import { loadFashionMnist } from "../data/mod.ts";
+import { buildReport } from "../report/build.ts";
+import { info } from "../train/progress.ts";
+
+const HELP = `deno task evaluate [flags]
+
+Loads every model saved under --models (networks from "deno task train", baselines from
+"deno task baselines"), predicts the same 10,000 test images with each, and writes into --out:
+metrics.json, report.md, index.html (one offline page), Vega-Lite charts (*.vl.json + *.svg)
+and PNG image grids. A missing or damaged model is reported and skipped.
+
+  --models DIR        where the models are (default models)
+  --out DIR           where the results go (default results)
+  --data-dir DIR      dataset directory (default: see deno task train --help)
+  --json              print metrics.json on stdout`;
+
+await runCli(async () => {
+  const flags = parseFlags("evaluate", {
+    models: { type: "string" },
+    out: { type: "string" },
+    "data-dir": { type: "string" },
+    json: { type: "boolean" },
+  }, HELP);
+  const modelsDir = flags.models ?? "models";
+  const resultsDir = flags.out ?? "results";
+  const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
+  const gpu = await Gpu.create();
+  useGpu(gpu);
+  info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
+  let learningCurve;
+  try {
+    learningCurve = JSON.parse(await Deno.readTextFile(join(resultsDir, "learning_curve.json")));
+  } catch {
+    info(
+      `no ${
+        join(resultsDir, "learning_curve.json")
+      } yet: run "deno task baselines --learning-curve"`,
+    );
+  }
+  const { metrics } = await buildReport({
+    modelsDir,
+    resultsDir,
+    train: data.train,
+    test: data.test,
+    learningCurve,
+    adapter: gpu.adapter,
+    log: info,
+  });
+  info(
+    `wrote ${resultsDir}/index.html, report.md, metrics.json and figures (${metrics.models.length} models)`,
+  );
+  if (flags.json) console.log(JSON.stringify(metrics));
+});
