@@ -195,7 +195,8 @@ export class LibsvmBaseline extends Baseline<LibsvmParams> {
     });
     try {
       svm.train(toRows(x, n), Array.from(y));
-      this.text = svm.serializeModel();
+      // libsvm-js writes every pixel; libsvm's format is sparse, so the zeros (about half) go.
+      this.text = svm.serializeModel().replace(/ \d+:0(?=[ \n]|$)/g, "");
     } finally {
       svm.free();
     }
