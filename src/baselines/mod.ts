@@ -20,9 +20,9 @@
  * | name | engine | train images | train s | predict s | accuracy |
  * |---|---|---|---|---|---|
  * | logistic-regression | ml-logistic-regression, 100 steps | 10,000 | 110 | 0.7 | 0.814 |
- * | svm-rbf-ovr | ml-svm, C=10, gamma "scale" | 3,000 | 202 | 35 (now ~3× less) | 0.840 |
+ * | svm-rbf-ovr | ml-svm, C=10, gamma "scale" | 3,000 | 175 | 16 | 0.840 |
  * | random-forest | ml-random-forest, 30 trees × 5% pixels | 1,000 | 138 | 1.7 | 0.784 |
- * | svm-rbf | libsvm-js, C=10, gamma "scale" | 20,000 | 211 | 161 (now ~3× less) | 0.880 |
+ * | svm-rbf | libsvm-js, C=10, gamma "scale" | 20,000 | 211–263 | 60 | 0.880 |
  * | histogram-forest | ours, 100 trees, √784 pixels/split | 60,000 | 145 | 0.6 | 0.879 |
  * @module
  */
