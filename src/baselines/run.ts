@@ -12,11 +12,11 @@ import type { Dataset } from "../data/dataset.ts";
  */
 export const GPU_LINEAR: Record<string, { options: NetworkOptions; trainImages: number }> = {
   softmax: {
-    options: { epochs: 15, batchSize: 128, lr: 1e-3, weightDecay: 1e-4, seed: 1 },
+    options: { epochs: 5, batchSize: 128, lr: 1e-3, weightDecay: 1e-4, seed: 1 },
     trainImages: 60_000,
   },
   "linear-svm": {
-    options: { epochs: 15, batchSize: 128, lr: 1e-3, weightDecay: 1e-4, seed: 1 },
+    options: { epochs: 5, batchSize: 128, lr: 1e-3, weightDecay: 1e-4, seed: 1 },
     trainImages: 60_000,
   },
 };
