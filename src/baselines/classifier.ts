@@ -17,8 +17,8 @@ export interface Classifier {
     n: number,
     opts?: { onProgress?: (done: number, total: number) => void },
   ): Promise<void>;
-  /** Class index per image, in order. */
-  predict(x: Float32Array, n: number): Promise<Uint8Array>;
+  /** Class index per image, in order; `batchSize` bounds memory where the engine batches. */
+  predict(x: Float32Array, n: number, opts?: { batchSize?: number }): Promise<Uint8Array>;
   /** Number of learned values (weights, support-vector coefficients, tree nodes, ...). */
   parameterCount(): number;
   /** Writes `dir/config.json` (with `kind`) and the model's own files, atomically. */

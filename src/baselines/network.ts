@@ -84,8 +84,12 @@ export class NetworkClassifier implements Classifier {
     this.trainSeconds = (performance.now() - start) / 1000;
   }
 
-  async predict(x: Float32Array, n: number): Promise<Uint8Array> {
-    return (await evaluate(this.model, toDataset(x, n))).predictions;
+  async predict(
+    x: Float32Array,
+    n: number,
+    opts: { batchSize?: number } = {},
+  ): Promise<Uint8Array> {
+    return (await evaluate(this.model, toDataset(x, n), { batchSize: opts.batchSize })).predictions;
   }
 
   async save(dir: string) {

@@ -2,14 +2,14 @@ import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { CLASS_NAMES, loadFashionMnist, loadImagesFile } from "../data/mod.ts";
-import { loadModel } from "../io/checkpoint.ts";
-import { evaluate } from "../train/evaluate.ts";
+import { readConfig } from "../io/checkpoint.ts";
+import { loadSavedModel } from "../report/build.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
 
 const HELP = `deno task predict --model DIR [flags]
 
-Predicts classes with a model saved by "deno task train".
+Predicts classes with a model saved by "deno task train" or "deno task baselines".
 
   --model DIR         model directory (config.json + weights.safetensors)
   --images FILE       IDX images (raw or .gz) or Kaggle CSV; default: the Fashion-MNIST test set
@@ -40,8 +40,8 @@ await runCli(async () => {
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
-  const model = await loadModel(flags.model);
-  const [h, w] = model.architecture.input;
+  const config = await readConfig(flags.model);
+  const classifier = await loadSavedModel(flags.model, config);
 
   let images;
   let source: string;
@@ -53,15 +53,21 @@ await runCli(async () => {
     images = data.test;
     source = `${data.dir} (test set)`;
   }
-  if (images.rows !== h || images.cols !== w) {
+  if (images.rows !== 28 || images.cols !== 28) {
     throw new UserError(
-      `${source}: images are ${images.rows}×${images.cols}, the model expects ${h}×${w}`,
+      `${source}: images are ${images.rows}×${images.cols}, the models expect 28×28`,
     );
   }
   const count = Math.min(images.count, limit ?? Infinity);
-  const indices = Uint32Array.from({ length: count }, (_, i) => i);
-  const result = await evaluate(model, images, { indices, batchSize });
+  const x = new Float32Array(count * 784);
+  for (let i = 0; i < x.length; i++) x[i] = images.images[i] / 255;
+  const start = performance.now();
+  const predictions = await classifier.predict(x, count, { batchSize });
+  const seconds = (performance.now() - start) / 1000;
   const labeled = images.labels != null;
+  let hits = 0;
+  if (labeled) { for (let i = 0; i < count; i++) if (predictions[i] === images.labels![i]) hits++; }
+  const result = { predictions, accuracy: hits / count, seconds };
   if (flags.json) {
     console.log(JSON.stringify({
       model: flags.model,
@@ -69,7 +75,7 @@ await runCli(async () => {
       count,
       predictions: Array.from(result.predictions),
       accuracy: labeled ? result.accuracy : null,
-      loss: labeled ? result.loss : null,
+      engine: classifier.engine,
       imagesPerSecond: count / result.seconds,
       adapter: gpu.adapter,
     }));

@@ -47,9 +47,7 @@ export async function loadSavedModels(modelsDir: string) {
     const dir = join(modelsDir, e.name);
     try {
       const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
-      const classifier = config.kind === "network"
-        ? await NetworkClassifier.load(dir)
-        : await loadClassifier(dir);
+      const classifier = await loadSavedModel(dir, config);
       let history: EpochRecord[] | null = null;
       try {
         history = JSON.parse(await Deno.readTextFile(join(dir, "history.json")));
@@ -60,6 +58,11 @@ export async function loadSavedModels(modelsDir: string) {
     }
   }
   return { models, skipped };
+}
+
+/** A saved network or baseline, by the `kind` in its config.json. */
+export function loadSavedModel(dir: string, config: { kind?: unknown }): Promise<Classifier> {
+  return config.kind === "network" ? NetworkClassifier.load(dir) : loadClassifier(dir);
 }
 
 export interface BuildOptions {

@@ -91,3 +91,34 @@ Deno.test("train --json then predict --json on the saved model agree", async () 
   assert.equal(predicted.accuracy, summary.test.accuracy);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("predict --json works for a saved baseline too", async () => {
+  const { loadFashionMnist, subset } = await import("../../src/data/mod.ts");
+  const { trainAndTest } = await import("../../src/baselines/run.ts");
+  const data = await loadFashionMnist();
+  const take = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+  const dir = await Deno.makeTempDir();
+  await trainAndTest(
+    "logistic-regression",
+    subset(data.train, take(500)),
+    subset(data.test, take(100)),
+    {
+      trainImages: 500,
+      seed: 1,
+      dir,
+    },
+  );
+  const p = await run("predict.ts", [
+    "--model",
+    join(dir, "logistic-regression"),
+    "--limit",
+    "300",
+    "--json",
+  ]);
+  assert.equal(p.code, 0, p.stderr);
+  const out = JSON.parse(p.stdout);
+  assert.equal(out.predictions.length, 300);
+  assert.ok(out.accuracy > 0.5, `accuracy ${out.accuracy}`);
+  assert.match(out.engine, /ml-logistic-regression/);
+  await Deno.remove(dir, { recursive: true });
+});
