@@ -21,17 +21,29 @@ export const GPU_LINEAR: Record<string, { options: NetworkOptions; trainImages: 
   },
 };
 
+/**
+ * The zoo's networks, trainable here too so that a learning curve compares them with the
+ * baselines at equal training sizes (`deno task train` remains their full recipe).
+ */
+export const NETWORKS: Record<string, { options: NetworkOptions; trainImages: number }> = {
+  cnn: { options: { epochs: 5, batchSize: 128, lr: 1e-3, seed: 1 }, trainImages: 60_000 },
+  mlp: { options: { epochs: 10, batchSize: 128, lr: 1e-3, seed: 1 }, trainImages: 60_000 },
+};
+
+const GPU = { ...GPU_LINEAR, ...NETWORKS };
+
+/** What `deno task baselines` trains by default: every flattened-pixel model. */
 export const MODEL_NAMES = [...Object.keys(BASELINES), ...Object.keys(GPU_LINEAR)];
+/** Everything it can train, and the learning curve's default: the CNN included. */
+export const ALL_MODEL_NAMES = [...MODEL_NAMES, ...Object.keys(NETWORKS)];
 
 export function createModel(name: string, seed: number, quiet = true): Classifier {
-  if (name in GPU_LINEAR) {
-    return NetworkClassifier.named(name, { ...GPU_LINEAR[name].options, seed, quiet });
-  }
+  if (name in GPU) return NetworkClassifier.named(name, { ...GPU[name].options, seed, quiet });
   return BASELINES[name].create({ seed });
 }
 
 export function defaultTrainImages(name: string): number {
-  return name in GPU_LINEAR ? GPU_LINEAR[name].trainImages : BASELINES[name].trainImages;
+  return name in GPU ? GPU[name].trainImages : BASELINES[name].trainImages;
 }
 
 export interface RunResult {

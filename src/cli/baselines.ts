@@ -3,7 +3,13 @@ import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
-import { defaultTrainImages, MODEL_NAMES, type RunResult, trainAndTest } from "../baselines/run.ts";
+import {
+  ALL_MODEL_NAMES,
+  defaultTrainImages,
+  MODEL_NAMES,
+  type RunResult,
+  trainAndTest,
+} from "../baselines/run.ts";
 import { info } from "../train/progress.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
@@ -13,8 +19,8 @@ const HELP = `deno task baselines [flags]
 Trains the comparison's flattened-pixel models, each on a stratified sample of the training set,
 tests each on the 10,000 test images and saves it under --out/<name>/.
 
-  --models LIST       comma-separated, from: ${MODEL_NAMES.join(", ")}
-                      (default: all)
+  --models LIST       comma-separated, from: ${ALL_MODEL_NAMES.join(", ")}
+                      (default: all but the networks cnn and mlp; with --learning-curve: all)
   --train-size N      training images for every model (default: each model's own, chosen so
                       that it trains in about two minutes on 2 cores; 60,000 for the GPU ones)
   --learning-curve S  instead: train every model at each size in S (e.g. 1000,2000,5000,10000)
@@ -36,11 +42,15 @@ await runCli(async () => {
     "data-dir": { type: "string" },
     json: { type: "boolean" },
   }, HELP);
-  const names = flags.models ? flags.models.split(",").map((s) => s.trim()) : MODEL_NAMES;
-  const unknown = names.filter((n) => !MODEL_NAMES.includes(n));
+  const names = flags.models
+    ? flags.models.split(",").map((s) => s.trim())
+    : flags["learning-curve"]
+    ? ALL_MODEL_NAMES
+    : MODEL_NAMES;
+  const unknown = names.filter((n) => !ALL_MODEL_NAMES.includes(n));
   if (unknown.length) {
     throw new UserError(
-      `--models: unknown ${unknown.join(", ")}; choose from ${MODEL_NAMES.join(", ")}`,
+      `--models: unknown ${unknown.join(", ")}; choose from ${ALL_MODEL_NAMES.join(", ")}`,
       USAGE,
     );
   }
