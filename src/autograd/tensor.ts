@@ -102,10 +102,6 @@ export class Tensor {
     return new Float32Array(bytes);
   }
 
-  async readU32(): Promise<Uint32Array> {
-    return new Uint32Array(await gpu().read(this.buffer, this.size * 4));
-  }
-
   /** Overwrites the values (queue order: before any command recorded but not yet submitted). */
   write(data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>) {
     if (data.length !== this.size) throw new Error(`write of ${data.length} into [${this.shape}]`);

@@ -61,16 +61,6 @@ export abstract class Optimizer {
       p.value.grad = null;
     });
   }
-
-  /** Optimizer state for checkpoints: moment tensors and the step count. */
-  stateTensors(): { name: string; value: Tensor }[] {
-    return this.params.flatMap((p, i) => {
-      const s = this.state[i];
-      const out = [{ name: `${p.name}.m`, value: s.m }];
-      if (s.v) out.push({ name: `${p.name}.v`, value: s.v });
-      return out;
-    });
-  }
 }
 
 export interface AdamOptions {

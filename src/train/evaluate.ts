@@ -9,8 +9,6 @@ export interface Evaluation {
   accuracy: number;
   /** Predicted class per image, in dataset (or `indices`) order. */
   predictions: Uint8Array;
-  /** Softmax probabilities, images × classes, when asked for. */
-  probabilities?: Float32Array;
   seconds: number;
 }
 
@@ -21,7 +19,7 @@ export interface Evaluation {
 export async function evaluate(
   model: Sequential,
   ds: Omit<Dataset, "labels"> & { labels?: Uint8Array | null },
-  opts: { indices?: Uint32Array; batchSize?: number; probabilities?: boolean } = {},
+  opts: { indices?: Uint32Array; batchSize?: number } = {},
 ): Promise<Evaluation> {
   const start = performance.now();
   const indices = opts.indices ?? Uint32Array.from({ length: ds.count }, (_, i) => i);
@@ -30,7 +28,6 @@ export async function evaluate(
   const batcher = new Batcher(data, indices, opts.batchSize ?? 500, { shuffle: false, seed: 0 });
   const classes = model.architecture.classes;
   const predictions = new Uint8Array(indices.length);
-  const probabilities = opts.probabilities ? new Float32Array(indices.length * classes) : undefined;
   let lossSum = 0;
   let hits = 0;
   let at = 0;
@@ -51,13 +48,6 @@ export async function evaluate(
       let best = 0;
       for (let j = 1; j < classes; j++) if (row[j] > row[best]) best = j;
       predictions[at + i] = best;
-      if (probabilities) {
-        let z = 0;
-        for (let j = 0; j < classes; j++) z += Math.exp(row[j] - row[best]);
-        for (let j = 0; j < classes; j++) {
-          probabilities[(at + i) * classes + j] = Math.exp(row[j] - row[best]) / z;
-        }
-      }
     }
     at += batch.size;
   }
@@ -65,7 +55,6 @@ export async function evaluate(
     loss: labeled ? lossSum / indices.length : NaN,
     accuracy: labeled ? hits / indices.length : NaN,
     predictions,
-    probabilities,
     seconds: (performance.now() - start) / 1000,
   };
 }
