@@ -64,3 +64,11 @@ fn dropout(@builtin(global_invocation_id) gid: vec3u) {
   let mask = vec4<bool>(keep(e, salt), keep(e + 1u, salt), keep(e + 2u, salt), keep(e + 3u, salt));
   out[i] = select(vec4f(0.0), x[i] / (1.0 - p.rate), mask);
 }
+
+// gaussian: out = exp(-rate * max(x, 0)), the RBF kernel value of a squared distance x (rounding
+// can make a tiny distance negative; the clamp keeps the kernel value ≤ 1). Inference only.
+@compute @workgroup_size(WG)
+fn gaussian(@builtin(global_invocation_id) gid: vec3u) {
+  let i = index(gid);
+  if (i < p.n4) { out[i] = exp(-p.rate * max(x[i], vec4f(0.0))); }
+}

@@ -2,7 +2,7 @@ import { accumulate, gpu, record, setGradAdder, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
 import { f32bits } from "../gpu/gpu.ts";
 
-// kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout.
+// kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian.
 const WG = 256;
 
 function elementwise(
@@ -50,6 +50,14 @@ export function dropout(x: Tensor, rate: number, seed: number): Tensor {
     [x],
     () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate })),
   );
+}
+
+/**
+ * exp(-gamma·max(d, 0)) of squared distances d: RBF kernel values (the SVM baselines' prediction).
+ * Inference only, so nothing is recorded for backward.
+ */
+export function gaussian(d: Tensor, gamma: number): Tensor {
+  return elementwise("gaussian", d, null, { rate: gamma });
 }
 
 setGradAdder((a, b) => elementwise("add", a, b));

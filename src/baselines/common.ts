@@ -172,11 +172,10 @@ export abstract class Baseline<H extends Record<string, unknown>> implements Cla
     this.trainImages = n;
   }
 
-  // deno-lint-ignore require-await
   async predict(x: Float32Array, n: number): Promise<Uint8Array> {
     checkShape(x, n);
     if (!this.trained) throw new Error(`${this.name}: fit or load the model before predict`);
-    return this.classify(x, n);
+    return await this.classify(x, n);
   }
 
   async save(dir: string): Promise<void> {
@@ -213,7 +212,7 @@ export abstract class Baseline<H extends Record<string, unknown>> implements Cla
     n: number,
     progress: (done: number, total: number) => void,
   ): Promise<void> | void;
-  protected abstract classify(x: Float32Array, n: number): Uint8Array;
+  protected abstract classify(x: Float32Array, n: number): Uint8Array | Promise<Uint8Array>;
   /** The model as JSON-able data (or text, written as is). */
   protected abstract serialize(): unknown;
 }

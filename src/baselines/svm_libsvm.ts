@@ -11,6 +11,7 @@ import {
   scaleGamma,
   toRows,
 } from "./common.ts";
+import { gpuAvailable, rbfDecisionValues } from "./rbf_gpu.ts";
 
 export interface LibsvmParams extends Record<string, unknown> {
   C: number;
@@ -121,28 +122,16 @@ function parseModel(text: string): Parsed {
   return { gamma, labels, counts, rho, sv, coef };
 }
 
-/** libsvm's one-vs-one vote (svm_predict_values), on a parsed model. */
-function predictParsed(m: Parsed, x: Float32Array, n: number): Uint8Array {
+/** Each class pair's winner by the sign of its decision value, then libsvm's vote over pairs. */
+function vote(m: Parsed, decision: (i: number, pair: number) => number, n: number): Uint8Array {
   const k = m.labels.length;
-  const start = m.counts.map((_, i) => m.counts.slice(0, i).reduce((a, b) => a + b, 0));
-  const rbf = new RbfRows(m.sv, m.gamma);
   const votes = new Int32Array(k);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const kv = rbf.of(x, i * PIXELS);
     votes.fill(0);
     let p = 0;
     for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        let sum = -m.rho[p++];
-        for (let s = start[a]; s < start[a] + m.counts[a]; s++) {
-          sum += m.coef[s * (k - 1) + b - 1] * kv[s];
-        }
-        for (let s = start[b]; s < start[b] + m.counts[b]; s++) {
-          sum += m.coef[s * (k - 1) + a] * kv[s];
-        }
-        votes[sum > 0 ? a : b]++;
-      }
+      for (let b = a + 1; b < k; b++) votes[decision(i, p++) > 0 ? a : b]++;
     }
     out[i] = m.labels[argmax(votes)];
   }
@@ -150,18 +139,82 @@ function predictParsed(m: Parsed, x: Float32Array, n: number): Uint8Array {
 }
 
 /**
+ * The one-vs-one decision functions as one matrix, for the GPU: W[s, pair(a,b)] is support
+ * vector s's coefficient in the a-vs-b machine (zero unless s belongs to a or b); bias = −rho.
+ */
+function pairWeights(m: Parsed): { weights: Float32Array; bias: Float32Array } {
+  const k = m.labels.length;
+  const pairs = (k * (k - 1)) / 2;
+  const total = m.coef.length / (k - 1);
+  const start = m.counts.map((_, i) => m.counts.slice(0, i).reduce((a, b) => a + b, 0));
+  const weights = new Float32Array(total * pairs);
+  let p = 0;
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++, p++) {
+      for (let s = start[a]; s < start[a] + m.counts[a]; s++) {
+        weights[s * pairs + p] = m.coef[s * (k - 1) + b - 1];
+      }
+      for (let s = start[b]; s < start[b] + m.counts[b]; s++) {
+        weights[s * pairs + p] = m.coef[s * (k - 1) + a];
+      }
+    }
+  }
+  return { weights, bias: Float32Array.from(m.rho, (r) => -r) };
+}
+
+/** libsvm's one-vs-one prediction on our GPU kernels (float32): the kernel matrix is a matmul. */
+async function predictParsedGpu(m: Parsed, x: Float32Array, n: number): Promise<Uint8Array> {
+  const { weights, bias } = pairWeights(m);
+  const f = await rbfDecisionValues(x, n, m.sv, m.gamma, weights, bias);
+  const pairs = bias.length;
+  return vote(m, (i, p) => f[i * pairs + p], n);
+}
+
+/** libsvm's one-vs-one vote (svm_predict_values), on a parsed model, in float64 TypeScript. */
+function predictParsed(m: Parsed, x: Float32Array, n: number): Uint8Array {
+  const k = m.labels.length;
+  const start = m.counts.map((_, i) => m.counts.slice(0, i).reduce((a, b) => a + b, 0));
+  const rbf = new RbfRows(m.sv, m.gamma);
+  const pairs = (k * (k - 1)) / 2;
+  const f = new Float64Array(pairs);
+  let row = -1;
+  return vote(m, (i, pair) => {
+    if (i !== row) {
+      // Every pair's decision value of image i at once, from one row of kernel values.
+      const kv = rbf.of(x, i * PIXELS);
+      let p = 0;
+      for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+          let sum = -m.rho[p];
+          for (let s = start[a]; s < start[a] + m.counts[a]; s++) {
+            sum += m.coef[s * (k - 1) + b - 1] * kv[s];
+          }
+          for (let s = start[b]; s < start[b] + m.counts[b]; s++) {
+            sum += m.coef[s * (k - 1) + a] * kv[s];
+          }
+          f[p++] = sum;
+        }
+      }
+      row = i;
+    }
+    return f[pair];
+  }, n);
+}
+
+/**
  * C-SVC with an RBF kernel trained by libsvm (WASM, one-vs-one over the ten classes): the same
  * solver and model as scikit-learn's SVC, the strong classical baseline. Training cost grows about
- * as n², prediction as the number of support vectors per image; both single-threaded.
+ * as n² (single-threaded WASM); prediction is a kernel matrix, so it runs on our GPU kernels.
  *
  * The model is kept, saved and predicted from libsvm's own text format. libsvm-js's `load` passes
  * that text through the WASM stack, which a model of a few MB overruns (loaded support vectors
  * come back corrupted), so prediction here implements libsvm's one-vs-one vote on the parsed text
- * instead; the text writes rho to 6 digits, so the trained and the reloaded model are the same one.
+ * instead (float32 matmuls on the GPU, float64 TypeScript without one); the text writes rho to 6
+ * digits, so the trained and the reloaded model are the same one.
  */
 export class LibsvmBaseline extends Baseline<LibsvmParams> {
   readonly name = "svm-rbf";
-  readonly engine = "libsvm-js 0.2.1 (WASM; vote in TypeScript)";
+  readonly engine = "libsvm-js 0.2.1 (WASM; predicts on our WGSL)";
   readonly kind = "svm-libsvm";
   protected override readonly modelFile = "model.libsvm";
   private text = "";
@@ -204,7 +257,9 @@ export class LibsvmBaseline extends Baseline<LibsvmParams> {
     this.gammaValue = gamma;
   }
 
-  protected classify(x: Float32Array, n: number): Uint8Array {
+  /** On the GPU when one is in use (`useGpu`), else libsvm's float64 arithmetic in TypeScript. */
+  protected classify(x: Float32Array, n: number): Uint8Array | Promise<Uint8Array> {
+    if (gpuAvailable()) return predictParsedGpu(this.model!, x, n);
     return predictParsed(this.model!, x, n);
   }
 

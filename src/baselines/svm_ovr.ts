@@ -13,6 +13,7 @@ import {
   scaleGamma,
   toRows,
 } from "./common.ts";
+import { gpuAvailable, rbfDecisionValues } from "./rbf_gpu.ts";
 
 export interface SvmOvrParams extends Record<string, unknown> {
   C: number;
@@ -73,7 +74,7 @@ class GramRbf {
  */
 export class SvmOvrBaseline extends Baseline<SvmOvrParams> {
   readonly name = "svm-rbf-ovr";
-  readonly engine = "ml-svm 2.1.2 (margins in TypeScript)";
+  readonly engine = "ml-svm 2.1.2 (predicts on our WGSL)";
   readonly kind = "svm-ovr";
   private gammaValue = 0;
   private rows = new Float32Array(0);
@@ -137,7 +138,24 @@ export class SvmOvrBaseline extends Baseline<SvmOvrParams> {
     this.gammaValue = gamma;
   }
 
-  protected classify(x: Float32Array, n: number): Uint8Array {
+  /** On the GPU when one is in use (`useGpu`), else in float64 TypeScript. */
+  protected classify(x: Float32Array, n: number): Uint8Array | Promise<Uint8Array> {
+    return gpuAvailable() ? this.classifyGpu(x, n) : this.classifyCpu(x, n);
+  }
+
+  /** The ten machines as one S × 10 weight matrix over the shared support vectors. */
+  private async classifyGpu(x: Float32Array, n: number): Promise<Uint8Array> {
+    const s = this.rows.length / PIXELS;
+    const weights = new Float32Array(s * CLASSES);
+    this.machines.forEach((m, c) => m.sv.forEach((k, i) => weights[k * CLASSES + c] = m.coef[i]));
+    const bias = Float32Array.from(this.machines, (m) => m.b);
+    const f = await rbfDecisionValues(x, n, this.rows, this.gammaValue, weights, bias);
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = argmax(f.subarray(i * CLASSES, (i + 1) * CLASSES));
+    return out;
+  }
+
+  private classifyCpu(x: Float32Array, n: number): Uint8Array {
     const rbf = new RbfRows(this.rows, this.gammaValue);
     const margins = new Float64Array(CLASSES);
     const out = new Uint8Array(n);

@@ -201,8 +201,17 @@ export async function buildReport(o: BuildOptions) {
     ]);
   }
   if (o.learningCurve?.length) {
+    // The saved models' full runs extend each curve to its largest size (60,000 where feasible).
+    const rows = [...o.learningCurve];
+    for (const r of results) {
+      const known = rows.some((p) => p.model === r.model && p.trainSize === r.trainImages);
+      if (r.trainImages > 0 && !known) {
+        rows.push({ model: r.model, trainSize: r.trainImages, accuracy: r.report.accuracy });
+      }
+    }
+    rows.sort((a, b) => a.model.localeCompare(b.model) || a.trainSize - b.trainSize);
     section("learningCurve", [
-      await chart("learning_curve", charts.learningCurve(o.learningCurve), "learning curve"),
+      await chart("learning_curve", charts.learningCurve(rows), "learning curve"),
     ]);
   }
   const timed = results.filter((r) => r.trainSeconds > 0);

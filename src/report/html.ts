@@ -74,8 +74,9 @@ export const SECTION_TEXT = {
   },
   learningCurve: {
     title: "Learning curve",
-    text:
-      "Test accuracy of each model trained on growing subsets of the training set (log scale). " +
+    text: "Test accuracy of each model trained on growing stratified subsets of the training set " +
+      "(log scale, `deno task baselines --learning-curve`); each curve's last point is the saved " +
+      "model's full run. Comparing models at the same size separates model class from data. " +
       "A curve still rising at the right edge would gain from more data; a flat one is limited " +
       "by the model itself. Models with more capacity usually start lower and end higher.",
   },
