@@ -47,3 +47,19 @@ fn sgd(@builtin(global_invocation_id) gid: vec3u) {
   m[i] = vel;
   param[i] -= hyper[0] * select(vel, g + mu * vel, hyper[3] != 0.0);
 }
+
+// RMSprop (PyTorch's form, not centered): v is the running mean of g², m the momentum buffer.
+// hyper = [lr, alpha (decay of v), eps, weightDecay, momentum]. With momentum 0 the buffer is
+// just this step's scaled gradient, so one formula covers both (no branch per element).
+@compute @workgroup_size(WG)
+fn rmsprop(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let alpha = hyper[1];
+  let g = grad[i] + hyper[3] * param[i];
+  let vi = alpha * v[i] + (1.0 - alpha) * g * g;
+  v[i] = vi;
+  let buf = hyper[4] * m[i] + g / (sqrt(vi) + hyper[2]);
+  m[i] = buf;
+  param[i] -= hyper[0] * buf;
+}

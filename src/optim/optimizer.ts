@@ -1,7 +1,7 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { grid1d } from "../autograd/dispatch.ts";
 
-// kernels/optim.wgsl: adam, sgd.
+// kernels/optim.wgsl: adam, sgd, rmsprop.
 const WG = 256;
 
 /** A trainable tensor with a name (the key it is saved under). */
@@ -24,7 +24,7 @@ export abstract class Optimizer {
   constructor(
     readonly params: Param[],
     lr: number,
-    private entry: "adam" | "sgd",
+    private entry: "adam" | "sgd" | "rmsprop",
     needsV: boolean,
   ) {
     this.lr = lr;
@@ -39,6 +39,36 @@ export abstract class Optimizer {
   }
 
   protected abstract hyperParameters(): number[];
+
+  /**
+   * The moment tensors, named after their parameter (`m.<param>`, `v.<param>`), for a training
+   * checkpoint: with them and `steps`, a resumed run takes exactly the updates the interrupted
+   * one would have.
+   */
+  stateTensors(): Param[] {
+    return this.params.flatMap((p, i) => {
+      const { m, v } = this.state[i];
+      const out = [{ name: `m.${p.name}`, value: m }];
+      if (v) out.push({ name: `v.${p.name}`, value: v });
+      return out;
+    });
+  }
+
+  /** Restores what `stateTensors()` and `steps` held; a missing or misshapen tensor throws. */
+  loadState(steps: number, tensors: Map<string, { shape: number[]; data: Float32Array }>) {
+    for (const { name, value } of this.stateTensors()) {
+      const t = tensors.get(name);
+      if (!t || t.data.length !== value.size) {
+        throw new Error(
+          `optimizer state ${name}: expected ${value.size} values, found ${
+            t ? t.data.length : "none"
+          }`,
+        );
+      }
+      value.write(t.data as Float32Array<ArrayBuffer>);
+    }
+    this.steps = steps;
+  }
 
   /** Applies one update with the gradients left by `backward()`; parameters without one wait. */
   step() {
@@ -121,5 +151,36 @@ export class Sgd extends Optimizer {
   }
   protected hyperParameters() {
     return [this.lr, this.momentum, this.weightDecay, this.nesterov ? 1 : 0, 0, 0, 0, 0];
+  }
+}
+
+export interface RmspropOptions {
+  lr?: number;
+  /** Decay of the running mean of squared gradients (PyTorch's `alpha`). */
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+}
+
+/**
+ * RMSprop with PyTorch's update (not centered; eps added outside the square root) and Keras's
+ * defaults (lr 1e-3, alpha 0.9, eps 1e-7), which suit our short runs better than PyTorch's lr 0.01.
+ */
+export class Rmsprop extends Optimizer {
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly momentum: number;
+  constructor(params: Param[], o: RmspropOptions = {}) {
+    // The kernel uses the momentum buffer (m) unconditionally; it stays cheap at momentum 0.
+    super(params, o.lr ?? 1e-3, "rmsprop", true);
+    this.alpha = o.alpha ?? 0.9;
+    this.eps = o.eps ?? 1e-7;
+    this.weightDecay = o.weightDecay ?? 0;
+    this.momentum = o.momentum ?? 0;
+  }
+  protected hyperParameters() {
+    return [this.lr, this.alpha, this.eps, this.weightDecay, this.momentum, 0, 0, 0];
   }
 }

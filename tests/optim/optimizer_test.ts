@@ -1,6 +1,7 @@
 import { assertClose, gpuTest, randn } from "../helpers.ts";
 import { endStep, Tensor } from "../../src/autograd/tensor.ts";
-import { Adam, Sgd } from "../../src/optim/optimizer.ts";
+import assert from "node:assert/strict";
+import { Adam, Rmsprop, Sgd } from "../../src/optim/optimizer.ts";
 
 // 300 elements: more than one 256-wide workgroup, not a multiple of it.
 const N = 300;
@@ -58,3 +59,76 @@ gpuTest("SGD with momentum and Nesterov matches the CPU over three steps", async
     assertClose(await param.value.read(), ref, 1e-5, `sgd nesterov=${nesterov}`);
   }
 });
+
+gpuTest(
+  "RMSprop (with and without momentum) matches the CPU over five steps, 37 elements",
+  async () => {
+    // 37: a single, mostly idle workgroup with a ragged end.
+    const n = 37;
+    for (const momentum of [0, 0.9]) {
+      const w = randn(n, 3);
+      const param = {
+        name: "w",
+        value: Tensor.from(w.slice(), [n], { requiresGrad: true, persistent: true }),
+      };
+      const opt = new Rmsprop([param], {
+        lr: 0.01,
+        alpha: 0.9,
+        eps: 1e-7,
+        weightDecay: 0.05,
+        momentum,
+      });
+      const sq = new Float64Array(n);
+      const buf = new Float64Array(n);
+      const ref = Float64Array.from(w);
+      for (let t = 1; t <= 5; t++) {
+        const g = randn(n, 30 + t);
+        param.value.grad = Tensor.from(g, [n]);
+        opt.step();
+        endStep();
+        for (let i = 0; i < n; i++) {
+          const gi = g[i] + 0.05 * ref[i];
+          sq[i] = 0.9 * sq[i] + 0.1 * gi * gi;
+          buf[i] = momentum * buf[i] + gi / (Math.sqrt(sq[i]) + 1e-7);
+          ref[i] -= 0.01 * buf[i];
+        }
+      }
+      assertClose(await param.value.read(), ref, 1e-5, `rmsprop momentum=${momentum}`);
+    }
+  },
+);
+
+gpuTest(
+  "optimizer state saved and loaded into a fresh optimizer continues identically",
+  async () => {
+    const n = 37;
+    const grads = [1, 2, 3, 4].map((t) => randn(n, 40 + t));
+    const fresh = (w: Float32Array<ArrayBuffer>) => {
+      const param = {
+        name: "w",
+        value: Tensor.from(w.slice(), [n], { requiresGrad: true, persistent: true }),
+      };
+      return { param, opt: new Adam([param], { lr: 0.01 }) };
+    };
+    const apply = (o: { param: { value: Tensor }; opt: Adam }, g: Float32Array<ArrayBuffer>) => {
+      o.param.value.grad = Tensor.from(g, [n]);
+      o.opt.step();
+      endStep();
+    };
+    const straight = fresh(randn(n, 5));
+    for (const g of grads) apply(straight, g);
+
+    const first = fresh(randn(n, 5));
+    for (const g of grads.slice(0, 2)) apply(first, g);
+    const saved = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const s of first.opt.stateTensors()) {
+      saved.set(s.name, { shape: [...s.value.shape], data: await s.value.read() });
+    }
+    assert.deepEqual([...saved.keys()], ["m.w", "v.w"]);
+    const resumed = fresh(new Float32Array(await first.param.value.read()));
+    resumed.opt.loadState(first.opt.steps, saved);
+    for (const g of grads.slice(2)) apply(resumed, g);
+    assert.deepEqual(await resumed.param.value.read(), await straight.param.value.read());
+    assert.throws(() => resumed.opt.loadState(2, new Map()), /optimizer state m\.w/);
+  },
+);
