@@ -1,0 +1,34 @@
+// Global average pooling (NHWC): y[b, c] = (1/HW) Σ_p x[b, p, c] over the HW = H·W pixels.
+// forward:  one invocation per (b, c) walks the image's pixels; neighbouring invocations read
+//           neighbouring channels, so every load of a workgroup is one contiguous run.
+// backward: one invocation per input element, dx[b, p, c] = dy[b, c] / HW (a broadcast).
+// Composing existing ops would cost more than the op itself: a matmul with a constant pooling
+// matrix does C (or B) times the arithmetic of these sums and needs an HW·C × C constant.
+// Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
+
+struct Params { n: u32, row: u32 }
+override WG: u32 = 64;
+override HW: u32;
+override C: u32;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> src: array<f32>;       // forward: x; backward: dy
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>; // forward: y; backward: dx
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;   // (b, c)
+  if (i >= p.n) { return; }
+  let c = i % C;
+  let base = (i / C) * HW * C + c;
+  var s = 0.0;
+  for (var q = 0u; q < HW; q++) { s += src[base + q * C]; }
+  dst[i] = s / f32(HW);
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;   // (b, pixel, c)
+  if (i >= p.n) { return; }
+  dst[i] = src[(i / (HW * C)) * C + i % C] / f32(HW);
+}

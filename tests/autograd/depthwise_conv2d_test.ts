@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { Tensor } from "../../src/autograd/tensor.ts";
+import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
+
+/** NHWC depthwise convolution by plain loops; weight [KH, KW, C]. */
+function depthwiseRef(
+  x: ArrayLike<number>,
+  [batch, h, w, c]: number[],
+  wt: ArrayLike<number>,
+  [kh, kw]: number[],
+  bias: ArrayLike<number> | null,
+  stride: number,
+  pad: number,
+) {
+  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1;
+  const ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
+  const out = new Float32Array(batch * oh * ow * c);
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ch = 0; ch < c; ch++) {
+          let s = bias ? bias[ch] : 0;
+          for (let ky = 0; ky < kh; ky++) {
+            for (let kx = 0; kx < kw; kx++) {
+              const y = oy * stride + ky - pad;
+              const xx = ox * stride + kx - pad;
+              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+              s += x[((b * h + y) * w + xx) * c + ch] * wt[(ky * kw + kx) * c + ch];
+            }
+          }
+          out[((b * oh + oy) * ow + ox) * c + ch] = s;
+        }
+      }
+    }
+  }
+  return { out, shape: [batch, oh, ow, c] };
+}
+
+// [batch, h, w, c], [kh, kw, c], stride, pad: odd sizes, stride 2 on odd and even sides, no
+// padding, a 5×5 kernel, and one case with more output pixels (396) than a weight-gradient slice
+// (256), so that the partial sums are finished by the second pass.
+const CASES: [number[], number[], number, number][] = [
+  [[2, 7, 9, 3], [3, 3, 3], 1, 1],
+  [[1, 7, 9, 5], [3, 3, 5], 2, 1],
+  [[2, 6, 5, 4], [3, 3, 4], 2, 1],
+  [[3, 12, 11, 2], [3, 3, 2], 1, 1],
+  [[1, 8, 7, 3], [3, 3, 3], 1, 0],
+  [[1, 9, 7, 2], [5, 5, 2], 2, 2],
+];
+
+const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+gpuTest("depthwiseConv2d forward matches a direct CPU convolution", async () => {
+  for (const [xs, ws, stride, pad] of CASES) {
+    const x = randn(count(xs), 1);
+    const w = randn(count(ws), 2);
+    const b = randn(xs[3], 3);
+    const y = depthwiseConv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [xs[3]]), {
+      stride,
+      pad,
+    });
+    const ref = depthwiseRef(x, xs, w, ws, b, stride, pad);
+    assert.deepEqual(y.shape, ref.shape);
+    assertClose(await y.read(), ref.out, 1e-5, `depthwise ${xs} ${ws} s${stride} p${pad}`);
+    const noBias = depthwiseConv2d(Tensor.from(x, xs), Tensor.from(w, ws), null, { stride, pad });
+    assertClose(await noBias.read(), depthwiseRef(x, xs, w, ws, null, stride, pad).out, 1e-5);
+  }
+});
+
+gpuTest(
+  "depthwiseConv2d 'same' padding keeps H×W at stride 1 and halves it (rounding up) at 2",
+  () => {
+    const x = Tensor.from(randn(7 * 9 * 2, 1), [1, 7, 9, 2]);
+    const w = Tensor.from(randn(18, 2), [3, 3, 2]);
+    assert.deepEqual(depthwiseConv2d(x, w, null, { pad: "same" }).shape, [1, 7, 9, 2]);
+    assert.deepEqual(depthwiseConv2d(x, w, null, { pad: "same", stride: 2 }).shape, [1, 4, 5, 2]);
+    assert.throws(() => depthwiseConv2d(x, Tensor.from(randn(27, 3), [3, 3, 3]), null), /channels/);
+    return Promise.resolve();
+  },
+);
+
+gpuTest("depthwiseConv2d backward (input, weight, bias) by finite differences", async () => {
+  for (const [xs, ws, stride, pad] of [CASES[0], CASES[1], CASES[3], CASES[5]]) {
+    await checkGradients(
+      ([x, w, b]) => depthwiseConv2d(x, w, b, { stride, pad }),
+      [
+        { data: randn(count(xs), 4), shape: xs },
+        { data: randn(count(ws), 5, 0.5), shape: ws },
+        { data: randn(xs[3], 6), shape: [xs[3]] },
+      ],
+    );
+  }
+});

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { Tensor } from "../../src/autograd/tensor.ts";
+import { globalAvgPool } from "../../src/autograd/global_avg_pool.ts";
+
+function globalAvgPoolRef(x: ArrayLike<number>, [batch, h, w, c]: number[]) {
+  const out = new Float32Array(batch * c);
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < h * w; p++) {
+      for (let ch = 0; ch < c; ch++) out[b * c + ch] += x[(b * h * w + p) * c + ch] / (h * w);
+    }
+  }
+  return out;
+}
+
+// Odd sizes; 67 channels × 3 images is more (b, c) pairs than one 64-wide workgroup.
+const SHAPES = [[2, 3, 5, 7], [3, 7, 7, 67], [1, 1, 1, 3]];
+
+gpuTest("globalAvgPool forward matches the per-channel mean over pixels", async () => {
+  for (const shape of SHAPES) {
+    const x = randn(shape.reduce((a, b) => a * b), 1);
+    const y = globalAvgPool(Tensor.from(x, shape));
+    assert.deepEqual(y.shape, [shape[0], shape[3]]);
+    assertClose(await y.read(), globalAvgPoolRef(x, shape), 1e-5, `gap ${shape}`);
+  }
+});
+
+gpuTest("globalAvgPool backward by finite differences", async () => {
+  for (const shape of SHAPES.slice(0, 2)) {
+    await checkGradients(([x]) => globalAvgPool(x), [
+      { data: randn(shape.reduce((a, b) => a * b), 2), shape },
+    ]);
+  }
+});
