@@ -1,7 +1,7 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { f32bits } from "../gpu/gpu.ts";
 import { type AugmentOptions, hasAffine, isIdentity, noAugment } from "./options.ts";
-import { kernelConstants } from "./reference.ts";
+import { hash, kernelConstants } from "./reference.ts";
 
 // kernels/augment.wgsl: augment (one workgroup per image), tta_flip_mean (one row per invocation).
 const WG = 64;
@@ -70,6 +70,27 @@ export function augment(x: Tensor, opts: AugmentOptions, seed: number): Tensor {
   return out;
 }
 
+/**
+ * The seed of training step `step` of a run seeded `runSeed`: a function of both alone, so a
+ * resumed run augments its batches as the original did, and salted so that it is not the seed
+ * the same step's dropout masks are drawn from.
+ */
+export function augmentSeed(runSeed: number, step: number): number {
+  return hash((hash((runSeed ^ AUGMENT_SALT) >>> 0) + step) >>> 0);
+}
+const AUGMENT_SALT = 0x41554731;
+
+/**
+ * The training hook `fit` takes (`augment?: (x, step) => Tensor`): every batch augmented with
+ * `opts`, seeded by `augmentSeed(runSeed, step)`.
+ */
+export function augmenter(
+  opts: AugmentOptions,
+  runSeed: number,
+): (x: Tensor, step: number) => Tensor {
+  return (x, step) => augment(x, opts, augmentSeed(runSeed, step));
+}
+
 const FLIP_ONLY: AugmentOptions = { ...noAugment(), flip: 1 };
 
 /**
@@ -96,10 +117,8 @@ export function logMeanSoftmax(a: Tensor, b: Tensor): Tensor {
   const groups = Math.ceil(rows / WG);
   const groupsX = Math.min(groups, MAX_GROUPS_X);
   const g = gpu();
-  const params = new Array(20).fill(0);
-  params[0] = rows;
-  params[3] = classes;
-  params[5] = groupsX;
+  // The shared Params struct: this entry reads n (rows), c (classes) and groups_x only.
+  const params = [rows, 0, 0, classes, 0, groupsX, ...new Array(14).fill(0)];
   g.dispatch(
     g.pipeline("augment", "tta_flip_mean", { WG }),
     params,

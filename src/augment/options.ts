@@ -2,7 +2,8 @@
  * What `augment()` does to each training image, and the compact spec string a CLI flag takes:
  *
  *   flip[=P]           horizontal flip with probability P (default 0.5)
- *   rotate=DEG         rotation by an angle uniform in [-DEG, DEG] degrees
+ *   rotate=DEG         rotation about the centre by an angle uniform in [-DEG, DEG] degrees
+ *                      (positive: counter-clockwise on screen, as in torchvision)
  *   zoom=Z | zoom=A:B  scale uniform in [1-Z, 1+Z], or in [A, B] (above 1 enlarges)
  *   shift=N | shift=F% translation uniform in [-N, N] pixels, or F% of the width/height, in
  *                      whole pixels (rounded, as torchvision's RandomAffine does)

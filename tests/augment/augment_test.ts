@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, gpuTest, testGpu } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
-import { augment, flipHorizontal } from "../../src/augment/augment.ts";
+import { augment, augmenter, augmentSeed, flipHorizontal } from "../../src/augment/augment.ts";
 import { parseAugment } from "../../src/augment/options.ts";
 import { augmentReference, imageParams, roundHalfEven } from "../../src/augment/reference.ts";
 import { Rng } from "../../src/util/random.ts";
@@ -287,3 +287,25 @@ Deno.test("roundHalfEven rounds halves to the even neighbour (Python's and WGSL'
     [-2, -2, -0, 0, 2, 2, 2, -3],
   );
 });
+
+gpuTest(
+  "augmenter seeds each step from (run seed, step) and differs from step to step",
+  async () => {
+    const opts = parseAugment("flip,rotate=10,erase=0.5");
+    const data = images(SHAPE, 11);
+    const hook = augmenter(opts, 1);
+    const x = Tensor.from(data, SHAPE);
+    const [step3, step3Again, step4, otherRun] = await Promise.all([
+      hook(x, 3).read(),
+      augmenter(opts, 1)(x, 3).read(),
+      hook(x, 4).read(),
+      augmenter(opts, 2)(x, 3).read(),
+    ]);
+    assert.deepEqual(step3, step3Again);
+    assert.notDeepEqual(step3, step4);
+    assert.notDeepEqual(step3, otherRun);
+    assertClose(step3, augmentReference(data, SHAPE, opts, augmentSeed(1, 3)), 1e-5, "step 3");
+    const seeds = new Set(Array.from({ length: 1000 }, (_, step) => augmentSeed(7, step)));
+    assert.equal(seeds.size, 1000);
+  },
+);
