@@ -7,7 +7,11 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PIXELS = 28 * 28;
 const pct = { format: ".0%" };
 
-function chart(title: string, description: string, body: Record<string, unknown>): TopLevelSpec {
+export function chart(
+  title: string,
+  description: string,
+  body: Record<string, unknown>,
+): TopLevelSpec {
   // The description is also the subtitle, so the SVG explains itself when opened alone.
   return {
     $schema: SCHEMA,
