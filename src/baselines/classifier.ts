@@ -17,8 +17,17 @@ export interface Classifier {
     n: number,
     opts?: { onProgress?: (done: number, total: number) => void },
   ): Promise<void>;
-  /** Class index per image, in order; `batchSize` bounds memory where the engine batches. */
-  predict(x: Float32Array, n: number, opts?: { batchSize?: number }): Promise<Uint8Array>;
+  /**
+   * Class index per image, in order; `batchSize` bounds memory where the engine batches. `tta`
+   * (flip test-time augmentation) applies to networks only (see `supportsTta`).
+   */
+  predict(
+    x: Float32Array,
+    n: number,
+    opts?: { batchSize?: number; tta?: boolean },
+  ): Promise<Uint8Array>;
+  /** True when `predict` honours `tta` (the networks). */
+  readonly supportsTta?: boolean;
   /** Number of learned values (weights, support-vector coefficients, tree nodes, ...). */
   parameterCount(): number;
   /** Writes `dir/config.json` (with `kind`) and the model's own files, atomically. */

@@ -23,6 +23,7 @@ export interface NetworkOptions {
  */
 export class NetworkClassifier implements Classifier {
   readonly engine = "WGSL (this project)";
+  readonly supportsTta = true;
   model: Sequential;
   trainImages = 0;
   trainSeconds = 0;
@@ -87,9 +88,11 @@ export class NetworkClassifier implements Classifier {
   async predict(
     x: Float32Array,
     n: number,
-    opts: { batchSize?: number } = {},
+    opts: { batchSize?: number; tta?: boolean } = {},
   ): Promise<Uint8Array> {
-    return (await evaluate(this.model, toDataset(x, n), { batchSize: opts.batchSize })).predictions;
+    const ds = toDataset(x, n);
+    return (await evaluate(this.model, ds, { batchSize: opts.batchSize, tta: opts.tta }))
+      .predictions;
   }
 
   async save(dir: string) {

@@ -16,6 +16,7 @@ and PNG image grids. A missing or damaged model is reported and skipped.
   --models DIR        where the models are (default models)
   --out DIR           where the results go (default results)
   --data-dir DIR      dataset directory (default: see deno task train --help)
+  --tta               networks predict with flip test-time augmentation
   --json              print metrics.json on stdout`;
 
 await runCli(async () => {
@@ -23,6 +24,7 @@ await runCli(async () => {
     models: { type: "string" },
     out: { type: "string" },
     "data-dir": { type: "string" },
+    tta: { type: "boolean" },
     json: { type: "boolean" },
   }, HELP);
   const modelsDir = flags.models ?? "models";
@@ -47,6 +49,7 @@ await runCli(async () => {
     train: data.train,
     test: data.test,
     learningCurve,
+    tta: flags.tta,
     adapter: gpu.adapter,
     log: info,
   });

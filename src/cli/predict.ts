@@ -17,6 +17,8 @@ Predicts classes with a model saved by "deno task train" or "deno task baselines
   --data-dir DIR      dataset directory for the default test set
   --batch-size N      images per GPU batch (default 500)
   --limit N           predict only the first N images
+  --tta               test-time augmentation: average each image's and its mirror image's
+                      probabilities (networks only; helps models trained with --augment flip)
   --json              one JSON object on stdout: predictions (class index per image, in file
                       order), accuracy where labels are known, and the adapter`;
 
@@ -28,6 +30,7 @@ await runCli(async () => {
     "data-dir": { type: "string" },
     "batch-size": { type: "string" },
     limit: { type: "string" },
+    tta: { type: "boolean" },
     json: { type: "boolean" },
   }, HELP);
   if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
@@ -42,6 +45,12 @@ await runCli(async () => {
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
   const config = await readConfig(flags.model);
   const classifier = await loadSavedModel(flags.model, config);
+  if (flags.tta && !classifier.supportsTta) {
+    throw new UserError(
+      `predict: --tta applies to networks only; ${flags.model} is ${classifier.name}`,
+      USAGE,
+    );
+  }
 
   let images;
   let source: string;
@@ -62,7 +71,7 @@ await runCli(async () => {
   const x = new Float32Array(count * 784);
   for (let i = 0; i < x.length; i++) x[i] = images.images[i] / 255;
   const start = performance.now();
-  const predictions = await classifier.predict(x, count, { batchSize });
+  const predictions = await classifier.predict(x, count, { batchSize, tta: flags.tta });
   const seconds = (performance.now() - start) / 1000;
   const labeled = images.labels != null;
   let hits = 0;
@@ -76,6 +85,7 @@ await runCli(async () => {
       predictions: Array.from(result.predictions),
       accuracy: labeled ? result.accuracy : null,
       engine: classifier.engine,
+      tta: Boolean(flags.tta),
       imagesPerSecond: count / result.seconds,
       adapter: gpu.adapter,
     }));

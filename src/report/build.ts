@@ -76,6 +76,8 @@ export interface BuildOptions {
   adapter?: unknown;
   log?: (line: string) => void;
   seed?: number;
+  /** Flip test-time augmentation for the networks (recorded per model in metrics.json). */
+  tta?: boolean;
 }
 
 /** Predicts, measures, charts and writes metrics.json, report.md, index.html and figures. */
@@ -88,11 +90,16 @@ export async function buildReport(o: BuildOptions) {
   for (let i = 0; i < x.length; i++) x[i] = o.test.images[i] / 255;
   const truth = o.test.labels;
 
-  const results: (ModelResult & { predictions: Uint8Array; engine: string; config: unknown })[] =
-    [];
+  const results: (ModelResult & {
+    predictions: Uint8Array;
+    engine: string;
+    config: unknown;
+    tta: boolean;
+  })[] = [];
   for (const m of models) {
     const start = performance.now();
-    const predictions = await m.classifier.predict(x, n);
+    const tta = Boolean(o.tta && m.classifier.supportsTta);
+    const predictions = await m.classifier.predict(x, n, { tta });
     const seconds = (performance.now() - start) / 1000;
     const report = classificationReport(truth, predictions, CLASS_NAMES.length);
     log(
@@ -114,6 +121,7 @@ export async function buildReport(o: BuildOptions) {
       predictions,
       engine: m.classifier.engine,
       config: m.config,
+      tta,
     });
   }
   results.sort((a, b) => b.report.accuracy - a.report.accuracy);
@@ -321,6 +329,7 @@ export async function buildReport(o: BuildOptions) {
       trainSeconds: r.trainSeconds,
       inferenceImagesPerSecond: r.imagesPerSecond,
       parameters: r.parameters,
+      testTimeAugmentation: r.tta,
       config: r.config,
     })),
   };

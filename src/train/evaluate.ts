@@ -3,6 +3,7 @@ import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import { Batcher } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
+import { predictWithFlipTta } from "../augment/tta.ts";
 
 export interface Evaluation {
   loss: number;
@@ -19,7 +20,12 @@ export interface Evaluation {
 export async function evaluate(
   model: Sequential,
   ds: Omit<Dataset, "labels"> & { labels?: Uint8Array | null },
-  opts: { indices?: Uint32Array; batchSize?: number } = {},
+  opts: {
+    indices?: Uint32Array;
+    batchSize?: number;
+    /** Test-time augmentation: average the predictions of each image and its mirror image. */
+    tta?: boolean;
+  } = {},
 ): Promise<Evaluation> {
   const start = performance.now();
   const indices = opts.indices ?? Uint32Array.from({ length: ds.count }, (_, i) => i);
@@ -35,7 +41,7 @@ export async function evaluate(
   const lossFn = lossByName(model.architecture.loss);
   for (const batch of batcher.epoch(0)) {
     const x = Tensor.from(batch.x, [batch.size, h, w, c]);
-    const logits = model.predict(x);
+    const logits = opts.tta ? predictWithFlipTta(model, x) : model.predict(x);
     const stats = labeled ? lossFn(logits, Tensor.from(batch.y, [batch.size])) : null;
     const [values, s] = await Promise.all([logits.read(), stats?.read()]);
     endStep();

@@ -89,6 +89,13 @@ Deno.test("train --json then predict --json on the saved model agree", async () 
   assert.equal(predicted.predictions.length, 10000);
   assert.ok(predicted.predictions.every((c: number) => Number.isInteger(c) && c >= 0 && c < 10));
   assert.equal(predicted.accuracy, summary.test.accuracy);
+  // Flip test-time augmentation: other predictions, still a working classifier.
+  const tta = await run("predict.ts", ["--model", out, "--tta", "--limit", "500", "--json"]);
+  assert.equal(tta.code, 0, tta.stderr);
+  const flipped = JSON.parse(tta.stdout);
+  assert.equal(flipped.tta, true);
+  assert.equal(flipped.predictions.length, 500);
+  assert.ok(flipped.accuracy > 0.5, `tta accuracy ${flipped.accuracy}`);
   await Deno.remove(out, { recursive: true });
 });
 
@@ -120,5 +127,8 @@ Deno.test("predict --json works for a saved baseline too", async () => {
   assert.equal(out.predictions.length, 300);
   assert.ok(out.accuracy > 0.5, `accuracy ${out.accuracy}`);
   assert.match(out.engine, /ml-logistic-regression/);
+  const tta = await run("predict.ts", ["--model", join(dir, "logistic-regression"), "--tta"]);
+  assert.equal(tta.code, 2);
+  assert.match(tta.stderr, /--tta applies to networks only/);
   await Deno.remove(dir, { recursive: true });
 });
