@@ -1,29 +1,90 @@
 import { noGrad, Tensor } from "../autograd/tensor.ts";
-import { buildLayer, type ForwardContext, type Layer } from "./layers.ts";
+import {
+  buildLayers,
+  type ForwardContext,
+  type Layer,
+  type LayerPlan,
+  planLayers,
+  size,
+} from "./layers.ts";
 import type { Architecture } from "./zoo.ts";
 import type { Param } from "../optim/optimizer.ts";
 import { Rng } from "../util/random.ts";
 
-/** A sequential network built from an Architecture, with seeded initial weights. */
-export class Sequential {
-  readonly layers: Layer[] = [];
-  constructor(readonly architecture: Architecture, seed = 0) {
-    const rng = new Rng(seed);
-    let shape = architecture.input;
-    const specs = architecture.layers;
-    specs.forEach((spec, i) => {
-      // batchnorm → relu runs as one fused kernel pass; the relu layer then passes through.
-      const fuse = spec.type === "batchnorm" && specs[i + 1]?.type === "relu";
-      const layer = buildLayer(spec, shape, i, rng, fuse);
-      if (spec.type === "relu" && specs[i - 1]?.type === "batchnorm") layer.forward = (x) => x;
-      this.layers.push(layer);
-      shape = layer.outputShape;
-    });
-    if (shape.length !== 1 || shape[0] !== architecture.classes) {
-      throw new Error(
-        `${architecture.name}: last layer gives [${shape}], not [${architecture.classes}]`,
+/** One row of a Keras-style summary; a residual block's rows follow it, one level deeper. */
+export interface SummaryRow {
+  /** The layer's unique name ("4.residual.body.0.conv2d"). */
+  layer: string;
+  type: string;
+  /** 0 for the network's own layers, +1 inside each residual block. */
+  depth: number;
+  /** Which branch of the enclosing residual block a nested row belongs to. */
+  branch?: "body" | "shortcut";
+  output: number[];
+  /** Trained parameters (a residual block's row: all of its branches'). */
+  params: number;
+  /** Forward FLOPs per example (a residual block's row: branches, add and ReLU). */
+  flops: number;
+}
+
+/** A network's plan, checked end to end, without touching the GPU. */
+export interface ArchitecturePlan {
+  layers: LayerPlan[];
+  parameters: number;
+  /** Forward FLOPs per example. */
+  flops: number;
+}
+
+/** Plans every layer of `architecture` and checks that it ends in [classes]. */
+export function planArchitecture(architecture: Architecture): ArchitecturePlan {
+  const layers = planLayers(architecture.layers, architecture.input);
+  const shape = layers.at(-1)?.outputShape ?? architecture.input;
+  if (shape.length !== 1 || shape[0] !== architecture.classes) {
+    throw new Error(
+      `${architecture.name}: last layer gives [${shape}], not [${architecture.classes}]`,
+    );
+  }
+  return {
+    layers,
+    parameters: layers.reduce((n, l) => n + countParams(l), 0),
+    flops: layers.reduce((n, l) => n + l.flops, 0),
+  };
+}
+
+function countParams(plan: LayerPlan): number {
+  return plan.params.reduce((n, t) => n + size(t.shape), 0);
+}
+
+/** Keras-style rows for planned layers, residual blocks followed by their branches' rows. */
+export function summaryRows(plans: readonly LayerPlan[], depth = 0): SummaryRow[] {
+  return plans.flatMap((l) => {
+    const row: SummaryRow = {
+      layer: l.name,
+      type: l.spec.type,
+      depth,
+      output: l.outputShape,
+      params: countParams(l),
+      flops: l.flops,
+    };
+    if (!l.children) return [row];
+    const nested = (branch: "body" | "shortcut") =>
+      summaryRows(l.children![branch], depth + 1).map((r) =>
+        r.depth === depth + 1 ? { ...r, branch } : r
       );
-    }
+    return [row, ...nested("body"), ...nested("shortcut")];
+  });
+}
+
+/**
+ * A network built from an Architecture, with seeded initial weights. Layers run one after the
+ * other; a residual layer runs its two branches inside its own forward.
+ */
+export class Sequential {
+  readonly plan: ArchitecturePlan;
+  readonly layers: Layer[];
+  constructor(readonly architecture: Architecture, seed = 0) {
+    this.plan = planArchitecture(architecture);
+    this.layers = buildLayers(this.plan.layers, new Rng(seed));
   }
 
   /** Logits [B, classes] for a batch x [B, H, W, C]. */
@@ -53,16 +114,11 @@ export class Sequential {
 
   /** Forward FLOPs per example (a training step costs about three times this). */
   flops(): number {
-    return this.layers.reduce((n, l) => n + l.flops, 0);
+    return this.plan.flops;
   }
 
-  /** Keras-style rows: layer, output shape, parameters, FLOPs. */
-  summary(): { layer: string; output: number[]; params: number; flops: number }[] {
-    return this.layers.map((l, i) => ({
-      layer: `${i}.${l.spec.type}`,
-      output: l.outputShape,
-      params: l.params.reduce((n, p) => n + p.value.size, 0),
-      flops: l.flops,
-    }));
+  /** Keras-style rows: layer, output shape, parameters, FLOPs; residual blocks nested. */
+  summary(): SummaryRow[] {
+    return summaryRows(this.plan.layers);
   }
 }
