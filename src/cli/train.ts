@@ -1,16 +1,34 @@
 import { join } from "node:path";
-import { choiceFlag, intFlag, numberFlag, parseFlags, runCli } from "./common.ts";
+import { choiceFlag, intFlag, numberFlag, parseFlags, runCli, USAGE } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { architecture, ARCHITECTURES } from "../nn/zoo.ts";
 import { Sequential } from "../nn/model.ts";
-import { Adam, type Optimizer, Sgd } from "../optim/optimizer.ts";
+import { Adam, type Optimizer, Rmsprop, Sgd } from "../optim/optimizer.ts";
+import {
+  learningRateSchedule,
+  LrScheduler,
+  ReduceLrOnPlateau,
+  type ScheduleName,
+  SCHEDULES,
+} from "../optim/schedule.ts";
 import { loadFashionMnist, stratifiedSplit } from "../data/mod.ts";
 import { fit } from "../train/fit.ts";
+import {
+  type Callback,
+  EarlyStopping,
+  ModelCheckpoint,
+  Monitor,
+  type MonitorName,
+  MONITORS,
+  readTraining,
+  restoreTraining,
+  TrainingCheckpoint,
+} from "../train/callbacks.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { info } from "../train/progress.ts";
-import { HISTORY_FILE, saveModel } from "../io/checkpoint.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
+import { saveModel, TRAINING_STATE_FILE } from "../io/checkpoint.ts";
+import { UserError } from "../util/errors.ts";
 
 const HELP = `deno task train [flags]
 
@@ -19,82 +37,284 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --model NAME        architecture: ${Object.keys(ARCHITECTURES).join(", ")} (default cnn)
   --epochs N          passes over the training images (default 5)
   --batch-size N      images per step (default 128)
-  --lr X              learning rate (default 0.001 for adam, 0.01 for sgd)
-  --optimizer NAME    adam or sgd (momentum 0.9) (default adam)
+  --optimizer NAME    adam, adamw, sgd (momentum 0.9) or rmsprop (default adam)
+  --lr X              learning rate; the peak under cosine/onecycle (default 0.01 for sgd,
+                      0.001 otherwise)
+  --weight-decay X    adamw: decoupled decay (default 0.01); others: L2 added to the gradient
+                      (default 0)
+  --nesterov          sgd: Nesterov momentum
+  --lr-schedule NAME  constant, step, cosine or onecycle, set before every step (default constant)
+  --warmup-epochs X   linear warm-up over the first X epochs (constant, step, cosine); onecycle:
+                      its rising phase (default 30% of the run)
+  --lr-step-epochs N  step: multiply the rate by --lr-gamma every N epochs (default 2)
+  --lr-gamma X        step: the factor (default 0.5)
+  --lr-plateau N      also multiply the rate by --lr-plateau-factor after N epochs without a
+                      lower validation loss (ReduceLROnPlateau)
+  --lr-plateau-factor X  (default 0.5)
+  --label-smoothing X cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0)
+  --early-stop N      stop after N epochs without improvement of --monitor; the best epoch's
+                      weights are kept
+  --monitor NAME      val_loss or val_accuracy, for --early-stop and --checkpoint best
+                      (default val_loss)
+  --min-delta X       smallest change of --monitor that counts as an improvement (default 0)
+  --checkpoint WHICH  last: the model in --out is the latest epoch's; best: the best
+                      validation epoch's (default last)
+  --resume DIR        continue the interrupted run saved in DIR (its settings are used; only
+                      --epochs, to extend it, --data-dir, --json and --quiet may be given)
   --seed N            seeds init, shuffling, split and dropout (default 1)
   --limit N           use only the first N training images (quick runs)
   --val-split X       fraction held out for validation, stratified (default 0.1; 0 = none)
-  --out DIR           where to save config.json, weights.safetensors, history.json
-                      (default models/<model>)
+  --out DIR           where to save config.json, weights.safetensors, history.json and
+                      ${TRAINING_STATE_FILE} (for --resume) (default models/<model>)
   --data-dir DIR      dataset directory (else $FASHION_MNIST_DIR, the cache,
                       /usr/share/datasets/fashion-mnist, then download)
   --test-every-epoch  also measure test accuracy after every epoch (for accuracy-vs-epochs
                       reports; model selection uses the validation split only)
   --json              print a JSON summary on stdout (progress stays on stderr)
-  --quiet             no progress bar`;
+  --quiet             no progress bar
+
+The training state (weights, optimizer moments, schedule, callbacks, history) is written to
+DIR/${TRAINING_STATE_FILE} after every epoch; --resume DIR continues from the last one and
+gives the same weights as an uninterrupted run.`;
+
+const OPTIMIZERS = ["adam", "adamw", "sgd", "rmsprop"] as const;
+type OptimizerName = typeof OPTIMIZERS[number];
+
+/** Every setting of a run: saved in its training state so that --resume rebuilds it. */
+interface TrainSettings {
+  model: string;
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  lr: number;
+  weightDecay: number;
+  nesterov: boolean;
+  schedule: ScheduleName;
+  warmupEpochs: number | null;
+  lrStepEpochs: number;
+  lrGamma: number;
+  plateauPatience: number | null;
+  plateauFactor: number;
+  labelSmoothing: number;
+  earlyStop: number | null;
+  monitor: MonitorName;
+  minDelta: number;
+  checkpoint: "best" | "last";
+  seed: number;
+  limit: number | null;
+  valSplit: number;
+  testEveryEpoch: boolean;
+}
+
+const FLAGS = {
+  model: { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  optimizer: { type: "string" },
+  lr: { type: "string" },
+  "weight-decay": { type: "string" },
+  nesterov: { type: "boolean" },
+  "lr-schedule": { type: "string" },
+  "warmup-epochs": { type: "string" },
+  "lr-step-epochs": { type: "string" },
+  "lr-gamma": { type: "string" },
+  "lr-plateau": { type: "string" },
+  "lr-plateau-factor": { type: "string" },
+  "label-smoothing": { type: "string" },
+  "early-stop": { type: "string" },
+  monitor: { type: "string" },
+  "min-delta": { type: "string" },
+  checkpoint: { type: "string" },
+  resume: { type: "string" },
+  seed: { type: "string" },
+  limit: { type: "string" },
+  "val-split": { type: "string" },
+  out: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+  "test-every-epoch": { type: "boolean" },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+function usage(message: string): never {
+  throw new UserError(message, USAGE);
+}
+
+/** Flags → settings, refusing values and combinations that would be silently ignored. */
+function settingsFromFlags(flags: Flags): TrainSettings {
+  const model = choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
+  const epochs = intFlag("epochs", flags.epochs, 5);
+  const optimizer = choiceFlag("optimizer", flags.optimizer, "adam", OPTIMIZERS);
+  const lr = numberFlag("lr", flags.lr, optimizer === "sgd" ? 1e-2 : 1e-3, [1e-8, 10]);
+  const weightDecay = numberFlag(
+    "weight-decay",
+    flags["weight-decay"],
+    optimizer === "adamw" ? 0.01 : 0,
+    [0, 1],
+  );
+  if (flags.nesterov && optimizer !== "sgd") usage("--nesterov applies to --optimizer sgd only");
+
+  const schedule = choiceFlag("lr-schedule", flags["lr-schedule"], "constant", SCHEDULES);
+  if (flags["lr-step-epochs"] !== undefined && schedule !== "step") {
+    usage("--lr-step-epochs applies to --lr-schedule step only");
+  }
+  if (flags["lr-gamma"] !== undefined && schedule !== "step") {
+    usage("--lr-gamma applies to --lr-schedule step only");
+  }
+  const warmupEpochs = flags["warmup-epochs"] === undefined
+    ? null
+    : numberFlag("warmup-epochs", flags["warmup-epochs"], 0, [0, epochs]);
+  if (
+    schedule === "onecycle" && warmupEpochs !== null && !(warmupEpochs > 0 && warmupEpochs < epochs)
+  ) {
+    usage(`--warmup-epochs with onecycle must be in (0, ${epochs}), got "${warmupEpochs}"`);
+  }
+  const plateauPatience = flags["lr-plateau"] === undefined
+    ? null
+    : intFlag("lr-plateau", flags["lr-plateau"], 1);
+  if (flags["lr-plateau-factor"] !== undefined && plateauPatience === null) {
+    usage("--lr-plateau-factor needs --lr-plateau");
+  }
+
+  const labelSmoothing = numberFlag("label-smoothing", flags["label-smoothing"], 0, [0, 0.99]);
+  if (labelSmoothing > 0 && architecture(model).loss === "hinge") {
+    usage(`--label-smoothing applies to cross-entropy; ${model} is trained with a hinge loss`);
+  }
+
+  const earlyStop = flags["early-stop"] === undefined
+    ? null
+    : intFlag("early-stop", flags["early-stop"], 1);
+  const monitor = choiceFlag("monitor", flags.monitor, "val_loss", MONITORS);
+  const checkpoint = choiceFlag("checkpoint", flags.checkpoint, "last", ["best", "last"] as const);
+  const valSplit = numberFlag("val-split", flags["val-split"], 0.1, [0, 0.5]);
+  if (valSplit === 0) {
+    const needs = [
+      earlyStop !== null && "--early-stop",
+      checkpoint === "best" && "--checkpoint best",
+      plateauPatience !== null && "--lr-plateau",
+    ].filter(Boolean);
+    if (needs.length) {
+      usage(
+        `${needs.join(", ")} need${
+          needs.length > 1 ? "" : "s"
+        } a validation split; --val-split is 0`,
+      );
+    }
+  }
+  return {
+    model,
+    epochs,
+    batchSize: intFlag("batch-size", flags["batch-size"], 128),
+    optimizer,
+    lr,
+    weightDecay,
+    nesterov: flags.nesterov ?? false,
+    schedule,
+    warmupEpochs,
+    lrStepEpochs: intFlag("lr-step-epochs", flags["lr-step-epochs"], 2),
+    lrGamma: numberFlag("lr-gamma", flags["lr-gamma"], 0.5, [1e-6, 1]),
+    plateauPatience,
+    plateauFactor: numberFlag("lr-plateau-factor", flags["lr-plateau-factor"], 0.5, [0.01, 0.99]),
+    labelSmoothing,
+    earlyStop,
+    monitor,
+    minDelta: numberFlag("min-delta", flags["min-delta"], 0, [0, 1]),
+    checkpoint,
+    seed: intFlag("seed", flags.seed, 1, 0),
+    limit: flags.limit === undefined ? null : intFlag("limit", flags.limit, 0, 10),
+    valSplit,
+    testEveryEpoch: flags["test-every-epoch"] ?? false,
+  };
+}
+
+/** With --resume the saved settings rule; these flags may still be given. */
+const RESUME_FLAGS = new Set(["resume", "epochs", "data-dir", "json", "quiet"]);
+
+function buildOptimizer(s: TrainSettings, model: Sequential): Optimizer {
+  const params = model.params();
+  switch (s.optimizer) {
+    case "adam":
+      return new Adam(params, { lr: s.lr, weightDecay: s.weightDecay });
+    case "adamw":
+      return new Adam(params, { lr: s.lr, weightDecay: s.weightDecay, decoupled: true });
+    case "sgd":
+      return new Sgd(params, {
+        lr: s.lr,
+        momentum: 0.9,
+        weightDecay: s.weightDecay,
+        nesterov: s.nesterov,
+      });
+    case "rmsprop":
+      return new Rmsprop(params, { lr: s.lr, weightDecay: s.weightDecay });
+  }
+}
 
 await runCli(async () => {
-  const flags = parseFlags("train", {
-    model: { type: "string" },
-    epochs: { type: "string" },
-    "batch-size": { type: "string" },
-    lr: { type: "string" },
-    optimizer: { type: "string" },
-    seed: { type: "string" },
-    limit: { type: "string" },
-    "val-split": { type: "string" },
-    out: { type: "string" },
-    "data-dir": { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean" },
-    "test-every-epoch": { type: "boolean" },
-  }, HELP);
-  const modelName = choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
-  const epochs = intFlag("epochs", flags.epochs, 5);
-  const batchSize = intFlag("batch-size", flags["batch-size"], 128);
-  const optimizerName = choiceFlag("optimizer", flags.optimizer, "adam", ["adam", "sgd"] as const);
-  const lr = numberFlag("lr", flags.lr, optimizerName === "adam" ? 1e-3 : 1e-2, [1e-8, 10]);
-  const seed = intFlag("seed", flags.seed, 1, 0);
-  const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 0, 10);
-  const valSplit = numberFlag("val-split", flags["val-split"], 0.1, [0, 0.5]);
-  const out = flags.out ?? join("models", modelName);
+  const flags = parseFlags("train", FLAGS, HELP);
+  let settings: TrainSettings;
+  let out: string;
+  let saved: Awaited<ReturnType<typeof readTraining<TrainSettings>>> | null = null;
+  if (flags.resume !== undefined) {
+    const refused = Object.keys(flags).filter((k) => !RESUME_FLAGS.has(k));
+    if (refused.length) {
+      usage(`--${refused[0]} cannot be combined with --resume (the run's saved settings are used)`);
+    }
+    out = flags.resume;
+    saved = await readTraining<TrainSettings>(join(out, TRAINING_STATE_FILE));
+    settings = { ...saved.state.settings };
+    if (flags.epochs !== undefined) {
+      settings.epochs = intFlag("epochs", flags.epochs, 1, saved.state.epoch);
+    }
+    info(
+      `resuming ${out}: ${saved.state.epoch} of ${settings.epochs} epochs done` +
+        (saved.state.stopped ? " (stopped early)" : ""),
+    );
+  } else {
+    settings = settingsFromFlags(flags);
+    out = flags.out ?? join("models", settings.model);
+  }
   const quiet = flags.quiet ?? false;
+  const s = settings;
 
-  const data = await loadFashionMnist({ dataDir: flags["data-dir"], limit });
+  const data = await loadFashionMnist({ dataDir: flags["data-dir"], limit: s.limit ?? undefined });
   info(
     `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
-  const split = stratifiedSplit(data.train.labels, valSplit, seed);
+  const split = stratifiedSplit(data.train.labels, s.valSplit, s.seed);
 
-  const arch = architecture(modelName);
-  const model = new Sequential(arch, seed);
-  const params = model.params();
-  const optimizer: Optimizer = optimizerName === "adam"
-    ? new Adam(params, { lr })
-    : new Sgd(params, { lr, momentum: 0.9 });
-  info(
-    `model: ${modelName}, ${model.parameterCount().toLocaleString("en")} parameters, ` +
-      `${(model.flops() / 1e6).toFixed(1)} MFLOP/image forward; ${split.train.length} train / ` +
-      `${split.val.length} validation images, batch ${batchSize}, ${optimizerName} lr ${lr}`,
+  const arch = architecture(s.model);
+  const model = new Sequential(arch, s.seed);
+  const optimizer = buildOptimizer(s, model);
+  const stepsPerEpoch = Math.ceil(split.train.length / s.batchSize);
+  const scheduler = new LrScheduler(
+    learningRateSchedule({
+      name: s.schedule,
+      lr: s.lr,
+      epochs: s.epochs,
+      stepsPerEpoch,
+      warmupEpochs: s.warmupEpochs ?? undefined,
+      stepEpochs: s.lrStepEpochs,
+      gamma: s.lrGamma,
+    }),
+    s.plateauPatience === null ? null : new ReduceLrOnPlateau(s.plateauPatience, s.plateauFactor),
   );
-  const hyperParameters = {
-    epochs,
-    batchSize,
-    optimizer: optimizerName,
-    lr,
-    seed,
-    limit: limit ?? null,
-    valSplit,
-  };
+  info(
+    `model: ${s.model}, ${model.parameterCount().toLocaleString("en")} parameters, ` +
+      `${(model.flops() / 1e6).toFixed(1)} MFLOP/image forward; ${split.train.length} train / ` +
+      `${split.val.length} validation images, batch ${s.batchSize}, ${s.optimizer} lr ${s.lr} ` +
+      `(${s.schedule})`,
+  );
   const config = (extra: Record<string, unknown>) => ({
     kind: "network" as const,
-    name: modelName,
+    name: s.model,
     architecture: arch,
     parameters: model.parameterCount(),
-    hyperParameters,
+    hyperParameters: s,
     adapter: gpu.adapter,
     deno: Deno.version.deno,
     data: {
@@ -106,29 +326,58 @@ await runCli(async () => {
     ...extra,
   });
 
+  const monitor = split.val.length ? new Monitor(s.monitor, s.minDelta) : null;
+  const earlyStopping = s.earlyStop === null
+    ? undefined
+    : new EarlyStopping(model, monitor!, s.earlyStop, true, quiet);
+  const modelCheckpoint = new ModelCheckpoint(
+    model,
+    out,
+    s.checkpoint,
+    monitor,
+    (history, bestEpoch) => config({ epochsCompleted: history.length, bestEpoch }),
+  );
+  const parts = { model, optimizer, scheduler, earlyStopping, modelCheckpoint };
+  const resume = saved ? restoreTraining(saved, join(out, TRAINING_STATE_FILE), parts) : undefined;
+  const plannedEpochs = saved?.state.settings.epochs ?? s.epochs;
+  if (plannedEpochs !== s.epochs && (s.schedule === "cosine" || s.schedule === "onecycle")) {
+    // Their curve depends on the run's length: extending a run re-plans the remaining steps.
+    info(`note: ${s.schedule} schedule re-planned over ${s.epochs} epochs (was ${plannedEpochs})`);
+  }
+  const callbacks: Callback[] = [
+    ...(earlyStopping ? [earlyStopping] : []),
+    modelCheckpoint,
+    // Last, so that it records the others' state and whether they stopped the run.
+    new TrainingCheckpoint(join(out, TRAINING_STATE_FILE), parts, s),
+  ];
+
   const started = performance.now();
   const history = await fit(model, optimizer, data.train, split.train, {
-    epochs,
-    batchSize,
-    seed,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    seed: s.seed,
     valIndices: split.val,
-    testSet: flags["test-every-epoch"] ? data.test : undefined,
+    testSet: s.testEveryEpoch ? data.test : undefined,
+    smoothing: s.labelSmoothing,
+    scheduler,
+    callbacks,
+    resume,
     quiet,
-    // Each epoch is checkpointed, so an interrupted run keeps what it finished.
-    onEpoch: async (_record, history) => {
-      await saveModel(out, model, config({ epochsCompleted: history.length }));
-      await writeJsonAtomic(join(out, HISTORY_FILE), history);
-    },
   });
-  const trainSeconds = (performance.now() - started) / 1000;
+  // A resumed run adds the training seconds its earlier sessions recorded per epoch.
+  const trainSeconds = (performance.now() - started) / 1000 +
+    (resume?.history ?? []).reduce((t, h) => t + h.seconds, 0);
   const test = await evaluate(model, data.test);
   info(
     `test: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
       test.loss.toFixed(4)
     } on ${data.test.count} images`,
   );
+  const bestEpoch = earlyStopping?.bestEpoch || modelCheckpoint.bestEpoch || null;
   const summary = config({
     epochsCompleted: history.length,
+    // The epoch whose weights were saved, when they are not the last one's.
+    savedEpoch: s.checkpoint === "best" || earlyStopping ? bestEpoch : history.length,
     timings: {
       trainSeconds,
       secondsPerEpoch: history.map((h) => h.seconds),
@@ -139,6 +388,6 @@ await runCli(async () => {
     createdAt: new Date().toISOString(),
   });
   await saveModel(out, model, summary);
-  info(`saved ${out}/{config.json, weights.safetensors, history.json}`);
+  info(`saved ${out}/{config.json, weights.safetensors, history.json, ${TRAINING_STATE_FILE}}`);
   if (flags.json) console.log(JSON.stringify({ out, ...summary, history }));
 });

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { Sequential } from "../nn/model.ts";
 import type { Architecture } from "../nn/zoo.ts";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type NamedArray } from "./safetensors.ts";
+import type { Param } from "../optim/optimizer.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -17,15 +18,17 @@ export interface ModelConfig {
 }
 
 /** Writes weights (with running statistics) and config.json atomically into `dir`. */
+/** CPU copies of GPU tensors, named `prefix + name` (for files and in-memory snapshots). */
+export async function readTensors(params: Param[], prefix = ""): Promise<NamedArray[]> {
+  const out: NamedArray[] = [];
+  for (const p of params) {
+    out.push({ name: prefix + p.name, shape: [...p.value.shape], data: await p.value.read() });
+  }
+  return out;
+}
+
 export async function saveModel(dir: string, model: Sequential, config: ModelConfig) {
-  const tensors = await Promise.all(
-    model.stateTensors().map(async (p) => ({
-      name: p.name,
-      shape: [...p.value.shape],
-      data: await p.value.read(),
-    })),
-  );
-  const bytes = encodeSafetensors(tensors, {
+  const bytes = encodeSafetensors(await readTensors(model.stateTensors()), {
     format: "pt",
     architecture: JSON.stringify(model.architecture),
   });
@@ -64,18 +67,38 @@ export async function loadModel(dir: string, expected?: Architecture): Promise<S
     );
   }
   const model = new Sequential(architecture);
-  const path = join(dir, WEIGHTS_FILE);
+  await loadWeights(model, join(dir, WEIGHTS_FILE), `retrain with "deno task train --out ${dir}"`);
+  return model;
+}
+
+/**
+ * Loads a weights file (as `saveModel` writes it) into `model`, which must have exactly these
+ * tensors with these shapes; anything else is a checkpoint of another network and is refused.
+ * `fix` says what to do when the file is missing.
+ */
+export async function loadWeights(model: Sequential, path: string, fix: string) {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch {
-    throw new UserError(`${path}: not found; retrain with "deno task train --out ${dir}"`);
+    throw new UserError(`${path}: not found; ${fix}`);
   }
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   const savedName = metadata.architecture ? JSON.parse(metadata.architecture).name : "unknown";
+  writeStateTensors(model, tensors, path, savedName);
+}
+
+/** Writes `tensors` (named as `model.stateTensors()`, after `prefix`) into the model's buffers. */
+export function writeStateTensors(
+  model: Sequential,
+  tensors: Map<string, NamedArray>,
+  path: string,
+  savedName: string,
+  prefix = "",
+) {
   const wanted = model.stateTensors();
   for (const p of wanted) {
-    const t = tensors.get(p.name);
+    const t = tensors.get(prefix + p.name);
     const same = t && t.shape.length === p.value.shape.length &&
       t.shape.every((d, i) => d === p.value.shape[i]);
     if (!same) {
@@ -87,14 +110,58 @@ export async function loadModel(dir: string, expected?: Architecture): Promise<S
     }
     p.value.write(t.data as Float32Array<ArrayBuffer>);
   }
-  if (tensors.size !== wanted.length) {
-    const extra = [...tensors.keys()].filter((k) => !wanted.some((p) => p.name === k));
+  const ours = [...tensors.keys()].filter((k) => k.startsWith(prefix));
+  if (ours.length !== wanted.length) {
+    const extra = ours.filter((k) => !wanted.some((p) => prefix + p.name === k));
     throw new UserError(
       `${path}: checkpoint of another architecture ("${savedName}") — unexpected tensors ${
         extra.slice(0, 3).join(", ")
-      }; ` +
-        `load it with the architecture it was trained with`,
+      }; load it with the architecture it was trained with`,
     );
   }
-  return model;
+}
+
+/**
+ * A run's training state, written after every epoch so that `deno task train --resume DIR`
+ * continues it: model weights and running statistics, optimizer moments and whatever else the
+ * callbacks keep as tensors, plus a JSON `state` (settings, epoch, step, history, schedule and
+ * callback positions) in the safetensors metadata. One file, written atomically, so the
+ * weights and the position they belong to can never disagree after a crash.
+ */
+export const TRAINING_STATE_FILE = "training-state.safetensors";
+const TRAINING_STATE_FORMAT = "fashion-mnist-webgpu/training-state/1";
+
+export async function saveTrainingState(
+  path: string,
+  tensors: NamedArray[],
+  state: unknown,
+): Promise<void> {
+  const bytes = encodeSafetensors(tensors, {
+    format: TRAINING_STATE_FORMAT,
+    state: JSON.stringify(state),
+  });
+  await writeFileAtomic(path, bytes);
+}
+
+export async function readTrainingState<S>(
+  path: string,
+): Promise<{ state: S; tensors: Map<string, NamedArray> }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    throw new UserError(
+      `${path}: not found; --resume takes the --out directory of a run started by this version ` +
+        `of "deno task train"`,
+    );
+  }
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
+  if (metadata.format !== TRAINING_STATE_FORMAT || !metadata.state) {
+    throw new UserError(
+      `${path}: not a training state of this version (format "${
+        metadata.format ?? "none"
+      }", expected "${TRAINING_STATE_FORMAT}")`,
+    );
+  }
+  return { state: JSON.parse(metadata.state) as S, tensors };
 }

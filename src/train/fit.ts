@@ -5,8 +5,9 @@ import type { Optimizer } from "../optim/optimizer.ts";
 import { Batcher } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { evaluate } from "./evaluate.ts";
-import { ProgressBar } from "./progress.ts";
+import { info, ProgressBar } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
+import type { Callback, EpochContext } from "./callbacks.ts";
 
 export interface EpochRecord {
   epoch: number;
@@ -36,6 +37,25 @@ export interface FitOptions {
   testSet?: Dataset;
   /** Called after each epoch (checkpointing); may be async. */
   onEpoch?: (record: EpochRecord, history: EpochRecord[]) => void | Promise<void>;
+  /**
+   * Sets `optimizer.lr` before every step from the global step index (0-based, over the whole
+   * run) and hears each epoch's validation loss (ReduceLROnPlateau); see src/optim/schedule.ts.
+   */
+  scheduler?: { lrAt(step: number): number; endEpoch?(valLoss: number | null): boolean };
+  /**
+   * Applied to each uploaded training batch [B, H, W, C] (training only, never to validation or
+   * test images) with the global step index, e.g. to seed random transforms. It must only record
+   * GPU work (no readback), so a step stays one submit.
+   */
+  augment?: (x: Tensor, step: number) => Tensor;
+  /** Run in order after each epoch's evaluation, after `onEpoch`; see src/train/callbacks.ts. */
+  callbacks?: Callback[];
+  /**
+   * Continues a run from a checkpoint: `epoch` epochs and `step` steps were done, with this
+   * history; `stopped` when a callback had ended it. The shuffle order depends only on (seed,
+   * epoch) and dropout masks on (seed, step), so the continuation repeats the original run.
+   */
+  resume?: { epoch: number; step: number; history: EpochRecord[]; stopped?: boolean };
 }
 
 /**
@@ -57,10 +77,11 @@ export async function fit(
     shuffle: true,
     seed: opts.seed,
   });
-  const history: EpochRecord[] = [];
+  const history: EpochRecord[] = [...(opts.resume?.history ?? [])];
   const lossFn = lossByName(model.architecture.loss);
-  let step = 0;
-  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+  let step = opts.resume?.step ?? 0;
+  const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
+  for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
     const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
     const start = performance.now();
     let seen = 0;
@@ -85,7 +106,9 @@ export async function fit(
       bar.update(seen, { loss: lossSum / counted, accuracy: hits / counted });
     };
     for (const batch of batcher.epoch(epoch - 1)) {
-      const x = Tensor.from(batch.x, [batch.size, h, w, c]);
+      if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
+      const uploaded = Tensor.from(batch.x, [batch.size, h, w, c]);
+      const x = opts.augment ? opts.augment(uploaded, step) : uploaded;
       const y = Tensor.from(batch.y, [batch.size]);
       const logits = model.forward(x, { training: true, seed: opts.seed * 7919 + step });
       const loss = lossFn(logits, y, {
@@ -127,7 +150,18 @@ export async function fit(
     }
     bar.done(summary);
     history.push(record);
+    if (opts.scheduler?.endEpoch?.(record.valLoss) && !opts.quiet) {
+      info(
+        `learning rate lowered: validation loss has plateaued (next step: ${
+          opts.scheduler.lrAt(step).toPrecision(3)
+        })`,
+      );
+    }
     await opts.onEpoch?.(record, history);
+    const ctx: EpochContext = { record, history, step, stop: false };
+    for (const cb of opts.callbacks ?? []) await cb.onEpochEnd?.(ctx);
+    if (ctx.stop) break;
   }
+  for (const cb of opts.callbacks ?? []) await cb.onTrainEnd?.(history);
   return history;
 }

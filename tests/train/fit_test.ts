@@ -6,6 +6,8 @@ import { Adam } from "../../src/optim/optimizer.ts";
 import { fit } from "../../src/train/fit.ts";
 import { evaluate } from "../../src/train/evaluate.ts";
 import { type Dataset, loadFashionMnist, subset } from "../../src/data/mod.ts";
+import { Tensor } from "../../src/autograd/tensor.ts";
+import { range, syntheticDataset, tinyNet } from "./_synthetic.ts";
 
 const data = loadFashionMnist();
 
@@ -96,5 +98,86 @@ gpuTest(
     assert.ok(Number.isFinite(history[0].trainLoss));
     const held = await evaluate(model, first(test, 1000));
     assert.ok(held.accuracy > 0.6, `held-out accuracy ${held.accuracy} (chance is 0.1)`);
+  },
+);
+
+gpuTest(
+  "the scheduler sets the learning rate before every step, counting steps over epochs",
+  async () => {
+    const ds = syntheticDataset(40);
+    const model = new Sequential(tinyNet, 2);
+    const optimizer = new Adam(model.params(), { lr: 1 });
+    const asked: number[] = [];
+    const valLosses: (number | null)[] = [];
+    const history = await fit(model, optimizer, ds, range(0, 30), {
+      epochs: 2,
+      batchSize: 8, // 4 steps per epoch, the last one of 6 images
+      seed: 1,
+      quiet: true,
+      valIndices: range(30, 40),
+      scheduler: {
+        lrAt: (step) => {
+          asked.push(step);
+          return 1e-3 * (step + 1);
+        },
+        endEpoch: (valLoss) => {
+          valLosses.push(valLoss);
+          return false;
+        },
+      },
+    });
+    assert.deepEqual(asked, [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(optimizer.steps, 8);
+    // Each epoch records the rate of its last step.
+    assert.deepEqual(history.map((h) => h.lr), [4e-3, 8e-3]);
+    assert.deepEqual(valLosses, history.map((h) => h.valLoss));
+
+    // The rate reaches the update: at lr 0 the trained parameters do not move.
+    const still = new Sequential(tinyNet, 2);
+    const before = await Promise.all(still.params().map((p) => p.value.read()));
+    await fit(still, new Adam(still.params()), ds, range(0, 30), {
+      epochs: 1,
+      batchSize: 8,
+      seed: 1,
+      quiet: true,
+      scheduler: { lrAt: () => 0 },
+    });
+    const after = await Promise.all(still.params().map((p) => p.value.read()));
+    assert.deepEqual(after, before);
+  },
+);
+
+gpuTest(
+  "augment transforms training batches only, once per step, with the step index",
+  async () => {
+    const ds = syntheticDataset(40);
+    const run = async (augment?: (x: Tensor, step: number) => Tensor) => {
+      const model = new Sequential(tinyNet, 4);
+      await fit(model, new Adam(model.params(), { lr: 0.01 }), ds, range(0, 30), {
+        epochs: 2,
+        batchSize: 10,
+        seed: 4,
+        quiet: true,
+        valIndices: range(30, 40),
+        augment,
+      });
+      return await Promise.all(model.params().map((p) => p.value.read()));
+    };
+    const plain = await run();
+    const steps: number[] = [];
+    const identity = await run((x, step) => {
+      steps.push(step);
+      assert.deepEqual(x.shape.slice(1), [8, 8, 1]);
+      return x;
+    });
+    // 3 steps per epoch; validation (10 images after each epoch) is not augmented.
+    assert.deepEqual(steps, [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(identity, plain, "an identity augmentation changes nothing");
+    // The model trains on what augment returns: on all-zero images the first conv's weight
+    // gradient is zero, so Adam leaves its weights at their initial values.
+    const initial = await new Sequential(tinyNet, 4).params()[0].value.read();
+    const zeroed = await run((x) => Tensor.from(new Float32Array(x.size), x.shape));
+    assert.deepEqual(zeroed[0], initial);
+    assert.notDeepEqual(plain[0], initial);
   },
 );

@@ -1,0 +1,118 @@
+// `deno task train`'s optimizer, schedule, callback and resume flags, through the command line.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { TRAINING_STATE_FILE } from "../../src/io/checkpoint.ts";
+
+const SCRIPT = new URL("../../src/cli/train.ts", import.meta.url).pathname;
+
+function command(args: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+async function train(args: string[]) {
+  const out = await command(args).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  return {
+    code: out.code,
+    stderr,
+    error: stderr.split("\n").findLast((l) => l.startsWith("error: ")),
+  };
+}
+
+Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--optimizer", "adagrad"], /--optimizer must be one of adam, adamw, sgd, rmsprop/],
+    [["--nesterov"], /--nesterov applies to --optimizer sgd only/],
+    [["--lr-schedule", "linear"], /--lr-schedule must be one of constant, step, cosine, onecycle/],
+    [["--lr-gamma", "0.5"], /--lr-gamma applies to --lr-schedule step only/],
+    [["--warmup-epochs", "9", "--epochs", "2"], /--warmup-epochs must be a number in \[0, 2\]/],
+    [["--lr-plateau-factor", "0.3"], /--lr-plateau-factor needs --lr-plateau/],
+    [["--label-smoothing", "1.5"], /--label-smoothing must be a number in \[0, 0.99\]/],
+    [["--label-smoothing", "0.1", "--model", "linear-svm"], /hinge loss/],
+    [["--early-stop", "2", "--val-split", "0"], /--early-stop needs a validation split/],
+    [["--checkpoint", "every"], /--checkpoint must be one of best, last/],
+    [["--monitor", "loss"], /--monitor must be one of val_loss, val_accuracy/],
+    [["--weight-decay=-1"], /--weight-decay must be a number/],
+    [["--resume", "x", "--lr", "0.1"], /--lr cannot be combined with --resume/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await train(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.error ?? r.stderr, pattern, args.join(" "));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+  const missing = await train(["--resume", "/nonexistent-run"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.error!, /training-state\.safetensors: not found; --resume/);
+});
+
+Deno.test("a run killed after its first checkpoint and resumed saves the uninterrupted run's weights", async () => {
+  const flags = [
+    "--model",
+    "mlp", // dropout: its masks must continue from the right step
+    "--limit",
+    "1000",
+    "--epochs",
+    "3",
+    "--batch-size",
+    "64",
+    "--optimizer",
+    "adamw",
+    "--lr-schedule",
+    "cosine",
+    "--warmup-epochs",
+    "1",
+    "--label-smoothing",
+    "0.1",
+    "--early-stop",
+    "3",
+    "--checkpoint",
+    "best",
+    "--quiet",
+  ];
+  const straight = await Deno.makeTempDir();
+  const r = await train([...flags, "--out", straight]);
+  assert.equal(r.code, 0, r.stderr);
+
+  // Killed (SIGKILL: nothing is cleaned up) as soon as the first epoch's state is on disk.
+  const dir = await Deno.makeTempDir();
+  const child = command([...flags, "--out", dir]).spawn();
+  const state = join(dir, TRAINING_STATE_FILE);
+  for (;;) {
+    const exists = await Deno.stat(state).then(() => true, () => false);
+    if (exists) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.kill("SIGKILL");
+  const status = await child.status;
+  await child.stdout.cancel();
+  await child.stderr.cancel();
+  assert.notEqual(status.code, 0, "the run was killed before it finished");
+
+  const resumed = await train(["--resume", dir, "--quiet"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming .*: [12] of 3 epochs done/);
+
+  const read = (d: string, f: string) => Deno.readFile(join(d, f));
+  assert.deepEqual(
+    await read(dir, "weights.safetensors"),
+    await read(straight, "weights.safetensors"),
+    "identical weights files",
+  );
+  const history = async (d: string) =>
+    JSON.parse(new TextDecoder().decode(await read(d, "history.json"))).map((
+      { seconds: _s, imagesPerSecond: _i, ...rest }: Record<string, unknown>,
+    ) => rest);
+  assert.deepEqual(await history(dir), await history(straight));
+  const config = JSON.parse(new TextDecoder().decode(await read(dir, "config.json")));
+  assert.equal(config.epochsCompleted, 3);
+  assert.equal(config.hyperParameters.optimizer, "adamw");
+  assert.equal(config.hyperParameters.weightDecay, 0.01);
+  await Deno.remove(straight, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
+});
