@@ -50,8 +50,10 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --lr-gamma X        step: the factor (default 0.5)
   --lr-plateau N      also multiply the rate by --lr-plateau-factor after N epochs without a
                       lower validation loss (ReduceLROnPlateau)
-  --lr-plateau-factor X  (default 0.5)
-  --label-smoothing X cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0)
+  --lr-plateau-factor X
+                      that factor (default 0.5)
+  --label-smoothing X
+                      cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0)
   --early-stop N      stop after N epochs without improvement of --monitor; the best epoch's
                       weights are kept
   --monitor NAME      val_loss or val_accuracy, for --early-stop and --checkpoint best
@@ -339,6 +341,13 @@ await runCli(async () => {
   );
   const parts = { model, optimizer, scheduler, earlyStopping, modelCheckpoint };
   const resume = saved ? restoreTraining(saved, join(out, TRAINING_STATE_FILE), parts) : undefined;
+  if (resume && resume.step !== resume.epoch * stepsPerEpoch) {
+    // Other data (another dataset directory, a changed file) would silently change the run.
+    throw new UserError(
+      `${join(out, TRAINING_STATE_FILE)}: the run took ${resume.step} steps in ${resume.epoch} ` +
+        `epochs, but these data give ${stepsPerEpoch} steps per epoch; resume with the same data`,
+    );
+  }
   const plannedEpochs = saved?.state.settings.epochs ?? s.epochs;
   if (plannedEpochs !== s.epochs && (s.schedule === "cosine" || s.schedule === "onecycle")) {
     // Their curve depends on the run's length: extending a run re-plans the remaining steps.
