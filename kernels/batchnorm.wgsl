@@ -11,12 +11,16 @@
 // summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
 // The per-element passes (normalize, backward_input) do one multiply-add per element with
 // per-channel coefficients from the finish passes, on vec4s: on llvmpipe every lane-varying load
-// is a gather, so fewer and wider loads are faster. When C % 4 == 0 (every real network) the four
-// elements of a vec4 share a channel quadruple and the coefficients load as one vec4 too; other C
-// take the per-component path. Buffers are padded to 16 bytes (gpu.ts), so the last vec4 is safe.
+// is a gather, so fewer and wider loads are faster. When C % 4 == 0 (ALIGNED: every real network)
+// the partial passes give each invocation one channel quadruple (one vec4 load per row, not four
+// scalar ones), and the per-element passes give each invocation one channel quadruple of ROWS
+// rows, so its coefficients load once, not once per vec4 (each is a gather on llvmpipe; this
+// halves the pass's time there). Other C take per-channel / per-vec4 paths. Buffers are padded to
+// 16 bytes (gpu.ts), so the last vec4 is safe.
 //
-// Dispatch: partial entries (ceil(C / WG), slices); finish entries (ceil(C / WG));
-// per-element entries as elementwise.wgsl over n4 = ceil(n / 4) vec4s.
+// Dispatch: partial entries (ceil(L / WG), slices) with L = C/4 if ALIGNED else C; finish entries
+// (ceil(C / WG)); per-element entries as elementwise.wgsl over C/4 · ceil(rows / ROWS)
+// invocations if ALIGNED, else over n4 = ceil(n / 4) vec4s.
 
 struct Params {
   rows: u32, rowsPerSlice: u32, slices: u32, n4: u32,
@@ -28,6 +32,8 @@ override C: u32;
 override RELU: bool = false;
 override C4: u32 = C / 4u;
 override ALIGNED: bool = C % 4u == 0u;
+// Rows per invocation of the aligned per-element passes: the channel coefficients load once.
+override ROWS: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -68,10 +74,26 @@ fn upstream(j: u32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn stats_partial(@builtin(global_invocation_id) gid: vec3u) {
-  let ch = gid.x;
-  if (ch >= C) { return; }
   let start = gid.y * p.rowsPerSlice;
   let end = min(start + p.rowsPerSlice, p.rows);
+  if (ALIGNED) {
+    let q = gid.x;
+    if (q >= C4) { return; }
+    var s4 = vec4f(0.0);
+    var q4 = vec4f(0.0);
+    for (var r = start; r < end; r++) {
+      let v = x4[r * C4 + q];
+      s4 += v;
+      q4 += v * v;
+    }
+    for (var k = 0u; k < 4u; k++) {
+      partial[gid.y * 2u * C + 4u * q + k] = s4[k];
+      partial[gid.y * 2u * C + C + 4u * q + k] = q4[k];
+    }
+    return;
+  }
+  let ch = gid.x;
+  if (ch >= C) { return; }
   var s = 0.0;
   var q = 0.0;
   for (var r = start; r < end; r++) {
@@ -133,6 +155,19 @@ fn coefAt(block: u32, i: u32) -> vec4f {
 @compute @workgroup_size(256)
 fn normalize(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
+  if (ALIGNED) {
+    let q = i % C4;
+    let r0 = (i / C4) * ROWS;
+    if (r0 >= p.rows) { return; }
+    let scale = stats4[2u * C4 + q];
+    let shift = stats4[3u * C4 + q];
+    for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
+      var v = x4[r * C4 + q] * scale + shift;
+      if (RELU) { v = max(v, vec4f(0.0)); }
+      out4[r * C4 + q] = v;
+    }
+    return;
+  }
   if (i >= p.n4) { return; }
   var v = x4[i] * statsAt(2u, i) + statsAt(3u, i);
   if (RELU) { v = max(v, vec4f(0.0)); }
@@ -142,12 +177,33 @@ fn normalize(@builtin(global_invocation_id) gid: vec3u) {
 // partial sums of dy and dy·x̂ per channel.
 @compute @workgroup_size(WG)
 fn backward_partial(@builtin(global_invocation_id) gid: vec3u) {
+  let start = gid.y * p.rowsPerSlice;
+  let end = min(start + p.rowsPerSlice, p.rows);
+  if (ALIGNED) {
+    let q = gid.x;
+    if (q >= C4) { return; }
+    let c0 = 4u * q;
+    let mean = vec4f(stats[c0], stats[c0 + 1u], stats[c0 + 2u], stats[c0 + 3u]);
+    let invstd = vec4f(stats[C + c0], stats[C + c0 + 1u], stats[C + c0 + 2u], stats[C + c0 + 3u]);
+    var sdy = vec4f(0.0);
+    var sdyx = vec4f(0.0);
+    for (var r = start; r < end; r++) {
+      let j = r * C4 + q;
+      var g = dy4[j];
+      if (RELU) { g = select(vec4f(0.0), g, fwd4[j] > vec4f(0.0)); }
+      sdy += g;
+      sdyx += g * (x4[j] - mean) * invstd;
+    }
+    for (var k = 0u; k < 4u; k++) {
+      partial[gid.y * 2u * C + c0 + k] = sdy[k];
+      partial[gid.y * 2u * C + C + c0 + k] = sdyx[k];
+    }
+    return;
+  }
   let ch = gid.x;
   if (ch >= C) { return; }
   let mean = stats[ch];
   let invstd = stats[C + ch];
-  let start = gid.y * p.rowsPerSlice;
-  let end = min(start + p.rowsPerSlice, p.rows);
   var sdy = 0.0;
   var sdyx = 0.0;
   for (var r = start; r < end; r++) {
@@ -186,6 +242,21 @@ fn backward_finish(@builtin(global_invocation_id) gid: vec3u) {
 @compute @workgroup_size(256)
 fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
+  if (ALIGNED) {
+    let q = i % C4;
+    let r0 = (i / C4) * ROWS;
+    if (r0 >= p.rows) { return; }
+    let a = coef4[q];
+    let b = coef4[C4 + q];
+    let c = coef4[2u * C4 + q];
+    for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
+      let j = r * C4 + q;
+      var g = dy4[j];
+      if (RELU) { g = select(vec4f(0.0), g, fwd4[j] > vec4f(0.0)); }
+      out4[j] = a * g + b * x4[j] + c;
+    }
+    return;
+  }
   if (i >= p.n4) { return; }
   var g = dy4[i];
   if (RELU) { g = select(vec4f(0.0), g, fwd4[i] > vec4f(0.0)); }

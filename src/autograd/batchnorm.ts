@@ -4,8 +4,9 @@ import { f32bits } from "../gpu/gpu.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
 // backward_partial, backward_finish, backward_input.
-const WG = 64;
 const ROWS_PER_SLICE = 256;
+/** The kernel's ROWS (its default): rows per invocation of the aligned per-element passes. */
+const ROWS_PER_INVOCATION = 8;
 
 export interface BatchNormState {
   /** [mean(C), var(C)], updated in training mode with `momentum`. */
@@ -32,7 +33,17 @@ export function batchNorm(
   const g = gpu();
   const slices = Math.ceil(rows / ROWS_PER_SLICE);
   const n4 = Math.ceil(x.size / 4);
-  const { groups, row } = grid1d(n4, 256);
+  // The kernel's ALIGNED path (C % 4 == 0): per-element passes run one invocation per channel
+  // quadruple and 8 rows, the partial passes one per quadruple and slice (kernels/batchnorm.wgsl).
+  const aligned = c % 4 === 0;
+  const { groups, row } = grid1d(
+    aligned ? (c / 4) * Math.ceil(rows / ROWS_PER_INVOCATION) : n4,
+    256,
+  );
+  // llvmpipe runs 8 lanes at a time and the partial passes have only C/4 lanes of work per slice;
+  // a real GPU wants a fuller workgroup.
+  const WG = g.adapter.description.includes("llvmpipe") ? 8 : 64;
+  const partialGroups: [number, number] = [Math.ceil((aligned ? c / 4 : c) / WG), slices];
   const params = [
     rows,
     ROWS_PER_SLICE,
@@ -49,10 +60,12 @@ export function batchNorm(
   const stats = Tensor.empty([4, c]);
   if (training) {
     const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(pipe("stats_partial"), params, { 1: x.buffer, 5: partial.buffer }, [
-      chGroups,
-      slices,
-    ]);
+    g.dispatch(
+      pipe("stats_partial"),
+      params,
+      { 1: x.buffer, 5: partial.buffer, 12: x.buffer },
+      partialGroups,
+    );
     g.dispatch(pipe("stats_finish"), params, {
       4: stats.buffer,
       5: partial.buffer,
@@ -85,7 +98,10 @@ export function batchNorm(
       3: relu ? out.buffer : g.dummy,
       4: stats.buffer,
       5: partial.buffer,
-    }, [chGroups, slices]);
+      12: x.buffer,
+      13: dy.buffer,
+      14: relu ? out.buffer : g.dummy,
+    }, partialGroups);
     const dgamma = Tensor.empty([c]);
     const dbeta = Tensor.empty([c]);
     const coef = Tensor.empty([3, c]);
