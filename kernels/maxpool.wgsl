@@ -6,6 +6,9 @@
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
 // The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
+// When C % 4 == 0, forward4/backward4 do the same on channel quadruples: one vec4 load where the
+// scalar entries do four (each lane-varying load is a gather on llvmpipe: ~3× faster there).
+// Argmax indices stay flat element indices, so both pairs of entries read each other's output.
 
 struct Params { n: u32, row: u32 }
 override WG: u32 = 256;
@@ -21,6 +24,12 @@ override S: u32;
 @group(0) @binding(1) var<storage, read> x: array<f32>;       // forward: input; backward: dy
 @group(0) @binding(2) var<storage, read_write> argmax: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>; // forward: y; backward: dx
+// The same buffers as vec4 views, for the quadruple entries.
+@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(5) var<storage, read_write> argmax4: array<vec4u>;
+@group(0) @binding(6) var<storage, read_write> out4: array<vec4f>;
+override C4: u32 = C / 4u;
+const LANES = vec4u(0u, 1u, 2u, 3u);
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
@@ -62,4 +71,48 @@ fn backward(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   out[i] = g;
+}
+
+@compute @workgroup_size(WG)
+fn forward4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let q = i % C4;
+  let ox = (i / C4) % OW;
+  let oy = (i / (C4 * OW)) % OH;
+  let b = i / (C4 * OW * OH);
+  var best = vec4f(-3.402823e38);
+  var at = vec4u(0u);
+  for (var ky = 0u; ky < K; ky++) {
+    for (var kx = 0u; kx < K; kx++) {
+      let j = ((b * H + oy * S + ky) * W + ox * S + kx) * C4 + q;
+      let v = x4[j];
+      let better = v > best;
+      best = select(best, v, better);
+      at = select(at, vec4u(4u * j) + LANES, better);
+    }
+  }
+  out4[i] = best;
+  argmax4[i] = at;
+}
+
+@compute @workgroup_size(WG)
+fn backward4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let q = i % C4;
+  let x0 = (i / C4) % W;
+  let y0 = (i / (C4 * W)) % H;
+  let b = i / (C4 * W * H);
+  let oyLo = select(0u, (y0 - K + S) / S, y0 + 1u > K);
+  let oxLo = select(0u, (x0 - K + S) / S, x0 + 1u > K);
+  let flat = vec4u(4u * i) + LANES;
+  var g = vec4f(0.0);
+  for (var oy = oyLo; oy <= y0 / S && oy < OH; oy++) {
+    for (var ox = oxLo; ox <= x0 / S && ox < OW; ox++) {
+      let o = ((b * OH + oy) * OW + ox) * C4 + q;
+      g += select(vec4f(0.0), x4[o], argmax4[o] == flat);
+    }
+  }
+  out4[i] = g;
 }

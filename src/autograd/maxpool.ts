@@ -1,7 +1,7 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
 
-// kernels/maxpool.wgsl: forward (with argmax), backward.
+// kernels/maxpool.wgsl: forward (with argmax), backward; forward4, backward4 when C % 4 == 0.
 const WG = 256;
 
 /** Max pooling of x [B, H, W, C] with a k×k window and stride s (no padding, floor mode). */
@@ -14,20 +14,29 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   const argmax = Tensor.empty([batch, oh, ow, c], "u32");
   const g = gpu();
   const geometry = { WG, H: h, W: w, C: c, OH: oh, OW: ow, K: k, S: s };
-  const fwd = grid1d(out.size, WG);
-  g.dispatch(g.pipeline("maxpool", "forward", geometry), [out.size, fwd.row], [
-    x.buffer,
-    argmax.buffer,
-    out.buffer,
-  ], fwd.groups);
+  // Channel quadruples where they exist: the same bindings, as vec4 views (4, 5, 6).
+  const quad = c % 4 === 0;
+  const lanes = quad ? 4 : 1;
+  const bind = (src: Tensor, dst: Tensor): Record<number, GPUBuffer> =>
+    quad
+      ? { 4: src.buffer, 5: argmax.buffer, 6: dst.buffer }
+      : { 1: src.buffer, 2: argmax.buffer, 3: dst.buffer };
+  const fwd = grid1d(out.size / lanes, WG);
+  g.dispatch(
+    g.pipeline("maxpool", quad ? "forward4" : "forward", geometry),
+    [out.size / lanes, fwd.row],
+    bind(x, out),
+    fwd.groups,
+  );
   return record(out, [x], () => {
     const dx = Tensor.empty(x.shape);
-    const bwd = grid1d(x.size, WG);
-    g.dispatch(g.pipeline("maxpool", "backward", geometry), [x.size, bwd.row], [
-      out.grad!.buffer,
-      argmax.buffer,
-      dx.buffer,
-    ], bwd.groups);
+    const bwd = grid1d(x.size / lanes, WG);
+    g.dispatch(
+      g.pipeline("maxpool", quad ? "backward4" : "backward", geometry),
+      [x.size / lanes, bwd.row],
+      bind(out.grad!, dx),
+      bwd.groups,
+    );
     accumulate(x, dx);
   });
 }

@@ -2,11 +2,15 @@ import { assertClose, checkGradients, gpuTest, maxPoolRef, randn } from "../help
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { maxPool2d } from "../../src/autograd/maxpool.ts";
 
-// Odd sizes (floor mode drops the last row/column), and overlapping windows (stride < size).
+// Odd sizes (floor mode drops the last row/column), and overlapping windows (stride < size);
+// C = 4 and 8 take the channel-quadruple entries.
 const CASES: [number[], number, number][] = [
   [[2, 7, 9, 3], 2, 2],
   [[1, 7, 7, 2], 3, 2],
   [[3, 5, 6, 5], 2, 1],
+  [[2, 7, 9, 8], 2, 2],
+  [[1, 7, 5, 4], 3, 2],
+  [[2, 5, 6, 4], 2, 1],
 ];
 
 gpuTest("maxPool2d forward matches the CPU", async () => {
