@@ -45,15 +45,20 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
   const best = matmulStrategy(g.adapter);
   const strategy = o.strategy ?? best.strategy;
-  const tile = strategy === "tiled" ? { TM: 64, TN: 64 } : best.tile;
+  const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
+  // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
+  // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
+  const small = weightGradient && strategy === "register" && o.m * o.n <= 64 * 64;
+  const registerTile = small ? { WG: 8, TM: 8, TN: 8 } : best.tile;
+  const tile = strategy === "tiled" ? { TM: 64, TN: 64 } : registerTile;
   const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
-  const split = o.transA && !o.transB && !o.bias && !o.accumulate ? splitK(o.k, tiles) : 1;
+  const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 64, small ? 256 : 512) : 1;
   if (split > 1) {
     // Weight gradients (Aᵀ·B with few outputs and a long K): K-chunks run as a batch, because
     // with Aᵀ and B both stored K-major a chunk is a plain offset; one sumRows adds them up.
     const kc = o.k / split;
     const partial = Tensor.empty([split, o.m * o.n]);
-    dispatchMatmul(a, b, null, partial, { ...o, k: kc }, strategy, best.tile, {
+    dispatchMatmul(a, b, null, partial, { ...o, k: kc }, strategy, registerTile, {
       batch: split,
       strides: [kc * o.m, kc * o.n, o.m * o.n],
     });
@@ -65,11 +70,12 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
 
 /**
  * How many K-chunks to split a product into: enough that the outputs' tiles times the chunks
- * give every core work (about 64 tiles), each chunk still long (≥ 512), and K divisible by it.
+ * give every core work (about `target` tiles), each chunk still long (≥ `minChunk`), and K
+ * divisible by it.
  */
-function splitK(k: number, tiles: number): number {
-  if (tiles >= 64) return 1;
-  const most = Math.min(Math.ceil(64 / tiles), Math.floor(k / 512));
+function splitK(k: number, tiles: number, target: number, minChunk: number): number {
+  if (tiles >= target) return 1;
+  const most = Math.min(Math.ceil(target / tiles), Math.floor(k / minChunk));
   for (let s = most; s > 1; s--) if (k % s === 0) return s;
   return 1;
 }
