@@ -86,19 +86,53 @@ await runCli(async () => {
     results.push(r);
   };
   if (curve) {
+    // Each point is merged into the file as soon as it is measured (atomically), replacing the
+    // same model and size: an interrupted curve keeps what it measured, and a rerun of some
+    // models keeps the others'.
+    const path = join(flags.results ?? "results", "learning_curve.json");
+    let rows: CurvePoint[] = await readCurve(path);
     for (const name of names) {
       // A model's default size is the largest it trains in a few minutes; larger sizes are skipped.
       const most = Math.max(defaultTrainImages(name), Math.min(...curve));
-      for (const n of curve.filter((n) => n <= most)) await run(name, n);
+      for (const n of curve.filter((n) => n <= most)) {
+        await run(name, n);
+        const r = results[results.length - 1];
+        const point = { model: r.model, trainSize: r.trainImages, accuracy: r.accuracy };
+        rows = [
+          ...rows.filter((p) => p.model !== point.model || p.trainSize !== point.trainSize),
+          point,
+        ];
+        await writeJsonAtomic(path, rows);
+      }
     }
-    const path = join(flags.results ?? "results", "learning_curve.json");
-    await writeJsonAtomic(
-      path,
-      results.map((r) => ({ model: r.model, trainSize: r.trainImages, accuracy: r.accuracy })),
-    );
     info(`wrote ${path}`);
   } else {
     for (const name of names) await run(name, size ?? defaultTrainImages(name), out);
   }
   if (flags.json) console.log(JSON.stringify({ adapter: gpu.adapter, results }));
 });
+
+interface CurvePoint {
+  model: string;
+  trainSize: number;
+  accuracy: number;
+}
+
+async function readCurve(path: string): Promise<CurvePoint[]> {
+  let text;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  try {
+    const rows = JSON.parse(text);
+    if (!Array.isArray(rows)) throw new Error("not an array");
+    return rows;
+  } catch (e) {
+    throw new UserError(
+      `${path}: not a learning curve (${(e as Error).message}); delete it or pass --results DIR`,
+    );
+  }
+}

@@ -26,6 +26,7 @@ import {
   TrainingCheckpoint,
 } from "../train/callbacks.ts";
 import { evaluate } from "../train/evaluate.ts";
+import { augmenter, describeAugment, isIdentity, parseAugment } from "../augment/mod.ts";
 import { info } from "../train/progress.ts";
 import { saveModel, TRAINING_STATE_FILE } from "../io/checkpoint.ts";
 import { UserError } from "../util/errors.ts";
@@ -54,6 +55,11 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       that factor (default 0.5)
   --label-smoothing X
                       cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0)
+  --augment SPEC      GPU data augmentation of every training batch, seeded, e.g.
+                      "flip,shift=2,erase=0.5" or "flip,rotate=10,zoom=0.1": flip[=P],
+                      rotate=DEG, zoom=Z|A:B, shift=N|F%, erase[=P], erase-scale=A:B,
+                      erase-ratio=A:B, erase-value=V|random (default none)
+  --tta               measure the final test accuracy with flip test-time augmentation
   --early-stop N      stop after N epochs without improvement of --monitor; the best epoch's
                       weights are kept
   --monitor NAME      val_loss or val_accuracy, for --early-stop and --checkpoint best
@@ -98,6 +104,10 @@ interface TrainSettings {
   plateauPatience: number | null;
   plateauFactor: number;
   labelSmoothing: number;
+  /** Augmentation spec in describeAugment's canonical form ("none" when off). */
+  augment: string;
+  /** Test accuracy at the end with flip test-time augmentation. */
+  tta: boolean;
   earlyStop: number | null;
   monitor: MonitorName;
   minDelta: number;
@@ -123,6 +133,8 @@ const FLAGS = {
   "lr-plateau": { type: "string" },
   "lr-plateau-factor": { type: "string" },
   "label-smoothing": { type: "string" },
+  augment: { type: "string" },
+  tta: { type: "boolean" },
   "early-stop": { type: "string" },
   monitor: { type: "string" },
   "min-delta": { type: "string" },
@@ -185,6 +197,13 @@ function settingsFromFlags(flags: Flags): TrainSettings {
     usage(`--label-smoothing applies to cross-entropy; ${model} is trained with a hinge loss`);
   }
 
+  let augment;
+  try {
+    augment = describeAugment(parseAugment(flags.augment ?? "none"));
+  } catch (e) {
+    usage(`--augment: ${(e as Error).message}`);
+  }
+
   const earlyStop = flags["early-stop"] === undefined
     ? null
     : intFlag("early-stop", flags["early-stop"], 1);
@@ -220,6 +239,8 @@ function settingsFromFlags(flags: Flags): TrainSettings {
     plateauPatience,
     plateauFactor: numberFlag("lr-plateau-factor", flags["lr-plateau-factor"], 0.5, [0.01, 0.99]),
     labelSmoothing,
+    augment,
+    tta: flags.tta ?? false,
     earlyStop,
     monitor,
     minDelta: numberFlag("min-delta", flags["min-delta"], 0, [0, 1]),
@@ -360,6 +381,8 @@ await runCli(async () => {
     new TrainingCheckpoint(join(out, TRAINING_STATE_FILE), parts, s),
   ];
 
+  // Older training states (before augmentation existed) have no spec: none.
+  const augmentation = parseAugment(s.augment ?? "none");
   const started = performance.now();
   const history = await fit(model, optimizer, data.train, split.train, {
     epochs: s.epochs,
@@ -368,6 +391,7 @@ await runCli(async () => {
     valIndices: split.val,
     testSet: s.testEveryEpoch ? data.test : undefined,
     smoothing: s.labelSmoothing,
+    augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
     scheduler,
     callbacks,
     resume,
@@ -376,9 +400,9 @@ await runCli(async () => {
   // A resumed run adds the training seconds its earlier sessions recorded per epoch.
   const trainSeconds = (performance.now() - started) / 1000 +
     (resume?.history ?? []).reduce((t, h) => t + h.seconds, 0);
-  const test = await evaluate(model, data.test);
+  const test = await evaluate(model, data.test, { tta: s.tta });
   info(
-    `test: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
+    `test${s.tta ? " (flip TTA)" : ""}: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
       test.loss.toFixed(4)
     } on ${data.test.count} images`,
   );

@@ -39,6 +39,7 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
     [["--monitor", "loss"], /--monitor must be one of val_loss, val_accuracy/],
     [["--weight-decay=-1"], /--weight-decay must be a number/],
     [["--resume", "x", "--lr", "0.1"], /--lr cannot be combined with --resume/],
+    [["--augment", "flip,twist=3"], /--augment: .*unknown item "twist"/],
   ];
   for (const [args, pattern] of cases) {
     const r = await train(args);
@@ -115,4 +116,31 @@ Deno.test("a run killed after its first checkpoint and resumed saves the uninter
   assert.equal(config.hyperParameters.weightDecay, 0.01);
   await Deno.remove(straight, { recursive: true });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--augment and --tta: the run trains, records its canonical spec, tests with TTA", async () => {
+  const out = await Deno.makeTempDir();
+  const r = await train([
+    "--model",
+    "mlp",
+    "--limit",
+    "600",
+    "--epochs",
+    "1",
+    "--batch-size",
+    "100",
+    "--augment",
+    "shift=2,flip",
+    "--tta",
+    "--quiet",
+    "--out",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /test \(flip TTA\): accuracy/);
+  const config = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
+  assert.equal(config.hyperParameters.augment, "flip=0.5,shift=2");
+  assert.equal(config.hyperParameters.tta, true);
+  assert.ok(config.test.accuracy > 0.4, `accuracy ${config.test.accuracy}`);
+  await Deno.remove(out, { recursive: true });
 });
