@@ -7,6 +7,7 @@ import { CLASS_NAMES, type Dataset } from "../data/dataset.ts";
 import { classificationReport, confusionMatrix } from "../eval/metrics.ts";
 import type { EpochRecord } from "../train/fit.ts";
 import { noGrad, Tensor } from "../autograd/tensor.ts";
+import { architectureSvg } from "./diagram.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import * as charts from "./charts.ts";
 import { type TopLevelSpec, writeChart } from "./vega.ts";
@@ -297,6 +298,13 @@ export async function buildReport(o: BuildOptions) {
       ),
     ]);
   }
+  const diagrams: Figure[] = [];
+  for (const m of networks) {
+    const svg = architectureSvg(m.net.model.architecture);
+    await writeFileAtomic(join(dir, `architecture_${m.name}.svg`), svg);
+    diagrams.push({ file: `architecture_${m.name}.svg`, alt: `${m.name} architecture`, svg });
+  }
+  section("architectures", diagrams);
   const cnn = networks.find((m) => m.name === "cnn") ??
     networks.find((m) => m.net.model.layers.some((l) => l.spec.type === "conv2d"));
   if (cnn) {

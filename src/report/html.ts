@@ -127,6 +127,13 @@ export const SECTION_TEXT = {
       "Each responds to a local pattern (an edge of some orientation, a bright or dark spot) " +
       "wherever it occurs in the image.",
   },
+  architectures: {
+    title: "Architectures",
+    text: "Each saved network, layer by layer with its output shape (batch left out). Dashed " +
+      "frames are residual blocks: their input skips the block's layers (through a 1×1 " +
+      "projection when the shape changes) and is added back at ⊕. `deno task summary --model " +
+      "NAME` prints the same as a table with parameters and FLOPs.",
+  },
   featureMaps: {
     title: "Feature maps of the CNN",
     text: "What each channel of each convolution layer outputs for one test image (white: strong " +

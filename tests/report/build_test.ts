@@ -57,11 +57,13 @@ gpuTest(
         "inference_grid.png",
         "misclassified_softmax.png",
         "linear_weights.png",
+        "architecture_softmax.svg",
       ]
     ) assert.ok(files.has(f), `missing ${f}`);
     const html = await Deno.readTextFile(join(results, "index.html"));
     assert.match(html, /softmax/);
     assert.doesNotMatch(html, /src="https?:/);
+    assert.match(html, /Architectures/);
     await Deno.remove(models, { recursive: true });
     await Deno.remove(results, { recursive: true });
   },
