@@ -79,9 +79,10 @@ export abstract class Optimizer {
     this.params.forEach((p, i) => {
       const grad = p.value.grad;
       if (!grad) return;
-      const { groups, row } = grid1d(p.value.size, WG);
+      const n4 = Math.ceil(p.value.size / 4);
+      const { groups, row } = grid1d(n4, WG);
       const s = this.state[i];
-      g.dispatch(pipe, [p.value.size, row], [
+      g.dispatch(pipe, [n4, row], [
         this.hyper,
         grad.buffer,
         p.value.buffer,
