@@ -12,6 +12,11 @@ export interface NetworkOptions {
   batchSize: number;
   lr: number;
   weightDecay?: number;
+  /**
+   * At least this many optimizer steps, adding epochs on small training sets, so that a learning
+   * curve compares converged models rather than fewer updates.
+   */
+  minSteps?: number;
   seed: number;
   quiet?: boolean;
 }
@@ -74,12 +79,14 @@ export class NetworkClassifier implements Classifier {
       weightDecay: this.opts.weightDecay ?? 0,
       decoupled: true,
     });
+    const stepsPerEpoch = Math.ceil(n / this.opts.batchSize);
+    const epochs = Math.max(this.opts.epochs, Math.ceil((this.opts.minSteps ?? 0) / stepsPerEpoch));
     await fit(this.model, optimizer, ds, Uint32Array.from({ length: n }, (_, i) => i), {
-      epochs: this.opts.epochs,
+      epochs,
       batchSize: this.opts.batchSize,
       seed: this.opts.seed,
       quiet: this.opts.quiet,
-      onEpoch: (record) => opts.onProgress?.(record.epoch, this.opts.epochs),
+      onEpoch: (record) => opts.onProgress?.(record.epoch, epochs),
     });
     this.trainImages = n;
     this.trainSeconds = (performance.now() - start) / 1000;
