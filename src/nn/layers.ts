@@ -116,25 +116,13 @@ function planLayer(spec: LayerSpec, input: number[], path: string): LayerPlan {
   });
   switch (spec.type) {
     case "conv2d": {
-      const [h, w, c] = expectImage(input, name);
-      const k = spec.kernel;
-      const stride = spec.stride ?? 1;
-      const pad = spec.padding === "same" ? (k - 1) >> 1 : spec.padding ?? 0;
-      const oh = conv2dOutputSize(h, k, stride, pad);
-      const ow = conv2dOutputSize(w, k, stride, pad);
-      if (oh < 1 || ow < 1) throw new Error(`${name}: ${k}×${k} kernel larger than [${input}]`);
+      const { c, k, oh, ow } = convGeometry(spec, input, name);
       const params: [string, number[]][] = [["weight", [k, k, c, spec.filters]]];
       if (spec.bias !== false) params.push(["bias", [spec.filters]]);
       return plan([oh, ow, spec.filters], 2 * oh * ow * spec.filters * k * k * c, params);
     }
     case "depthwise_conv2d": {
-      const [h, w, c] = expectImage(input, name);
-      const k = spec.kernel;
-      const stride = spec.stride ?? 1;
-      const pad = spec.padding === "same" ? (k - 1) >> 1 : spec.padding ?? 0;
-      const oh = conv2dOutputSize(h, k, stride, pad);
-      const ow = conv2dOutputSize(w, k, stride, pad);
-      if (oh < 1 || ow < 1) throw new Error(`${name}: ${k}×${k} kernel larger than [${input}]`);
+      const { c, k, oh, ow } = convGeometry(spec, input, name);
       const params: [string, number[]][] = [["weight", [k, k, c]]];
       if (spec.bias !== false) params.push(["bias", [c]]);
       return plan([oh, ow, c], 2 * oh * ow * c * k * k, params);
@@ -339,6 +327,22 @@ function dropoutSalt(name: string): number {
 
 export function size(shape: readonly number[]) {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Output size of a (depthwise) convolution layer; "same" padding is (k − 1) / 2. */
+function convGeometry(
+  spec: { kernel: number; stride?: number; padding?: "same" | number },
+  input: number[],
+  name: string,
+) {
+  const [h, w, c] = expectImage(input, name);
+  const k = spec.kernel;
+  const stride = spec.stride ?? 1;
+  const pad = spec.padding === "same" ? (k - 1) >> 1 : spec.padding ?? 0;
+  const oh = conv2dOutputSize(h, k, stride, pad);
+  const ow = conv2dOutputSize(w, k, stride, pad);
+  if (oh < 1 || ow < 1) throw new Error(`${name}: ${k}×${k} kernel larger than [${input}]`);
+  return { c, k, stride, pad, oh, ow };
 }
 
 function expectImage(input: number[], name: string): [number, number, number] {
