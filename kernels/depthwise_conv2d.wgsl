@@ -16,6 +16,11 @@
 // p.row = 32768 * WG. The geometry is override constants so that llvmpipe folds the index
 // divisions into multiply-shift (see conv2d.wgsl).
 
+// When C % 4 == 0, the *4 entries do the same on channel quadruples through vec4 views of the same
+// buffers (bindings 5–8): one 16-byte load where the scalar entries do four 4-byte ones, and on
+// llvmpipe every lane-varying load is a gather of about the same cost whatever its width. `n` then
+// counts vec4s.
+
 struct Params { n: u32, row: u32, rows: u32, rowsPerSlice: u32 }
 override WG: u32 = 64;
 override H: u32;
@@ -37,6 +42,11 @@ override HAS_BIAS: u32 = 0;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 // forward: y; backward_input: dx; backward_weight: partial sums [slices, KH·KW·C].
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read> a4: array<vec4f>;
+@group(0) @binding(6) var<storage, read> b4: array<vec4f>;
+@group(0) @binding(7) var<storage, read> bias4: array<vec4f>;
+@group(0) @binding(8) var<storage, read_write> out4: array<vec4f>;
+override C4: u32 = C / 4u;
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
@@ -118,4 +128,83 @@ fn backward_weight(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   out[gid.y * (KH * KW * C) + j] = s;
+}
+
+@compute @workgroup_size(WG)
+fn forward4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let q = i % C4;
+  let ox = (i / C4) % OW;
+  let oy = (i / (C4 * OW)) % OH;
+  let n = i / (C4 * OW * OH);
+  var s = vec4f(0.0);
+  if (HAS_BIAS != 0u) { s = bias4[q]; }
+  for (var ky = 0u; ky < KH; ky++) {
+    let y = i32(oy * STRIDE + ky) - i32(PAD);
+    if (y < 0 || y >= i32(H)) { continue; }
+    for (var kx = 0u; kx < KW; kx++) {
+      let x = i32(ox * STRIDE + kx) - i32(PAD);
+      if (x < 0 || x >= i32(W)) { continue; }
+      s += a4[((n * H + u32(y)) * W + u32(x)) * C4 + q] * b4[(ky * KW + kx) * C4 + q];
+    }
+  }
+  out4[i] = s;
+}
+
+@compute @workgroup_size(WG)
+fn backward_input4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let q = i % C4;
+  let x = (i / C4) % W;
+  let y = (i / (C4 * W)) % H;
+  let n = i / (C4 * W * H);
+  var s = vec4f(0.0);
+  for (var ky = 0u; ky < KH; ky++) {
+    let ty = i32(y + PAD) - i32(ky);
+    if (ty < 0 || ty % i32(STRIDE) != 0) { continue; }
+    let oy = u32(ty) / STRIDE;
+    if (oy >= OH) { continue; }
+    for (var kx = 0u; kx < KW; kx++) {
+      let tx = i32(x + PAD) - i32(kx);
+      if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
+      let ox = u32(tx) / STRIDE;
+      if (ox >= OW) { continue; }
+      s += a4[((n * OH + oy) * OW + ox) * C4 + q] * b4[(ky * KW + kx) * C4 + q];
+    }
+  }
+  out4[i] = s;
+}
+
+@compute @workgroup_size(WG)
+fn backward_weight4(@builtin(global_invocation_id) gid: vec3u) {
+  let j = gid.x;                      // (ky, kx, quadruple)
+  if (j >= KH * KW * C4) { return; }
+  let q = j % C4;
+  let kx = (j / C4) % KW;
+  let ky = j / (C4 * KW);
+  let start = gid.y * p.rowsPerSlice;
+  let end = min(start + p.rowsPerSlice, p.rows);
+  var ox = start % OW;
+  var oy = (start / OW) % OH;
+  var n = start / (OW * OH);
+  var s = vec4f(0.0);
+  for (var r = start; r < end; r++) {
+    let y = i32(oy * STRIDE + ky) - i32(PAD);
+    let x = i32(ox * STRIDE + kx) - i32(PAD);
+    if (y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
+      s += a4[r * C4 + q] * b4[((n * H + u32(y)) * W + u32(x)) * C4 + q];
+    }
+    ox++;
+    if (ox == OW) {
+      ox = 0u;
+      oy++;
+      if (oy == OH) {
+        oy = 0u;
+        n++;
+      }
+    }
+  }
+  out4[gid.y * (KH * KW * C4) + j] = s;
 }

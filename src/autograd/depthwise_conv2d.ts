@@ -4,7 +4,7 @@ import { sumRows, sumRowsInto } from "./reduce.ts";
 import { conv2dOutputSize } from "./conv2d.ts";
 
 // kernels/depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per row
-// slice, finished by reduce.wgsl's sum_rows).
+// slice, finished by reduce.wgsl's sum_rows); their *4 twins on channel quadruples when C % 4 == 0.
 const KERNEL = "depthwise_conv2d";
 const WG = 64;
 /**
@@ -46,15 +46,21 @@ export function depthwiseConv2d(
   const pipe = (entry: string, hasBias = 0) =>
     g.pipeline(KERNEL, entry, { WG, ...geometry, HAS_BIAS: hasBias });
   const rows = batch * oh * ow;
+  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8).
+  const quad = c % 4 === 0;
+  const lanes = quad ? 4 : 1;
+  const entry = (name: string) => quad ? `${name}4` : name;
+  const bind = (slots: Record<number, GPUBuffer>): Record<number, GPUBuffer> =>
+    quad ? Object.fromEntries(Object.entries(slots).map(([k, v]) => [Number(k) + 4, v])) : slots;
 
   const out = Tensor.empty([batch, oh, ow, c]);
-  const fwd = grid1d(out.size, WG);
-  g.dispatch(pipe("forward", bias ? 1 : 0), [out.size, fwd.row, 0, 0], {
-    1: x.buffer,
-    2: weight.buffer,
-    3: bias ? bias.buffer : g.dummy,
-    4: out.buffer,
-  }, fwd.groups);
+  const fwd = grid1d(out.size / lanes, WG);
+  g.dispatch(
+    pipe(entry("forward"), bias ? 1 : 0),
+    [out.size / lanes, fwd.row, 0, 0],
+    bind({ 1: x.buffer, 2: weight.buffer, 3: bias ? bias.buffer : g.dummy, 4: out.buffer }),
+    fwd.groups,
+  );
 
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
@@ -63,23 +69,25 @@ export function depthwiseConv2d(
       const slices = Math.ceil(rows / ROWS_PER_SLICE);
       const dw = Tensor.empty(weight.shape);
       const partial = slices === 1 ? dw : Tensor.empty([slices, taps]);
-      g.dispatch(pipe("backward_weight"), [0, 0, rows, ROWS_PER_SLICE], {
-        1: dy.buffer,
-        2: x.buffer,
-        4: partial.buffer,
-      }, [Math.ceil(taps / WG), slices]);
+      g.dispatch(
+        pipe(entry("backward_weight")),
+        [0, 0, rows, ROWS_PER_SLICE],
+        bind({ 1: dy.buffer, 2: x.buffer, 4: partial.buffer }),
+        [Math.ceil(taps / lanes / WG), slices],
+      );
       if (slices > 1) sumRowsInto(partial, slices, taps, dw);
       accumulate(weight, dw);
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
-      const bwd = grid1d(dx.size, WG);
-      g.dispatch(pipe("backward_input"), [dx.size, bwd.row, 0, 0], {
-        1: dy.buffer,
-        2: weight.buffer,
-        4: dx.buffer,
-      }, bwd.groups);
+      const bwd = grid1d(dx.size / lanes, WG);
+      g.dispatch(
+        pipe(entry("backward_input")),
+        [dx.size / lanes, bwd.row, 0, 0],
+        bind({ 1: dy.buffer, 2: weight.buffer, 4: dx.buffer }),
+        bwd.groups,
+      );
       accumulate(x, dx);
     }
   });

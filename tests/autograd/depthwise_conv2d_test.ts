@@ -39,7 +39,8 @@ function depthwiseRef(
 
 // [batch, h, w, c], [kh, kw, c], stride, pad: odd sizes, stride 2 on odd and even sides, no
 // padding, a 5×5 kernel, and one case with more output pixels (396) than a weight-gradient slice
-// (256), so that the partial sums are finished by the second pass.
+// (256), so that the partial sums are finished by the second pass. C = 4 and 8 take the
+// channel-quadruple entries (the last two: stride 2 on odd sides, and two weight-gradient slices).
 const CASES: [number[], number[], number, number][] = [
   [[2, 7, 9, 3], [3, 3, 3], 1, 1],
   [[1, 7, 9, 5], [3, 3, 5], 2, 1],
@@ -47,6 +48,8 @@ const CASES: [number[], number[], number, number][] = [
   [[3, 12, 11, 2], [3, 3, 2], 1, 1],
   [[1, 8, 7, 3], [3, 3, 3], 1, 0],
   [[1, 9, 7, 2], [5, 5, 2], 2, 2],
+  [[2, 7, 9, 4], [3, 3, 4], 2, 1],
+  [[3, 12, 11, 8], [3, 3, 8], 1, 1],
 ];
 
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -81,7 +84,7 @@ gpuTest(
 );
 
 gpuTest("depthwiseConv2d backward (input, weight, bias) by finite differences", async () => {
-  for (const [xs, ws, stride, pad] of [CASES[0], CASES[1], CASES[3], CASES[5]]) {
+  for (const [xs, ws, stride, pad] of [CASES[0], CASES[1], CASES[3], CASES[5], ...CASES.slice(6)]) {
     await checkGradients(
       ([x, w, b]) => depthwiseConv2d(x, w, b, { stride, pad }),
       [
