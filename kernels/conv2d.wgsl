@@ -11,6 +11,10 @@
 // division, which llvmpipe executes lane by lane for runtime divisors but folds into
 // multiply-and-shift for constants (3-5x faster here). One pipeline per layer shape is cached.
 
+// When C % 4 == 0, im2col4 / col2im4 do the same on channel quadruples through vec4 views of the
+// same buffers (bindings 3, 4): a 16-byte gather costs on llvmpipe about what a 4-byte one does.
+// `n` then counts vec4s.
+
 struct Params { n: u32, row: u32 }
 override WG: u32 = 256;
 override H: u32;
@@ -26,6 +30,9 @@ override PAD: u32;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<storage, read> src4: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> dst4: array<vec4f>;
+override C4: u32 = C / 4u;
 
 @compute @workgroup_size(WG)
 fn im2col(@builtin(global_invocation_id) gid: vec3u) {
@@ -74,4 +81,52 @@ fn col2im(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   dst[i] = s;
+}
+
+@compute @workgroup_size(WG)
+fn im2col4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let k = KH * KW * C4;
+  let r = i / k;
+  let q = i - r * k;
+  let ox = r % OW;
+  let oy = (r / OW) % OH;
+  let b = r / (OW * OH);
+  let c = q % C4;
+  let kx = (q / C4) % KW;
+  let ky = q / (C4 * KW);
+  let y = i32(oy * STRIDE + ky) - i32(PAD);
+  let x = i32(ox * STRIDE + kx) - i32(PAD);
+  var v = vec4f(0.0);
+  if (y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
+    v = src4[((b * H + u32(y)) * W + u32(x)) * C4 + c];
+  }
+  dst4[i] = v;
+}
+
+@compute @workgroup_size(WG)
+fn col2im4(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let c = i % C4;
+  let x = (i / C4) % W;
+  let y = (i / (C4 * W)) % H;
+  let b = i / (C4 * W * H);
+  let k = KH * KW * C4;
+  var s = vec4f(0.0);
+  for (var ky = 0u; ky < KH; ky++) {
+    let ty = i32(y + PAD) - i32(ky);
+    if (ty < 0 || ty % i32(STRIDE) != 0) { continue; }
+    let oy = u32(ty) / STRIDE;
+    if (oy >= OH) { continue; }
+    for (var kx = 0u; kx < KW; kx++) {
+      let tx = i32(x + PAD) - i32(kx);
+      if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
+      let ox = u32(tx) / STRIDE;
+      if (ox >= OW) { continue; }
+      s += src4[((b * OH + oy) * OW + ox) * k + (ky * KW + kx) * C4 + c];
+    }
+  }
+  dst4[i] = s;
 }

@@ -3,7 +3,8 @@ import { grid1d } from "./dispatch.ts";
 import { matmulInto } from "./matmul.ts";
 import { sumRows } from "./reduce.ts";
 
-// kernels/conv2d.wgsl: im2col, col2im; the arithmetic is kernels/matmul.wgsl.
+// kernels/conv2d.wgsl: im2col, col2im (im2col4, col2im4 when C % 4 == 0); the arithmetic is
+// kernels/matmul.wgsl.
 const WG = 256;
 
 export interface Conv2dOptions {
@@ -56,16 +57,21 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
 }
 
 function patches(
-  entry: string,
+  entry: "im2col" | "col2im",
   geometry: Record<string, number>,
   src: Tensor,
   dst: Tensor,
   n: number,
 ) {
   const g = gpu();
-  const { groups, row } = grid1d(n, WG);
-  g.dispatch(g.pipeline("conv2d", entry, { WG, ...geometry }), [n, row], [
-    src.buffer,
-    dst.buffer,
-  ], groups);
+  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 3, 4).
+  const quad = geometry.C % 4 === 0;
+  const count = quad ? n / 4 : n;
+  const { groups, row } = grid1d(count, WG);
+  g.dispatch(
+    g.pipeline("conv2d", quad ? `${entry}4` : entry, { WG, ...geometry }),
+    [count, row],
+    quad ? { 3: src.buffer, 4: dst.buffer } : { 1: src.buffer, 2: dst.buffer },
+    groups,
+  );
 }

@@ -21,9 +21,14 @@ const STRIDED: Case[] = [
   [[2, 7, 9, 3], [1, 1, 3, 5], 2, 0],
   [[1, 9, 7, 2], [3, 3, 2, 2], 3, 1],
 ];
+// C % 4 == 0 moves patches as channel quadruples (im2col4 / col2im4): same, odd, strided.
+const QUAD: Case[] = [
+  [[2, 7, 5, 8], [3, 3, 8, 3], 1, 1],
+  [[1, 9, 7, 4], [3, 3, 4, 5], 2, 1],
+];
 
 gpuTest("conv2d forward matches a direct CPU convolution", async () => {
-  for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED]) {
+  for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED, ...QUAD]) {
     const x = randn(xs.reduce((a, b) => a * b), 1);
     const w = randn(ws.reduce((a, b) => a * b), 2);
     const b = randn(ws[3], 3);
@@ -38,7 +43,7 @@ gpuTest("conv2d forward matches a direct CPU convolution", async () => {
 });
 
 gpuTest("conv2d backward (input, weight, bias) by finite differences, strided too", async () => {
-  for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED]) {
+  for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
     await checkGradients(
       ([x, w, b]) => conv2d(x, w, b, { stride, pad }),
       [
