@@ -95,6 +95,23 @@ function dispatchMatmul(
   const flags = (bias ? 1 : 0) | (o.accumulate ? 2 : 0);
   const buffers = [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer];
   const params = [o.m, o.n, o.k, batched.batch, ...batched.strides, flags];
+  const vec4 = strategy === "register" && tile.TM === 32 && tile.TN === 32
+    ? vec4Entry(o, batched.strides)
+    : null;
+  if (vec4) {
+    // kernels/matmul_vec4.wgsl: the same 32×32 tiles, operands loaded as vec4s.
+    const pipe = g.pipeline("matmul_vec4", vec4, { WG: tile.WG });
+    const groups = Math.ceil((Math.ceil(o.m / 32) * Math.ceil(o.n / 32)) / tile.WG);
+    const x = Math.min(groups, 65535);
+    g.dispatch(pipe, params, {
+      1: a.buffer,
+      2: b.buffer,
+      3: bias ? bias.buffer : g.dummy,
+      // forward_nt stores scalars, the others vec4s (kernels/matmul_vec4.wgsl).
+      [vec4 === "forward_nt" ? 4 : 5]: c.buffer,
+    }, [x, Math.ceil(groups / x), batched.batch]);
+    return;
+  }
   if (strategy === "tiled") {
     const pipe = g.pipeline("matmul", "forward_tiled", trans);
     g.dispatch(pipe, params, buffers, [
@@ -109,6 +126,18 @@ function dispatchMatmul(
   const groups = Math.ceil(tiles / tile.WG);
   const x = Math.min(groups, 65535);
   g.dispatch(pipe, params, buffers, [x, Math.ceil(groups / x), batched.batch]);
+}
+
+/**
+ * The kernels/matmul_vec4.wgsl entry for this product, when its operands allow vec4 loads: rows
+ * of 4k floats along the loaded axis and batch offsets that keep vec4 alignment. Else null.
+ */
+function vec4Entry(o: MatmulOptions, strides: number[]): string | null {
+  if (strides.some((s) => s % 4 !== 0)) return null;
+  if (!o.transA && !o.transB && o.k % 4 === 0 && o.n % 4 === 0) return "forward_nn";
+  if (!o.transA && o.transB && o.k % 4 === 0) return "forward_nt";
+  if (o.transA && !o.transB && o.m % 4 === 0 && o.n % 4 === 0) return "forward_tn";
+  return null;
 }
 
 /** y = x·W (+ bias) for x [M, K] and W [K, N], with gradients for all three. */

@@ -2,8 +2,14 @@ import { assertClose, checkGradients, gpuTest, matmulRef, randn } from "../helpe
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
 
-// Sizes that are not multiples of any tile or workgroup size.
-const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130]];
+// Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
+// are multiples of 4 (but not of the 32×32 tile), which takes kernels/matmul_vec4.wgsl's entries
+// on llvmpipe (NN, NT and TN; TT stays scalar).
+const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130], [36, 44, 28], [4, 4, 4], [
+  68,
+  40,
+  132,
+]];
 
 for (const strategy of ["register", "tiled"] as const) {
   gpuTest(`matmul (${strategy}) forward matches the CPU for all transposes`, async () => {
@@ -35,30 +41,38 @@ for (const strategy of ["register", "tiled"] as const) {
 
 for (const strategy of ["register", "tiled"] as const) {
   gpuTest(`matmul (${strategy}) bias and accumulate flags`, async () => {
-    const [m, n, k] = [19, 11, 70];
-    const a = randn(m * k, 1);
-    const b = randn(k * n, 2);
-    const bias = randn(n, 3);
-    const start = randn(m * n, 4);
-    const c = Tensor.from(start, [m, n]);
-    matmulInto(Tensor.from(a, [m, k]), Tensor.from(b, [k, n]), c, {
-      m,
-      n,
-      k,
-      bias: Tensor.from(bias, [n]),
-      accumulate: true,
-      strategy,
-    });
-    const ref = matmulRef(a, b, m, n, k).map((v, i) => v + bias[i % n] + start[i]);
-    assertClose(await c.read(), ref, 1e-4, `${strategy} bias+accumulate`);
+    // [20, 12, 72]: the vec4 entries on llvmpipe (NN and NT store differently; both checked).
+    for (const [m, n, k] of [[19, 11, 70], [20, 12, 72]]) {
+      for (const transB of [false, true]) {
+        const a = randn(m * k, 1);
+        const b = randn(k * n, 2);
+        const bias = randn(n, 3);
+        const start = randn(m * n, 4);
+        const c = Tensor.from(start, [m, n]);
+        matmulInto(Tensor.from(a, [m, k]), Tensor.from(b, [k * n]), c, {
+          m,
+          n,
+          k,
+          transB,
+          bias: Tensor.from(bias, [n]),
+          accumulate: true,
+          strategy,
+        });
+        const ref = matmulRef(a, b, m, n, k, false, transB).map((v, i) =>
+          v + bias[i % n] + start[i]
+        );
+        assertClose(await c.read(), ref, 1e-4, `${strategy} bias+accumulate ${m}x${n}x${k}`);
+      }
+    }
   });
 }
 
 gpuTest(
   "matmul Aᵀ·B with few outputs and a long K (split into chunks) matches the CPU",
   async () => {
-    // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed.
-    for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031]]) {
+    // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed; 36×40 outputs
+    // with K = 4096 split into chunks on matmul_vec4's TN entry (batch offsets multiples of 4).
+    for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031], [36, 40, 4096]]) {
       const a = randn(m * k, 1);
       const b = randn(k * n, 2);
       const c = Tensor.empty([m, n]);
