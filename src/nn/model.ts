@@ -51,6 +51,29 @@ export function planArchitecture(architecture: Architecture): ArchitecturePlan {
   };
 }
 
+/**
+ * The largest buffer, in floats per example, that one kernel binds for these layers: an
+ * activation, or a convolution's patch matrix (OH·OW × KH·KW·C, also its gradient's size).
+ */
+export function largestPerExample(plans: readonly LayerPlan[]): number {
+  let most = 0;
+  for (const l of plans) {
+    most = Math.max(most, size(l.inputShape), size(l.outputShape));
+    if (l.spec.type === "conv2d") {
+      const [oh, ow] = l.outputShape;
+      most = Math.max(most, oh * ow * l.spec.kernel ** 2 * l.inputShape[2]);
+    }
+    if (l.children) {
+      most = Math.max(
+        most,
+        largestPerExample(l.children.body),
+        largestPerExample(l.children.shortcut),
+      );
+    }
+  }
+  return most;
+}
+
 function countParams(plan: LayerPlan): number {
   return plan.params.reduce((n, t) => n + size(t.shape), 0);
 }
@@ -101,6 +124,15 @@ export class Sequential {
 
   params(): Param[] {
     return this.layers.flatMap((l) => l.params);
+  }
+
+  /**
+   * The largest batch whose buffers each fit in one binding of `bindingBytes` (the device's
+   * maxStorageBufferBindingSize; 128 MiB on llvmpipe, where cnn-deep's first patch matrix allows
+   * about 290 images).
+   */
+  maxBatch(bindingBytes: number): number {
+    return Math.max(1, Math.floor(bindingBytes / (4 * largestPerExample(this.plan.layers))));
   }
 
   /** Everything saved in a checkpoint: trained parameters and running statistics. */

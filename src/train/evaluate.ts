@@ -1,4 +1,4 @@
-import { endStep, Tensor } from "../autograd/tensor.ts";
+import { endStep, gpu, Tensor } from "../autograd/tensor.ts";
 import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import { Batcher } from "../data/batches.ts";
@@ -31,7 +31,10 @@ export async function evaluate(
   const indices = opts.indices ?? Uint32Array.from({ length: ds.count }, (_, i) => i);
   const labeled = ds.labels != null;
   const data: Dataset = { ...ds, labels: ds.labels ?? new Uint8Array(ds.count) };
-  const batcher = new Batcher(data, indices, opts.batchSize ?? 500, { shuffle: false, seed: 0 });
+  // Capped so that no buffer outgrows a binding (a big model's patch matrices at batch 500 can).
+  const limit = gpu().device.limits.maxStorageBufferBindingSize;
+  const batchSize = Math.min(opts.batchSize ?? 500, model.maxBatch(limit));
+  const batcher = new Batcher(data, indices, batchSize, { shuffle: false, seed: 0 });
   const classes = model.architecture.classes;
   const predictions = new Uint8Array(indices.length);
   let lossSum = 0;

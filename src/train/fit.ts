@@ -1,4 +1,4 @@
-import { backward, endStep, Tensor } from "../autograd/tensor.ts";
+import { backward, endStep, gpu, Tensor } from "../autograd/tensor.ts";
 import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
@@ -70,6 +70,15 @@ export async function fit(
   trainIndices: Uint32Array,
   opts: FitOptions,
 ): Promise<EpochRecord[]> {
+  const limit = gpu().device.limits.maxStorageBufferBindingSize;
+  const most = model.maxBatch(limit);
+  if (opts.batchSize > most) {
+    throw new UserError(
+      `--batch-size ${opts.batchSize} is too large for ${model.architecture.name} on this ` +
+        `adapter: a buffer would exceed its ${Math.floor(limit / 2 ** 20)} MiB binding limit; ` +
+        `use --batch-size ${most} or less`,
+    );
+  }
   const logEvery = opts.logEvery ?? 20;
   const log = Tensor.zeros([logEvery, 2]);
   const [h, w, c] = model.architecture.input;

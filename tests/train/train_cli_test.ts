@@ -47,6 +47,13 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
     assert.match(r.error ?? r.stderr, pattern, args.join(" "));
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   }
+  // A batch whose patch matrices would outgrow the adapter's binding limit (128 MiB on llvmpipe).
+  const big = await train(["--model", "cnn-deep", "--batch-size", "4096", "--limit", "600"]);
+  assert.equal(big.code, 1, big.stderr);
+  assert.match(
+    big.error!,
+    /--batch-size 4096 is too large for cnn-deep.*use --batch-size \d+ or less/,
+  );
   const missing = await train(["--resume", "/nonexistent-run"]);
   assert.equal(missing.code, 1);
   assert.match(missing.error!, /training-state\.safetensors: not found; --resume/);
