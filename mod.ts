@@ -20,20 +20,51 @@ export { add, dropout, relu } from "./src/autograd/elementwise.ts";
 export { matmul, matmulInto, type MatmulOptions } from "./src/autograd/matmul.ts";
 export { conv2d, type Conv2dOptions } from "./src/autograd/conv2d.ts";
 export { maxPool2d } from "./src/autograd/maxpool.ts";
+export { depthwiseConv2d, type DepthwiseConv2dOptions } from "./src/autograd/depthwise_conv2d.ts";
+export { globalAvgPool } from "./src/autograd/global_avg_pool.ts";
 export { batchNorm, type BatchNormState } from "./src/autograd/batchnorm.ts";
-export { softmaxCrossEntropy } from "./src/autograd/loss.ts";
+export { multiclassHinge, softmaxCrossEntropy } from "./src/autograd/loss.ts";
 export { sumRows } from "./src/autograd/reduce.ts";
 // Layers and models
-export { buildLayer, type Layer, type LayerSpec } from "./src/nn/layers.ts";
-export { Sequential } from "./src/nn/model.ts";
+export {
+  buildLayer,
+  type Layer,
+  type LayerPlan,
+  type LayerSpec,
+  planLayers,
+} from "./src/nn/layers.ts";
+export { planArchitecture, Sequential } from "./src/nn/model.ts";
 export { type Architecture, architecture, ARCHITECTURES } from "./src/nn/zoo.ts";
-// Optimizers
-export { Adam, type Optimizer, type Param, Sgd } from "./src/optim/optimizer.ts";
+// Optimizers and schedules
+export { Adam, type Optimizer, type Param, Rmsprop, Sgd } from "./src/optim/optimizer.ts";
+export {
+  learningRateSchedule,
+  LrScheduler,
+  ReduceLrOnPlateau,
+  type ScheduleName,
+} from "./src/optim/schedule.ts";
+// Augmentation (GPU) and test-time augmentation
+export {
+  augment,
+  augmenter,
+  type AugmentOptions,
+  describeAugment,
+  flipHorizontal,
+  parseAugment,
+  predictWithFlipTta,
+} from "./src/augment/mod.ts";
 // Data
 export * from "./src/data/mod.ts";
 // Training and evaluation
 export { type EpochRecord, fit, type FitOptions } from "./src/train/fit.ts";
 export { evaluate, type Evaluation } from "./src/train/evaluate.ts";
+export {
+  type Callback,
+  EarlyStopping,
+  ModelCheckpoint,
+  Monitor,
+  TrainingCheckpoint,
+} from "./src/train/callbacks.ts";
 // Files
 export { loadModel, saveModel } from "./src/io/checkpoint.ts";
 export { decodeSafetensors, encodeSafetensors } from "./src/io/safetensors.ts";
