@@ -13,11 +13,12 @@ import {
   mergeRun,
   readBenchFile,
 } from "../src/report/bench.ts";
+import { writeTextFileAtomicSync } from "../src/util/atomic.ts";
 
 export const gpu = await Gpu.create();
 useGpu(gpu);
 
-export const RESULTS = Deno.env.get("BENCH_RESULTS") ?? "results";
+const RESULTS = Deno.env.get("BENCH_RESULTS") ?? "results";
 const figures: BenchFigure[] = [];
 
 export interface Measure<S> {
@@ -40,7 +41,6 @@ export interface Measure<S> {
   prepare?: () => S | Promise<S>;
   /** The timed work (`repeat` times; `r` counts). GPU work is waited for before the clock stops. */
   run: (state: S, r: number) => void | Promise<void>;
-  ignore?: boolean;
 }
 
 /** Registers a Deno.bench whose calls are also timed here, for bench.json. */
@@ -53,7 +53,6 @@ export function measure<S>(m: Measure<S>) {
     group: m.kind,
     n,
     warmup: m.warmup ?? 1,
-    ignore: m.ignore,
     async fn(b) {
       const state = await m.prepare?.() as S;
       await gpu.sync();
@@ -101,11 +100,8 @@ globalThis.addEventListener("unload", () => {
     date: new Date().toISOString(),
     figures,
   });
-  // Unload handlers cannot await: write synchronously, still atomically (temp file, rename).
-  Deno.mkdirSync(RESULTS, { recursive: true });
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  Deno.writeTextFileSync(tmp, JSON.stringify(file, null, 2) + "\n");
-  Deno.renameSync(tmp, path);
+  // Unload handlers cannot await: written synchronously, still atomically.
+  writeTextFileAtomicSync(path, JSON.stringify(file, null, 2) + "\n");
   console.error(`bench: ${figures.length} figures recorded in ${path}`);
   if (Deno.env.get("BENCH_NO_CHARTS") === "1") return;
   // Rendering is asynchronous (Vega), so it runs as its own short process.

@@ -3,6 +3,7 @@
 // Compute-bound kernels report GFLOP/s; memory-bound ones GB/s, counting each element read once
 // and written once (a lower bound on their traffic).  deno bench -P bench/kernels_bench.ts
 import { engine, matmulInto, Sequential, softmaxCrossEntropy, Tensor } from "../mod.ts";
+import { runBackward } from "../src/autograd/tensor.ts";
 import { architecture } from "../src/nn/zoo.ts";
 import { Adam } from "../src/optim/optimizer.ts";
 import { dispatchPeak } from "../src/gpu/peak.ts";
@@ -25,12 +26,7 @@ function recordBackward(forward: () => Tensor, seed: Tensor | null) {
   const start = engine.tape.length;
   const out = forward();
   const ops = engine.tape.slice(start);
-  return () => {
-    out.grad = seed;
-    for (let i = ops.length - 1; i >= 0; i--) {
-      if (ops[i] === out || ops[i].grad) ops[i].backwardFn!();
-    }
-  };
+  return () => runBackward(ops, out, seed);
 }
 
 // The yardstick: what this adapter's arithmetic can do with no memory traffic at all.

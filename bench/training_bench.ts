@@ -7,7 +7,7 @@ import { architecture, ARCHITECTURES } from "../src/nn/zoo.ts";
 import { lossByName } from "../src/autograd/loss.ts";
 import { Adam } from "../src/optim/optimizer.ts";
 import { Rng } from "../src/util/random.ts";
-import { gpu, measure } from "./_harness.ts";
+import { measure } from "./_harness.ts";
 
 const SUITE = "training";
 const only = Deno.env.get("BENCH_MODELS")?.split(",");
@@ -43,7 +43,7 @@ function trainingStep(name: string, batch: number) {
 function inference(name: string, wanted: number) {
   const model = new Sequential(architecture(name), 1);
   // As `evaluate` does: no buffer may outgrow a binding (cnn-deep's patch matrices at 500 do).
-  const batch = Math.min(wanted, model.maxBatch(gpu.device.limits.maxStorageBufferBindingSize));
+  const batch = Math.min(wanted, model.maxBatch());
   const rng = new Rng(2);
   const pixels = Float32Array.from({ length: batch * 784 }, () => rng.next());
   measure({

@@ -1,6 +1,7 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
 import { f32bits } from "../gpu/gpu.ts";
+import { isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
 // backward_partial, backward_finish, backward_input.
@@ -42,7 +43,7 @@ export function batchNorm(
   );
   // llvmpipe runs 8 lanes at a time and the partial passes have only C/4 lanes of work per slice;
   // a real GPU wants a fuller workgroup.
-  const WG = g.adapter.description.includes("llvmpipe") ? 8 : 64;
+  const WG = isLlvmpipe(g.adapter) ? 8 : 64;
   const partialGroups: [number, number] = [Math.ceil((aligned ? c / 4 : c) / WG), slices];
   const params = [
     rows,

@@ -1,6 +1,6 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { sumRows, sumRowsInto } from "./reduce.ts";
-import type { AdapterReport } from "../gpu/device.ts";
+import { type AdapterReport, isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/matmul.wgsl: forward (with TRANS_A / TRANS_B variants).
 
@@ -33,7 +33,7 @@ export function matmulStrategy(adapter: AdapterReport): {
   strategy: MatmulStrategy;
   tile: { WG: number; TM: number; TN: number };
 } {
-  if (!adapter.description.includes("llvmpipe")) {
+  if (!isLlvmpipe(adapter)) {
     return { strategy: "tiled", tile: { WG: 8, TM: 32, TN: 32 } };
   }
   const size = adapter.backend === "gl" ? 8 : 32;
@@ -98,18 +98,20 @@ function dispatchMatmul(
   const vec4 = strategy === "register" && tile.TM === 32 && tile.TN === 32
     ? vec4Entry(o, batched.strides)
     : null;
+  // One TM×TN tile per invocation, WG invocations per workgroup (both register kernels).
+  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
+  const groups = Math.ceil(tiles / tile.WG);
+  const x = Math.min(groups, 65535);
+  const registerGrid: [number, number, number] = [x, Math.ceil(groups / x), batched.batch];
   if (vec4) {
     // kernels/matmul_vec4.wgsl: the same 32×32 tiles, operands loaded as vec4s.
-    const pipe = g.pipeline("matmul_vec4", vec4, { WG: tile.WG });
-    const groups = Math.ceil((Math.ceil(o.m / 32) * Math.ceil(o.n / 32)) / tile.WG);
-    const x = Math.min(groups, 65535);
-    g.dispatch(pipe, params, {
+    g.dispatch(g.pipeline("matmul_vec4", vec4, { WG: tile.WG }), params, {
       1: a.buffer,
       2: b.buffer,
       3: bias ? bias.buffer : g.dummy,
       // forward_nt stores scalars, the others vec4s (kernels/matmul_vec4.wgsl).
       [vec4 === "forward_nt" ? 4 : 5]: c.buffer,
-    }, [x, Math.ceil(groups / x), batched.batch]);
+    }, registerGrid);
     return;
   }
   if (strategy === "tiled") {
@@ -121,11 +123,7 @@ function dispatchMatmul(
     ]);
     return;
   }
-  const pipe = g.pipeline("matmul", "forward", { ...trans, ...tile });
-  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
-  const groups = Math.ceil(tiles / tile.WG);
-  const x = Math.min(groups, 65535);
-  g.dispatch(pipe, params, buffers, [x, Math.ceil(groups / x), batched.batch]);
+  g.dispatch(g.pipeline("matmul", "forward", { ...trans, ...tile }), params, buffers, registerGrid);
 }
 
 /**

@@ -140,12 +140,20 @@ export function record(out: Tensor, inputs: readonly Tensor[], backward: () => v
  */
 export function backward(root: Tensor, seed?: Tensor) {
   if (!root.requiresGrad) throw new Error("backward() on a tensor that does not need gradients");
-  root.grad = seed ?? null;
-  for (let i = engine.tape.length - 1; i >= 0; i--) {
-    const t = engine.tape[i];
+  runBackward(engine.tape, root, seed ?? null);
+  engine.tape.length = 0;
+}
+
+/**
+ * The walk behind `backward()` over recorded `ops` (a slice of the tape, oldest first), leaving
+ * the tape as it is: benchmarks replay one layer's backward several times this way.
+ */
+export function runBackward(ops: readonly Tensor[], root: Tensor, seed: Tensor | null) {
+  root.grad = seed;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const t = ops[i];
     if (t === root || t.grad) t.backwardFn!();
   }
-  engine.tape.length = 0;
 }
 
 /** Runs `fn` without recording any backward closures (inference, evaluation). */

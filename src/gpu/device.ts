@@ -18,6 +18,11 @@ const NO_ADAPTER_HINT =
   "mesa-vulkan-drivers libgl1-mesa-dri for Mesa's software adapter) or pick one with " +
   "DENO_WEBGPU_BACKEND=vulkan|gl";
 
+/** Mesa's software rasteriser, for which several kernels pick llvmpipe-tuned shapes. */
+export function isLlvmpipe(adapter: { description: string }): boolean {
+  return adapter.description.includes("llvmpipe");
+}
+
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {
   // Mesa's Vulkan window-system layer prints "XDG_RUNTIME_DIR is invalid" on stderr when the
   // variable is unset (servers, CI), which would bury our one-line errors; we draw no windows.
@@ -39,7 +44,7 @@ export async function requestDevice(): Promise<{ device: GPUDevice; report: Adap
     },
   });
   const subgroupMaxSize = (info as unknown as { subgroupMaxSize?: number }).subgroupMaxSize ?? 0;
-  const llvmpipe = info.description.includes("llvmpipe");
+  const llvmpipe = isLlvmpipe(info);
   const report: AdapterReport = {
     description: info.description || `${info.vendor} ${info.architecture}`.trim() || "unknown",
     vendor: info.vendor,

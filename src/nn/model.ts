@@ -1,4 +1,4 @@
-import { noGrad, Tensor } from "../autograd/tensor.ts";
+import { gpu, noGrad, Tensor } from "../autograd/tensor.ts";
 import {
   buildLayers,
   type ForwardContext,
@@ -127,12 +127,12 @@ export class Sequential {
   }
 
   /**
-   * The largest batch whose buffers each fit in one binding of `bindingBytes` (the device's
-   * maxStorageBufferBindingSize; 128 MiB on llvmpipe, where cnn-deep's first patch matrix allows
-   * about 290 images).
+   * The largest batch whose buffers each fit in one binding of the device (its
+   * maxStorageBufferBindingSize; 128 MiB on llvmpipe, where cnn-deep's patch matrices allow 297).
    */
-  maxBatch(bindingBytes: number): number {
-    return Math.max(1, Math.floor(bindingBytes / (4 * largestPerExample(this.plan.layers))));
+  maxBatch(): number {
+    const bytes = gpu().device.limits.maxStorageBufferBindingSize;
+    return Math.max(1, Math.floor(bytes / (4 * largestPerExample(this.plan.layers))));
   }
 
   /** Everything saved in a checkpoint: trained parameters and running statistics. */

@@ -1,4 +1,4 @@
-import { endStep, gpu, Tensor } from "../autograd/tensor.ts";
+import { endStep, Tensor } from "../autograd/tensor.ts";
 import { lossByName } from "../autograd/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import { Batcher } from "../data/batches.ts";
@@ -32,8 +32,7 @@ export async function evaluate(
   const labeled = ds.labels != null;
   const data: Dataset = { ...ds, labels: ds.labels ?? new Uint8Array(ds.count) };
   // Capped so that no buffer outgrows a binding (a big model's patch matrices at batch 500 can).
-  const limit = gpu().device.limits.maxStorageBufferBindingSize;
-  const batchSize = Math.min(opts.batchSize ?? 500, model.maxBatch(limit));
+  const batchSize = Math.min(opts.batchSize ?? 500, model.maxBatch());
   const batcher = new Batcher(data, indices, batchSize, { shuffle: false, seed: 0 });
   const classes = model.architecture.classes;
   const predictions = new Uint8Array(indices.length);

@@ -70,9 +70,9 @@ export async function fit(
   trainIndices: Uint32Array,
   opts: FitOptions,
 ): Promise<EpochRecord[]> {
-  const limit = gpu().device.limits.maxStorageBufferBindingSize;
-  const most = model.maxBatch(limit);
+  const most = model.maxBatch();
   if (opts.batchSize > most) {
+    const limit = gpu().device.limits.maxStorageBufferBindingSize;
     throw new UserError(
       `--batch-size ${opts.batchSize} is too large for ${model.architecture.name} on this ` +
         `adapter: a buffer would exceed its ${Math.floor(limit / 2 ** 20)} MiB binding limit; ` +

@@ -17,6 +17,21 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
+/** `writeFileAtomic` for code that cannot await (unload handlers). */
+export function writeTextFileAtomicSync(path: string, text: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
+  try {
+    Deno.writeTextFileSync(tmp, text);
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* never written */ }
+    throw e;
+  }
+}
+
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
