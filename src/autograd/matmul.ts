@@ -1,8 +1,10 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { sumRows, sumRowsInto } from "./reduce.ts";
 import { type AdapterReport, isLlvmpipe } from "../gpu/device.ts";
+import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./matmul_tiles.ts";
 
-// kernels/matmul.wgsl: forward (with TRANS_A / TRANS_B variants).
+// kernels/matmul.wgsl (forward, forward_tiled), kernels/matmul_vec4.wgsl and
+// kernels/matmul_texture.wgsl (forward_nn / forward_nt / forward_tn, from tools/gen_matmul.ts).
 
 export interface MatmulOptions {
   m: number;
@@ -20,24 +22,38 @@ export interface MatmulOptions {
 }
 
 /**
- * How kernels/matmul.wgsl is run: "register" tiles (TM×TN outputs per invocation, no workgroup
- * memory) or workgroup-memory "tiled" blocks of 64×64 (the file's header says why each).
+ * How a product is run: "texture" (operands copied into textures, kernels/matmul_texture.wgsl),
+ * "register" (register tiles over storage buffers, kernels/matmul_vec4.wgsl or matmul.wgsl), or
+ * workgroup-memory "tiled" blocks of 64×64 for real GPUs (kernels/matmul.wgsl's header says why).
+ * "texture" and "register" fall back to the scalar register kernel when a layout rules vec4s out.
  */
-export type MatmulStrategy = "register" | "tiled";
+export type MatmulStrategy = "texture" | "register" | "tiled";
 
 /**
- * llvmpipe rewards big register tiles and punishes workgroup memory; its GL path compiles big
- * unrolled tiles very slowly (~50 s for 32×16), so GL gets 8×8. Real GPUs get workgroup tiles.
+ * llvmpipe: textures (its texel fetch is a vectorised gather, its storage loads per-lane loops);
+ * its GL path compiles big unrolled tiles very slowly (~50 s for 32×16), so GL gets plain 8×8
+ * register tiles. Real GPUs get workgroup tiles.
  */
 export function matmulStrategy(adapter: AdapterReport): {
   strategy: MatmulStrategy;
-  tile: { WG: number; TM: number; TN: number };
+  tile: Tile;
 } {
-  if (!isLlvmpipe(adapter)) {
-    return { strategy: "tiled", tile: { WG: 8, TM: 32, TN: 32 } };
-  }
-  const size = adapter.backend === "gl" ? 8 : 32;
-  return { strategy: "register", tile: { WG: 8, TM: size, TN: size } };
+  if (!isLlvmpipe(adapter)) return { strategy: "tiled", tile: { WG: 8, TM: 64, TN: 64 } };
+  if (adapter.backend === "gl") return { strategy: "register", tile: { WG: 8, TM: 8, TN: 8 } };
+  return { strategy: "texture", tile: { WG: 8, TM: 32, TN: 32 } };
+}
+
+interface Tile {
+  WG: number;
+  TM: number;
+  TN: number;
+}
+
+/** The kernel entry a product runs on, with its tile (outputs per invocation). */
+interface Plan {
+  kernel: "matmul" | GeneratedMatmul;
+  entry: string;
+  tile: Tile;
 }
 
 /** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
@@ -48,24 +64,27 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
-  const small = weightGradient && strategy === "register" && o.m * o.n <= 64 * 64;
+  const small = weightGradient && strategy !== "tiled" && o.m * o.n <= 64 * 64;
   const registerTile = small ? { WG: 8, TM: 8, TN: 8 } : best.tile;
-  const tile = strategy === "tiled" ? { TM: 64, TN: 64 } : registerTile;
-  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
+  const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
+  const first = plan(a, b, o, strategy, registerTile, unsplit);
+  const tiles = Math.ceil(o.m / first.tile.TM) * Math.ceil(o.n / first.tile.TN);
   const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 64, small ? 256 : 512) : 1;
   if (split > 1) {
     // Weight gradients (Aᵀ·B with few outputs and a long K): K-chunks run as a batch, because
     // with Aᵀ and B both stored K-major a chunk is a plain offset; one sumRows adds them up.
     const kc = o.k / split;
     const partial = Tensor.empty([split, o.m * o.n]);
-    dispatchMatmul(a, b, null, partial, { ...o, k: kc }, strategy, registerTile, {
+    const batched = {
       batch: split,
-      strides: [kc * o.m, kc * o.n, o.m * o.n],
-    });
+      strides: [kc * o.m, kc * o.n, o.m * o.n] as [number, number, number],
+    };
+    const p = plan(a, b, { ...o, k: kc }, strategy, registerTile, batched);
+    dispatchMatmul(a, b, null, partial, { ...o, k: kc }, p, batched);
     sumRowsInto(partial, split, o.m * o.n, c);
     return;
   }
-  dispatchMatmul(a, b, o.bias ?? null, c, o, strategy, best.tile, { batch: 1, strides: [0, 0, 0] });
+  dispatchMatmul(a, b, o.bias ?? null, c, o, first, unsplit);
 }
 
 /**
@@ -80,57 +99,83 @@ function splitK(k: number, tiles: number, target: number, minChunk: number): num
   return 1;
 }
 
+/** Picks the kernel: generated vec4 entries where the layout allows, else the scalar one. */
+function plan(
+  a: Tensor,
+  b: Tensor,
+  o: MatmulOptions,
+  strategy: MatmulStrategy,
+  registerTile: Tile,
+  batched: { strides: number[] },
+): Plan {
+  if (strategy === "tiled") {
+    return { kernel: "matmul", entry: "forward_tiled", tile: { WG: 8, TM: 64, TN: 64 } };
+  }
+  const entry = vec4Entry(o, batched.strides);
+  const big = registerTile.TM === 32 && registerTile.TN === 32;
+  if (entry && big) {
+    const g = gpu();
+    const kernel = strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)
+      ? "matmul_texture"
+      : "matmul_vec4";
+    const [TM, TN] = MATMUL_TILES[kernel][entry];
+    return { kernel, entry, tile: { WG: registerTile.WG, TM, TN } };
+  }
+  return { kernel: "matmul", entry: "forward", tile: registerTile };
+}
+
 function dispatchMatmul(
   a: Tensor,
   b: Tensor,
   bias: Tensor | null,
   c: Tensor,
   o: MatmulOptions,
-  strategy: MatmulStrategy,
-  tile: { WG: number; TM: number; TN: number },
+  p: Plan,
   batched: { batch: number; strides: [number, number, number] },
 ) {
   const g = gpu();
-  const trans = { TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 };
   const flags = (bias ? 1 : 0) | (o.accumulate ? 2 : 0);
-  const buffers = [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer];
   const params = [o.m, o.n, o.k, batched.batch, ...batched.strides, flags];
-  const vec4 = strategy === "register" && tile.TM === 32 && tile.TN === 32
-    ? vec4Entry(o, batched.strides)
-    : null;
-  // One TM×TN tile per invocation, WG invocations per workgroup (both register kernels).
-  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
-  const groups = Math.ceil(tiles / tile.WG);
-  const x = Math.min(groups, 65535);
-  const registerGrid: [number, number, number] = [x, Math.ceil(groups / x), batched.batch];
-  if (vec4) {
-    // kernels/matmul_vec4.wgsl: the same 32×32 tiles, operands loaded as vec4s.
-    g.dispatch(g.pipeline("matmul_vec4", vec4, { WG: tile.WG }), params, {
-      1: a.buffer,
-      2: b.buffer,
-      3: bias ? bias.buffer : g.dummy,
-      // forward_nt stores scalars, the others vec4s (kernels/matmul_vec4.wgsl).
-      [vec4 === "forward_nt" ? 4 : 5]: c.buffer,
-    }, registerGrid);
-    return;
-  }
-  if (strategy === "tiled") {
-    const pipe = g.pipeline("matmul", "forward_tiled", trans);
-    g.dispatch(pipe, params, buffers, [
+  const { tile } = p;
+  if (p.kernel === "matmul" && p.entry === "forward_tiled") {
+    const pipe = g.pipeline("matmul", "forward_tiled", transposes(o));
+    g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], [
       Math.ceil(o.n / 64),
       Math.ceil(o.m / 64),
       batched.batch,
     ]);
     return;
   }
-  g.dispatch(g.pipeline("matmul", "forward", { ...trans, ...tile }), params, buffers, registerGrid);
+  // One TM×TN tile per invocation, WG invocations per workgroup (all register kernels).
+  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
+  const groups = Math.ceil(tiles / tile.WG);
+  const x = Math.min(groups, 65535);
+  const grid: [number, number, number] = [x, Math.ceil(groups / x), batched.batch];
+  if (p.kernel === "matmul") {
+    const pipe = g.pipeline("matmul", "forward", { ...transposes(o), ...tile });
+    g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], grid);
+    return;
+  }
+  const textures = p.kernel === "matmul_texture"
+    ? [g.texture(a.buffer, a.size), g.texture(b.buffer, b.size)]
+    : null;
+  g.dispatch(g.pipeline(p.kernel, p.entry, { WG: tile.WG }), params, {
+    1: textures ? textures[0] : a.buffer,
+    2: textures ? textures[1] : b.buffer,
+    3: bias ? bias.buffer : g.dummy,
+    // forward_nt stores scalars, the others vec4s.
+    [p.entry === "forward_nt" ? 4 : 5]: c.buffer,
+  }, grid);
+  textures?.forEach((t) => g.releaseTexture(t));
 }
 
+const transposes = (o: MatmulOptions) => ({ TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 });
+
 /**
- * The kernels/matmul_vec4.wgsl entry for this product, when its operands allow vec4 loads: rows
- * of 4k floats along the loaded axis and batch offsets that keep vec4 alignment. Else null.
+ * The generated kernels' entry for this product, when its operands allow vec4 loads: rows of 4k
+ * floats along the loaded axis and batch offsets that keep vec4 alignment. Else null.
  */
-function vec4Entry(o: MatmulOptions, strides: number[]): string | null {
+function vec4Entry(o: MatmulOptions, strides: number[]): MatmulEntry | null {
   if (strides.some((s) => s % 4 !== 0)) return null;
   if (!o.transA && !o.transB && o.k % 4 === 0 && o.n % 4 === 0) return "forward_nn";
   if (!o.transA && o.transB && o.k % 4 === 0) return "forward_nt";

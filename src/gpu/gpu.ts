@@ -6,8 +6,12 @@ const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsag
 const MAX_UNIFORMS = 4096;
 const MAX_BIND_GROUPS = 16384;
 
-/** A buffer binding: a whole buffer, or a byte range of one. */
-export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+/** A binding: a whole buffer, a byte range of one, or a texture (see `Gpu.texture`). */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | GPUTexture;
+
+/** `Gpu.texture` wraps flat arrays at this many texels (vec4s) per row; WGSL must agree. */
+export const TEXTURE_WIDTH_LOG2 = 12;
+const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
 
 /** Reinterprets an f32 as the u32 with the same bits, to pass floats in a u32 uniform array. */
 export function f32bits(x: number): number {
@@ -27,6 +31,8 @@ export class Gpu {
   private pipelines = new Map<string, GPUComputePipeline>();
   private modules = new Map<string, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
+  private texturePool = new Map<number, GPUTexture[]>();
+  private views = new WeakMap<GPUTexture, GPUTextureView>();
   private uniforms = new Map<string, GPUBuffer>();
   private bindGroups = new Map<string, GPUBindGroup>();
   private ids = new WeakMap<object, number>();
@@ -35,7 +41,7 @@ export class Gpu {
   private computePass: GPUComputePassEncoder | null = null;
   private error: string | null = null;
   /** Dispatches and submits since creation, for benchmarks and tests. */
-  readonly counts = { dispatches: 0, submits: 0, allocations: 0 };
+  readonly counts = { dispatches: 0, submits: 0, allocations: 0, textureCopies: 0 };
   readonly dummy: GPUBuffer;
 
   private constructor(readonly device: GPUDevice, readonly adapter: AdapterReport) {
@@ -91,6 +97,62 @@ export class Gpu {
     free.push(buffer);
   }
 
+  /** Whether `floats` floats fit one `texture()` (its rows are capped by the adapter). */
+  fitsTexture(floats: number): boolean {
+    const rows = Math.ceil(floats / 4 / TEXTURE_WIDTH);
+    return floats % 4 === 0 && rows <= this.device.limits.maxTextureDimension2D;
+  }
+
+  /**
+   * The first `floats` floats of `buffer` copied (in queue order, like a dispatch) into a pooled
+   * rgba32float texture, as a flat array of vec4s wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row.
+   * On llvmpipe a kernel's texel fetch is a vectorised gather, far cheaper than a storage load
+   * (kernels/matmul_texture.wgsl). Hand it back with `releaseTexture` once its reader is recorded.
+   */
+  texture(buffer: GPUBuffer, floats: number): GPUTexture {
+    if (!this.fitsTexture(floats)) throw new Error(`texture: ${floats} floats don't fit`);
+    const texels = floats / 4;
+    const rows = Math.max(1, Math.ceil(texels / TEXTURE_WIDTH));
+    let texture = this.texturePool.get(rows)?.pop();
+    if (!texture) {
+      this.counts.allocations++;
+      texture = this.device.createTexture({
+        size: [TEXTURE_WIDTH, rows],
+        format: "rgba32float",
+        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+      });
+    }
+    // Copies can't be recorded inside a compute pass: end it; the next dispatch opens another.
+    this.computePass?.end();
+    this.computePass = null;
+    this.encoder ??= this.device.createCommandEncoder();
+    const bytesPerRow = TEXTURE_WIDTH * 16;
+    const fullRows = Math.floor(texels / TEXTURE_WIDTH);
+    const rest = texels - fullRows * TEXTURE_WIDTH;
+    if (fullRows > 0) {
+      this.encoder.copyBufferToTexture({ buffer, bytesPerRow }, { texture }, [
+        TEXTURE_WIDTH,
+        fullRows,
+      ]);
+    }
+    if (rest > 0) {
+      this.encoder.copyBufferToTexture(
+        { buffer, bytesPerRow, offset: fullRows * bytesPerRow },
+        { texture, origin: [0, fullRows] },
+        [rest, 1],
+      );
+    }
+    this.counts.textureCopies++;
+    return texture;
+  }
+
+  /** Returns a texture to the pool (safe at once, for the same reason as `release`). */
+  releaseTexture(texture: GPUTexture) {
+    let free = this.texturePool.get(texture.height);
+    if (!free) this.texturePool.set(texture.height, free = []);
+    free.push(texture);
+  }
+
   /** A buffer holding `data`, written now (queue order: before the commands recorded since). */
   upload(buffer: GPUBuffer, data: ArrayBufferView<ArrayBuffer>, offset = 0) {
     this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
@@ -122,7 +184,7 @@ export class Gpu {
 
   private pass(): GPUComputePassEncoder {
     if (!this.computePass) {
-      this.encoder = this.device.createCommandEncoder();
+      this.encoder ??= this.device.createCommandEncoder();
       this.computePass = this.encoder.beginComputePass();
     }
     return this.computePass;
@@ -156,6 +218,11 @@ export class Gpu {
       if (b instanceof GPUBuffer) {
         entries.push({ binding: n, resource: { buffer: b } });
         key += `|${n}:${this.id(b)}`;
+      } else if (b instanceof GPUTexture) {
+        let view = this.views.get(b);
+        if (!view) this.views.set(b, view = b.createView());
+        entries.push({ binding: n, resource: view });
+        key += `|${n}:t${this.id(b)}`;
       } else {
         entries.push({ binding: n, resource: b });
         key += `|${n}:${this.id(b.buffer)}@${b.offset}+${b.size}`;

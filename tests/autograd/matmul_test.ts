@@ -1,17 +1,20 @@
 import { assertClose, checkGradients, gpuTest, matmulRef, randn } from "../helpers.ts";
-import { Tensor } from "../../src/autograd/tensor.ts";
+import assert from "node:assert/strict";
+import { gpu, Tensor } from "../../src/autograd/tensor.ts";
+import { isLlvmpipe } from "../../src/gpu/device.ts";
 import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
-// are multiples of 4 (but not of the 32×32 tile), which takes kernels/matmul_vec4.wgsl's entries
-// on llvmpipe (NN, NT and TN; TT stays scalar).
+// are multiples of 4 (but not of the tiles), which takes the entries of kernels/matmul_texture.wgsl
+// ("texture") and kernels/matmul_vec4.wgsl ("register") on llvmpipe (NN, NT and TN; TT stays
+// scalar).
 const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130], [36, 44, 28], [4, 4, 4], [
   68,
   40,
   132,
 ]];
 
-for (const strategy of ["register", "tiled"] as const) {
+for (const strategy of ["texture", "register", "tiled"] as const) {
   gpuTest(`matmul (${strategy}) forward matches the CPU for all transposes`, async () => {
     for (const [m, n, k] of SHAPES) {
       for (const transA of [false, true]) {
@@ -39,7 +42,7 @@ for (const strategy of ["register", "tiled"] as const) {
   });
 }
 
-for (const strategy of ["register", "tiled"] as const) {
+for (const strategy of ["texture", "register", "tiled"] as const) {
   gpuTest(`matmul (${strategy}) bias and accumulate flags`, async () => {
     // [20, 12, 72]: the vec4 entries on llvmpipe (NN and NT store differently; both checked).
     for (const [m, n, k] of [[19, 11, 70], [20, 12, 72]]) {
@@ -81,6 +84,26 @@ gpuTest(
     }
   },
 );
+
+gpuTest("matmul (texture) operands spanning several texture rows match the CPU", async () => {
+  // A holds 130·260 floats = 8,450 vec4 texels: two full 4,096-texel rows and a partial third.
+  const copies = gpu().counts.textureCopies;
+  for (const transB of [false, true]) {
+    const [m, n, k] = [130, 20, 260];
+    const a = randn(m * k, 5);
+    const b = randn(k * n, 6);
+    const c = Tensor.empty([m, n]);
+    matmulInto(Tensor.from(a, [m, k]), Tensor.from(b, [k * n]), c, {
+      m,
+      n,
+      k,
+      transB,
+      strategy: "texture",
+    });
+    assertClose(await c.read(), matmulRef(a, b, m, n, k, false, transB), 1e-3, `tB=${transB}`);
+  }
+  if (isLlvmpipe(gpu().adapter)) assert.equal(gpu().counts.textureCopies, copies + 4);
+});
 
 gpuTest("matmul backward by finite differences", async () => {
   const [m, n, k] = [7, 5, 9];

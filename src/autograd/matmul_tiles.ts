@@ -1,0 +1,13 @@
+/**
+ * TM×TN (outputs per invocation) of each entry of the two generated register-tile matmul kernels.
+ * tools/gen_matmul.ts writes kernels/matmul_vec4.wgsl and kernels/matmul_texture.wgsl from this
+ * table and src/autograd/matmul.ts sizes its dispatches from it, so they can't disagree. Texture
+ * tiles were tuned on llvmpipe at the CNN's shapes and 1024³ (bench/matmul_probe.ts).
+ */
+export const MATMUL_TILES = {
+  matmul_vec4: { forward_nn: [32, 32], forward_nt: [32, 32], forward_tn: [32, 32] },
+  matmul_texture: { forward_nn: [8, 16], forward_nt: [8, 8], forward_tn: [8, 16] },
+} as const;
+
+export type GeneratedMatmul = keyof typeof MATMUL_TILES;
+export type MatmulEntry = keyof typeof MATMUL_TILES.matmul_vec4;
