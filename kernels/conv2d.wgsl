@@ -33,14 +33,16 @@ override PAD: u32;
 @group(0) @binding(3) var<storage, read> src4: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> dst4: array<vec4f>;
 override C4: u32 = C / 4u;
+// The patch matrix's row length: K = KH·KW·C, rounded up to 4 by src/autograd/conv2d.ts when K
+// isn't a multiple of 4 (conv1's 9), so the matmuls get vec4 rows; the extra columns hold zeros.
+override KP: u32 = KH * KW * C;
 
 @compute @workgroup_size(WG)
 fn im2col(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
-  let k = KH * KW * C;
-  let r = i / k;                 // patch row: (b, oy, ox)
-  let q = i - r * k;             // patch column: (ky, kx, c)
+  let r = i / KP;                // patch row: (b, oy, ox)
+  let q = i - r * KP;            // patch column: (ky, kx, c)
   let ox = r % OW;
   let oy = (r / OW) % OH;
   let b = r / (OW * OH);
@@ -51,7 +53,7 @@ fn im2col(@builtin(global_invocation_id) gid: vec3u) {
   let y = i32(oy * STRIDE + ky) - i32(PAD);
   let x = i32(ox * STRIDE + kx) - i32(PAD);
   var v = 0.0;
-  if (y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
+  if (q < KH * KW * C && y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
     v = src[((b * H + u32(y)) * W + u32(x)) * C + c];
   }
   dst[i] = v;
@@ -65,7 +67,6 @@ fn col2im(@builtin(global_invocation_id) gid: vec3u) {
   let x = (i / C) % W;
   let y = (i / (C * W)) % H;
   let b = i / (C * W * H);
-  let k = KH * KW * C;
   var s = 0.0;
   for (var ky = 0u; ky < KH; ky++) {
     let ty = i32(y + PAD) - i32(ky);   // = oy * stride when this patch row covers y
@@ -77,7 +78,7 @@ fn col2im(@builtin(global_invocation_id) gid: vec3u) {
       if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
       let ox = u32(tx) / STRIDE;
       if (ox >= OW) { continue; }
-      s += src[((b * OH + oy) * OW + ox) * k + (ky * KW + kx) * C + c];
+      s += src[((b * OH + oy) * OW + ox) * KP + (ky * KW + kx) * C + c];
     }
   }
   dst[i] = s;

@@ -10,7 +10,7 @@
 //   forward_nn  C = A·B      A: M×K (rows along k), B: K×N (rows along n)     needs K, N % 4 == 0
 //   forward_nt  C = A·Bᵀ     A: M×K, B stored N×K (both along k)             needs K % 4 == 0
 //   forward_tn  C = Aᵀ·B     A stored K×M (along m), B: K×N (along n)         needs M, N % 4 == 0
-// Tiles (TM×TN): forward_nn 8×16, forward_nt 8×8, forward_tn 8×16.
+// Tiles (TM×TN): forward_nn 16×12, forward_nt 12×16, forward_tn 16×16.
 // Batch strides must be multiples of 4 too (src/autograd/matmul.ts checks, else falls back to
 // kernels/matmul.wgsl). Rows/columns past M/N are clamped on load and skipped on store. Dispatch,
 // Params and flags (bit0 bias, bit1 accumulate) as kernels/matmul.wgsl: one tile per invocation,
@@ -34,12 +34,12 @@ override WG: u32 = 8;
 fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32,
            @builtin(num_workgroups) nwg: vec3<u32>) {
   let M = p.M; let N = p.N; let K = p.K;
-  let tilesN = (N + 16u - 1u) / 16u;
-  let tilesM = (M + 8u - 1u) / 8u;
+  let tilesN = (N + 12u - 1u) / 12u;
+  let tilesM = (M + 16u - 1u) / 16u;
   let g = (wid.y * nwg.x + wid.x) * WG + lid;
   if (g >= tilesM * tilesN) { return; }
-  let row0 = (g / tilesN) * 8u;
-  let col0 = (g % tilesN) * 16u;
+  let row0 = (g / tilesN) * 16u;
+  let col0 = (g % tilesN) * 12u;
   let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
@@ -54,42 +54,65 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let ar5 = aBase + min(row0 + 5u, M - 1u) * k4;
   let ar6 = aBase + min(row0 + 6u, M - 1u) * k4;
   let ar7 = aBase + min(row0 + 7u, M - 1u) * k4;
+  let ar8 = aBase + min(row0 + 8u, M - 1u) * k4;
+  let ar9 = aBase + min(row0 + 9u, M - 1u) * k4;
+  let ar10 = aBase + min(row0 + 10u, M - 1u) * k4;
+  let ar11 = aBase + min(row0 + 11u, M - 1u) * k4;
+  let ar12 = aBase + min(row0 + 12u, M - 1u) * k4;
+  let ar13 = aBase + min(row0 + 13u, M - 1u) * k4;
+  let ar14 = aBase + min(row0 + 14u, M - 1u) * k4;
+  let ar15 = aBase + min(row0 + 15u, M - 1u) * k4;
   let bc0 = bBase + min(col0 + 0u, N - 4u) / 4u;
   let bc1 = bBase + min(col0 + 4u, N - 4u) / 4u;
   let bc2 = bBase + min(col0 + 8u, N - 4u) / 4u;
-  let bc3 = bBase + min(col0 + 12u, N - 4u) / 4u;
   var acc0_0 = vec4f(0.0);
   var acc0_1 = vec4f(0.0);
   var acc0_2 = vec4f(0.0);
-  var acc0_3 = vec4f(0.0);
   var acc1_0 = vec4f(0.0);
   var acc1_1 = vec4f(0.0);
   var acc1_2 = vec4f(0.0);
-  var acc1_3 = vec4f(0.0);
   var acc2_0 = vec4f(0.0);
   var acc2_1 = vec4f(0.0);
   var acc2_2 = vec4f(0.0);
-  var acc2_3 = vec4f(0.0);
   var acc3_0 = vec4f(0.0);
   var acc3_1 = vec4f(0.0);
   var acc3_2 = vec4f(0.0);
-  var acc3_3 = vec4f(0.0);
   var acc4_0 = vec4f(0.0);
   var acc4_1 = vec4f(0.0);
   var acc4_2 = vec4f(0.0);
-  var acc4_3 = vec4f(0.0);
   var acc5_0 = vec4f(0.0);
   var acc5_1 = vec4f(0.0);
   var acc5_2 = vec4f(0.0);
-  var acc5_3 = vec4f(0.0);
   var acc6_0 = vec4f(0.0);
   var acc6_1 = vec4f(0.0);
   var acc6_2 = vec4f(0.0);
-  var acc6_3 = vec4f(0.0);
   var acc7_0 = vec4f(0.0);
   var acc7_1 = vec4f(0.0);
   var acc7_2 = vec4f(0.0);
-  var acc7_3 = vec4f(0.0);
+  var acc8_0 = vec4f(0.0);
+  var acc8_1 = vec4f(0.0);
+  var acc8_2 = vec4f(0.0);
+  var acc9_0 = vec4f(0.0);
+  var acc9_1 = vec4f(0.0);
+  var acc9_2 = vec4f(0.0);
+  var acc10_0 = vec4f(0.0);
+  var acc10_1 = vec4f(0.0);
+  var acc10_2 = vec4f(0.0);
+  var acc11_0 = vec4f(0.0);
+  var acc11_1 = vec4f(0.0);
+  var acc11_2 = vec4f(0.0);
+  var acc12_0 = vec4f(0.0);
+  var acc12_1 = vec4f(0.0);
+  var acc12_2 = vec4f(0.0);
+  var acc13_0 = vec4f(0.0);
+  var acc13_1 = vec4f(0.0);
+  var acc13_2 = vec4f(0.0);
+  var acc14_0 = vec4f(0.0);
+  var acc14_1 = vec4f(0.0);
+  var acc14_2 = vec4f(0.0);
+  var acc15_0 = vec4f(0.0);
+  var acc15_1 = vec4f(0.0);
+  var acc15_2 = vec4f(0.0);
   for (var k = 0u; k < k4; k++) {
     let a0 = texel(a, ar0 + k);
     let a1 = texel(a, ar1 + k);
@@ -99,154 +122,222 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     let a5 = texel(a, ar5 + k);
     let a6 = texel(a, ar6 + k);
     let a7 = texel(a, ar7 + k);
+    let a8 = texel(a, ar8 + k);
+    let a9 = texel(a, ar9 + k);
+    let a10 = texel(a, ar10 + k);
+    let a11 = texel(a, ar11 + k);
+    let a12 = texel(a, ar12 + k);
+    let a13 = texel(a, ar13 + k);
+    let a14 = texel(a, ar14 + k);
+    let a15 = texel(a, ar15 + k);
     let bk0 = (4u * k + 0u) * n4;
     let b0_0 = texel(b, bc0 + bk0);
     let b0_1 = texel(b, bc1 + bk0);
     let b0_2 = texel(b, bc2 + bk0);
-    let b0_3 = texel(b, bc3 + bk0);
     acc0_0 = fma(vec4f(a0[0]), b0_0, acc0_0);
     acc0_1 = fma(vec4f(a0[0]), b0_1, acc0_1);
     acc0_2 = fma(vec4f(a0[0]), b0_2, acc0_2);
-    acc0_3 = fma(vec4f(a0[0]), b0_3, acc0_3);
     acc1_0 = fma(vec4f(a1[0]), b0_0, acc1_0);
     acc1_1 = fma(vec4f(a1[0]), b0_1, acc1_1);
     acc1_2 = fma(vec4f(a1[0]), b0_2, acc1_2);
-    acc1_3 = fma(vec4f(a1[0]), b0_3, acc1_3);
     acc2_0 = fma(vec4f(a2[0]), b0_0, acc2_0);
     acc2_1 = fma(vec4f(a2[0]), b0_1, acc2_1);
     acc2_2 = fma(vec4f(a2[0]), b0_2, acc2_2);
-    acc2_3 = fma(vec4f(a2[0]), b0_3, acc2_3);
     acc3_0 = fma(vec4f(a3[0]), b0_0, acc3_0);
     acc3_1 = fma(vec4f(a3[0]), b0_1, acc3_1);
     acc3_2 = fma(vec4f(a3[0]), b0_2, acc3_2);
-    acc3_3 = fma(vec4f(a3[0]), b0_3, acc3_3);
     acc4_0 = fma(vec4f(a4[0]), b0_0, acc4_0);
     acc4_1 = fma(vec4f(a4[0]), b0_1, acc4_1);
     acc4_2 = fma(vec4f(a4[0]), b0_2, acc4_2);
-    acc4_3 = fma(vec4f(a4[0]), b0_3, acc4_3);
     acc5_0 = fma(vec4f(a5[0]), b0_0, acc5_0);
     acc5_1 = fma(vec4f(a5[0]), b0_1, acc5_1);
     acc5_2 = fma(vec4f(a5[0]), b0_2, acc5_2);
-    acc5_3 = fma(vec4f(a5[0]), b0_3, acc5_3);
     acc6_0 = fma(vec4f(a6[0]), b0_0, acc6_0);
     acc6_1 = fma(vec4f(a6[0]), b0_1, acc6_1);
     acc6_2 = fma(vec4f(a6[0]), b0_2, acc6_2);
-    acc6_3 = fma(vec4f(a6[0]), b0_3, acc6_3);
     acc7_0 = fma(vec4f(a7[0]), b0_0, acc7_0);
     acc7_1 = fma(vec4f(a7[0]), b0_1, acc7_1);
     acc7_2 = fma(vec4f(a7[0]), b0_2, acc7_2);
-    acc7_3 = fma(vec4f(a7[0]), b0_3, acc7_3);
+    acc8_0 = fma(vec4f(a8[0]), b0_0, acc8_0);
+    acc8_1 = fma(vec4f(a8[0]), b0_1, acc8_1);
+    acc8_2 = fma(vec4f(a8[0]), b0_2, acc8_2);
+    acc9_0 = fma(vec4f(a9[0]), b0_0, acc9_0);
+    acc9_1 = fma(vec4f(a9[0]), b0_1, acc9_1);
+    acc9_2 = fma(vec4f(a9[0]), b0_2, acc9_2);
+    acc10_0 = fma(vec4f(a10[0]), b0_0, acc10_0);
+    acc10_1 = fma(vec4f(a10[0]), b0_1, acc10_1);
+    acc10_2 = fma(vec4f(a10[0]), b0_2, acc10_2);
+    acc11_0 = fma(vec4f(a11[0]), b0_0, acc11_0);
+    acc11_1 = fma(vec4f(a11[0]), b0_1, acc11_1);
+    acc11_2 = fma(vec4f(a11[0]), b0_2, acc11_2);
+    acc12_0 = fma(vec4f(a12[0]), b0_0, acc12_0);
+    acc12_1 = fma(vec4f(a12[0]), b0_1, acc12_1);
+    acc12_2 = fma(vec4f(a12[0]), b0_2, acc12_2);
+    acc13_0 = fma(vec4f(a13[0]), b0_0, acc13_0);
+    acc13_1 = fma(vec4f(a13[0]), b0_1, acc13_1);
+    acc13_2 = fma(vec4f(a13[0]), b0_2, acc13_2);
+    acc14_0 = fma(vec4f(a14[0]), b0_0, acc14_0);
+    acc14_1 = fma(vec4f(a14[0]), b0_1, acc14_1);
+    acc14_2 = fma(vec4f(a14[0]), b0_2, acc14_2);
+    acc15_0 = fma(vec4f(a15[0]), b0_0, acc15_0);
+    acc15_1 = fma(vec4f(a15[0]), b0_1, acc15_1);
+    acc15_2 = fma(vec4f(a15[0]), b0_2, acc15_2);
     let bk1 = (4u * k + 1u) * n4;
     let b1_0 = texel(b, bc0 + bk1);
     let b1_1 = texel(b, bc1 + bk1);
     let b1_2 = texel(b, bc2 + bk1);
-    let b1_3 = texel(b, bc3 + bk1);
     acc0_0 = fma(vec4f(a0[1]), b1_0, acc0_0);
     acc0_1 = fma(vec4f(a0[1]), b1_1, acc0_1);
     acc0_2 = fma(vec4f(a0[1]), b1_2, acc0_2);
-    acc0_3 = fma(vec4f(a0[1]), b1_3, acc0_3);
     acc1_0 = fma(vec4f(a1[1]), b1_0, acc1_0);
     acc1_1 = fma(vec4f(a1[1]), b1_1, acc1_1);
     acc1_2 = fma(vec4f(a1[1]), b1_2, acc1_2);
-    acc1_3 = fma(vec4f(a1[1]), b1_3, acc1_3);
     acc2_0 = fma(vec4f(a2[1]), b1_0, acc2_0);
     acc2_1 = fma(vec4f(a2[1]), b1_1, acc2_1);
     acc2_2 = fma(vec4f(a2[1]), b1_2, acc2_2);
-    acc2_3 = fma(vec4f(a2[1]), b1_3, acc2_3);
     acc3_0 = fma(vec4f(a3[1]), b1_0, acc3_0);
     acc3_1 = fma(vec4f(a3[1]), b1_1, acc3_1);
     acc3_2 = fma(vec4f(a3[1]), b1_2, acc3_2);
-    acc3_3 = fma(vec4f(a3[1]), b1_3, acc3_3);
     acc4_0 = fma(vec4f(a4[1]), b1_0, acc4_0);
     acc4_1 = fma(vec4f(a4[1]), b1_1, acc4_1);
     acc4_2 = fma(vec4f(a4[1]), b1_2, acc4_2);
-    acc4_3 = fma(vec4f(a4[1]), b1_3, acc4_3);
     acc5_0 = fma(vec4f(a5[1]), b1_0, acc5_0);
     acc5_1 = fma(vec4f(a5[1]), b1_1, acc5_1);
     acc5_2 = fma(vec4f(a5[1]), b1_2, acc5_2);
-    acc5_3 = fma(vec4f(a5[1]), b1_3, acc5_3);
     acc6_0 = fma(vec4f(a6[1]), b1_0, acc6_0);
     acc6_1 = fma(vec4f(a6[1]), b1_1, acc6_1);
     acc6_2 = fma(vec4f(a6[1]), b1_2, acc6_2);
-    acc6_3 = fma(vec4f(a6[1]), b1_3, acc6_3);
     acc7_0 = fma(vec4f(a7[1]), b1_0, acc7_0);
     acc7_1 = fma(vec4f(a7[1]), b1_1, acc7_1);
     acc7_2 = fma(vec4f(a7[1]), b1_2, acc7_2);
-    acc7_3 = fma(vec4f(a7[1]), b1_3, acc7_3);
+    acc8_0 = fma(vec4f(a8[1]), b1_0, acc8_0);
+    acc8_1 = fma(vec4f(a8[1]), b1_1, acc8_1);
+    acc8_2 = fma(vec4f(a8[1]), b1_2, acc8_2);
+    acc9_0 = fma(vec4f(a9[1]), b1_0, acc9_0);
+    acc9_1 = fma(vec4f(a9[1]), b1_1, acc9_1);
+    acc9_2 = fma(vec4f(a9[1]), b1_2, acc9_2);
+    acc10_0 = fma(vec4f(a10[1]), b1_0, acc10_0);
+    acc10_1 = fma(vec4f(a10[1]), b1_1, acc10_1);
+    acc10_2 = fma(vec4f(a10[1]), b1_2, acc10_2);
+    acc11_0 = fma(vec4f(a11[1]), b1_0, acc11_0);
+    acc11_1 = fma(vec4f(a11[1]), b1_1, acc11_1);
+    acc11_2 = fma(vec4f(a11[1]), b1_2, acc11_2);
+    acc12_0 = fma(vec4f(a12[1]), b1_0, acc12_0);
+    acc12_1 = fma(vec4f(a12[1]), b1_1, acc12_1);
+    acc12_2 = fma(vec4f(a12[1]), b1_2, acc12_2);
+    acc13_0 = fma(vec4f(a13[1]), b1_0, acc13_0);
+    acc13_1 = fma(vec4f(a13[1]), b1_1, acc13_1);
+    acc13_2 = fma(vec4f(a13[1]), b1_2, acc13_2);
+    acc14_0 = fma(vec4f(a14[1]), b1_0, acc14_0);
+    acc14_1 = fma(vec4f(a14[1]), b1_1, acc14_1);
+    acc14_2 = fma(vec4f(a14[1]), b1_2, acc14_2);
+    acc15_0 = fma(vec4f(a15[1]), b1_0, acc15_0);
+    acc15_1 = fma(vec4f(a15[1]), b1_1, acc15_1);
+    acc15_2 = fma(vec4f(a15[1]), b1_2, acc15_2);
     let bk2 = (4u * k + 2u) * n4;
     let b2_0 = texel(b, bc0 + bk2);
     let b2_1 = texel(b, bc1 + bk2);
     let b2_2 = texel(b, bc2 + bk2);
-    let b2_3 = texel(b, bc3 + bk2);
     acc0_0 = fma(vec4f(a0[2]), b2_0, acc0_0);
     acc0_1 = fma(vec4f(a0[2]), b2_1, acc0_1);
     acc0_2 = fma(vec4f(a0[2]), b2_2, acc0_2);
-    acc0_3 = fma(vec4f(a0[2]), b2_3, acc0_3);
     acc1_0 = fma(vec4f(a1[2]), b2_0, acc1_0);
     acc1_1 = fma(vec4f(a1[2]), b2_1, acc1_1);
     acc1_2 = fma(vec4f(a1[2]), b2_2, acc1_2);
-    acc1_3 = fma(vec4f(a1[2]), b2_3, acc1_3);
     acc2_0 = fma(vec4f(a2[2]), b2_0, acc2_0);
     acc2_1 = fma(vec4f(a2[2]), b2_1, acc2_1);
     acc2_2 = fma(vec4f(a2[2]), b2_2, acc2_2);
-    acc2_3 = fma(vec4f(a2[2]), b2_3, acc2_3);
     acc3_0 = fma(vec4f(a3[2]), b2_0, acc3_0);
     acc3_1 = fma(vec4f(a3[2]), b2_1, acc3_1);
     acc3_2 = fma(vec4f(a3[2]), b2_2, acc3_2);
-    acc3_3 = fma(vec4f(a3[2]), b2_3, acc3_3);
     acc4_0 = fma(vec4f(a4[2]), b2_0, acc4_0);
     acc4_1 = fma(vec4f(a4[2]), b2_1, acc4_1);
     acc4_2 = fma(vec4f(a4[2]), b2_2, acc4_2);
-    acc4_3 = fma(vec4f(a4[2]), b2_3, acc4_3);
     acc5_0 = fma(vec4f(a5[2]), b2_0, acc5_0);
     acc5_1 = fma(vec4f(a5[2]), b2_1, acc5_1);
     acc5_2 = fma(vec4f(a5[2]), b2_2, acc5_2);
-    acc5_3 = fma(vec4f(a5[2]), b2_3, acc5_3);
     acc6_0 = fma(vec4f(a6[2]), b2_0, acc6_0);
     acc6_1 = fma(vec4f(a6[2]), b2_1, acc6_1);
     acc6_2 = fma(vec4f(a6[2]), b2_2, acc6_2);
-    acc6_3 = fma(vec4f(a6[2]), b2_3, acc6_3);
     acc7_0 = fma(vec4f(a7[2]), b2_0, acc7_0);
     acc7_1 = fma(vec4f(a7[2]), b2_1, acc7_1);
     acc7_2 = fma(vec4f(a7[2]), b2_2, acc7_2);
-    acc7_3 = fma(vec4f(a7[2]), b2_3, acc7_3);
+    acc8_0 = fma(vec4f(a8[2]), b2_0, acc8_0);
+    acc8_1 = fma(vec4f(a8[2]), b2_1, acc8_1);
+    acc8_2 = fma(vec4f(a8[2]), b2_2, acc8_2);
+    acc9_0 = fma(vec4f(a9[2]), b2_0, acc9_0);
+    acc9_1 = fma(vec4f(a9[2]), b2_1, acc9_1);
+    acc9_2 = fma(vec4f(a9[2]), b2_2, acc9_2);
+    acc10_0 = fma(vec4f(a10[2]), b2_0, acc10_0);
+    acc10_1 = fma(vec4f(a10[2]), b2_1, acc10_1);
+    acc10_2 = fma(vec4f(a10[2]), b2_2, acc10_2);
+    acc11_0 = fma(vec4f(a11[2]), b2_0, acc11_0);
+    acc11_1 = fma(vec4f(a11[2]), b2_1, acc11_1);
+    acc11_2 = fma(vec4f(a11[2]), b2_2, acc11_2);
+    acc12_0 = fma(vec4f(a12[2]), b2_0, acc12_0);
+    acc12_1 = fma(vec4f(a12[2]), b2_1, acc12_1);
+    acc12_2 = fma(vec4f(a12[2]), b2_2, acc12_2);
+    acc13_0 = fma(vec4f(a13[2]), b2_0, acc13_0);
+    acc13_1 = fma(vec4f(a13[2]), b2_1, acc13_1);
+    acc13_2 = fma(vec4f(a13[2]), b2_2, acc13_2);
+    acc14_0 = fma(vec4f(a14[2]), b2_0, acc14_0);
+    acc14_1 = fma(vec4f(a14[2]), b2_1, acc14_1);
+    acc14_2 = fma(vec4f(a14[2]), b2_2, acc14_2);
+    acc15_0 = fma(vec4f(a15[2]), b2_0, acc15_0);
+    acc15_1 = fma(vec4f(a15[2]), b2_1, acc15_1);
+    acc15_2 = fma(vec4f(a15[2]), b2_2, acc15_2);
     let bk3 = (4u * k + 3u) * n4;
     let b3_0 = texel(b, bc0 + bk3);
     let b3_1 = texel(b, bc1 + bk3);
     let b3_2 = texel(b, bc2 + bk3);
-    let b3_3 = texel(b, bc3 + bk3);
     acc0_0 = fma(vec4f(a0[3]), b3_0, acc0_0);
     acc0_1 = fma(vec4f(a0[3]), b3_1, acc0_1);
     acc0_2 = fma(vec4f(a0[3]), b3_2, acc0_2);
-    acc0_3 = fma(vec4f(a0[3]), b3_3, acc0_3);
     acc1_0 = fma(vec4f(a1[3]), b3_0, acc1_0);
     acc1_1 = fma(vec4f(a1[3]), b3_1, acc1_1);
     acc1_2 = fma(vec4f(a1[3]), b3_2, acc1_2);
-    acc1_3 = fma(vec4f(a1[3]), b3_3, acc1_3);
     acc2_0 = fma(vec4f(a2[3]), b3_0, acc2_0);
     acc2_1 = fma(vec4f(a2[3]), b3_1, acc2_1);
     acc2_2 = fma(vec4f(a2[3]), b3_2, acc2_2);
-    acc2_3 = fma(vec4f(a2[3]), b3_3, acc2_3);
     acc3_0 = fma(vec4f(a3[3]), b3_0, acc3_0);
     acc3_1 = fma(vec4f(a3[3]), b3_1, acc3_1);
     acc3_2 = fma(vec4f(a3[3]), b3_2, acc3_2);
-    acc3_3 = fma(vec4f(a3[3]), b3_3, acc3_3);
     acc4_0 = fma(vec4f(a4[3]), b3_0, acc4_0);
     acc4_1 = fma(vec4f(a4[3]), b3_1, acc4_1);
     acc4_2 = fma(vec4f(a4[3]), b3_2, acc4_2);
-    acc4_3 = fma(vec4f(a4[3]), b3_3, acc4_3);
     acc5_0 = fma(vec4f(a5[3]), b3_0, acc5_0);
     acc5_1 = fma(vec4f(a5[3]), b3_1, acc5_1);
     acc5_2 = fma(vec4f(a5[3]), b3_2, acc5_2);
-    acc5_3 = fma(vec4f(a5[3]), b3_3, acc5_3);
     acc6_0 = fma(vec4f(a6[3]), b3_0, acc6_0);
     acc6_1 = fma(vec4f(a6[3]), b3_1, acc6_1);
     acc6_2 = fma(vec4f(a6[3]), b3_2, acc6_2);
-    acc6_3 = fma(vec4f(a6[3]), b3_3, acc6_3);
     acc7_0 = fma(vec4f(a7[3]), b3_0, acc7_0);
     acc7_1 = fma(vec4f(a7[3]), b3_1, acc7_1);
     acc7_2 = fma(vec4f(a7[3]), b3_2, acc7_2);
-    acc7_3 = fma(vec4f(a7[3]), b3_3, acc7_3);
+    acc8_0 = fma(vec4f(a8[3]), b3_0, acc8_0);
+    acc8_1 = fma(vec4f(a8[3]), b3_1, acc8_1);
+    acc8_2 = fma(vec4f(a8[3]), b3_2, acc8_2);
+    acc9_0 = fma(vec4f(a9[3]), b3_0, acc9_0);
+    acc9_1 = fma(vec4f(a9[3]), b3_1, acc9_1);
+    acc9_2 = fma(vec4f(a9[3]), b3_2, acc9_2);
+    acc10_0 = fma(vec4f(a10[3]), b3_0, acc10_0);
+    acc10_1 = fma(vec4f(a10[3]), b3_1, acc10_1);
+    acc10_2 = fma(vec4f(a10[3]), b3_2, acc10_2);
+    acc11_0 = fma(vec4f(a11[3]), b3_0, acc11_0);
+    acc11_1 = fma(vec4f(a11[3]), b3_1, acc11_1);
+    acc11_2 = fma(vec4f(a11[3]), b3_2, acc11_2);
+    acc12_0 = fma(vec4f(a12[3]), b3_0, acc12_0);
+    acc12_1 = fma(vec4f(a12[3]), b3_1, acc12_1);
+    acc12_2 = fma(vec4f(a12[3]), b3_2, acc12_2);
+    acc13_0 = fma(vec4f(a13[3]), b3_0, acc13_0);
+    acc13_1 = fma(vec4f(a13[3]), b3_1, acc13_1);
+    acc13_2 = fma(vec4f(a13[3]), b3_2, acc13_2);
+    acc14_0 = fma(vec4f(a14[3]), b3_0, acc14_0);
+    acc14_1 = fma(vec4f(a14[3]), b3_1, acc14_1);
+    acc14_2 = fma(vec4f(a14[3]), b3_2, acc14_2);
+    acc15_0 = fma(vec4f(a15[3]), b3_0, acc15_0);
+    acc15_1 = fma(vec4f(a15[3]), b3_1, acc15_1);
+    acc15_2 = fma(vec4f(a15[3]), b3_2, acc15_2);
   }
   let hasBias = (p.flags & 1u) != 0u;
   let accumulate = (p.flags & 2u) != 0u;
@@ -259,9 +350,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let oc2 = col0 + 8u;
   var bias2 = vec4f(0.0);
   if (hasBias && oc2 < N) { bias2 = vec4f(bias[oc2], bias[oc2 + 1u], bias[oc2 + 2u], bias[oc2 + 3u]); }
-  let oc3 = col0 + 12u;
-  var bias3 = vec4f(0.0);
-  if (hasBias && oc3 < N) { bias3 = vec4f(bias[oc3], bias[oc3 + 1u], bias[oc3 + 2u], bias[oc3 + 3u]); }
   if (row0 + 0u < M) {
     let o = cBase / 4u + (row0 + 0u) * n4;
     if (oc0 < N) {
@@ -278,11 +366,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc0_2 + bias2;
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
-    }
-    if (oc3 < N) {
-      var v = acc0_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 1u < M) {
@@ -302,11 +385,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
     }
-    if (oc3 < N) {
-      var v = acc1_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
-    }
   }
   if (row0 + 2u < M) {
     let o = cBase / 4u + (row0 + 2u) * n4;
@@ -324,11 +402,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc2_2 + bias2;
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
-    }
-    if (oc3 < N) {
-      var v = acc2_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 3u < M) {
@@ -348,11 +421,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
     }
-    if (oc3 < N) {
-      var v = acc3_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
-    }
   }
   if (row0 + 4u < M) {
     let o = cBase / 4u + (row0 + 4u) * n4;
@@ -370,11 +438,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc4_2 + bias2;
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
-    }
-    if (oc3 < N) {
-      var v = acc4_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 5u < M) {
@@ -394,11 +457,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
     }
-    if (oc3 < N) {
-      var v = acc5_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
-    }
   }
   if (row0 + 6u < M) {
     let o = cBase / 4u + (row0 + 6u) * n4;
@@ -416,11 +474,6 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc6_2 + bias2;
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
-    }
-    if (oc3 < N) {
-      var v = acc6_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 7u < M) {
@@ -440,10 +493,149 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c4[o + oc2 / 4u]; }
       c4[o + oc2 / 4u] = v;
     }
-    if (oc3 < N) {
-      var v = acc7_3 + bias3;
-      if (accumulate) { v += c4[o + oc3 / 4u]; }
-      c4[o + oc3 / 4u] = v;
+  }
+  if (row0 + 8u < M) {
+    let o = cBase / 4u + (row0 + 8u) * n4;
+    if (oc0 < N) {
+      var v = acc8_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc8_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc8_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 9u < M) {
+    let o = cBase / 4u + (row0 + 9u) * n4;
+    if (oc0 < N) {
+      var v = acc9_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc9_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc9_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 10u < M) {
+    let o = cBase / 4u + (row0 + 10u) * n4;
+    if (oc0 < N) {
+      var v = acc10_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc10_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc10_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 11u < M) {
+    let o = cBase / 4u + (row0 + 11u) * n4;
+    if (oc0 < N) {
+      var v = acc11_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc11_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc11_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 12u < M) {
+    let o = cBase / 4u + (row0 + 12u) * n4;
+    if (oc0 < N) {
+      var v = acc12_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc12_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc12_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 13u < M) {
+    let o = cBase / 4u + (row0 + 13u) * n4;
+    if (oc0 < N) {
+      var v = acc13_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc13_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc13_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 14u < M) {
+    let o = cBase / 4u + (row0 + 14u) * n4;
+    if (oc0 < N) {
+      var v = acc14_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc14_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc14_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+  }
+  if (row0 + 15u < M) {
+    let o = cBase / 4u + (row0 + 15u) * n4;
+    if (oc0 < N) {
+      var v = acc15_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc15_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc15_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
   }
 }
@@ -453,10 +645,10 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
            @builtin(num_workgroups) nwg: vec3<u32>) {
   let M = p.M; let N = p.N; let K = p.K;
   let tilesN = (N + 16u - 1u) / 16u;
-  let tilesM = (M + 8u - 1u) / 8u;
+  let tilesM = (M + 16u - 1u) / 16u;
   let g = (wid.y * nwg.x + wid.x) * WG + lid;
   if (g >= tilesM * tilesN) { return; }
-  let row0 = (g / tilesN) * 8u;
+  let row0 = (g / tilesN) * 16u;
   let col0 = (g % tilesN) * 16u;
   let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
@@ -466,6 +658,8 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let n4 = N / 4u;
   let ac0 = aBase + min(row0 + 0u, M - 4u) / 4u;
   let ac1 = aBase + min(row0 + 4u, M - 4u) / 4u;
+  let ac2 = aBase + min(row0 + 8u, M - 4u) / 4u;
+  let ac3 = aBase + min(row0 + 12u, M - 4u) / 4u;
   let bc0 = bBase + min(col0 + 0u, N - 4u) / 4u;
   let bc1 = bBase + min(col0 + 4u, N - 4u) / 4u;
   let bc2 = bBase + min(col0 + 8u, N - 4u) / 4u;
@@ -502,9 +696,43 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc7_1 = vec4f(0.0);
   var acc7_2 = vec4f(0.0);
   var acc7_3 = vec4f(0.0);
+  var acc8_0 = vec4f(0.0);
+  var acc8_1 = vec4f(0.0);
+  var acc8_2 = vec4f(0.0);
+  var acc8_3 = vec4f(0.0);
+  var acc9_0 = vec4f(0.0);
+  var acc9_1 = vec4f(0.0);
+  var acc9_2 = vec4f(0.0);
+  var acc9_3 = vec4f(0.0);
+  var acc10_0 = vec4f(0.0);
+  var acc10_1 = vec4f(0.0);
+  var acc10_2 = vec4f(0.0);
+  var acc10_3 = vec4f(0.0);
+  var acc11_0 = vec4f(0.0);
+  var acc11_1 = vec4f(0.0);
+  var acc11_2 = vec4f(0.0);
+  var acc11_3 = vec4f(0.0);
+  var acc12_0 = vec4f(0.0);
+  var acc12_1 = vec4f(0.0);
+  var acc12_2 = vec4f(0.0);
+  var acc12_3 = vec4f(0.0);
+  var acc13_0 = vec4f(0.0);
+  var acc13_1 = vec4f(0.0);
+  var acc13_2 = vec4f(0.0);
+  var acc13_3 = vec4f(0.0);
+  var acc14_0 = vec4f(0.0);
+  var acc14_1 = vec4f(0.0);
+  var acc14_2 = vec4f(0.0);
+  var acc14_3 = vec4f(0.0);
+  var acc15_0 = vec4f(0.0);
+  var acc15_1 = vec4f(0.0);
+  var acc15_2 = vec4f(0.0);
+  var acc15_3 = vec4f(0.0);
   for (var k = 0u; k < K; k++) {
     let a0 = texel(a, ac0 + k * m4);
     let a1 = texel(a, ac1 + k * m4);
+    let a2 = texel(a, ac2 + k * m4);
+    let a3 = texel(a, ac3 + k * m4);
     let b0 = texel(b, bc0 + k * n4);
     let b1 = texel(b, bc1 + k * n4);
     let b2 = texel(b, bc2 + k * n4);
@@ -541,6 +769,38 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc7_1 = fma(vec4f(a1[3]), b1, acc7_1);
     acc7_2 = fma(vec4f(a1[3]), b2, acc7_2);
     acc7_3 = fma(vec4f(a1[3]), b3, acc7_3);
+    acc8_0 = fma(vec4f(a2[0]), b0, acc8_0);
+    acc8_1 = fma(vec4f(a2[0]), b1, acc8_1);
+    acc8_2 = fma(vec4f(a2[0]), b2, acc8_2);
+    acc8_3 = fma(vec4f(a2[0]), b3, acc8_3);
+    acc9_0 = fma(vec4f(a2[1]), b0, acc9_0);
+    acc9_1 = fma(vec4f(a2[1]), b1, acc9_1);
+    acc9_2 = fma(vec4f(a2[1]), b2, acc9_2);
+    acc9_3 = fma(vec4f(a2[1]), b3, acc9_3);
+    acc10_0 = fma(vec4f(a2[2]), b0, acc10_0);
+    acc10_1 = fma(vec4f(a2[2]), b1, acc10_1);
+    acc10_2 = fma(vec4f(a2[2]), b2, acc10_2);
+    acc10_3 = fma(vec4f(a2[2]), b3, acc10_3);
+    acc11_0 = fma(vec4f(a2[3]), b0, acc11_0);
+    acc11_1 = fma(vec4f(a2[3]), b1, acc11_1);
+    acc11_2 = fma(vec4f(a2[3]), b2, acc11_2);
+    acc11_3 = fma(vec4f(a2[3]), b3, acc11_3);
+    acc12_0 = fma(vec4f(a3[0]), b0, acc12_0);
+    acc12_1 = fma(vec4f(a3[0]), b1, acc12_1);
+    acc12_2 = fma(vec4f(a3[0]), b2, acc12_2);
+    acc12_3 = fma(vec4f(a3[0]), b3, acc12_3);
+    acc13_0 = fma(vec4f(a3[1]), b0, acc13_0);
+    acc13_1 = fma(vec4f(a3[1]), b1, acc13_1);
+    acc13_2 = fma(vec4f(a3[1]), b2, acc13_2);
+    acc13_3 = fma(vec4f(a3[1]), b3, acc13_3);
+    acc14_0 = fma(vec4f(a3[2]), b0, acc14_0);
+    acc14_1 = fma(vec4f(a3[2]), b1, acc14_1);
+    acc14_2 = fma(vec4f(a3[2]), b2, acc14_2);
+    acc14_3 = fma(vec4f(a3[2]), b3, acc14_3);
+    acc15_0 = fma(vec4f(a3[3]), b0, acc15_0);
+    acc15_1 = fma(vec4f(a3[3]), b1, acc15_1);
+    acc15_2 = fma(vec4f(a3[3]), b2, acc15_2);
+    acc15_3 = fma(vec4f(a3[3]), b3, acc15_3);
   }
   let hasBias = (p.flags & 1u) != 0u;
   let accumulate = (p.flags & 2u) != 0u;
@@ -740,18 +1000,202 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       c4[o + oc3 / 4u] = v;
     }
   }
+  if (row0 + 8u < M) {
+    let o = cBase / 4u + (row0 + 8u) * n4;
+    if (oc0 < N) {
+      var v = acc8_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc8_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc8_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc8_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 9u < M) {
+    let o = cBase / 4u + (row0 + 9u) * n4;
+    if (oc0 < N) {
+      var v = acc9_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc9_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc9_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc9_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 10u < M) {
+    let o = cBase / 4u + (row0 + 10u) * n4;
+    if (oc0 < N) {
+      var v = acc10_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc10_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc10_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc10_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 11u < M) {
+    let o = cBase / 4u + (row0 + 11u) * n4;
+    if (oc0 < N) {
+      var v = acc11_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc11_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc11_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc11_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 12u < M) {
+    let o = cBase / 4u + (row0 + 12u) * n4;
+    if (oc0 < N) {
+      var v = acc12_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc12_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc12_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc12_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 13u < M) {
+    let o = cBase / 4u + (row0 + 13u) * n4;
+    if (oc0 < N) {
+      var v = acc13_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc13_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc13_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc13_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 14u < M) {
+    let o = cBase / 4u + (row0 + 14u) * n4;
+    if (oc0 < N) {
+      var v = acc14_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc14_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc14_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc14_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
+  if (row0 + 15u < M) {
+    let o = cBase / 4u + (row0 + 15u) * n4;
+    if (oc0 < N) {
+      var v = acc15_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
+    }
+    if (oc1 < N) {
+      var v = acc15_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
+    }
+    if (oc2 < N) {
+      var v = acc15_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
+    }
+    if (oc3 < N) {
+      var v = acc15_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
+    }
+  }
 }
 
 @compute @workgroup_size(WG)
 fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32,
            @builtin(num_workgroups) nwg: vec3<u32>) {
   let M = p.M; let N = p.N; let K = p.K;
-  let tilesN = (N + 8u - 1u) / 8u;
-  let tilesM = (M + 8u - 1u) / 8u;
+  let tilesN = (N + 16u - 1u) / 16u;
+  let tilesM = (M + 12u - 1u) / 12u;
   let g = (wid.y * nwg.x + wid.x) * WG + lid;
   if (g >= tilesM * tilesN) { return; }
-  let row0 = (g / tilesN) * 8u;
-  let col0 = (g % tilesN) * 8u;
+  let row0 = (g / tilesN) * 12u;
+  let col0 = (g % tilesN) * 16u;
   let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
@@ -765,6 +1209,10 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let ar5 = aBase + min(row0 + 5u, M - 1u) * k4;
   let ar6 = aBase + min(row0 + 6u, M - 1u) * k4;
   let ar7 = aBase + min(row0 + 7u, M - 1u) * k4;
+  let ar8 = aBase + min(row0 + 8u, M - 1u) * k4;
+  let ar9 = aBase + min(row0 + 9u, M - 1u) * k4;
+  let ar10 = aBase + min(row0 + 10u, M - 1u) * k4;
+  let ar11 = aBase + min(row0 + 11u, M - 1u) * k4;
   let br0 = bBase + min(col0 + 0u, N - 1u) * k4;
   let br1 = bBase + min(col0 + 1u, N - 1u) * k4;
   let br2 = bBase + min(col0 + 2u, N - 1u) * k4;
@@ -773,6 +1221,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let br5 = bBase + min(col0 + 5u, N - 1u) * k4;
   let br6 = bBase + min(col0 + 6u, N - 1u) * k4;
   let br7 = bBase + min(col0 + 7u, N - 1u) * k4;
+  let br8 = bBase + min(col0 + 8u, N - 1u) * k4;
+  let br9 = bBase + min(col0 + 9u, N - 1u) * k4;
+  let br10 = bBase + min(col0 + 10u, N - 1u) * k4;
+  let br11 = bBase + min(col0 + 11u, N - 1u) * k4;
+  let br12 = bBase + min(col0 + 12u, N - 1u) * k4;
+  let br13 = bBase + min(col0 + 13u, N - 1u) * k4;
+  let br14 = bBase + min(col0 + 14u, N - 1u) * k4;
+  let br15 = bBase + min(col0 + 15u, N - 1u) * k4;
   var acc0_0 = 0.0;
   var acc0_1 = 0.0;
   var acc0_2 = 0.0;
@@ -781,6 +1237,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc0_5 = 0.0;
   var acc0_6 = 0.0;
   var acc0_7 = 0.0;
+  var acc0_8 = 0.0;
+  var acc0_9 = 0.0;
+  var acc0_10 = 0.0;
+  var acc0_11 = 0.0;
+  var acc0_12 = 0.0;
+  var acc0_13 = 0.0;
+  var acc0_14 = 0.0;
+  var acc0_15 = 0.0;
   var acc1_0 = 0.0;
   var acc1_1 = 0.0;
   var acc1_2 = 0.0;
@@ -789,6 +1253,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc1_5 = 0.0;
   var acc1_6 = 0.0;
   var acc1_7 = 0.0;
+  var acc1_8 = 0.0;
+  var acc1_9 = 0.0;
+  var acc1_10 = 0.0;
+  var acc1_11 = 0.0;
+  var acc1_12 = 0.0;
+  var acc1_13 = 0.0;
+  var acc1_14 = 0.0;
+  var acc1_15 = 0.0;
   var acc2_0 = 0.0;
   var acc2_1 = 0.0;
   var acc2_2 = 0.0;
@@ -797,6 +1269,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc2_5 = 0.0;
   var acc2_6 = 0.0;
   var acc2_7 = 0.0;
+  var acc2_8 = 0.0;
+  var acc2_9 = 0.0;
+  var acc2_10 = 0.0;
+  var acc2_11 = 0.0;
+  var acc2_12 = 0.0;
+  var acc2_13 = 0.0;
+  var acc2_14 = 0.0;
+  var acc2_15 = 0.0;
   var acc3_0 = 0.0;
   var acc3_1 = 0.0;
   var acc3_2 = 0.0;
@@ -805,6 +1285,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc3_5 = 0.0;
   var acc3_6 = 0.0;
   var acc3_7 = 0.0;
+  var acc3_8 = 0.0;
+  var acc3_9 = 0.0;
+  var acc3_10 = 0.0;
+  var acc3_11 = 0.0;
+  var acc3_12 = 0.0;
+  var acc3_13 = 0.0;
+  var acc3_14 = 0.0;
+  var acc3_15 = 0.0;
   var acc4_0 = 0.0;
   var acc4_1 = 0.0;
   var acc4_2 = 0.0;
@@ -813,6 +1301,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc4_5 = 0.0;
   var acc4_6 = 0.0;
   var acc4_7 = 0.0;
+  var acc4_8 = 0.0;
+  var acc4_9 = 0.0;
+  var acc4_10 = 0.0;
+  var acc4_11 = 0.0;
+  var acc4_12 = 0.0;
+  var acc4_13 = 0.0;
+  var acc4_14 = 0.0;
+  var acc4_15 = 0.0;
   var acc5_0 = 0.0;
   var acc5_1 = 0.0;
   var acc5_2 = 0.0;
@@ -821,6 +1317,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc5_5 = 0.0;
   var acc5_6 = 0.0;
   var acc5_7 = 0.0;
+  var acc5_8 = 0.0;
+  var acc5_9 = 0.0;
+  var acc5_10 = 0.0;
+  var acc5_11 = 0.0;
+  var acc5_12 = 0.0;
+  var acc5_13 = 0.0;
+  var acc5_14 = 0.0;
+  var acc5_15 = 0.0;
   var acc6_0 = 0.0;
   var acc6_1 = 0.0;
   var acc6_2 = 0.0;
@@ -829,6 +1333,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc6_5 = 0.0;
   var acc6_6 = 0.0;
   var acc6_7 = 0.0;
+  var acc6_8 = 0.0;
+  var acc6_9 = 0.0;
+  var acc6_10 = 0.0;
+  var acc6_11 = 0.0;
+  var acc6_12 = 0.0;
+  var acc6_13 = 0.0;
+  var acc6_14 = 0.0;
+  var acc6_15 = 0.0;
   var acc7_0 = 0.0;
   var acc7_1 = 0.0;
   var acc7_2 = 0.0;
@@ -837,6 +1349,78 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   var acc7_5 = 0.0;
   var acc7_6 = 0.0;
   var acc7_7 = 0.0;
+  var acc7_8 = 0.0;
+  var acc7_9 = 0.0;
+  var acc7_10 = 0.0;
+  var acc7_11 = 0.0;
+  var acc7_12 = 0.0;
+  var acc7_13 = 0.0;
+  var acc7_14 = 0.0;
+  var acc7_15 = 0.0;
+  var acc8_0 = 0.0;
+  var acc8_1 = 0.0;
+  var acc8_2 = 0.0;
+  var acc8_3 = 0.0;
+  var acc8_4 = 0.0;
+  var acc8_5 = 0.0;
+  var acc8_6 = 0.0;
+  var acc8_7 = 0.0;
+  var acc8_8 = 0.0;
+  var acc8_9 = 0.0;
+  var acc8_10 = 0.0;
+  var acc8_11 = 0.0;
+  var acc8_12 = 0.0;
+  var acc8_13 = 0.0;
+  var acc8_14 = 0.0;
+  var acc8_15 = 0.0;
+  var acc9_0 = 0.0;
+  var acc9_1 = 0.0;
+  var acc9_2 = 0.0;
+  var acc9_3 = 0.0;
+  var acc9_4 = 0.0;
+  var acc9_5 = 0.0;
+  var acc9_6 = 0.0;
+  var acc9_7 = 0.0;
+  var acc9_8 = 0.0;
+  var acc9_9 = 0.0;
+  var acc9_10 = 0.0;
+  var acc9_11 = 0.0;
+  var acc9_12 = 0.0;
+  var acc9_13 = 0.0;
+  var acc9_14 = 0.0;
+  var acc9_15 = 0.0;
+  var acc10_0 = 0.0;
+  var acc10_1 = 0.0;
+  var acc10_2 = 0.0;
+  var acc10_3 = 0.0;
+  var acc10_4 = 0.0;
+  var acc10_5 = 0.0;
+  var acc10_6 = 0.0;
+  var acc10_7 = 0.0;
+  var acc10_8 = 0.0;
+  var acc10_9 = 0.0;
+  var acc10_10 = 0.0;
+  var acc10_11 = 0.0;
+  var acc10_12 = 0.0;
+  var acc10_13 = 0.0;
+  var acc10_14 = 0.0;
+  var acc10_15 = 0.0;
+  var acc11_0 = 0.0;
+  var acc11_1 = 0.0;
+  var acc11_2 = 0.0;
+  var acc11_3 = 0.0;
+  var acc11_4 = 0.0;
+  var acc11_5 = 0.0;
+  var acc11_6 = 0.0;
+  var acc11_7 = 0.0;
+  var acc11_8 = 0.0;
+  var acc11_9 = 0.0;
+  var acc11_10 = 0.0;
+  var acc11_11 = 0.0;
+  var acc11_12 = 0.0;
+  var acc11_13 = 0.0;
+  var acc11_14 = 0.0;
+  var acc11_15 = 0.0;
   for (var k = 0u; k < k4; k++) {
     let a0 = texel(a, ar0 + k);
     let a1 = texel(a, ar1 + k);
@@ -846,6 +1430,10 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     let a5 = texel(a, ar5 + k);
     let a6 = texel(a, ar6 + k);
     let a7 = texel(a, ar7 + k);
+    let a8 = texel(a, ar8 + k);
+    let a9 = texel(a, ar9 + k);
+    let a10 = texel(a, ar10 + k);
+    let a11 = texel(a, ar11 + k);
     let b0 = texel(b, br0 + k);
     let b1 = texel(b, br1 + k);
     let b2 = texel(b, br2 + k);
@@ -854,6 +1442,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     let b5 = texel(b, br5 + k);
     let b6 = texel(b, br6 + k);
     let b7 = texel(b, br7 + k);
+    let b8 = texel(b, br8 + k);
+    let b9 = texel(b, br9 + k);
+    let b10 = texel(b, br10 + k);
+    let b11 = texel(b, br11 + k);
+    let b12 = texel(b, br12 + k);
+    let b13 = texel(b, br13 + k);
+    let b14 = texel(b, br14 + k);
+    let b15 = texel(b, br15 + k);
     acc0_0 += dot(a0, b0);
     acc0_1 += dot(a0, b1);
     acc0_2 += dot(a0, b2);
@@ -862,6 +1458,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc0_5 += dot(a0, b5);
     acc0_6 += dot(a0, b6);
     acc0_7 += dot(a0, b7);
+    acc0_8 += dot(a0, b8);
+    acc0_9 += dot(a0, b9);
+    acc0_10 += dot(a0, b10);
+    acc0_11 += dot(a0, b11);
+    acc0_12 += dot(a0, b12);
+    acc0_13 += dot(a0, b13);
+    acc0_14 += dot(a0, b14);
+    acc0_15 += dot(a0, b15);
     acc1_0 += dot(a1, b0);
     acc1_1 += dot(a1, b1);
     acc1_2 += dot(a1, b2);
@@ -870,6 +1474,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc1_5 += dot(a1, b5);
     acc1_6 += dot(a1, b6);
     acc1_7 += dot(a1, b7);
+    acc1_8 += dot(a1, b8);
+    acc1_9 += dot(a1, b9);
+    acc1_10 += dot(a1, b10);
+    acc1_11 += dot(a1, b11);
+    acc1_12 += dot(a1, b12);
+    acc1_13 += dot(a1, b13);
+    acc1_14 += dot(a1, b14);
+    acc1_15 += dot(a1, b15);
     acc2_0 += dot(a2, b0);
     acc2_1 += dot(a2, b1);
     acc2_2 += dot(a2, b2);
@@ -878,6 +1490,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc2_5 += dot(a2, b5);
     acc2_6 += dot(a2, b6);
     acc2_7 += dot(a2, b7);
+    acc2_8 += dot(a2, b8);
+    acc2_9 += dot(a2, b9);
+    acc2_10 += dot(a2, b10);
+    acc2_11 += dot(a2, b11);
+    acc2_12 += dot(a2, b12);
+    acc2_13 += dot(a2, b13);
+    acc2_14 += dot(a2, b14);
+    acc2_15 += dot(a2, b15);
     acc3_0 += dot(a3, b0);
     acc3_1 += dot(a3, b1);
     acc3_2 += dot(a3, b2);
@@ -886,6 +1506,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc3_5 += dot(a3, b5);
     acc3_6 += dot(a3, b6);
     acc3_7 += dot(a3, b7);
+    acc3_8 += dot(a3, b8);
+    acc3_9 += dot(a3, b9);
+    acc3_10 += dot(a3, b10);
+    acc3_11 += dot(a3, b11);
+    acc3_12 += dot(a3, b12);
+    acc3_13 += dot(a3, b13);
+    acc3_14 += dot(a3, b14);
+    acc3_15 += dot(a3, b15);
     acc4_0 += dot(a4, b0);
     acc4_1 += dot(a4, b1);
     acc4_2 += dot(a4, b2);
@@ -894,6 +1522,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc4_5 += dot(a4, b5);
     acc4_6 += dot(a4, b6);
     acc4_7 += dot(a4, b7);
+    acc4_8 += dot(a4, b8);
+    acc4_9 += dot(a4, b9);
+    acc4_10 += dot(a4, b10);
+    acc4_11 += dot(a4, b11);
+    acc4_12 += dot(a4, b12);
+    acc4_13 += dot(a4, b13);
+    acc4_14 += dot(a4, b14);
+    acc4_15 += dot(a4, b15);
     acc5_0 += dot(a5, b0);
     acc5_1 += dot(a5, b1);
     acc5_2 += dot(a5, b2);
@@ -902,6 +1538,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc5_5 += dot(a5, b5);
     acc5_6 += dot(a5, b6);
     acc5_7 += dot(a5, b7);
+    acc5_8 += dot(a5, b8);
+    acc5_9 += dot(a5, b9);
+    acc5_10 += dot(a5, b10);
+    acc5_11 += dot(a5, b11);
+    acc5_12 += dot(a5, b12);
+    acc5_13 += dot(a5, b13);
+    acc5_14 += dot(a5, b14);
+    acc5_15 += dot(a5, b15);
     acc6_0 += dot(a6, b0);
     acc6_1 += dot(a6, b1);
     acc6_2 += dot(a6, b2);
@@ -910,6 +1554,14 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc6_5 += dot(a6, b5);
     acc6_6 += dot(a6, b6);
     acc6_7 += dot(a6, b7);
+    acc6_8 += dot(a6, b8);
+    acc6_9 += dot(a6, b9);
+    acc6_10 += dot(a6, b10);
+    acc6_11 += dot(a6, b11);
+    acc6_12 += dot(a6, b12);
+    acc6_13 += dot(a6, b13);
+    acc6_14 += dot(a6, b14);
+    acc6_15 += dot(a6, b15);
     acc7_0 += dot(a7, b0);
     acc7_1 += dot(a7, b1);
     acc7_2 += dot(a7, b2);
@@ -918,6 +1570,78 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc7_5 += dot(a7, b5);
     acc7_6 += dot(a7, b6);
     acc7_7 += dot(a7, b7);
+    acc7_8 += dot(a7, b8);
+    acc7_9 += dot(a7, b9);
+    acc7_10 += dot(a7, b10);
+    acc7_11 += dot(a7, b11);
+    acc7_12 += dot(a7, b12);
+    acc7_13 += dot(a7, b13);
+    acc7_14 += dot(a7, b14);
+    acc7_15 += dot(a7, b15);
+    acc8_0 += dot(a8, b0);
+    acc8_1 += dot(a8, b1);
+    acc8_2 += dot(a8, b2);
+    acc8_3 += dot(a8, b3);
+    acc8_4 += dot(a8, b4);
+    acc8_5 += dot(a8, b5);
+    acc8_6 += dot(a8, b6);
+    acc8_7 += dot(a8, b7);
+    acc8_8 += dot(a8, b8);
+    acc8_9 += dot(a8, b9);
+    acc8_10 += dot(a8, b10);
+    acc8_11 += dot(a8, b11);
+    acc8_12 += dot(a8, b12);
+    acc8_13 += dot(a8, b13);
+    acc8_14 += dot(a8, b14);
+    acc8_15 += dot(a8, b15);
+    acc9_0 += dot(a9, b0);
+    acc9_1 += dot(a9, b1);
+    acc9_2 += dot(a9, b2);
+    acc9_3 += dot(a9, b3);
+    acc9_4 += dot(a9, b4);
+    acc9_5 += dot(a9, b5);
+    acc9_6 += dot(a9, b6);
+    acc9_7 += dot(a9, b7);
+    acc9_8 += dot(a9, b8);
+    acc9_9 += dot(a9, b9);
+    acc9_10 += dot(a9, b10);
+    acc9_11 += dot(a9, b11);
+    acc9_12 += dot(a9, b12);
+    acc9_13 += dot(a9, b13);
+    acc9_14 += dot(a9, b14);
+    acc9_15 += dot(a9, b15);
+    acc10_0 += dot(a10, b0);
+    acc10_1 += dot(a10, b1);
+    acc10_2 += dot(a10, b2);
+    acc10_3 += dot(a10, b3);
+    acc10_4 += dot(a10, b4);
+    acc10_5 += dot(a10, b5);
+    acc10_6 += dot(a10, b6);
+    acc10_7 += dot(a10, b7);
+    acc10_8 += dot(a10, b8);
+    acc10_9 += dot(a10, b9);
+    acc10_10 += dot(a10, b10);
+    acc10_11 += dot(a10, b11);
+    acc10_12 += dot(a10, b12);
+    acc10_13 += dot(a10, b13);
+    acc10_14 += dot(a10, b14);
+    acc10_15 += dot(a10, b15);
+    acc11_0 += dot(a11, b0);
+    acc11_1 += dot(a11, b1);
+    acc11_2 += dot(a11, b2);
+    acc11_3 += dot(a11, b3);
+    acc11_4 += dot(a11, b4);
+    acc11_5 += dot(a11, b5);
+    acc11_6 += dot(a11, b6);
+    acc11_7 += dot(a11, b7);
+    acc11_8 += dot(a11, b8);
+    acc11_9 += dot(a11, b9);
+    acc11_10 += dot(a11, b10);
+    acc11_11 += dot(a11, b11);
+    acc11_12 += dot(a11, b12);
+    acc11_13 += dot(a11, b13);
+    acc11_14 += dot(a11, b14);
+    acc11_15 += dot(a11, b15);
   }
   let hasBias = (p.flags & 1u) != 0u;
   let accumulate = (p.flags & 2u) != 0u;
@@ -945,6 +1669,30 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let oc7 = col0 + 7u;
   var bias7 = 0.0;
   if (hasBias && oc7 < N) { bias7 = bias[oc7]; }
+  let oc8 = col0 + 8u;
+  var bias8 = 0.0;
+  if (hasBias && oc8 < N) { bias8 = bias[oc8]; }
+  let oc9 = col0 + 9u;
+  var bias9 = 0.0;
+  if (hasBias && oc9 < N) { bias9 = bias[oc9]; }
+  let oc10 = col0 + 10u;
+  var bias10 = 0.0;
+  if (hasBias && oc10 < N) { bias10 = bias[oc10]; }
+  let oc11 = col0 + 11u;
+  var bias11 = 0.0;
+  if (hasBias && oc11 < N) { bias11 = bias[oc11]; }
+  let oc12 = col0 + 12u;
+  var bias12 = 0.0;
+  if (hasBias && oc12 < N) { bias12 = bias[oc12]; }
+  let oc13 = col0 + 13u;
+  var bias13 = 0.0;
+  if (hasBias && oc13 < N) { bias13 = bias[oc13]; }
+  let oc14 = col0 + 14u;
+  var bias14 = 0.0;
+  if (hasBias && oc14 < N) { bias14 = bias[oc14]; }
+  let oc15 = col0 + 15u;
+  var bias15 = 0.0;
+  if (hasBias && oc15 < N) { bias15 = bias[oc15]; }
   if (row0 + 0u < M) {
     let o = cBase + (row0 + 0u) * N;
     if (oc0 < N) {
@@ -986,6 +1734,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc0_7 + bias7;
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc0_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc0_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc0_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc0_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc0_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc0_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc0_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc0_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
     }
   }
   if (row0 + 1u < M) {
@@ -1030,6 +1818,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
     }
+    if (oc8 < N) {
+      var v = acc1_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc1_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc1_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc1_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc1_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc1_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc1_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc1_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
   }
   if (row0 + 2u < M) {
     let o = cBase + (row0 + 2u) * N;
@@ -1072,6 +1900,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc2_7 + bias7;
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc2_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc2_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc2_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc2_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc2_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc2_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc2_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc2_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
     }
   }
   if (row0 + 3u < M) {
@@ -1116,6 +1984,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
     }
+    if (oc8 < N) {
+      var v = acc3_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc3_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc3_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc3_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc3_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc3_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc3_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc3_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
   }
   if (row0 + 4u < M) {
     let o = cBase + (row0 + 4u) * N;
@@ -1158,6 +2066,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc4_7 + bias7;
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc4_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc4_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc4_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc4_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc4_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc4_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc4_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc4_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
     }
   }
   if (row0 + 5u < M) {
@@ -1202,6 +2150,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
     }
+    if (oc8 < N) {
+      var v = acc5_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc5_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc5_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc5_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc5_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc5_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc5_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc5_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
   }
   if (row0 + 6u < M) {
     let o = cBase + (row0 + 6u) * N;
@@ -1245,6 +2233,46 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
     }
+    if (oc8 < N) {
+      var v = acc6_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc6_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc6_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc6_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc6_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc6_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc6_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc6_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
   }
   if (row0 + 7u < M) {
     let o = cBase + (row0 + 7u) * N;
@@ -1287,6 +2315,378 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
       var v = acc7_7 + bias7;
       if (accumulate) { v += c[o + oc7]; }
       c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc7_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc7_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc7_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc7_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc7_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc7_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc7_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc7_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
+  }
+  if (row0 + 8u < M) {
+    let o = cBase + (row0 + 8u) * N;
+    if (oc0 < N) {
+      var v = acc8_0 + bias0;
+      if (accumulate) { v += c[o + oc0]; }
+      c[o + oc0] = v;
+    }
+    if (oc1 < N) {
+      var v = acc8_1 + bias1;
+      if (accumulate) { v += c[o + oc1]; }
+      c[o + oc1] = v;
+    }
+    if (oc2 < N) {
+      var v = acc8_2 + bias2;
+      if (accumulate) { v += c[o + oc2]; }
+      c[o + oc2] = v;
+    }
+    if (oc3 < N) {
+      var v = acc8_3 + bias3;
+      if (accumulate) { v += c[o + oc3]; }
+      c[o + oc3] = v;
+    }
+    if (oc4 < N) {
+      var v = acc8_4 + bias4;
+      if (accumulate) { v += c[o + oc4]; }
+      c[o + oc4] = v;
+    }
+    if (oc5 < N) {
+      var v = acc8_5 + bias5;
+      if (accumulate) { v += c[o + oc5]; }
+      c[o + oc5] = v;
+    }
+    if (oc6 < N) {
+      var v = acc8_6 + bias6;
+      if (accumulate) { v += c[o + oc6]; }
+      c[o + oc6] = v;
+    }
+    if (oc7 < N) {
+      var v = acc8_7 + bias7;
+      if (accumulate) { v += c[o + oc7]; }
+      c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc8_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc8_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc8_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc8_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc8_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc8_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc8_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc8_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
+  }
+  if (row0 + 9u < M) {
+    let o = cBase + (row0 + 9u) * N;
+    if (oc0 < N) {
+      var v = acc9_0 + bias0;
+      if (accumulate) { v += c[o + oc0]; }
+      c[o + oc0] = v;
+    }
+    if (oc1 < N) {
+      var v = acc9_1 + bias1;
+      if (accumulate) { v += c[o + oc1]; }
+      c[o + oc1] = v;
+    }
+    if (oc2 < N) {
+      var v = acc9_2 + bias2;
+      if (accumulate) { v += c[o + oc2]; }
+      c[o + oc2] = v;
+    }
+    if (oc3 < N) {
+      var v = acc9_3 + bias3;
+      if (accumulate) { v += c[o + oc3]; }
+      c[o + oc3] = v;
+    }
+    if (oc4 < N) {
+      var v = acc9_4 + bias4;
+      if (accumulate) { v += c[o + oc4]; }
+      c[o + oc4] = v;
+    }
+    if (oc5 < N) {
+      var v = acc9_5 + bias5;
+      if (accumulate) { v += c[o + oc5]; }
+      c[o + oc5] = v;
+    }
+    if (oc6 < N) {
+      var v = acc9_6 + bias6;
+      if (accumulate) { v += c[o + oc6]; }
+      c[o + oc6] = v;
+    }
+    if (oc7 < N) {
+      var v = acc9_7 + bias7;
+      if (accumulate) { v += c[o + oc7]; }
+      c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc9_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc9_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc9_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc9_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc9_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc9_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc9_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc9_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
+  }
+  if (row0 + 10u < M) {
+    let o = cBase + (row0 + 10u) * N;
+    if (oc0 < N) {
+      var v = acc10_0 + bias0;
+      if (accumulate) { v += c[o + oc0]; }
+      c[o + oc0] = v;
+    }
+    if (oc1 < N) {
+      var v = acc10_1 + bias1;
+      if (accumulate) { v += c[o + oc1]; }
+      c[o + oc1] = v;
+    }
+    if (oc2 < N) {
+      var v = acc10_2 + bias2;
+      if (accumulate) { v += c[o + oc2]; }
+      c[o + oc2] = v;
+    }
+    if (oc3 < N) {
+      var v = acc10_3 + bias3;
+      if (accumulate) { v += c[o + oc3]; }
+      c[o + oc3] = v;
+    }
+    if (oc4 < N) {
+      var v = acc10_4 + bias4;
+      if (accumulate) { v += c[o + oc4]; }
+      c[o + oc4] = v;
+    }
+    if (oc5 < N) {
+      var v = acc10_5 + bias5;
+      if (accumulate) { v += c[o + oc5]; }
+      c[o + oc5] = v;
+    }
+    if (oc6 < N) {
+      var v = acc10_6 + bias6;
+      if (accumulate) { v += c[o + oc6]; }
+      c[o + oc6] = v;
+    }
+    if (oc7 < N) {
+      var v = acc10_7 + bias7;
+      if (accumulate) { v += c[o + oc7]; }
+      c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc10_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc10_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc10_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc10_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc10_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc10_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc10_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc10_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
+    }
+  }
+  if (row0 + 11u < M) {
+    let o = cBase + (row0 + 11u) * N;
+    if (oc0 < N) {
+      var v = acc11_0 + bias0;
+      if (accumulate) { v += c[o + oc0]; }
+      c[o + oc0] = v;
+    }
+    if (oc1 < N) {
+      var v = acc11_1 + bias1;
+      if (accumulate) { v += c[o + oc1]; }
+      c[o + oc1] = v;
+    }
+    if (oc2 < N) {
+      var v = acc11_2 + bias2;
+      if (accumulate) { v += c[o + oc2]; }
+      c[o + oc2] = v;
+    }
+    if (oc3 < N) {
+      var v = acc11_3 + bias3;
+      if (accumulate) { v += c[o + oc3]; }
+      c[o + oc3] = v;
+    }
+    if (oc4 < N) {
+      var v = acc11_4 + bias4;
+      if (accumulate) { v += c[o + oc4]; }
+      c[o + oc4] = v;
+    }
+    if (oc5 < N) {
+      var v = acc11_5 + bias5;
+      if (accumulate) { v += c[o + oc5]; }
+      c[o + oc5] = v;
+    }
+    if (oc6 < N) {
+      var v = acc11_6 + bias6;
+      if (accumulate) { v += c[o + oc6]; }
+      c[o + oc6] = v;
+    }
+    if (oc7 < N) {
+      var v = acc11_7 + bias7;
+      if (accumulate) { v += c[o + oc7]; }
+      c[o + oc7] = v;
+    }
+    if (oc8 < N) {
+      var v = acc11_8 + bias8;
+      if (accumulate) { v += c[o + oc8]; }
+      c[o + oc8] = v;
+    }
+    if (oc9 < N) {
+      var v = acc11_9 + bias9;
+      if (accumulate) { v += c[o + oc9]; }
+      c[o + oc9] = v;
+    }
+    if (oc10 < N) {
+      var v = acc11_10 + bias10;
+      if (accumulate) { v += c[o + oc10]; }
+      c[o + oc10] = v;
+    }
+    if (oc11 < N) {
+      var v = acc11_11 + bias11;
+      if (accumulate) { v += c[o + oc11]; }
+      c[o + oc11] = v;
+    }
+    if (oc12 < N) {
+      var v = acc11_12 + bias12;
+      if (accumulate) { v += c[o + oc12]; }
+      c[o + oc12] = v;
+    }
+    if (oc13 < N) {
+      var v = acc11_13 + bias13;
+      if (accumulate) { v += c[o + oc13]; }
+      c[o + oc13] = v;
+    }
+    if (oc14 < N) {
+      var v = acc11_14 + bias14;
+      if (accumulate) { v += c[o + oc14]; }
+      c[o + oc14] = v;
+    }
+    if (oc15 < N) {
+      var v = acc11_15 + bias15;
+      if (accumulate) { v += c[o + oc15]; }
+      c[o + oc15] = v;
     }
   }
 }

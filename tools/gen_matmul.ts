@@ -217,8 +217,15 @@ fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   return L.join("\n") + "\n";
 }
 
-for (const v of [VEC4, TEXTURE]) {
-  const out = new URL(`../kernels/${v.file}`, import.meta.url);
-  await Deno.writeTextFile(out, generate(v));
-  console.error(`wrote ${out.pathname}`);
+/** Each generated file's name in kernels/ and its text. */
+export function generatedMatmulKernels(): Record<string, string> {
+  return Object.fromEntries([VEC4, TEXTURE].map((v) => [v.file, generate(v)]));
+}
+
+if (import.meta.main) {
+  for (const [file, text] of Object.entries(generatedMatmulKernels())) {
+    const out = new URL(`../kernels/${file}`, import.meta.url);
+    await Deno.writeTextFile(out, text);
+    console.error(`wrote ${out.pathname}`);
+  }
 }

@@ -30,30 +30,56 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   const oh = conv2dOutputSize(h, kh, stride, pad);
   const ow = conv2dOutputSize(w, kw, stride, pad);
   const rows = batch * oh * ow;
-  const k = kh * kw * c;
-  const geometry = { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw, STRIDE: stride, PAD: pad };
+  // Patch rows padded to a multiple of 4 (conv1: 9 → 12) with zero columns, and the weight with
+  // zero rows to match, so that every matmul gets vec4 rows (its fast kernels need them).
+  const k = Math.ceil((kh * kw * c) / 4) * 4;
+  const geometry = {
+    H: h,
+    W: w,
+    C: c,
+    OH: oh,
+    OW: ow,
+    KH: kh,
+    KW: kw,
+    STRIDE: stride,
+    PAD: pad,
+    KP: k,
+  };
 
   const col = Tensor.empty([rows, k]);
   patches("im2col", geometry, x, col, col.size);
+  const wk = paddedRows(weight, k);
   const out = Tensor.empty([batch, oh, ow, f]);
-  matmulInto(col, weight, out, { m: rows, n: f, k, bias });
+  matmulInto(col, wk, out, { m: rows, n: f, k, bias });
 
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (weight.requiresGrad) {
-      const dw = Tensor.empty(weight.shape);
+      const dw = Tensor.empty([k, f]);
       matmulInto(col, dy, dw, { m: k, n: f, k: rows, transA: true });
-      accumulate(weight, dw);
+      // The gradient of the real rows is the first K·F floats of the padded one.
+      accumulate(weight, new Tensor(weight.shape, dw.buffer));
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, f));
     if (x.requiresGrad) {
       const dcol = Tensor.empty([rows, k]);
-      matmulInto(dy, weight, dcol, { m: rows, n: k, k: f, transB: true });
+      matmulInto(dy, wk, dcol, { m: rows, n: k, k: f, transB: true });
       const dx = Tensor.empty(x.shape);
       patches("col2im", geometry, dcol, dx, dx.size);
       accumulate(x, dx);
     }
   });
+}
+
+/** `weight` (K×F as a matrix) with zero rows appended up to `k` rows; itself when K = k. */
+function paddedRows(weight: Tensor, k: number): Tensor {
+  const f = weight.shape[weight.shape.length - 1];
+  if (weight.size === k * f) return weight;
+  const g = gpu();
+  const padded = Tensor.empty([k, f]);
+  g.clear(padded.buffer, weight.size * 4, (k * f - weight.size) * 4);
+  g.copy(weight.buffer, padded.buffer, weight.size * 4);
+  return padded;
 }
 
 function patches(

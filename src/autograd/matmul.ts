@@ -69,7 +69,8 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
   const first = plan(a, b, o, strategy, registerTile, unsplit);
   const tiles = Math.ceil(o.m / first.tile.TM) * Math.ceil(o.n / first.tile.TN);
-  const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 64, small ? 256 : 512) : 1;
+  // llvmpipe runs a workgroup (8 tiles) per thread: ≥ 32 workgroups keep both cores evenly busy.
+  const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 256, small ? 256 : 512) : 1;
   if (split > 1) {
     // Weight gradients (Aᵀ·B with few outputs and a long K): K-chunks run as a batch, because
     // with Aᵀ and B both stored K-major a chunk is a plain offset; one sumRows adds them up.
@@ -112,14 +113,15 @@ function plan(
     return { kernel: "matmul", entry: "forward_tiled", tile: { WG: 8, TM: 64, TN: 64 } };
   }
   const entry = vec4Entry(o, batched.strides);
-  const big = registerTile.TM === 32 && registerTile.TN === 32;
-  if (entry && big) {
-    const g = gpu();
-    const kernel = strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)
-      ? "matmul_texture"
-      : "matmul_vec4";
-    const [TM, TN] = MATMUL_TILES[kernel][entry];
-    return { kernel, entry, tile: { WG: registerTile.WG, TM, TN } };
+  if (!entry) return { kernel: "matmul", entry: "forward", tile: registerTile };
+  const g = gpu();
+  if (strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)) {
+    const [TM, TN] = MATMUL_TILES.matmul_texture[entry];
+    return { kernel: "matmul_texture", entry, tile: { WG: registerTile.WG, TM, TN } };
+  }
+  if (registerTile.TM === 32 && registerTile.TN === 32) {
+    const [TM, TN] = MATMUL_TILES.matmul_vec4[entry];
+    return { kernel: "matmul_vec4", entry, tile: { WG: registerTile.WG, TM, TN } };
   }
   return { kernel: "matmul", entry: "forward", tile: registerTile };
 }

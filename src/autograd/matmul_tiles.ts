@@ -6,7 +6,7 @@
  */
 export const MATMUL_TILES = {
   matmul_vec4: { forward_nn: [32, 32], forward_nt: [32, 32], forward_tn: [32, 32] },
-  matmul_texture: { forward_nn: [8, 16], forward_nt: [8, 8], forward_tn: [8, 16] },
+  matmul_texture: { forward_nn: [16, 12], forward_nt: [12, 16], forward_tn: [16, 16] },
 } as const;
 
 export type GeneratedMatmul = keyof typeof MATMUL_TILES;

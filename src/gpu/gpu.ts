@@ -122,21 +122,18 @@ export class Gpu {
         usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
       });
     }
-    // Copies can't be recorded inside a compute pass: end it; the next dispatch opens another.
-    this.computePass?.end();
-    this.computePass = null;
-    this.encoder ??= this.device.createCommandEncoder();
+    const encoder = this.encoderOutsidePass();
     const bytesPerRow = TEXTURE_WIDTH * 16;
     const fullRows = Math.floor(texels / TEXTURE_WIDTH);
     const rest = texels - fullRows * TEXTURE_WIDTH;
     if (fullRows > 0) {
-      this.encoder.copyBufferToTexture({ buffer, bytesPerRow }, { texture }, [
+      encoder.copyBufferToTexture({ buffer, bytesPerRow }, { texture }, [
         TEXTURE_WIDTH,
         fullRows,
       ]);
     }
     if (rest > 0) {
-      this.encoder.copyBufferToTexture(
+      encoder.copyBufferToTexture(
         { buffer, bytesPerRow, offset: fullRows * bytesPerRow },
         { texture, origin: [0, fullRows] },
         [rest, 1],
@@ -144,6 +141,23 @@ export class Gpu {
     }
     this.counts.textureCopies++;
     return texture;
+  }
+
+  /** Records a buffer-to-buffer copy in queue order (between dispatches). */
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0) {
+    this.encoderOutsidePass().copyBufferToBuffer(src, 0, dst, dstOffset, bytes);
+  }
+
+  /** Records zero-filling `bytes` of `buffer` from `offset` (multiples of 4), in queue order. */
+  clear(buffer: GPUBuffer, offset = 0, bytes = buffer.size - offset) {
+    this.encoderOutsidePass().clearBuffer(buffer, offset, bytes);
+  }
+
+  /** The step's encoder with no compute pass open: copies can't be recorded inside one. */
+  private encoderOutsidePass(): GPUCommandEncoder {
+    this.computePass?.end();
+    this.computePass = null;
+    return this.encoder ??= this.device.createCommandEncoder();
   }
 
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */

@@ -2,6 +2,7 @@ import { assertClose, checkGradients, gpuTest, matmulRef, randn } from "../helpe
 import assert from "node:assert/strict";
 import { gpu, Tensor } from "../../src/autograd/tensor.ts";
 import { isLlvmpipe } from "../../src/gpu/device.ts";
+import { generatedMatmulKernels } from "../../tools/gen_matmul.ts";
 import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
@@ -112,4 +113,12 @@ gpuTest("matmul backward by finite differences", async () => {
     { data: randn(k * n, 2), shape: [k, n] },
     { data: randn(n, 3), shape: [n] },
   ]);
+});
+
+Deno.test("generated matmul kernels match tools/gen_matmul.ts and the tile table", async () => {
+  // Dispatch sizes come from src/autograd/matmul_tiles.ts: a stale kernel would skip outputs.
+  for (const [file, text] of Object.entries(generatedMatmulKernels())) {
+    const onDisk = await Deno.readTextFile(new URL(`../../kernels/${file}`, import.meta.url));
+    assert.ok(onDisk === text, `kernels/${file} is stale: run deno run -A tools/gen_matmul.ts`);
+  }
 });
