@@ -56,6 +56,32 @@ override ROWS: u32 = 8u;
 @group(0) @binding(15) var<storage, read> stats4: array<vec4f>;
 @group(0) @binding(16) var<storage, read> coef4: array<vec4f>;
 @group(0) @binding(17) var<storage, read_write> out4: array<vec4f>;
+// TEXTURES: x, dy and the forward output also as textures (flat vec4 arrays, src/gpu/gpu.ts
+// `texture()`), read instead of x4, dy4, fwd4 by every vec4 path: on llvmpipe a texel fetch is a
+// vectorised gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl), which makes
+// these passes several times faster for the price of copying their inputs. Unused ones get a
+// 1×1 dummy.
+override TEXTURES: bool = false;
+@group(0) @binding(18) var xT: texture_2d<f32>;
+@group(0) @binding(19) var dyT: texture_2d<f32>;
+@group(0) @binding(20) var fwdT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn xAt(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(xT, j); }
+  return x4[j];
+}
+fn dyAt(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(dyT, j); }
+  return dy4[j];
+}
+fn fwdAt(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(fwdT, j); }
+  return fwd4[j];
+}
 
 fn setStats(ch: u32, mean: f32, variance: f32) {
   let invstd = inverseSqrt(variance + p.eps);
@@ -82,7 +108,7 @@ fn stats_partial(@builtin(global_invocation_id) gid: vec3u) {
     var s4 = vec4f(0.0);
     var q4 = vec4f(0.0);
     for (var r = start; r < end; r++) {
-      let v = x4[r * C4 + q];
+      let v = xAt(r * C4 + q);
       s4 += v;
       q4 += v * v;
     }
@@ -162,14 +188,14 @@ fn normalize(@builtin(global_invocation_id) gid: vec3u) {
     let scale = stats4[2u * C4 + q];
     let shift = stats4[3u * C4 + q];
     for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
-      var v = x4[r * C4 + q] * scale + shift;
+      var v = xAt(r * C4 + q) * scale + shift;
       if (RELU) { v = max(v, vec4f(0.0)); }
       out4[r * C4 + q] = v;
     }
     return;
   }
   if (i >= p.n4) { return; }
-  var v = x4[i] * statsAt(2u, i) + statsAt(3u, i);
+  var v = xAt(i) * statsAt(2u, i) + statsAt(3u, i);
   if (RELU) { v = max(v, vec4f(0.0)); }
   out4[i] = v;
 }
@@ -189,10 +215,10 @@ fn backward_partial(@builtin(global_invocation_id) gid: vec3u) {
     var sdyx = vec4f(0.0);
     for (var r = start; r < end; r++) {
       let j = r * C4 + q;
-      var g = dy4[j];
-      if (RELU) { g = select(vec4f(0.0), g, fwd4[j] > vec4f(0.0)); }
+      var g = dyAt(j);
+      if (RELU) { g = select(vec4f(0.0), g, fwdAt(j) > vec4f(0.0)); }
       sdy += g;
-      sdyx += g * (x4[j] - mean) * invstd;
+      sdyx += g * (xAt(j) - mean) * invstd;
     }
     for (var k = 0u; k < 4u; k++) {
       partial[gid.y * 2u * C + c0 + k] = sdy[k];
@@ -251,14 +277,14 @@ fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
     let c = coef4[2u * C4 + q];
     for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
       let j = r * C4 + q;
-      var g = dy4[j];
-      if (RELU) { g = select(vec4f(0.0), g, fwd4[j] > vec4f(0.0)); }
-      out4[j] = a * g + b * x4[j] + c;
+      var g = dyAt(j);
+      if (RELU) { g = select(vec4f(0.0), g, fwdAt(j) > vec4f(0.0)); }
+      out4[j] = a * g + b * xAt(j) + c;
     }
     return;
   }
   if (i >= p.n4) { return; }
-  var g = dy4[i];
-  if (RELU) { g = select(vec4f(0.0), g, fwd4[i] > vec4f(0.0)); }
-  out4[i] = coefAt(0u, i) * g + coefAt(1u, i) * x4[i] + coefAt(2u, i);
+  var g = dyAt(i);
+  if (RELU) { g = select(vec4f(0.0), g, fwdAt(i) > vec4f(0.0)); }
+  out4[i] = coefAt(0u, i) * g + coefAt(1u, i) * xAt(i) + coefAt(2u, i);
 }

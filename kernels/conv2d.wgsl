@@ -36,6 +36,24 @@ override C4: u32 = C / 4u;
 // The patch matrix's row length: K = KH·KW·C, rounded up to 4 by src/autograd/conv2d.ts when K
 // isn't a multiple of 4 (conv1's 9), so the matmuls get vec4 rows; the extra columns hold zeros.
 override KP: u32 = KH * KW * C;
+// TEXTURES: src also as a texture (a flat vec4 array, src/gpu/gpu.ts `texture()`), read instead of
+// src / src4: on llvmpipe a texel fetch is a vectorised gather, a storage load a per-lane loop
+// (kernels/matmul_texture.wgsl). Else binding 5 gets a 1×1 dummy.
+override TEXTURES: bool = false;
+@group(0) @binding(5) var srcT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn srcAt(j: u32) -> f32 {
+  if (TEXTURES) { return texel(srcT, j / 4u)[j % 4u]; }
+  return src[j];
+}
+fn src4At(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(srcT, j); }
+  return src4[j];
+}
 
 @compute @workgroup_size(WG)
 fn im2col(@builtin(global_invocation_id) gid: vec3u) {
@@ -54,7 +72,7 @@ fn im2col(@builtin(global_invocation_id) gid: vec3u) {
   let x = i32(ox * STRIDE + kx) - i32(PAD);
   var v = 0.0;
   if (q < KH * KW * C && y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
-    v = src[((b * H + u32(y)) * W + u32(x)) * C + c];
+    v = srcAt(((b * H + u32(y)) * W + u32(x)) * C + c);
   }
   dst[i] = v;
 }
@@ -78,7 +96,7 @@ fn col2im(@builtin(global_invocation_id) gid: vec3u) {
       if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
       let ox = u32(tx) / STRIDE;
       if (ox >= OW) { continue; }
-      s += src[((b * OH + oy) * OW + ox) * KP + (ky * KW + kx) * C + c];
+      s += srcAt(((b * OH + oy) * OW + ox) * KP + (ky * KW + kx) * C + c);
     }
   }
   dst[i] = s;
@@ -101,7 +119,7 @@ fn im2col4(@builtin(global_invocation_id) gid: vec3u) {
   let x = i32(ox * STRIDE + kx) - i32(PAD);
   var v = vec4f(0.0);
   if (y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
-    v = src4[((b * H + u32(y)) * W + u32(x)) * C4 + c];
+    v = src4At(((b * H + u32(y)) * W + u32(x)) * C4 + c);
   }
   dst4[i] = v;
 }
@@ -126,7 +144,7 @@ fn col2im4(@builtin(global_invocation_id) gid: vec3u) {
       if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
       let ox = u32(tx) / STRIDE;
       if (ox >= OW) { continue; }
-      s += src4[((b * OH + oy) * OW + ox) * k + (ky * KW + kx) * C4 + c];
+      s += src4At(((b * OH + oy) * OW + ox) * k + (ky * KW + kx) * C4 + c);
     }
   }
   dst4[i] = s;

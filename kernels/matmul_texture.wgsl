@@ -13,8 +13,9 @@
 // Tiles (TM×TN): forward_nn 16×12, forward_nt 12×16, forward_tn 16×16.
 // Batch strides must be multiples of 4 too (src/autograd/matmul.ts checks, else falls back to
 // kernels/matmul.wgsl). Rows/columns past M/N are clamped on load and skipped on store. Dispatch,
-// Params and flags (bit0 bias, bit1 accumulate) as kernels/matmul.wgsl: one tile per invocation,
-// WG invocations per workgroup.
+// Params and flags (bit0 bias, bit1 accumulate) as kernels/matmul.wgsl, except that the batch is
+// not the z axis: invocations (WG per workgroup) run over batch × tiles, one tile each, and
+// groups = ceil(batch · tiles / WG) are dispatched as (min(groups, 65535), ceil(groups / 65535)).
 
 struct Params { M: u32, N: u32, K: u32, batch: u32, aBatchStride: u32, bBatchStride: u32, cBatchStride: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -36,11 +37,15 @@ fn forward_nn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let M = p.M; let N = p.N; let K = p.K;
   let tilesN = (N + 12u - 1u) / 12u;
   let tilesM = (M + 16u - 1u) / 16u;
-  let g = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (g >= tilesM * tilesN) { return; }
+  // Invocations run over batch × tiles (tile column fastest), so a batch of few tiles each
+  // (split-K weight gradients) still fills every SIMD lane.
+  let tiles = tilesM * tilesN;
+  let gi = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (gi >= tiles * p.batch) { return; }
+  let bi = gi / tiles;
+  let g = gi - bi * tiles;
   let row0 = (g / tilesN) * 16u;
   let col0 = (g % tilesN) * 12u;
-  let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
   let cBase = bi * p.cBatchStride;
@@ -646,11 +651,15 @@ fn forward_tn(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let M = p.M; let N = p.N; let K = p.K;
   let tilesN = (N + 16u - 1u) / 16u;
   let tilesM = (M + 16u - 1u) / 16u;
-  let g = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (g >= tilesM * tilesN) { return; }
+  // Invocations run over batch × tiles (tile column fastest), so a batch of few tiles each
+  // (split-K weight gradients) still fills every SIMD lane.
+  let tiles = tilesM * tilesN;
+  let gi = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (gi >= tiles * p.batch) { return; }
+  let bi = gi / tiles;
+  let g = gi - bi * tiles;
   let row0 = (g / tilesN) * 16u;
   let col0 = (g % tilesN) * 16u;
-  let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
   let cBase = bi * p.cBatchStride;
@@ -1192,11 +1201,15 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
   let M = p.M; let N = p.N; let K = p.K;
   let tilesN = (N + 16u - 1u) / 16u;
   let tilesM = (M + 12u - 1u) / 12u;
-  let g = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (g >= tilesM * tilesN) { return; }
+  // Invocations run over batch × tiles (tile column fastest), so a batch of few tiles each
+  // (split-K weight gradients) still fills every SIMD lane.
+  let tiles = tilesM * tilesN;
+  let gi = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (gi >= tiles * p.batch) { return; }
+  let bi = gi / tiles;
+  let g = gi - bi * tiles;
   let row0 = (g / tilesN) * 12u;
   let col0 = (g % tilesN) * 16u;
-  let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
   let cBase = bi * p.cBatchStride;

@@ -28,6 +28,20 @@ override S: u32;
 @group(0) @binding(4) var<storage, read> x4: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> argmax4: array<vec4u>;
 @group(0) @binding(6) var<storage, read_write> out4: array<vec4f>;
+// TEXTURES: x (forward) or dy (backward) also as a texture (a flat vec4 array, src/gpu/gpu.ts
+// `texture()`), read by the vec4 entries instead of x4: on llvmpipe a texel fetch is a vectorised
+// gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl). Else a 1×1 dummy.
+override TEXTURES: bool = false;
+@group(0) @binding(7) var xT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn x4At(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(xT, j); }
+  return x4[j];
+}
 override C4: u32 = C / 4u;
 const LANES = vec4u(0u, 1u, 2u, 3u);
 
@@ -86,7 +100,7 @@ fn forward4(@builtin(global_invocation_id) gid: vec3u) {
   for (var ky = 0u; ky < K; ky++) {
     for (var kx = 0u; kx < K; kx++) {
       let j = ((b * H + oy * S + ky) * W + ox * S + kx) * C4 + q;
-      let v = x4[j];
+      let v = x4At(j);
       let better = v > best;
       best = select(best, v, better);
       at = select(at, vec4u(4u * j) + LANES, better);
@@ -111,7 +125,7 @@ fn backward4(@builtin(global_invocation_id) gid: vec3u) {
   for (var oy = oyLo; oy <= y0 / S && oy < OH; oy++) {
     for (var ox = oxLo; ox <= x0 / S && ox < OW; ox++) {
       let o = ((b * OH + oy) * OW + ox) * C4 + q;
-      g += select(vec4f(0.0), x4[o], argmax4[o] == flat);
+      g += select(vec4f(0.0), x4At(o), argmax4[o] == flat);
     }
   }
   out4[i] = g;

@@ -30,6 +30,25 @@ export function gpuTest(name: string, fn: () => Promise<void>) {
   });
 }
 
+/**
+ * gpuTest run twice: memory-bound kernels reading their inputs as textures, then as storage
+ * buffers (`Gpu.textureInputs`, on by default on llvmpipe only), so both paths stay checked.
+ */
+export function gpuTestBothInputs(name: string, fn: () => Promise<void>) {
+  for (const textures of [true, false]) {
+    gpuTest(`${name} (${textures ? "texture" : "buffer"} inputs)`, async () => {
+      const g = await testGpu();
+      const saved = g.textureInputs;
+      g.textureInputs = textures;
+      try {
+        await fn();
+      } finally {
+        g.textureInputs = saved;
+      }
+    });
+  }
+}
+
 export function randn(n: number, seed: number, scale = 1): Float32Array<ArrayBuffer> {
   const rng = new Rng(seed);
   const a = new Float32Array(n);

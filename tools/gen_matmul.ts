@@ -71,8 +71,9 @@ ${v.about}
   }, forward_tn ${t.forward_tn.join("×")}.
 // Batch strides must be multiples of 4 too (src/autograd/matmul.ts checks, else falls back to
 // kernels/matmul.wgsl). Rows/columns past M/N are clamped on load and skipped on store. Dispatch,
-// Params and flags (bit0 bias, bit1 accumulate) as kernels/matmul.wgsl: one tile per invocation,
-// WG invocations per workgroup.
+// Params and flags (bit0 bias, bit1 accumulate) as kernels/matmul.wgsl, except that the batch is
+// not the z axis: invocations (WG per workgroup) run over batch × tiles, one tile each, and
+// groups = ceil(batch · tiles / WG) are dispatched as (min(groups, 65535), ceil(groups / 65535)).
 
 struct Params { M: u32, N: u32, K: u32, batch: u32, aBatchStride: u32, bBatchStride: u32, cBatchStride: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -87,11 +88,15 @@ override WG: u32 = 8;`);
     line(`  let M = p.M; let N = p.N; let K = p.K;
   let tilesN = (N + ${TN}u - 1u) / ${TN}u;
   let tilesM = (M + ${TM}u - 1u) / ${TM}u;
-  let g = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (g >= tilesM * tilesN) { return; }
+  // Invocations run over batch × tiles (tile column fastest), so a batch of few tiles each
+  // (split-K weight gradients) still fills every SIMD lane.
+  let tiles = tilesM * tilesN;
+  let gi = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (gi >= tiles * p.batch) { return; }
+  let bi = gi / tiles;
+  let g = gi - bi * tiles;
   let row0 = (g / tilesN) * ${TM}u;
   let col0 = (g % tilesN) * ${TN}u;
-  let bi = wid.z;
   let aBase = bi * p.aBatchStride / 4u;
   let bBase = bi * p.bBatchStride / 4u;
   let cBase = bi * p.cBatchStride;`);

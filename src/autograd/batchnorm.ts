@@ -56,18 +56,23 @@ export function batchNorm(
     0,
   ];
   const chGroups = Math.ceil(c / WG);
-  const pipe = (entry: string) => g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0 });
+  const pipe = (entry: string, textures: unknown) =>
+    g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0, TEXTURES: textures ? 1 : 0 });
+  // The vec4 passes read x, dy and the forward output as textures where gpu.textureInputs says so
+  // (llvmpipe); the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
+  const dummy = g.dummyTexture;
 
   const stats = Tensor.empty([4, c]);
+  const [xT] = g.textures([x.buffer], n4 * 4) ?? [null];
   if (training) {
     const partial = Tensor.empty([slices, 2, c]);
     g.dispatch(
-      pipe("stats_partial"),
+      pipe("stats_partial", xT),
       params,
-      { 1: x.buffer, 5: partial.buffer, 12: x.buffer },
+      { 1: x.buffer, 5: partial.buffer, 12: x.buffer, 18: xT ?? dummy },
       partialGroups,
     );
-    g.dispatch(pipe("stats_finish"), params, {
+    g.dispatch(pipe("stats_finish", null), params, {
       4: stats.buffer,
       5: partial.buffer,
       6: state.running.buffer,
@@ -75,7 +80,7 @@ export function batchNorm(
       8: beta.buffer,
     }, [chGroups]);
   } else {
-    g.dispatch(pipe("eval_stats"), params, {
+    g.dispatch(pipe("eval_stats", null), params, {
       4: stats.buffer,
       6: state.running.buffer,
       7: gamma.buffer,
@@ -83,30 +88,40 @@ export function batchNorm(
     }, [chGroups]);
   }
   const out = Tensor.empty(x.shape);
-  g.dispatch(pipe("normalize"), params, {
+  g.dispatch(pipe("normalize", xT), params, {
     12: x.buffer,
     15: stats.buffer,
     17: out.buffer,
+    18: xT ?? dummy,
   }, groups);
+  g.releaseTexture(xT);
 
   return record(out, [x, gamma, beta], () => {
     if (!training) throw new Error("batchNorm backward in eval mode is not supported");
     const dy = out.grad!;
     const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(pipe("backward_partial"), params, {
+    const textures = g.textures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
+    const [xT, dyT, fwdT] = textures ?? [null, null, null];
+    const inputs = {
+      12: x.buffer,
+      13: dy.buffer,
+      14: relu ? out.buffer : g.dummy,
+      18: xT ?? dummy,
+      19: dyT ?? dummy,
+      20: fwdT ?? dummy,
+    };
+    g.dispatch(pipe("backward_partial", textures), params, {
       1: x.buffer,
       2: dy.buffer,
       3: relu ? out.buffer : g.dummy,
       4: stats.buffer,
       5: partial.buffer,
-      12: x.buffer,
-      13: dy.buffer,
-      14: relu ? out.buffer : g.dummy,
+      ...inputs,
     }, partialGroups);
     const dgamma = Tensor.empty([c]);
     const dbeta = Tensor.empty([c]);
     const coef = Tensor.empty([3, c]);
-    g.dispatch(pipe("backward_finish"), params, {
+    g.dispatch(pipe("backward_finish", null), params, {
       4: stats.buffer,
       5: partial.buffer,
       7: gamma.buffer,
@@ -116,15 +131,14 @@ export function batchNorm(
     }, [chGroups]);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
-      g.dispatch(pipe("backward_input"), params, {
-        12: x.buffer,
-        13: dy.buffer,
-        14: relu ? out.buffer : g.dummy,
+      g.dispatch(pipe("backward_input", textures), params, {
+        ...inputs,
         16: coef.buffer,
         17: dx.buffer,
       }, groups);
       accumulate(x, dx);
     }
+    textures?.forEach((t) => g.releaseTexture(t));
     accumulate(gamma, dgamma);
     accumulate(beta, dbeta);
   });

@@ -90,14 +90,24 @@ function patches(
   n: number,
 ) {
   const g = gpu();
-  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 3, 4).
+  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 3, 4); the
+  // source as a texture where gpu.textureInputs says so (binding 5; buffers are 16-byte padded).
   const quad = geometry.C % 4 === 0;
   const count = quad ? n / 4 : n;
   const { groups, row } = grid1d(count, WG);
+  const [srcT] = g.textures([src.buffer], Math.ceil(src.size / 4) * 4) ?? [null];
   g.dispatch(
-    g.pipeline("conv2d", quad ? `${entry}4` : entry, { WG, ...geometry }),
+    g.pipeline("conv2d", quad ? `${entry}4` : entry, {
+      WG,
+      ...geometry,
+      TEXTURES: srcT ? 1 : 0,
+    }),
     [count, row],
-    quad ? { 3: src.buffer, 4: dst.buffer } : { 1: src.buffer, 2: dst.buffer },
+    {
+      ...(quad ? { 3: src.buffer, 4: dst.buffer } : { 1: src.buffer, 2: dst.buffer }),
+      5: srcT ?? g.dummyTexture,
+    },
     groups,
   );
+  g.releaseTexture(srcT);
 }

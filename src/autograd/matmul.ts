@@ -148,11 +148,13 @@ function dispatchMatmul(
     ]);
     return;
   }
-  // One TM×TN tile per invocation, WG invocations per workgroup (all register kernels).
+  // One TM×TN tile per invocation, WG invocations per workgroup (all register kernels); the
+  // generated ones spread the batch over invocations too, the scalar one over the z axis.
   const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
-  const groups = Math.ceil(tiles / tile.WG);
+  const generated = p.kernel !== "matmul";
+  const groups = Math.ceil((generated ? tiles * batched.batch : tiles) / tile.WG);
   const x = Math.min(groups, 65535);
-  const grid: [number, number, number] = [x, Math.ceil(groups / x), batched.batch];
+  const grid: [number, number, number] = [x, Math.ceil(groups / x), generated ? 1 : batched.batch];
   if (p.kernel === "matmul") {
     const pipe = g.pipeline("matmul", "forward", { ...transposes(o), ...tile });
     g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], grid);

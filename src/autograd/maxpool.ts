@@ -17,26 +17,24 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   // Channel quadruples where they exist: the same bindings, as vec4 views (4, 5, 6).
   const quad = c % 4 === 0;
   const lanes = quad ? 4 : 1;
-  const bind = (src: Tensor, dst: Tensor): Record<number, GPUBuffer> =>
-    quad
-      ? { 4: src.buffer, 5: argmax.buffer, 6: dst.buffer }
-      : { 1: src.buffer, 2: argmax.buffer, 3: dst.buffer };
-  const fwd = grid1d(out.size / lanes, WG);
-  g.dispatch(
-    g.pipeline("maxpool", quad ? "forward4" : "forward", geometry),
-    [out.size / lanes, fwd.row],
-    bind(x, out),
-    fwd.groups,
-  );
+  // The vec4 entries read src as a texture where gpu.textureInputs says so (binding 7).
+  const run = (entry: "forward" | "backward", src: Tensor, dst: Tensor, n: number) => {
+    const [srcT] = quad ? g.textures([src.buffer], src.size) ?? [null] : [null];
+    const { groups, row } = grid1d(n / lanes, WG);
+    g.dispatch(
+      g.pipeline("maxpool", quad ? `${entry}4` : entry, { ...geometry, TEXTURES: srcT ? 1 : 0 }),
+      [n / lanes, row],
+      quad
+        ? { 4: src.buffer, 5: argmax.buffer, 6: dst.buffer, 7: srcT ?? g.dummyTexture }
+        : { 1: src.buffer, 2: argmax.buffer, 3: dst.buffer },
+      groups,
+    );
+    g.releaseTexture(srcT);
+  };
+  run("forward", x, out, out.size);
   return record(out, [x], () => {
     const dx = Tensor.empty(x.shape);
-    const bwd = grid1d(x.size / lanes, WG);
-    g.dispatch(
-      g.pipeline("maxpool", quad ? "backward4" : "backward", geometry),
-      [x.size / lanes, bwd.row],
-      bind(out.grad!, dx),
-      bwd.groups,
-    );
+    run("backward", out.grad!, dx, x.size);
     accumulate(x, dx);
   });
 }

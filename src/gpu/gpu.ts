@@ -1,4 +1,4 @@
-import { type AdapterReport, requestDevice } from "./device.ts";
+import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
 
 const KERNEL_DIR = new URL("../../kernels/", import.meta.url);
 const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -43,6 +43,14 @@ export class Gpu {
   /** Dispatches and submits since creation, for benchmarks and tests. */
   readonly counts = { dispatches: 0, submits: 0, allocations: 0, textureCopies: 0 };
   readonly dummy: GPUBuffer;
+  /** A 1×1 texture for texture bindings an entry declares but a dispatch doesn't use. */
+  readonly dummyTexture: GPUTexture;
+  /**
+   * Whether memory-bound kernels read their big inputs through `texture()` copies: on llvmpipe a
+   * texel fetch is a vectorised gather and a storage load a per-lane loop; real GPUs coalesce
+   * storage loads, so there the copies would be pure cost. Tests flip it to check both paths.
+   */
+  textureInputs: boolean;
 
   private constructor(readonly device: GPUDevice, readonly adapter: AdapterReport) {
     device.addEventListener("uncapturederror", (e) => {
@@ -50,6 +58,12 @@ export class Gpu {
       this.error ??= message;
     });
     this.dummy = device.createBuffer({ size: 16, usage: STORAGE });
+    this.dummyTexture = device.createTexture({
+      size: [1, 1],
+      format: "rgba32float",
+      usage: GPUTextureUsage.TEXTURE_BINDING,
+    });
+    this.textureInputs = isLlvmpipe(adapter);
   }
 
   static async create(): Promise<Gpu> {
@@ -160,8 +174,18 @@ export class Gpu {
     return this.encoder ??= this.device.createCommandEncoder();
   }
 
+  /**
+   * `texture()` of each buffer's first `floats` floats when `textureInputs` is on and all fit,
+   * else null (the kernel then reads the buffers).
+   */
+  textures(buffers: (GPUBuffer | null)[], floats: number): (GPUTexture | null)[] | null {
+    if (!this.textureInputs || !this.fitsTexture(floats)) return null;
+    return buffers.map((b) => b ? this.texture(b, floats) : null);
+  }
+
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */
-  releaseTexture(texture: GPUTexture) {
+  releaseTexture(texture: GPUTexture | null) {
+    if (!texture) return;
     let free = this.texturePool.get(texture.height);
     if (!free) this.texturePool.set(texture.height, free = []);
     free.push(texture);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertClose, batchNormRef, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { batchNorm } from "../../src/autograd/batchnorm.ts";
 
@@ -10,7 +10,7 @@ function state(c: number, momentum = 0.1) {
   return { running: Tensor.from(init, [2, c], { persistent: true }), eps: EPS, momentum };
 }
 
-gpuTest("batchNorm training forward and running averages match the CPU", async () => {
+gpuTestBothInputs("batchNorm training forward and running averages match the CPU", async () => {
   // rows = 2·17·5 = 170 is not a multiple of the 256-row slice; 600 rows take several slices.
   // [5, 9, 7, 12]: 315 rows, more than one 256-row slice on the aligned path.
   for (const shape of [[2, 17, 5, 3], [600, 7], [3, 7, 5, 8], [5, 9, 7, 12]]) {
@@ -43,7 +43,7 @@ gpuTest("batchNorm training forward and running averages match the CPU", async (
   }
 });
 
-gpuTest("batchNorm eval mode uses the running statistics", async () => {
+gpuTestBothInputs("batchNorm eval mode uses the running statistics", async () => {
   const c = 3;
   const s = state(c);
   const running = new Float32Array([1, 2, 3, 4, 0.25, 9]);
@@ -73,7 +73,7 @@ for (
     [[5, 9, 7, 12], false],
   ] as [number[], boolean][]
 ) {
-  gpuTest(
+  gpuTestBothInputs(
     `batchNorm${relu ? "+ReLU" : ""} backward by finite differences, shape [${shape}]`,
     async () => {
       const c = shape[shape.length - 1];
@@ -91,7 +91,7 @@ for (
   );
 }
 
-gpuTest("batchNorm with fused ReLU equals max(batchNorm, 0)", async () => {
+gpuTestBothInputs("batchNorm with fused ReLU equals max(batchNorm, 0)", async () => {
   for (const shape of [[2, 3, 5, 8], [11, 5]]) {
     const c = shape[shape.length - 1];
     const n = shape.reduce((a, b) => a * b);

@@ -1,4 +1,4 @@
-import { assertClose, checkGradients, conv2dRef, gpuTest, randn } from "../helpers.ts";
+import { assertClose, checkGradients, conv2dRef, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
 
@@ -27,7 +27,7 @@ const QUAD: Case[] = [
   [[1, 9, 7, 4], [3, 3, 4, 5], 2, 1],
 ];
 
-gpuTest("conv2d forward matches a direct CPU convolution", async () => {
+gpuTestBothInputs("conv2d forward matches a direct CPU convolution", async () => {
   for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED, ...QUAD]) {
     const x = randn(xs.reduce((a, b) => a * b), 1);
     const w = randn(ws.reduce((a, b) => a * b), 2);
@@ -42,16 +42,19 @@ gpuTest("conv2d forward matches a direct CPU convolution", async () => {
   }
 });
 
-gpuTest("conv2d backward (input, weight, bias) by finite differences, strided too", async () => {
-  for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
-    await checkGradients(
-      ([x, w, b]) => conv2d(x, w, b, { stride, pad }),
-      [
-        { data: randn(xs.reduce((a, b) => a * b), 4), shape: xs },
-        { data: randn(ws.reduce((a, b) => a * b), 5, 0.5), shape: ws },
-        { data: randn(ws[3], 6), shape: [ws[3]] },
-      ],
-      { samples: 20 },
-    );
-  }
-});
+gpuTestBothInputs(
+  "conv2d backward (input, weight, bias) by finite differences, strided too",
+  async () => {
+    for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
+      await checkGradients(
+        ([x, w, b]) => conv2d(x, w, b, { stride, pad }),
+        [
+          { data: randn(xs.reduce((a, b) => a * b), 4), shape: xs },
+          { data: randn(ws.reduce((a, b) => a * b), 5, 0.5), shape: ws },
+          { data: randn(ws[3], 6), shape: [ws[3]] },
+        ],
+        { samples: 20 },
+      );
+    }
+  },
+);

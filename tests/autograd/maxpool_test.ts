@@ -1,4 +1,4 @@
-import { assertClose, checkGradients, gpuTest, maxPoolRef, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTestBothInputs, maxPoolRef, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { maxPool2d } from "../../src/autograd/maxpool.ts";
 
@@ -13,7 +13,7 @@ const CASES: [number[], number, number][] = [
   [[2, 5, 6, 4], 2, 1],
 ];
 
-gpuTest("maxPool2d forward matches the CPU", async () => {
+gpuTestBothInputs("maxPool2d forward matches the CPU", async () => {
   for (const [shape, k, s] of CASES) {
     const x = randn(shape.reduce((a, b) => a * b), k + s);
     const y = await maxPool2d(Tensor.from(x, shape), k, s).read();
@@ -21,7 +21,7 @@ gpuTest("maxPool2d forward matches the CPU", async () => {
   }
 });
 
-gpuTest("maxPool2d backward by finite differences", async () => {
+gpuTestBothInputs("maxPool2d backward by finite differences", async () => {
   for (const [shape, k, s] of CASES) {
     const data = randn(shape.reduce((a, b) => a * b), 10 + k);
     // h well below the gaps between distinct random values, so no argmax flips.
