@@ -1,41 +1,73 @@
 // Optimizer updates, one invocation per four parameter elements (a vec4: on llvmpipe a 16-byte
 // gather costs about what a 4-byte one does; every buffer is padded to 16 bytes, see gpu.ts, and
 // the padding lanes compute values nobody reads). Hyper-parameters that change every
-// step (learning rate under a schedule, Adam's bias corrections) live in a small storage buffer
-// the optimizer rewrites once per step, so the uniform (and bind group) of each dispatch stays
-// the same from step to step and is built once.
+// step (learning rate under a schedule, Adam's bias corrections) live in a small uniform buffer
+// the optimizer rewrites once per step, so the bind group of each dispatch stays the same from
+// step to step and is built once (constant-index uniform loads are broadcasts on llvmpipe, where
+// each storage load is a per-lane loop).
+// TEXTURES: grad, param, m, v are also bound as textures (flat vec4 arrays, src/gpu/gpu.ts
+// `texture()`, copied just before the dispatch) and read from there: on llvmpipe a texel fetch
+// is a vectorised gather (kernels/matmul_texture.wgsl). Writes still go to the buffers. Else the
+// texture bindings get a 1×1 dummy.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
 struct Params { n4: u32, row: u32 }
 override WG: u32 = 256;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> hyper: array<f32>;
+@group(0) @binding(1) var<uniform> hyper4: array<vec4f, 2>;
 @group(0) @binding(2) var<storage, read> grad: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> param: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> m: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> v: array<vec4f>;
+override TEXTURES: bool = false;
+@group(0) @binding(6) var gradT: texture_2d<f32>;
+@group(0) @binding(7) var paramT: texture_2d<f32>;
+@group(0) @binding(8) var mT: texture_2d<f32>;
+@group(0) @binding(9) var vT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn hyper(k: u32) -> f32 { return hyper4[k / 4u][k % 4u]; }
+fn gradAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(gradT, i); }
+  return grad[i];
+}
+fn paramAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(paramT, i); }
+  return param[i];
+}
+fn mAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(mT, i); }
+  return m[i];
+}
+fn vAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(vT, i); }
+  return v[i];
+}
 
 // hyper = [lr, beta1, beta2, eps, 1 - beta1^t, 1 - beta2^t, weightDecay, decoupled (AdamW: 1)]
 @compute @workgroup_size(WG)
 fn adam(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n4) { return; }
-  let lr = hyper[0];
-  let b1 = hyper[1];
-  let b2 = hyper[2];
-  let wd = hyper[6];
-  var g = grad[i];
-  if (hyper[7] == 0.0) { g += wd * param[i]; }
-  let mi = b1 * m[i] + (1.0 - b1) * g;
-  let vi = b2 * v[i] + (1.0 - b2) * g * g;
+  let lr = hyper(0u);
+  let b1 = hyper(1u);
+  let b2 = hyper(2u);
+  let wd = hyper(6u);
+  var w = paramAt(i);
+  var g = gradAt(i);
+  if (hyper(7u) == 0.0) { g += wd * w; }
+  let mi = b1 * mAt(i) + (1.0 - b1) * g;
+  let vi = b2 * vAt(i) + (1.0 - b2) * g * g;
   m[i] = mi;
   v[i] = vi;
-  let mhat = mi / hyper[4];
-  let vhat = vi / hyper[5];
-  var w = param[i];
-  if (hyper[7] != 0.0) { w -= lr * wd * w; }
-  param[i] = w - lr * mhat / (sqrt(vhat) + hyper[3]);
+  let mhat = mi / hyper(4u);
+  let vhat = vi / hyper(5u);
+  if (hyper(7u) != 0.0) { w -= lr * wd * w; }
+  param[i] = w - lr * mhat / (sqrt(vhat) + hyper(3u));
 }
 
 // hyper = [lr, momentum, weightDecay, nesterov (1/0)]; m is the velocity, v unused.
@@ -43,11 +75,12 @@ fn adam(@builtin(global_invocation_id) gid: vec3u) {
 fn sgd(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n4) { return; }
-  let mu = hyper[1];
-  let g = grad[i] + hyper[2] * param[i];
-  let vel = mu * m[i] + g;
+  let mu = hyper(1u);
+  let w = paramAt(i);
+  let g = gradAt(i) + hyper(2u) * w;
+  let vel = mu * mAt(i) + g;
   m[i] = vel;
-  param[i] -= hyper[0] * select(vel, g + mu * vel, hyper[3] != 0.0);
+  param[i] = w - hyper(0u) * select(vel, g + mu * vel, hyper(3u) != 0.0);
 }
 
 // RMSprop (PyTorch's form, not centered): v is the running mean of g², m the momentum buffer.
@@ -57,11 +90,12 @@ fn sgd(@builtin(global_invocation_id) gid: vec3u) {
 fn rmsprop(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n4) { return; }
-  let alpha = hyper[1];
-  let g = grad[i] + hyper[3] * param[i];
-  let vi = alpha * v[i] + (1.0 - alpha) * g * g;
+  let alpha = hyper(1u);
+  let w = paramAt(i);
+  let g = gradAt(i) + hyper(3u) * w;
+  let vi = alpha * vAt(i) + (1.0 - alpha) * g * g;
   v[i] = vi;
-  let buf = hyper[4] * m[i] + g / (sqrt(vi) + hyper[2]);
+  let buf = hyper(4u) * mAt(i) + g / (sqrt(vi) + hyper(2u));
   m[i] = buf;
-  param[i] -= hyper[0] * buf;
+  param[i] = w - hyper(0u) * buf;
 }

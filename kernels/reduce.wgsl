@@ -3,6 +3,9 @@
 // invocations are neighbouring addresses, and no workgroup memory or barriers are needed, which
 // llvmpipe punishes. Dispatch: (ceil(cols / WG), SPLIT); each y slice sums a stripe of rows into
 // out[y * cols + j], and the caller sums the SPLIT partials with a second pass (SPLIT = 1: done).
+// sum_rows4 (cols % 4 == 0) does the same per column quadruple (vec4 views x4, out4; dispatch
+// (ceil(cols / 4 / WG), SPLIT)): four times fewer loop iterations and loads, and on llvmpipe each
+// loop iteration and each lane-varying load has a large fixed cost.
 
 struct Params { rows: u32, cols: u32, rowsPerSlice: u32, pad: u32 }
 override WG: u32 = 64;
@@ -10,6 +13,26 @@ override WG: u32 = 64;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(5) var<storage, read_write> out4: array<vec4f>;
+// TEXTURES: x also as a texture (a flat vec4 array, src/gpu/gpu.ts `texture()`), read instead of
+// the buffer: on llvmpipe a texel fetch is a vectorised gather, a storage load a per-lane loop
+// (kernels/matmul_texture.wgsl). Else binding 3 gets a 1×1 dummy.
+override TEXTURES: bool = false;
+@group(0) @binding(3) var xT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn x4At(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(xT, i); }
+  return x4[i];
+}
+fn xAt(i: u32) -> f32 {
+  if (TEXTURES) { return texel(xT, i / 4u)[i % 4u]; }
+  return x[i];
+}
 
 @compute @workgroup_size(WG)
 fn sum_rows(@builtin(global_invocation_id) gid: vec3u) {
@@ -18,6 +41,18 @@ fn sum_rows(@builtin(global_invocation_id) gid: vec3u) {
   let start = gid.y * p.rowsPerSlice;
   let end = min(start + p.rowsPerSlice, p.rows);
   var s = 0.0;
-  for (var i = start; i < end; i++) { s += x[i * p.cols + j]; }
+  for (var i = start; i < end; i++) { s += xAt(i * p.cols + j); }
   out[gid.y * p.cols + j] = s;
+}
+
+@compute @workgroup_size(WG)
+fn sum_rows4(@builtin(global_invocation_id) gid: vec3u) {
+  let cols4 = p.cols / 4u;
+  let q = gid.x;
+  if (q >= cols4) { return; }
+  let start = gid.y * p.rowsPerSlice;
+  let end = min(start + p.rowsPerSlice, p.rows);
+  var s = vec4f(0.0);
+  for (var i = start; i < end; i++) { s += x4At(i * cols4 + q); }
+  out4[gid.y * cols4 + q] = s;
 }

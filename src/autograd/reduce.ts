@@ -1,7 +1,12 @@
 import { gpu, Tensor } from "./tensor.ts";
+import { isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/reduce.wgsl: sum_rows.
-const WG = 64;
+/**
+ * llvmpipe runs 8 lanes at a time, and bias gradients have few columns (32 quadruples at most
+ * in the CNN): small workgroups spread them over both cores. A real GPU wants fuller ones.
+ */
+const workgroupSize = () => isLlvmpipe(gpu().adapter) ? 8 : 64;
 /** Rows per slice of the first pass: enough slices to keep every core busy for few columns. */
 const ROWS_PER_SLICE = 512;
 
@@ -15,19 +20,28 @@ export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
 /** Column sums of a rows×cols matrix into `out` (at least cols long). */
 export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) {
   const g = gpu();
-  const pipe = g.pipeline("reduce", "sum_rows", { WG });
   const slices = Math.ceil(rows / ROWS_PER_SLICE);
+  // The big first pass reads x as a texture where gpu.textureInputs says so (buffers are padded
+  // to 16 bytes, so the last vec4 is there to copy).
+  const pass = (src: Tensor, n: number, rowsPerSlice: number, dst: Tensor, y: number) => {
+    const [xT] = g.textures([src.buffer], Math.ceil(n / 4) * 4) ?? [null];
+    const quad = cols % 4 === 0;
+    const WG = workgroupSize();
+    const pipe = g.pipeline("reduce", quad ? "sum_rows4" : "sum_rows", {
+      WG,
+      TEXTURES: xT ? 1 : 0,
+    });
+    g.dispatch(pipe, [n / cols, cols, rowsPerSlice, 0], {
+      ...(quad ? { 4: src.buffer, 5: dst.buffer } : { 1: src.buffer, 2: dst.buffer }),
+      3: xT ?? g.dummyTexture,
+    }, [Math.ceil((quad ? cols / 4 : cols) / WG), y]);
+    g.releaseTexture(xT);
+  };
   if (slices === 1) {
-    g.dispatch(pipe, [rows, cols, rows, 0], [x.buffer, out.buffer], [Math.ceil(cols / WG), 1]);
+    pass(x, rows * cols, rows, out, 1);
     return;
   }
   const partial = Tensor.empty([slices, cols]);
-  g.dispatch(pipe, [rows, cols, ROWS_PER_SLICE, 0], [x.buffer, partial.buffer], [
-    Math.ceil(cols / WG),
-    slices,
-  ]);
-  g.dispatch(pipe, [slices, cols, slices, 0], [partial.buffer, out.buffer], [
-    Math.ceil(cols / WG),
-    1,
-  ]);
+  pass(x, rows * cols, ROWS_PER_SLICE, partial, slices);
+  pass(partial, slices * cols, slices, out, 1);
 }

@@ -3,6 +3,8 @@ import { grid1d } from "../autograd/dispatch.ts";
 
 // kernels/optim.wgsl: adam, sgd, rmsprop.
 const WG = 256;
+/** Parameters of at least this many vec4s are read through textures (see `step`). */
+const TEXTURE_MIN_VEC4S = 4096;
 
 /** A trainable tensor with a name (the key it is saved under). */
 export interface Param {
@@ -30,7 +32,7 @@ export abstract class Optimizer {
     this.lr = lr;
     this.hyper = gpu().device.createBuffer({
       size: 32,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     this.state = params.map((p) => ({
       m: Tensor.zeros(p.value.shape),
@@ -75,20 +77,29 @@ export abstract class Optimizer {
     this.steps++;
     const g = gpu();
     g.upload(this.hyper, new Float32Array(this.hyperParameters()));
-    const pipe = g.pipeline("optim", this.entry, { WG });
     this.params.forEach((p, i) => {
       const grad = p.value.grad;
       if (!grad) return;
       const n4 = Math.ceil(p.value.size / 4);
       const { groups, row } = grid1d(n4, WG);
       const s = this.state[i];
-      g.dispatch(pipe, [n4, row], [
-        this.hyper,
-        grad.buffer,
-        p.value.buffer,
-        s.m.buffer,
-        s.v ? s.v.buffer : null,
-      ], groups);
+      // Big tensors are read through textures where gpu.textureInputs says so; for small ones
+      // the copies would cost more than the storage loads they save.
+      const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
+      const textures = n4 >= TEXTURE_MIN_VEC4S ? g.textures(buffers, n4 * 4) : null;
+      const pipe = g.pipeline("optim", this.entry, { WG, TEXTURES: textures ? 1 : 0 });
+      g.dispatch(pipe, [n4, row], {
+        1: this.hyper,
+        2: grad.buffer,
+        3: p.value.buffer,
+        4: s.m.buffer,
+        5: s.v ? s.v.buffer : null,
+        6: textures?.[0] ?? g.dummyTexture,
+        7: textures?.[1] ?? g.dummyTexture,
+        8: textures?.[2] ?? g.dummyTexture,
+        9: s.v ? textures?.[3] ?? g.dummyTexture : null,
+      }, groups);
+      textures?.forEach((t) => g.releaseTexture(t));
       p.value.grad = null;
     });
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTest, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { add, dropout, relu } from "../../src/autograd/elementwise.ts";
 import { sumRows } from "../../src/autograd/reduce.ts";
@@ -54,8 +54,10 @@ gpuTest("dropout backward by finite differences (same mask)", async () => {
   await checkGradients(([x]) => dropout(x, 0.4, 9), [{ data: randn(41, 8), shape: [41] }]);
 });
 
-gpuTest("sumRows matches column sums (one and two passes)", async () => {
-  for (const [rows, cols] of [[7, 13], [1300, 3]]) {
+gpuTestBothInputs("sumRows matches column sums (one and two passes)", async () => {
+  // 5000×7: a texture of several 4,096-texel rows.
+  // 1100×12 and 600×20: the column-quadruple entry.
+  for (const [rows, cols] of [[7, 13], [1300, 3], [5000, 7], [1100, 12], [600, 20]]) {
     const x = randn(rows * cols, rows);
     const expected = new Float32Array(cols);
     for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) expected[j] += x[r * cols + j];

@@ -3,69 +3,72 @@ import { endStep, Tensor } from "../../src/autograd/tensor.ts";
 import assert from "node:assert/strict";
 import { Adam, Rmsprop, Sgd } from "../../src/optim/optimizer.ts";
 
-// 300 elements: more than one 256-wide workgroup, not a multiple of it.
-const N = 300;
+// 300 elements: more than one 256-wide workgroup, not a multiple of it; 16,390: big enough that
+// llvmpipe reads it through textures (optimizer.ts TEXTURE_MIN_VEC4S), and a ragged last vec4.
+for (const N of [300, 16_390]) {
+  function setup(seed: number) {
+    const w = randn(N, seed);
+    const param = {
+      name: "w",
+      value: Tensor.from(w.slice(), [N], { requiresGrad: true, persistent: true }),
+    };
+    return { w, param };
+  }
 
-function setup(seed: number) {
-  const w = randn(N, seed);
-  const param = {
-    name: "w",
-    value: Tensor.from(w.slice(), [N], { requiresGrad: true, persistent: true }),
-  };
-  return { w, param };
+  gpuTest(`Adam (and AdamW) updates match the CPU over three steps, ${N} elements`, async () => {
+    for (const decoupled of [false, true]) {
+      const { w, param } = setup(1);
+      const opt = new Adam([param], { lr: 0.01, weightDecay: 0.1, decoupled });
+      const m = new Float64Array(N);
+      const v = new Float64Array(N);
+      const ref = Float64Array.from(w);
+      for (let t = 1; t <= 3; t++) {
+        const g = randn(N, 10 + t);
+        param.value.grad = Tensor.from(g, [N]);
+        opt.step();
+        endStep();
+        for (let i = 0; i < N; i++) {
+          const gi = decoupled ? g[i] : g[i] + 0.1 * ref[i];
+          m[i] = 0.9 * m[i] + 0.1 * gi;
+          v[i] = 0.999 * v[i] + 0.001 * gi * gi;
+          if (decoupled) ref[i] -= 0.01 * 0.1 * ref[i];
+          ref[i] -= 0.01 * (m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+        }
+      }
+      assertClose(await param.value.read(), ref, 1e-5, `adam decoupled=${decoupled}`);
+    }
+  });
+
+  gpuTest(
+    `SGD with momentum and Nesterov matches the CPU over three steps, ${N} elements`,
+    async () => {
+      for (const nesterov of [false, true]) {
+        const { w, param } = setup(2);
+        const opt = new Sgd([param], { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov });
+        const vel = new Float64Array(N);
+        const ref = Float64Array.from(w);
+        for (let t = 1; t <= 3; t++) {
+          const g = randn(N, 20 + t);
+          param.value.grad = Tensor.from(g, [N]);
+          opt.step();
+          endStep();
+          for (let i = 0; i < N; i++) {
+            const gi = g[i] + 0.01 * ref[i];
+            vel[i] = 0.9 * vel[i] + gi;
+            ref[i] -= 0.1 * (nesterov ? gi + 0.9 * vel[i] : vel[i]);
+          }
+        }
+        assertClose(await param.value.read(), ref, 1e-5, `sgd nesterov=${nesterov}`);
+      }
+    },
+  );
 }
 
-gpuTest("Adam (and AdamW) updates match the CPU over three steps", async () => {
-  for (const decoupled of [false, true]) {
-    const { w, param } = setup(1);
-    const opt = new Adam([param], { lr: 0.01, weightDecay: 0.1, decoupled });
-    const m = new Float64Array(N);
-    const v = new Float64Array(N);
-    const ref = Float64Array.from(w);
-    for (let t = 1; t <= 3; t++) {
-      const g = randn(N, 10 + t);
-      param.value.grad = Tensor.from(g, [N]);
-      opt.step();
-      endStep();
-      for (let i = 0; i < N; i++) {
-        const gi = decoupled ? g[i] : g[i] + 0.1 * ref[i];
-        m[i] = 0.9 * m[i] + 0.1 * gi;
-        v[i] = 0.999 * v[i] + 0.001 * gi * gi;
-        if (decoupled) ref[i] -= 0.01 * 0.1 * ref[i];
-        ref[i] -= 0.01 * (m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
-      }
-    }
-    assertClose(await param.value.read(), ref, 1e-5, `adam decoupled=${decoupled}`);
-  }
-});
-
-gpuTest("SGD with momentum and Nesterov matches the CPU over three steps", async () => {
-  for (const nesterov of [false, true]) {
-    const { w, param } = setup(2);
-    const opt = new Sgd([param], { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov });
-    const vel = new Float64Array(N);
-    const ref = Float64Array.from(w);
-    for (let t = 1; t <= 3; t++) {
-      const g = randn(N, 20 + t);
-      param.value.grad = Tensor.from(g, [N]);
-      opt.step();
-      endStep();
-      for (let i = 0; i < N; i++) {
-        const gi = g[i] + 0.01 * ref[i];
-        vel[i] = 0.9 * vel[i] + gi;
-        ref[i] -= 0.1 * (nesterov ? gi + 0.9 * vel[i] : vel[i]);
-      }
-    }
-    assertClose(await param.value.read(), ref, 1e-5, `sgd nesterov=${nesterov}`);
-  }
-});
-
 gpuTest(
-  "RMSprop (with and without momentum) matches the CPU over five steps, 37 elements",
+  "RMSprop (with and without momentum) matches the CPU over five steps, 37 and 16,390 elements",
   async () => {
-    // 37: a single, mostly idle workgroup with a ragged end.
-    const n = 37;
-    for (const momentum of [0, 0.9]) {
+    // 37: a single, mostly idle workgroup with a ragged end; 16,390: read through textures.
+    for (const [n, momentum] of [[37, 0], [37, 0.9], [16_390, 0.9]]) {
       const w = randn(n, 3);
       const param = {
         name: "w",
