@@ -8,7 +8,7 @@
 //
 // Three entries, one per operand layout; each loads TM + TN vec4s per 4 steps of k:
 //   forward_nn  C = A·B      A: M×K (rows along k), B: K×N (rows along n)     needs K, N % 4 == 0
-//   forward_nt  C = A·Bᵀ     A: M×K, B stored N×K (both along k)             needs K % 4 == 0
+//   forward_nt  C = A·Bᵀ     A: M×K, B stored N×K (both along k)             needs K, N % 4 == 0
 //   forward_tn  C = Aᵀ·B     A stored K×M (along m), B: K×N (along n)         needs M, N % 4 == 0
 // Tiles (TM×TN): forward_nn 16×12, forward_nt 12×16, forward_tn 16×16.
 // Batch strides must be multiples of 4 too (src/autograd/matmul.ts checks, else falls back to
@@ -27,7 +27,6 @@ fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
   return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
 }
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
 @group(0) @binding(5) var<storage, read_write> c4: array<vec4f>;
 override WG: u32 = 8;
 
@@ -1656,1050 +1655,343 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc11_14 += dot(a11, b14);
     acc11_15 += dot(a11, b15);
   }
+  let n4 = N / 4u;
+  let quad0_0 = vec4f(acc0_0, acc0_1, acc0_2, acc0_3);
+  let quad0_1 = vec4f(acc0_4, acc0_5, acc0_6, acc0_7);
+  let quad0_2 = vec4f(acc0_8, acc0_9, acc0_10, acc0_11);
+  let quad0_3 = vec4f(acc0_12, acc0_13, acc0_14, acc0_15);
+  let quad1_0 = vec4f(acc1_0, acc1_1, acc1_2, acc1_3);
+  let quad1_1 = vec4f(acc1_4, acc1_5, acc1_6, acc1_7);
+  let quad1_2 = vec4f(acc1_8, acc1_9, acc1_10, acc1_11);
+  let quad1_3 = vec4f(acc1_12, acc1_13, acc1_14, acc1_15);
+  let quad2_0 = vec4f(acc2_0, acc2_1, acc2_2, acc2_3);
+  let quad2_1 = vec4f(acc2_4, acc2_5, acc2_6, acc2_7);
+  let quad2_2 = vec4f(acc2_8, acc2_9, acc2_10, acc2_11);
+  let quad2_3 = vec4f(acc2_12, acc2_13, acc2_14, acc2_15);
+  let quad3_0 = vec4f(acc3_0, acc3_1, acc3_2, acc3_3);
+  let quad3_1 = vec4f(acc3_4, acc3_5, acc3_6, acc3_7);
+  let quad3_2 = vec4f(acc3_8, acc3_9, acc3_10, acc3_11);
+  let quad3_3 = vec4f(acc3_12, acc3_13, acc3_14, acc3_15);
+  let quad4_0 = vec4f(acc4_0, acc4_1, acc4_2, acc4_3);
+  let quad4_1 = vec4f(acc4_4, acc4_5, acc4_6, acc4_7);
+  let quad4_2 = vec4f(acc4_8, acc4_9, acc4_10, acc4_11);
+  let quad4_3 = vec4f(acc4_12, acc4_13, acc4_14, acc4_15);
+  let quad5_0 = vec4f(acc5_0, acc5_1, acc5_2, acc5_3);
+  let quad5_1 = vec4f(acc5_4, acc5_5, acc5_6, acc5_7);
+  let quad5_2 = vec4f(acc5_8, acc5_9, acc5_10, acc5_11);
+  let quad5_3 = vec4f(acc5_12, acc5_13, acc5_14, acc5_15);
+  let quad6_0 = vec4f(acc6_0, acc6_1, acc6_2, acc6_3);
+  let quad6_1 = vec4f(acc6_4, acc6_5, acc6_6, acc6_7);
+  let quad6_2 = vec4f(acc6_8, acc6_9, acc6_10, acc6_11);
+  let quad6_3 = vec4f(acc6_12, acc6_13, acc6_14, acc6_15);
+  let quad7_0 = vec4f(acc7_0, acc7_1, acc7_2, acc7_3);
+  let quad7_1 = vec4f(acc7_4, acc7_5, acc7_6, acc7_7);
+  let quad7_2 = vec4f(acc7_8, acc7_9, acc7_10, acc7_11);
+  let quad7_3 = vec4f(acc7_12, acc7_13, acc7_14, acc7_15);
+  let quad8_0 = vec4f(acc8_0, acc8_1, acc8_2, acc8_3);
+  let quad8_1 = vec4f(acc8_4, acc8_5, acc8_6, acc8_7);
+  let quad8_2 = vec4f(acc8_8, acc8_9, acc8_10, acc8_11);
+  let quad8_3 = vec4f(acc8_12, acc8_13, acc8_14, acc8_15);
+  let quad9_0 = vec4f(acc9_0, acc9_1, acc9_2, acc9_3);
+  let quad9_1 = vec4f(acc9_4, acc9_5, acc9_6, acc9_7);
+  let quad9_2 = vec4f(acc9_8, acc9_9, acc9_10, acc9_11);
+  let quad9_3 = vec4f(acc9_12, acc9_13, acc9_14, acc9_15);
+  let quad10_0 = vec4f(acc10_0, acc10_1, acc10_2, acc10_3);
+  let quad10_1 = vec4f(acc10_4, acc10_5, acc10_6, acc10_7);
+  let quad10_2 = vec4f(acc10_8, acc10_9, acc10_10, acc10_11);
+  let quad10_3 = vec4f(acc10_12, acc10_13, acc10_14, acc10_15);
+  let quad11_0 = vec4f(acc11_0, acc11_1, acc11_2, acc11_3);
+  let quad11_1 = vec4f(acc11_4, acc11_5, acc11_6, acc11_7);
+  let quad11_2 = vec4f(acc11_8, acc11_9, acc11_10, acc11_11);
+  let quad11_3 = vec4f(acc11_12, acc11_13, acc11_14, acc11_15);
   let hasBias = (p.flags & 1u) != 0u;
   let accumulate = (p.flags & 2u) != 0u;
   let oc0 = col0 + 0u;
-  var bias0 = 0.0;
-  if (hasBias && oc0 < N) { bias0 = bias[oc0]; }
-  let oc1 = col0 + 1u;
-  var bias1 = 0.0;
-  if (hasBias && oc1 < N) { bias1 = bias[oc1]; }
-  let oc2 = col0 + 2u;
-  var bias2 = 0.0;
-  if (hasBias && oc2 < N) { bias2 = bias[oc2]; }
-  let oc3 = col0 + 3u;
-  var bias3 = 0.0;
-  if (hasBias && oc3 < N) { bias3 = bias[oc3]; }
-  let oc4 = col0 + 4u;
-  var bias4 = 0.0;
-  if (hasBias && oc4 < N) { bias4 = bias[oc4]; }
-  let oc5 = col0 + 5u;
-  var bias5 = 0.0;
-  if (hasBias && oc5 < N) { bias5 = bias[oc5]; }
-  let oc6 = col0 + 6u;
-  var bias6 = 0.0;
-  if (hasBias && oc6 < N) { bias6 = bias[oc6]; }
-  let oc7 = col0 + 7u;
-  var bias7 = 0.0;
-  if (hasBias && oc7 < N) { bias7 = bias[oc7]; }
-  let oc8 = col0 + 8u;
-  var bias8 = 0.0;
-  if (hasBias && oc8 < N) { bias8 = bias[oc8]; }
-  let oc9 = col0 + 9u;
-  var bias9 = 0.0;
-  if (hasBias && oc9 < N) { bias9 = bias[oc9]; }
-  let oc10 = col0 + 10u;
-  var bias10 = 0.0;
-  if (hasBias && oc10 < N) { bias10 = bias[oc10]; }
-  let oc11 = col0 + 11u;
-  var bias11 = 0.0;
-  if (hasBias && oc11 < N) { bias11 = bias[oc11]; }
-  let oc12 = col0 + 12u;
-  var bias12 = 0.0;
-  if (hasBias && oc12 < N) { bias12 = bias[oc12]; }
-  let oc13 = col0 + 13u;
-  var bias13 = 0.0;
-  if (hasBias && oc13 < N) { bias13 = bias[oc13]; }
-  let oc14 = col0 + 14u;
-  var bias14 = 0.0;
-  if (hasBias && oc14 < N) { bias14 = bias[oc14]; }
-  let oc15 = col0 + 15u;
-  var bias15 = 0.0;
-  if (hasBias && oc15 < N) { bias15 = bias[oc15]; }
+  var bias0 = vec4f(0.0);
+  if (hasBias && oc0 < N) { bias0 = vec4f(bias[oc0], bias[oc0 + 1u], bias[oc0 + 2u], bias[oc0 + 3u]); }
+  let oc1 = col0 + 4u;
+  var bias1 = vec4f(0.0);
+  if (hasBias && oc1 < N) { bias1 = vec4f(bias[oc1], bias[oc1 + 1u], bias[oc1 + 2u], bias[oc1 + 3u]); }
+  let oc2 = col0 + 8u;
+  var bias2 = vec4f(0.0);
+  if (hasBias && oc2 < N) { bias2 = vec4f(bias[oc2], bias[oc2 + 1u], bias[oc2 + 2u], bias[oc2 + 3u]); }
+  let oc3 = col0 + 12u;
+  var bias3 = vec4f(0.0);
+  if (hasBias && oc3 < N) { bias3 = vec4f(bias[oc3], bias[oc3 + 1u], bias[oc3 + 2u], bias[oc3 + 3u]); }
   if (row0 + 0u < M) {
-    let o = cBase + (row0 + 0u) * N;
+    let o = cBase / 4u + (row0 + 0u) * n4;
     if (oc0 < N) {
-      var v = acc0_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad0_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc0_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad0_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc0_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad0_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc0_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc0_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc0_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc0_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc0_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc0_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc0_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc0_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc0_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc0_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc0_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc0_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc0_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad0_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 1u < M) {
-    let o = cBase + (row0 + 1u) * N;
+    let o = cBase / 4u + (row0 + 1u) * n4;
     if (oc0 < N) {
-      var v = acc1_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad1_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc1_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad1_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc1_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad1_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc1_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc1_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc1_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc1_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc1_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc1_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc1_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc1_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc1_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc1_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc1_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc1_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc1_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad1_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 2u < M) {
-    let o = cBase + (row0 + 2u) * N;
+    let o = cBase / 4u + (row0 + 2u) * n4;
     if (oc0 < N) {
-      var v = acc2_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad2_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc2_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad2_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc2_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad2_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc2_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc2_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc2_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc2_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc2_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc2_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc2_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc2_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc2_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc2_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc2_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc2_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc2_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad2_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 3u < M) {
-    let o = cBase + (row0 + 3u) * N;
+    let o = cBase / 4u + (row0 + 3u) * n4;
     if (oc0 < N) {
-      var v = acc3_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad3_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc3_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad3_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc3_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad3_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc3_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc3_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc3_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc3_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc3_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc3_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc3_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc3_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc3_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc3_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc3_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc3_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc3_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad3_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 4u < M) {
-    let o = cBase + (row0 + 4u) * N;
+    let o = cBase / 4u + (row0 + 4u) * n4;
     if (oc0 < N) {
-      var v = acc4_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad4_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc4_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad4_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc4_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad4_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc4_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc4_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc4_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc4_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc4_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc4_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc4_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc4_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc4_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc4_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc4_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc4_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc4_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad4_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 5u < M) {
-    let o = cBase + (row0 + 5u) * N;
+    let o = cBase / 4u + (row0 + 5u) * n4;
     if (oc0 < N) {
-      var v = acc5_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad5_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc5_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad5_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc5_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad5_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc5_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc5_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc5_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc5_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc5_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc5_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc5_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc5_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc5_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc5_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc5_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc5_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc5_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad5_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 6u < M) {
-    let o = cBase + (row0 + 6u) * N;
+    let o = cBase / 4u + (row0 + 6u) * n4;
     if (oc0 < N) {
-      var v = acc6_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad6_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc6_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad6_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc6_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad6_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc6_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc6_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc6_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc6_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc6_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc6_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc6_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc6_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc6_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc6_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc6_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc6_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc6_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad6_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 7u < M) {
-    let o = cBase + (row0 + 7u) * N;
+    let o = cBase / 4u + (row0 + 7u) * n4;
     if (oc0 < N) {
-      var v = acc7_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad7_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc7_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad7_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc7_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad7_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc7_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc7_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc7_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc7_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc7_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc7_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc7_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc7_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc7_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc7_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc7_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc7_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc7_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad7_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 8u < M) {
-    let o = cBase + (row0 + 8u) * N;
+    let o = cBase / 4u + (row0 + 8u) * n4;
     if (oc0 < N) {
-      var v = acc8_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad8_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc8_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad8_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc8_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad8_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc8_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc8_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc8_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc8_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc8_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc8_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc8_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc8_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc8_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc8_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc8_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc8_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc8_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad8_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 9u < M) {
-    let o = cBase + (row0 + 9u) * N;
+    let o = cBase / 4u + (row0 + 9u) * n4;
     if (oc0 < N) {
-      var v = acc9_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad9_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc9_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad9_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc9_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad9_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc9_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc9_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc9_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc9_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc9_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc9_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc9_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc9_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc9_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc9_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc9_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc9_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc9_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad9_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 10u < M) {
-    let o = cBase + (row0 + 10u) * N;
+    let o = cBase / 4u + (row0 + 10u) * n4;
     if (oc0 < N) {
-      var v = acc10_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad10_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc10_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad10_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc10_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad10_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc10_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc10_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc10_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc10_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc10_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc10_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc10_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc10_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc10_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc10_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc10_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc10_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc10_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad10_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
   if (row0 + 11u < M) {
-    let o = cBase + (row0 + 11u) * N;
+    let o = cBase / 4u + (row0 + 11u) * n4;
     if (oc0 < N) {
-      var v = acc11_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad11_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc11_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad11_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc11_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad11_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc11_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
-    }
-    if (oc4 < N) {
-      var v = acc11_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
-    }
-    if (oc5 < N) {
-      var v = acc11_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
-    }
-    if (oc6 < N) {
-      var v = acc11_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
-    }
-    if (oc7 < N) {
-      var v = acc11_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc11_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc11_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc11_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc11_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc11_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc11_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc11_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc11_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
+      var v = quad11_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
   }
 }

@@ -7,7 +7,7 @@
 //
 // Three entries, one per operand layout; each loads TM + TN vec4s per 4 steps of k:
 //   forward_nn  C = A·B      A: M×K (rows along k), B: K×N (rows along n)     needs K, N % 4 == 0
-//   forward_nt  C = A·Bᵀ     A: M×K, B stored N×K (both along k)             needs K % 4 == 0
+//   forward_nt  C = A·Bᵀ     A: M×K, B stored N×K (both along k)             needs K, N % 4 == 0
 //   forward_tn  C = Aᵀ·B     A stored K×M (along m), B: K×N (along n)         needs M, N % 4 == 0
 // Tiles (TM×TN): forward_nn 32×32, forward_nt 32×32, forward_tn 32×32.
 // Batch strides must be multiples of 4 too (src/autograd/matmul.ts checks, else falls back to
@@ -21,7 +21,6 @@ struct Params { M: u32, N: u32, K: u32, batch: u32, aBatchStride: u32, bBatchStr
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
 @group(0) @binding(2) var<storage, read> b: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
 @group(0) @binding(5) var<storage, read_write> c4: array<vec4f>;
 override WG: u32 = 8;
 
@@ -7006,5318 +7005,1663 @@ fn forward_nt(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
     acc31_30 += dot(a31, b30);
     acc31_31 += dot(a31, b31);
   }
+  let n4 = N / 4u;
+  let quad0_0 = vec4f(acc0_0, acc0_1, acc0_2, acc0_3);
+  let quad0_1 = vec4f(acc0_4, acc0_5, acc0_6, acc0_7);
+  let quad0_2 = vec4f(acc0_8, acc0_9, acc0_10, acc0_11);
+  let quad0_3 = vec4f(acc0_12, acc0_13, acc0_14, acc0_15);
+  let quad0_4 = vec4f(acc0_16, acc0_17, acc0_18, acc0_19);
+  let quad0_5 = vec4f(acc0_20, acc0_21, acc0_22, acc0_23);
+  let quad0_6 = vec4f(acc0_24, acc0_25, acc0_26, acc0_27);
+  let quad0_7 = vec4f(acc0_28, acc0_29, acc0_30, acc0_31);
+  let quad1_0 = vec4f(acc1_0, acc1_1, acc1_2, acc1_3);
+  let quad1_1 = vec4f(acc1_4, acc1_5, acc1_6, acc1_7);
+  let quad1_2 = vec4f(acc1_8, acc1_9, acc1_10, acc1_11);
+  let quad1_3 = vec4f(acc1_12, acc1_13, acc1_14, acc1_15);
+  let quad1_4 = vec4f(acc1_16, acc1_17, acc1_18, acc1_19);
+  let quad1_5 = vec4f(acc1_20, acc1_21, acc1_22, acc1_23);
+  let quad1_6 = vec4f(acc1_24, acc1_25, acc1_26, acc1_27);
+  let quad1_7 = vec4f(acc1_28, acc1_29, acc1_30, acc1_31);
+  let quad2_0 = vec4f(acc2_0, acc2_1, acc2_2, acc2_3);
+  let quad2_1 = vec4f(acc2_4, acc2_5, acc2_6, acc2_7);
+  let quad2_2 = vec4f(acc2_8, acc2_9, acc2_10, acc2_11);
+  let quad2_3 = vec4f(acc2_12, acc2_13, acc2_14, acc2_15);
+  let quad2_4 = vec4f(acc2_16, acc2_17, acc2_18, acc2_19);
+  let quad2_5 = vec4f(acc2_20, acc2_21, acc2_22, acc2_23);
+  let quad2_6 = vec4f(acc2_24, acc2_25, acc2_26, acc2_27);
+  let quad2_7 = vec4f(acc2_28, acc2_29, acc2_30, acc2_31);
+  let quad3_0 = vec4f(acc3_0, acc3_1, acc3_2, acc3_3);
+  let quad3_1 = vec4f(acc3_4, acc3_5, acc3_6, acc3_7);
+  let quad3_2 = vec4f(acc3_8, acc3_9, acc3_10, acc3_11);
+  let quad3_3 = vec4f(acc3_12, acc3_13, acc3_14, acc3_15);
+  let quad3_4 = vec4f(acc3_16, acc3_17, acc3_18, acc3_19);
+  let quad3_5 = vec4f(acc3_20, acc3_21, acc3_22, acc3_23);
+  let quad3_6 = vec4f(acc3_24, acc3_25, acc3_26, acc3_27);
+  let quad3_7 = vec4f(acc3_28, acc3_29, acc3_30, acc3_31);
+  let quad4_0 = vec4f(acc4_0, acc4_1, acc4_2, acc4_3);
+  let quad4_1 = vec4f(acc4_4, acc4_5, acc4_6, acc4_7);
+  let quad4_2 = vec4f(acc4_8, acc4_9, acc4_10, acc4_11);
+  let quad4_3 = vec4f(acc4_12, acc4_13, acc4_14, acc4_15);
+  let quad4_4 = vec4f(acc4_16, acc4_17, acc4_18, acc4_19);
+  let quad4_5 = vec4f(acc4_20, acc4_21, acc4_22, acc4_23);
+  let quad4_6 = vec4f(acc4_24, acc4_25, acc4_26, acc4_27);
+  let quad4_7 = vec4f(acc4_28, acc4_29, acc4_30, acc4_31);
+  let quad5_0 = vec4f(acc5_0, acc5_1, acc5_2, acc5_3);
+  let quad5_1 = vec4f(acc5_4, acc5_5, acc5_6, acc5_7);
+  let quad5_2 = vec4f(acc5_8, acc5_9, acc5_10, acc5_11);
+  let quad5_3 = vec4f(acc5_12, acc5_13, acc5_14, acc5_15);
+  let quad5_4 = vec4f(acc5_16, acc5_17, acc5_18, acc5_19);
+  let quad5_5 = vec4f(acc5_20, acc5_21, acc5_22, acc5_23);
+  let quad5_6 = vec4f(acc5_24, acc5_25, acc5_26, acc5_27);
+  let quad5_7 = vec4f(acc5_28, acc5_29, acc5_30, acc5_31);
+  let quad6_0 = vec4f(acc6_0, acc6_1, acc6_2, acc6_3);
+  let quad6_1 = vec4f(acc6_4, acc6_5, acc6_6, acc6_7);
+  let quad6_2 = vec4f(acc6_8, acc6_9, acc6_10, acc6_11);
+  let quad6_3 = vec4f(acc6_12, acc6_13, acc6_14, acc6_15);
+  let quad6_4 = vec4f(acc6_16, acc6_17, acc6_18, acc6_19);
+  let quad6_5 = vec4f(acc6_20, acc6_21, acc6_22, acc6_23);
+  let quad6_6 = vec4f(acc6_24, acc6_25, acc6_26, acc6_27);
+  let quad6_7 = vec4f(acc6_28, acc6_29, acc6_30, acc6_31);
+  let quad7_0 = vec4f(acc7_0, acc7_1, acc7_2, acc7_3);
+  let quad7_1 = vec4f(acc7_4, acc7_5, acc7_6, acc7_7);
+  let quad7_2 = vec4f(acc7_8, acc7_9, acc7_10, acc7_11);
+  let quad7_3 = vec4f(acc7_12, acc7_13, acc7_14, acc7_15);
+  let quad7_4 = vec4f(acc7_16, acc7_17, acc7_18, acc7_19);
+  let quad7_5 = vec4f(acc7_20, acc7_21, acc7_22, acc7_23);
+  let quad7_6 = vec4f(acc7_24, acc7_25, acc7_26, acc7_27);
+  let quad7_7 = vec4f(acc7_28, acc7_29, acc7_30, acc7_31);
+  let quad8_0 = vec4f(acc8_0, acc8_1, acc8_2, acc8_3);
+  let quad8_1 = vec4f(acc8_4, acc8_5, acc8_6, acc8_7);
+  let quad8_2 = vec4f(acc8_8, acc8_9, acc8_10, acc8_11);
+  let quad8_3 = vec4f(acc8_12, acc8_13, acc8_14, acc8_15);
+  let quad8_4 = vec4f(acc8_16, acc8_17, acc8_18, acc8_19);
+  let quad8_5 = vec4f(acc8_20, acc8_21, acc8_22, acc8_23);
+  let quad8_6 = vec4f(acc8_24, acc8_25, acc8_26, acc8_27);
+  let quad8_7 = vec4f(acc8_28, acc8_29, acc8_30, acc8_31);
+  let quad9_0 = vec4f(acc9_0, acc9_1, acc9_2, acc9_3);
+  let quad9_1 = vec4f(acc9_4, acc9_5, acc9_6, acc9_7);
+  let quad9_2 = vec4f(acc9_8, acc9_9, acc9_10, acc9_11);
+  let quad9_3 = vec4f(acc9_12, acc9_13, acc9_14, acc9_15);
+  let quad9_4 = vec4f(acc9_16, acc9_17, acc9_18, acc9_19);
+  let quad9_5 = vec4f(acc9_20, acc9_21, acc9_22, acc9_23);
+  let quad9_6 = vec4f(acc9_24, acc9_25, acc9_26, acc9_27);
+  let quad9_7 = vec4f(acc9_28, acc9_29, acc9_30, acc9_31);
+  let quad10_0 = vec4f(acc10_0, acc10_1, acc10_2, acc10_3);
+  let quad10_1 = vec4f(acc10_4, acc10_5, acc10_6, acc10_7);
+  let quad10_2 = vec4f(acc10_8, acc10_9, acc10_10, acc10_11);
+  let quad10_3 = vec4f(acc10_12, acc10_13, acc10_14, acc10_15);
+  let quad10_4 = vec4f(acc10_16, acc10_17, acc10_18, acc10_19);
+  let quad10_5 = vec4f(acc10_20, acc10_21, acc10_22, acc10_23);
+  let quad10_6 = vec4f(acc10_24, acc10_25, acc10_26, acc10_27);
+  let quad10_7 = vec4f(acc10_28, acc10_29, acc10_30, acc10_31);
+  let quad11_0 = vec4f(acc11_0, acc11_1, acc11_2, acc11_3);
+  let quad11_1 = vec4f(acc11_4, acc11_5, acc11_6, acc11_7);
+  let quad11_2 = vec4f(acc11_8, acc11_9, acc11_10, acc11_11);
+  let quad11_3 = vec4f(acc11_12, acc11_13, acc11_14, acc11_15);
+  let quad11_4 = vec4f(acc11_16, acc11_17, acc11_18, acc11_19);
+  let quad11_5 = vec4f(acc11_20, acc11_21, acc11_22, acc11_23);
+  let quad11_6 = vec4f(acc11_24, acc11_25, acc11_26, acc11_27);
+  let quad11_7 = vec4f(acc11_28, acc11_29, acc11_30, acc11_31);
+  let quad12_0 = vec4f(acc12_0, acc12_1, acc12_2, acc12_3);
+  let quad12_1 = vec4f(acc12_4, acc12_5, acc12_6, acc12_7);
+  let quad12_2 = vec4f(acc12_8, acc12_9, acc12_10, acc12_11);
+  let quad12_3 = vec4f(acc12_12, acc12_13, acc12_14, acc12_15);
+  let quad12_4 = vec4f(acc12_16, acc12_17, acc12_18, acc12_19);
+  let quad12_5 = vec4f(acc12_20, acc12_21, acc12_22, acc12_23);
+  let quad12_6 = vec4f(acc12_24, acc12_25, acc12_26, acc12_27);
+  let quad12_7 = vec4f(acc12_28, acc12_29, acc12_30, acc12_31);
+  let quad13_0 = vec4f(acc13_0, acc13_1, acc13_2, acc13_3);
+  let quad13_1 = vec4f(acc13_4, acc13_5, acc13_6, acc13_7);
+  let quad13_2 = vec4f(acc13_8, acc13_9, acc13_10, acc13_11);
+  let quad13_3 = vec4f(acc13_12, acc13_13, acc13_14, acc13_15);
+  let quad13_4 = vec4f(acc13_16, acc13_17, acc13_18, acc13_19);
+  let quad13_5 = vec4f(acc13_20, acc13_21, acc13_22, acc13_23);
+  let quad13_6 = vec4f(acc13_24, acc13_25, acc13_26, acc13_27);
+  let quad13_7 = vec4f(acc13_28, acc13_29, acc13_30, acc13_31);
+  let quad14_0 = vec4f(acc14_0, acc14_1, acc14_2, acc14_3);
+  let quad14_1 = vec4f(acc14_4, acc14_5, acc14_6, acc14_7);
+  let quad14_2 = vec4f(acc14_8, acc14_9, acc14_10, acc14_11);
+  let quad14_3 = vec4f(acc14_12, acc14_13, acc14_14, acc14_15);
+  let quad14_4 = vec4f(acc14_16, acc14_17, acc14_18, acc14_19);
+  let quad14_5 = vec4f(acc14_20, acc14_21, acc14_22, acc14_23);
+  let quad14_6 = vec4f(acc14_24, acc14_25, acc14_26, acc14_27);
+  let quad14_7 = vec4f(acc14_28, acc14_29, acc14_30, acc14_31);
+  let quad15_0 = vec4f(acc15_0, acc15_1, acc15_2, acc15_3);
+  let quad15_1 = vec4f(acc15_4, acc15_5, acc15_6, acc15_7);
+  let quad15_2 = vec4f(acc15_8, acc15_9, acc15_10, acc15_11);
+  let quad15_3 = vec4f(acc15_12, acc15_13, acc15_14, acc15_15);
+  let quad15_4 = vec4f(acc15_16, acc15_17, acc15_18, acc15_19);
+  let quad15_5 = vec4f(acc15_20, acc15_21, acc15_22, acc15_23);
+  let quad15_6 = vec4f(acc15_24, acc15_25, acc15_26, acc15_27);
+  let quad15_7 = vec4f(acc15_28, acc15_29, acc15_30, acc15_31);
+  let quad16_0 = vec4f(acc16_0, acc16_1, acc16_2, acc16_3);
+  let quad16_1 = vec4f(acc16_4, acc16_5, acc16_6, acc16_7);
+  let quad16_2 = vec4f(acc16_8, acc16_9, acc16_10, acc16_11);
+  let quad16_3 = vec4f(acc16_12, acc16_13, acc16_14, acc16_15);
+  let quad16_4 = vec4f(acc16_16, acc16_17, acc16_18, acc16_19);
+  let quad16_5 = vec4f(acc16_20, acc16_21, acc16_22, acc16_23);
+  let quad16_6 = vec4f(acc16_24, acc16_25, acc16_26, acc16_27);
+  let quad16_7 = vec4f(acc16_28, acc16_29, acc16_30, acc16_31);
+  let quad17_0 = vec4f(acc17_0, acc17_1, acc17_2, acc17_3);
+  let quad17_1 = vec4f(acc17_4, acc17_5, acc17_6, acc17_7);
+  let quad17_2 = vec4f(acc17_8, acc17_9, acc17_10, acc17_11);
+  let quad17_3 = vec4f(acc17_12, acc17_13, acc17_14, acc17_15);
+  let quad17_4 = vec4f(acc17_16, acc17_17, acc17_18, acc17_19);
+  let quad17_5 = vec4f(acc17_20, acc17_21, acc17_22, acc17_23);
+  let quad17_6 = vec4f(acc17_24, acc17_25, acc17_26, acc17_27);
+  let quad17_7 = vec4f(acc17_28, acc17_29, acc17_30, acc17_31);
+  let quad18_0 = vec4f(acc18_0, acc18_1, acc18_2, acc18_3);
+  let quad18_1 = vec4f(acc18_4, acc18_5, acc18_6, acc18_7);
+  let quad18_2 = vec4f(acc18_8, acc18_9, acc18_10, acc18_11);
+  let quad18_3 = vec4f(acc18_12, acc18_13, acc18_14, acc18_15);
+  let quad18_4 = vec4f(acc18_16, acc18_17, acc18_18, acc18_19);
+  let quad18_5 = vec4f(acc18_20, acc18_21, acc18_22, acc18_23);
+  let quad18_6 = vec4f(acc18_24, acc18_25, acc18_26, acc18_27);
+  let quad18_7 = vec4f(acc18_28, acc18_29, acc18_30, acc18_31);
+  let quad19_0 = vec4f(acc19_0, acc19_1, acc19_2, acc19_3);
+  let quad19_1 = vec4f(acc19_4, acc19_5, acc19_6, acc19_7);
+  let quad19_2 = vec4f(acc19_8, acc19_9, acc19_10, acc19_11);
+  let quad19_3 = vec4f(acc19_12, acc19_13, acc19_14, acc19_15);
+  let quad19_4 = vec4f(acc19_16, acc19_17, acc19_18, acc19_19);
+  let quad19_5 = vec4f(acc19_20, acc19_21, acc19_22, acc19_23);
+  let quad19_6 = vec4f(acc19_24, acc19_25, acc19_26, acc19_27);
+  let quad19_7 = vec4f(acc19_28, acc19_29, acc19_30, acc19_31);
+  let quad20_0 = vec4f(acc20_0, acc20_1, acc20_2, acc20_3);
+  let quad20_1 = vec4f(acc20_4, acc20_5, acc20_6, acc20_7);
+  let quad20_2 = vec4f(acc20_8, acc20_9, acc20_10, acc20_11);
+  let quad20_3 = vec4f(acc20_12, acc20_13, acc20_14, acc20_15);
+  let quad20_4 = vec4f(acc20_16, acc20_17, acc20_18, acc20_19);
+  let quad20_5 = vec4f(acc20_20, acc20_21, acc20_22, acc20_23);
+  let quad20_6 = vec4f(acc20_24, acc20_25, acc20_26, acc20_27);
+  let quad20_7 = vec4f(acc20_28, acc20_29, acc20_30, acc20_31);
+  let quad21_0 = vec4f(acc21_0, acc21_1, acc21_2, acc21_3);
+  let quad21_1 = vec4f(acc21_4, acc21_5, acc21_6, acc21_7);
+  let quad21_2 = vec4f(acc21_8, acc21_9, acc21_10, acc21_11);
+  let quad21_3 = vec4f(acc21_12, acc21_13, acc21_14, acc21_15);
+  let quad21_4 = vec4f(acc21_16, acc21_17, acc21_18, acc21_19);
+  let quad21_5 = vec4f(acc21_20, acc21_21, acc21_22, acc21_23);
+  let quad21_6 = vec4f(acc21_24, acc21_25, acc21_26, acc21_27);
+  let quad21_7 = vec4f(acc21_28, acc21_29, acc21_30, acc21_31);
+  let quad22_0 = vec4f(acc22_0, acc22_1, acc22_2, acc22_3);
+  let quad22_1 = vec4f(acc22_4, acc22_5, acc22_6, acc22_7);
+  let quad22_2 = vec4f(acc22_8, acc22_9, acc22_10, acc22_11);
+  let quad22_3 = vec4f(acc22_12, acc22_13, acc22_14, acc22_15);
+  let quad22_4 = vec4f(acc22_16, acc22_17, acc22_18, acc22_19);
+  let quad22_5 = vec4f(acc22_20, acc22_21, acc22_22, acc22_23);
+  let quad22_6 = vec4f(acc22_24, acc22_25, acc22_26, acc22_27);
+  let quad22_7 = vec4f(acc22_28, acc22_29, acc22_30, acc22_31);
+  let quad23_0 = vec4f(acc23_0, acc23_1, acc23_2, acc23_3);
+  let quad23_1 = vec4f(acc23_4, acc23_5, acc23_6, acc23_7);
+  let quad23_2 = vec4f(acc23_8, acc23_9, acc23_10, acc23_11);
+  let quad23_3 = vec4f(acc23_12, acc23_13, acc23_14, acc23_15);
+  let quad23_4 = vec4f(acc23_16, acc23_17, acc23_18, acc23_19);
+  let quad23_5 = vec4f(acc23_20, acc23_21, acc23_22, acc23_23);
+  let quad23_6 = vec4f(acc23_24, acc23_25, acc23_26, acc23_27);
+  let quad23_7 = vec4f(acc23_28, acc23_29, acc23_30, acc23_31);
+  let quad24_0 = vec4f(acc24_0, acc24_1, acc24_2, acc24_3);
+  let quad24_1 = vec4f(acc24_4, acc24_5, acc24_6, acc24_7);
+  let quad24_2 = vec4f(acc24_8, acc24_9, acc24_10, acc24_11);
+  let quad24_3 = vec4f(acc24_12, acc24_13, acc24_14, acc24_15);
+  let quad24_4 = vec4f(acc24_16, acc24_17, acc24_18, acc24_19);
+  let quad24_5 = vec4f(acc24_20, acc24_21, acc24_22, acc24_23);
+  let quad24_6 = vec4f(acc24_24, acc24_25, acc24_26, acc24_27);
+  let quad24_7 = vec4f(acc24_28, acc24_29, acc24_30, acc24_31);
+  let quad25_0 = vec4f(acc25_0, acc25_1, acc25_2, acc25_3);
+  let quad25_1 = vec4f(acc25_4, acc25_5, acc25_6, acc25_7);
+  let quad25_2 = vec4f(acc25_8, acc25_9, acc25_10, acc25_11);
+  let quad25_3 = vec4f(acc25_12, acc25_13, acc25_14, acc25_15);
+  let quad25_4 = vec4f(acc25_16, acc25_17, acc25_18, acc25_19);
+  let quad25_5 = vec4f(acc25_20, acc25_21, acc25_22, acc25_23);
+  let quad25_6 = vec4f(acc25_24, acc25_25, acc25_26, acc25_27);
+  let quad25_7 = vec4f(acc25_28, acc25_29, acc25_30, acc25_31);
+  let quad26_0 = vec4f(acc26_0, acc26_1, acc26_2, acc26_3);
+  let quad26_1 = vec4f(acc26_4, acc26_5, acc26_6, acc26_7);
+  let quad26_2 = vec4f(acc26_8, acc26_9, acc26_10, acc26_11);
+  let quad26_3 = vec4f(acc26_12, acc26_13, acc26_14, acc26_15);
+  let quad26_4 = vec4f(acc26_16, acc26_17, acc26_18, acc26_19);
+  let quad26_5 = vec4f(acc26_20, acc26_21, acc26_22, acc26_23);
+  let quad26_6 = vec4f(acc26_24, acc26_25, acc26_26, acc26_27);
+  let quad26_7 = vec4f(acc26_28, acc26_29, acc26_30, acc26_31);
+  let quad27_0 = vec4f(acc27_0, acc27_1, acc27_2, acc27_3);
+  let quad27_1 = vec4f(acc27_4, acc27_5, acc27_6, acc27_7);
+  let quad27_2 = vec4f(acc27_8, acc27_9, acc27_10, acc27_11);
+  let quad27_3 = vec4f(acc27_12, acc27_13, acc27_14, acc27_15);
+  let quad27_4 = vec4f(acc27_16, acc27_17, acc27_18, acc27_19);
+  let quad27_5 = vec4f(acc27_20, acc27_21, acc27_22, acc27_23);
+  let quad27_6 = vec4f(acc27_24, acc27_25, acc27_26, acc27_27);
+  let quad27_7 = vec4f(acc27_28, acc27_29, acc27_30, acc27_31);
+  let quad28_0 = vec4f(acc28_0, acc28_1, acc28_2, acc28_3);
+  let quad28_1 = vec4f(acc28_4, acc28_5, acc28_6, acc28_7);
+  let quad28_2 = vec4f(acc28_8, acc28_9, acc28_10, acc28_11);
+  let quad28_3 = vec4f(acc28_12, acc28_13, acc28_14, acc28_15);
+  let quad28_4 = vec4f(acc28_16, acc28_17, acc28_18, acc28_19);
+  let quad28_5 = vec4f(acc28_20, acc28_21, acc28_22, acc28_23);
+  let quad28_6 = vec4f(acc28_24, acc28_25, acc28_26, acc28_27);
+  let quad28_7 = vec4f(acc28_28, acc28_29, acc28_30, acc28_31);
+  let quad29_0 = vec4f(acc29_0, acc29_1, acc29_2, acc29_3);
+  let quad29_1 = vec4f(acc29_4, acc29_5, acc29_6, acc29_7);
+  let quad29_2 = vec4f(acc29_8, acc29_9, acc29_10, acc29_11);
+  let quad29_3 = vec4f(acc29_12, acc29_13, acc29_14, acc29_15);
+  let quad29_4 = vec4f(acc29_16, acc29_17, acc29_18, acc29_19);
+  let quad29_5 = vec4f(acc29_20, acc29_21, acc29_22, acc29_23);
+  let quad29_6 = vec4f(acc29_24, acc29_25, acc29_26, acc29_27);
+  let quad29_7 = vec4f(acc29_28, acc29_29, acc29_30, acc29_31);
+  let quad30_0 = vec4f(acc30_0, acc30_1, acc30_2, acc30_3);
+  let quad30_1 = vec4f(acc30_4, acc30_5, acc30_6, acc30_7);
+  let quad30_2 = vec4f(acc30_8, acc30_9, acc30_10, acc30_11);
+  let quad30_3 = vec4f(acc30_12, acc30_13, acc30_14, acc30_15);
+  let quad30_4 = vec4f(acc30_16, acc30_17, acc30_18, acc30_19);
+  let quad30_5 = vec4f(acc30_20, acc30_21, acc30_22, acc30_23);
+  let quad30_6 = vec4f(acc30_24, acc30_25, acc30_26, acc30_27);
+  let quad30_7 = vec4f(acc30_28, acc30_29, acc30_30, acc30_31);
+  let quad31_0 = vec4f(acc31_0, acc31_1, acc31_2, acc31_3);
+  let quad31_1 = vec4f(acc31_4, acc31_5, acc31_6, acc31_7);
+  let quad31_2 = vec4f(acc31_8, acc31_9, acc31_10, acc31_11);
+  let quad31_3 = vec4f(acc31_12, acc31_13, acc31_14, acc31_15);
+  let quad31_4 = vec4f(acc31_16, acc31_17, acc31_18, acc31_19);
+  let quad31_5 = vec4f(acc31_20, acc31_21, acc31_22, acc31_23);
+  let quad31_6 = vec4f(acc31_24, acc31_25, acc31_26, acc31_27);
+  let quad31_7 = vec4f(acc31_28, acc31_29, acc31_30, acc31_31);
   let hasBias = (p.flags & 1u) != 0u;
   let accumulate = (p.flags & 2u) != 0u;
   let oc0 = col0 + 0u;
-  var bias0 = 0.0;
-  if (hasBias && oc0 < N) { bias0 = bias[oc0]; }
-  let oc1 = col0 + 1u;
-  var bias1 = 0.0;
-  if (hasBias && oc1 < N) { bias1 = bias[oc1]; }
-  let oc2 = col0 + 2u;
-  var bias2 = 0.0;
-  if (hasBias && oc2 < N) { bias2 = bias[oc2]; }
-  let oc3 = col0 + 3u;
-  var bias3 = 0.0;
-  if (hasBias && oc3 < N) { bias3 = bias[oc3]; }
-  let oc4 = col0 + 4u;
-  var bias4 = 0.0;
-  if (hasBias && oc4 < N) { bias4 = bias[oc4]; }
-  let oc5 = col0 + 5u;
-  var bias5 = 0.0;
-  if (hasBias && oc5 < N) { bias5 = bias[oc5]; }
-  let oc6 = col0 + 6u;
-  var bias6 = 0.0;
-  if (hasBias && oc6 < N) { bias6 = bias[oc6]; }
-  let oc7 = col0 + 7u;
-  var bias7 = 0.0;
-  if (hasBias && oc7 < N) { bias7 = bias[oc7]; }
-  let oc8 = col0 + 8u;
-  var bias8 = 0.0;
-  if (hasBias && oc8 < N) { bias8 = bias[oc8]; }
-  let oc9 = col0 + 9u;
-  var bias9 = 0.0;
-  if (hasBias && oc9 < N) { bias9 = bias[oc9]; }
-  let oc10 = col0 + 10u;
-  var bias10 = 0.0;
-  if (hasBias && oc10 < N) { bias10 = bias[oc10]; }
-  let oc11 = col0 + 11u;
-  var bias11 = 0.0;
-  if (hasBias && oc11 < N) { bias11 = bias[oc11]; }
-  let oc12 = col0 + 12u;
-  var bias12 = 0.0;
-  if (hasBias && oc12 < N) { bias12 = bias[oc12]; }
-  let oc13 = col0 + 13u;
-  var bias13 = 0.0;
-  if (hasBias && oc13 < N) { bias13 = bias[oc13]; }
-  let oc14 = col0 + 14u;
-  var bias14 = 0.0;
-  if (hasBias && oc14 < N) { bias14 = bias[oc14]; }
-  let oc15 = col0 + 15u;
-  var bias15 = 0.0;
-  if (hasBias && oc15 < N) { bias15 = bias[oc15]; }
-  let oc16 = col0 + 16u;
-  var bias16 = 0.0;
-  if (hasBias && oc16 < N) { bias16 = bias[oc16]; }
-  let oc17 = col0 + 17u;
-  var bias17 = 0.0;
-  if (hasBias && oc17 < N) { bias17 = bias[oc17]; }
-  let oc18 = col0 + 18u;
-  var bias18 = 0.0;
-  if (hasBias && oc18 < N) { bias18 = bias[oc18]; }
-  let oc19 = col0 + 19u;
-  var bias19 = 0.0;
-  if (hasBias && oc19 < N) { bias19 = bias[oc19]; }
-  let oc20 = col0 + 20u;
-  var bias20 = 0.0;
-  if (hasBias && oc20 < N) { bias20 = bias[oc20]; }
-  let oc21 = col0 + 21u;
-  var bias21 = 0.0;
-  if (hasBias && oc21 < N) { bias21 = bias[oc21]; }
-  let oc22 = col0 + 22u;
-  var bias22 = 0.0;
-  if (hasBias && oc22 < N) { bias22 = bias[oc22]; }
-  let oc23 = col0 + 23u;
-  var bias23 = 0.0;
-  if (hasBias && oc23 < N) { bias23 = bias[oc23]; }
-  let oc24 = col0 + 24u;
-  var bias24 = 0.0;
-  if (hasBias && oc24 < N) { bias24 = bias[oc24]; }
-  let oc25 = col0 + 25u;
-  var bias25 = 0.0;
-  if (hasBias && oc25 < N) { bias25 = bias[oc25]; }
-  let oc26 = col0 + 26u;
-  var bias26 = 0.0;
-  if (hasBias && oc26 < N) { bias26 = bias[oc26]; }
-  let oc27 = col0 + 27u;
-  var bias27 = 0.0;
-  if (hasBias && oc27 < N) { bias27 = bias[oc27]; }
-  let oc28 = col0 + 28u;
-  var bias28 = 0.0;
-  if (hasBias && oc28 < N) { bias28 = bias[oc28]; }
-  let oc29 = col0 + 29u;
-  var bias29 = 0.0;
-  if (hasBias && oc29 < N) { bias29 = bias[oc29]; }
-  let oc30 = col0 + 30u;
-  var bias30 = 0.0;
-  if (hasBias && oc30 < N) { bias30 = bias[oc30]; }
-  let oc31 = col0 + 31u;
-  var bias31 = 0.0;
-  if (hasBias && oc31 < N) { bias31 = bias[oc31]; }
+  var bias0 = vec4f(0.0);
+  if (hasBias && oc0 < N) { bias0 = vec4f(bias[oc0], bias[oc0 + 1u], bias[oc0 + 2u], bias[oc0 + 3u]); }
+  let oc1 = col0 + 4u;
+  var bias1 = vec4f(0.0);
+  if (hasBias && oc1 < N) { bias1 = vec4f(bias[oc1], bias[oc1 + 1u], bias[oc1 + 2u], bias[oc1 + 3u]); }
+  let oc2 = col0 + 8u;
+  var bias2 = vec4f(0.0);
+  if (hasBias && oc2 < N) { bias2 = vec4f(bias[oc2], bias[oc2 + 1u], bias[oc2 + 2u], bias[oc2 + 3u]); }
+  let oc3 = col0 + 12u;
+  var bias3 = vec4f(0.0);
+  if (hasBias && oc3 < N) { bias3 = vec4f(bias[oc3], bias[oc3 + 1u], bias[oc3 + 2u], bias[oc3 + 3u]); }
+  let oc4 = col0 + 16u;
+  var bias4 = vec4f(0.0);
+  if (hasBias && oc4 < N) { bias4 = vec4f(bias[oc4], bias[oc4 + 1u], bias[oc4 + 2u], bias[oc4 + 3u]); }
+  let oc5 = col0 + 20u;
+  var bias5 = vec4f(0.0);
+  if (hasBias && oc5 < N) { bias5 = vec4f(bias[oc5], bias[oc5 + 1u], bias[oc5 + 2u], bias[oc5 + 3u]); }
+  let oc6 = col0 + 24u;
+  var bias6 = vec4f(0.0);
+  if (hasBias && oc6 < N) { bias6 = vec4f(bias[oc6], bias[oc6 + 1u], bias[oc6 + 2u], bias[oc6 + 3u]); }
+  let oc7 = col0 + 28u;
+  var bias7 = vec4f(0.0);
+  if (hasBias && oc7 < N) { bias7 = vec4f(bias[oc7], bias[oc7 + 1u], bias[oc7 + 2u], bias[oc7 + 3u]); }
   if (row0 + 0u < M) {
-    let o = cBase + (row0 + 0u) * N;
+    let o = cBase / 4u + (row0 + 0u) * n4;
     if (oc0 < N) {
-      var v = acc0_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad0_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc0_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad0_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc0_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad0_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc0_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad0_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc0_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad0_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc0_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad0_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc0_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad0_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc0_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc0_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc0_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc0_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc0_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc0_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc0_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc0_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc0_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc0_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc0_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc0_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc0_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc0_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc0_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc0_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc0_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc0_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc0_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc0_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc0_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc0_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc0_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc0_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc0_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad0_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 1u < M) {
-    let o = cBase + (row0 + 1u) * N;
+    let o = cBase / 4u + (row0 + 1u) * n4;
     if (oc0 < N) {
-      var v = acc1_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad1_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc1_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad1_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc1_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad1_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc1_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad1_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc1_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad1_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc1_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad1_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc1_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad1_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc1_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc1_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc1_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc1_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc1_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc1_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc1_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc1_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc1_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc1_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc1_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc1_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc1_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc1_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc1_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc1_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc1_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc1_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc1_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc1_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc1_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc1_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc1_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc1_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc1_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad1_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 2u < M) {
-    let o = cBase + (row0 + 2u) * N;
+    let o = cBase / 4u + (row0 + 2u) * n4;
     if (oc0 < N) {
-      var v = acc2_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad2_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc2_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad2_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc2_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad2_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc2_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad2_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc2_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad2_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc2_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad2_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc2_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad2_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc2_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc2_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc2_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc2_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc2_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc2_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc2_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc2_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc2_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc2_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc2_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc2_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc2_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc2_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc2_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc2_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc2_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc2_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc2_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc2_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc2_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc2_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc2_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc2_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc2_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad2_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 3u < M) {
-    let o = cBase + (row0 + 3u) * N;
+    let o = cBase / 4u + (row0 + 3u) * n4;
     if (oc0 < N) {
-      var v = acc3_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad3_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc3_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad3_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc3_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad3_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc3_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad3_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc3_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad3_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc3_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad3_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc3_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad3_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc3_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc3_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc3_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc3_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc3_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc3_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc3_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc3_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc3_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc3_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc3_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc3_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc3_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc3_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc3_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc3_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc3_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc3_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc3_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc3_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc3_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc3_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc3_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc3_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc3_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad3_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 4u < M) {
-    let o = cBase + (row0 + 4u) * N;
+    let o = cBase / 4u + (row0 + 4u) * n4;
     if (oc0 < N) {
-      var v = acc4_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad4_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc4_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad4_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc4_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad4_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc4_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad4_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc4_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad4_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc4_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad4_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc4_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad4_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc4_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc4_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc4_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc4_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc4_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc4_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc4_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc4_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc4_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc4_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc4_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc4_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc4_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc4_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc4_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc4_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc4_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc4_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc4_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc4_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc4_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc4_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc4_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc4_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc4_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad4_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 5u < M) {
-    let o = cBase + (row0 + 5u) * N;
+    let o = cBase / 4u + (row0 + 5u) * n4;
     if (oc0 < N) {
-      var v = acc5_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad5_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc5_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad5_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc5_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad5_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc5_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad5_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc5_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad5_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc5_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad5_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc5_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad5_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc5_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc5_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc5_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc5_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc5_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc5_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc5_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc5_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc5_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc5_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc5_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc5_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc5_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc5_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc5_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc5_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc5_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc5_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc5_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc5_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc5_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc5_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc5_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc5_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc5_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad5_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 6u < M) {
-    let o = cBase + (row0 + 6u) * N;
+    let o = cBase / 4u + (row0 + 6u) * n4;
     if (oc0 < N) {
-      var v = acc6_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad6_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc6_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad6_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc6_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad6_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc6_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad6_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc6_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad6_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc6_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad6_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc6_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad6_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc6_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc6_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc6_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc6_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc6_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc6_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc6_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc6_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc6_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc6_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc6_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc6_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc6_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc6_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc6_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc6_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc6_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc6_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc6_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc6_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc6_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc6_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc6_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc6_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc6_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad6_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 7u < M) {
-    let o = cBase + (row0 + 7u) * N;
+    let o = cBase / 4u + (row0 + 7u) * n4;
     if (oc0 < N) {
-      var v = acc7_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad7_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc7_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad7_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc7_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad7_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc7_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad7_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc7_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad7_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc7_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad7_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc7_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad7_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc7_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc7_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc7_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc7_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc7_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc7_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc7_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc7_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc7_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc7_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc7_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc7_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc7_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc7_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc7_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc7_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc7_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc7_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc7_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc7_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc7_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc7_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc7_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc7_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc7_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad7_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 8u < M) {
-    let o = cBase + (row0 + 8u) * N;
+    let o = cBase / 4u + (row0 + 8u) * n4;
     if (oc0 < N) {
-      var v = acc8_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad8_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc8_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad8_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc8_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad8_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc8_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad8_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc8_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad8_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc8_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad8_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc8_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad8_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc8_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc8_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc8_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc8_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc8_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc8_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc8_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc8_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc8_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc8_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc8_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc8_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc8_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc8_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc8_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc8_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc8_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc8_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc8_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc8_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc8_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc8_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc8_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc8_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc8_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad8_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 9u < M) {
-    let o = cBase + (row0 + 9u) * N;
+    let o = cBase / 4u + (row0 + 9u) * n4;
     if (oc0 < N) {
-      var v = acc9_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad9_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc9_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad9_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc9_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad9_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc9_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad9_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc9_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad9_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc9_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad9_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc9_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad9_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc9_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc9_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc9_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc9_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc9_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc9_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc9_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc9_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc9_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc9_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc9_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc9_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc9_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc9_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc9_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc9_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc9_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc9_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc9_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc9_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc9_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc9_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc9_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc9_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc9_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad9_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 10u < M) {
-    let o = cBase + (row0 + 10u) * N;
+    let o = cBase / 4u + (row0 + 10u) * n4;
     if (oc0 < N) {
-      var v = acc10_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad10_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc10_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad10_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc10_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad10_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc10_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad10_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc10_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad10_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc10_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad10_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc10_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad10_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc10_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc10_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc10_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc10_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc10_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc10_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc10_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc10_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc10_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc10_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc10_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc10_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc10_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc10_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc10_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc10_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc10_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc10_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc10_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc10_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc10_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc10_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc10_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc10_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc10_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad10_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 11u < M) {
-    let o = cBase + (row0 + 11u) * N;
+    let o = cBase / 4u + (row0 + 11u) * n4;
     if (oc0 < N) {
-      var v = acc11_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad11_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc11_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad11_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc11_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad11_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc11_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad11_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc11_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad11_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc11_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad11_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc11_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad11_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc11_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc11_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc11_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc11_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc11_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc11_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc11_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc11_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc11_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc11_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc11_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc11_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc11_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc11_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc11_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc11_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc11_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc11_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc11_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc11_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc11_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc11_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc11_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc11_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc11_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad11_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 12u < M) {
-    let o = cBase + (row0 + 12u) * N;
+    let o = cBase / 4u + (row0 + 12u) * n4;
     if (oc0 < N) {
-      var v = acc12_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad12_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc12_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad12_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc12_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad12_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc12_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad12_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc12_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad12_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc12_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad12_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc12_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad12_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc12_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc12_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc12_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc12_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc12_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc12_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc12_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc12_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc12_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc12_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc12_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc12_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc12_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc12_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc12_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc12_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc12_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc12_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc12_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc12_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc12_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc12_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc12_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc12_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc12_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad12_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 13u < M) {
-    let o = cBase + (row0 + 13u) * N;
+    let o = cBase / 4u + (row0 + 13u) * n4;
     if (oc0 < N) {
-      var v = acc13_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad13_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc13_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad13_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc13_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad13_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc13_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad13_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc13_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad13_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc13_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad13_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc13_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad13_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc13_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc13_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc13_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc13_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc13_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc13_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc13_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc13_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc13_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc13_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc13_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc13_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc13_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc13_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc13_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc13_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc13_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc13_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc13_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc13_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc13_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc13_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc13_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc13_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc13_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad13_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 14u < M) {
-    let o = cBase + (row0 + 14u) * N;
+    let o = cBase / 4u + (row0 + 14u) * n4;
     if (oc0 < N) {
-      var v = acc14_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad14_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc14_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad14_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc14_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad14_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc14_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad14_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc14_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad14_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc14_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad14_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc14_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad14_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc14_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc14_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc14_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc14_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc14_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc14_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc14_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc14_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc14_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc14_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc14_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc14_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc14_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc14_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc14_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc14_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc14_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc14_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc14_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc14_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc14_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc14_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc14_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc14_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc14_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad14_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 15u < M) {
-    let o = cBase + (row0 + 15u) * N;
+    let o = cBase / 4u + (row0 + 15u) * n4;
     if (oc0 < N) {
-      var v = acc15_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad15_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc15_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad15_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc15_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad15_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc15_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad15_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc15_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad15_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc15_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad15_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc15_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad15_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc15_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc15_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc15_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc15_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc15_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc15_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc15_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc15_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc15_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc15_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc15_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc15_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc15_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc15_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc15_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc15_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc15_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc15_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc15_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc15_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc15_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc15_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc15_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc15_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc15_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad15_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 16u < M) {
-    let o = cBase + (row0 + 16u) * N;
+    let o = cBase / 4u + (row0 + 16u) * n4;
     if (oc0 < N) {
-      var v = acc16_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad16_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc16_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad16_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc16_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad16_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc16_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad16_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc16_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad16_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc16_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad16_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc16_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad16_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc16_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc16_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc16_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc16_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc16_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc16_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc16_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc16_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc16_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc16_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc16_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc16_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc16_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc16_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc16_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc16_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc16_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc16_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc16_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc16_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc16_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc16_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc16_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc16_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc16_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad16_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 17u < M) {
-    let o = cBase + (row0 + 17u) * N;
+    let o = cBase / 4u + (row0 + 17u) * n4;
     if (oc0 < N) {
-      var v = acc17_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad17_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc17_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad17_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc17_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad17_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc17_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad17_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc17_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad17_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc17_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad17_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc17_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad17_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc17_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc17_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc17_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc17_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc17_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc17_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc17_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc17_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc17_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc17_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc17_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc17_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc17_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc17_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc17_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc17_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc17_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc17_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc17_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc17_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc17_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc17_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc17_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc17_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc17_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad17_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 18u < M) {
-    let o = cBase + (row0 + 18u) * N;
+    let o = cBase / 4u + (row0 + 18u) * n4;
     if (oc0 < N) {
-      var v = acc18_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad18_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc18_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad18_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc18_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad18_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc18_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad18_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc18_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad18_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc18_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad18_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc18_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad18_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc18_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc18_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc18_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc18_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc18_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc18_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc18_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc18_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc18_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc18_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc18_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc18_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc18_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc18_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc18_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc18_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc18_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc18_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc18_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc18_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc18_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc18_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc18_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc18_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc18_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad18_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 19u < M) {
-    let o = cBase + (row0 + 19u) * N;
+    let o = cBase / 4u + (row0 + 19u) * n4;
     if (oc0 < N) {
-      var v = acc19_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad19_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc19_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad19_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc19_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad19_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc19_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad19_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc19_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad19_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc19_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad19_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc19_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad19_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc19_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc19_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc19_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc19_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc19_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc19_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc19_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc19_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc19_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc19_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc19_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc19_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc19_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc19_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc19_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc19_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc19_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc19_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc19_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc19_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc19_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc19_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc19_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc19_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc19_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad19_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 20u < M) {
-    let o = cBase + (row0 + 20u) * N;
+    let o = cBase / 4u + (row0 + 20u) * n4;
     if (oc0 < N) {
-      var v = acc20_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad20_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc20_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad20_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc20_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad20_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc20_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad20_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc20_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad20_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc20_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad20_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc20_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad20_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc20_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc20_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc20_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc20_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc20_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc20_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc20_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc20_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc20_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc20_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc20_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc20_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc20_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc20_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc20_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc20_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc20_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc20_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc20_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc20_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc20_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc20_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc20_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc20_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc20_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad20_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 21u < M) {
-    let o = cBase + (row0 + 21u) * N;
+    let o = cBase / 4u + (row0 + 21u) * n4;
     if (oc0 < N) {
-      var v = acc21_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad21_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc21_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad21_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc21_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad21_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc21_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad21_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc21_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad21_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc21_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad21_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc21_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad21_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc21_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc21_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc21_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc21_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc21_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc21_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc21_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc21_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc21_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc21_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc21_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc21_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc21_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc21_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc21_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc21_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc21_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc21_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc21_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc21_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc21_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc21_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc21_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc21_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc21_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad21_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 22u < M) {
-    let o = cBase + (row0 + 22u) * N;
+    let o = cBase / 4u + (row0 + 22u) * n4;
     if (oc0 < N) {
-      var v = acc22_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad22_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc22_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad22_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc22_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad22_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc22_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad22_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc22_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad22_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc22_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad22_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc22_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad22_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc22_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc22_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc22_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc22_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc22_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc22_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc22_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc22_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc22_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc22_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc22_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc22_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc22_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc22_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc22_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc22_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc22_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc22_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc22_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc22_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc22_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc22_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc22_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc22_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc22_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad22_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 23u < M) {
-    let o = cBase + (row0 + 23u) * N;
+    let o = cBase / 4u + (row0 + 23u) * n4;
     if (oc0 < N) {
-      var v = acc23_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad23_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc23_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad23_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc23_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad23_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc23_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad23_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc23_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad23_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc23_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad23_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc23_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad23_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc23_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc23_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc23_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc23_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc23_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc23_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc23_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc23_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc23_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc23_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc23_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc23_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc23_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc23_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc23_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc23_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc23_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc23_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc23_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc23_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc23_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc23_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc23_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc23_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc23_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad23_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 24u < M) {
-    let o = cBase + (row0 + 24u) * N;
+    let o = cBase / 4u + (row0 + 24u) * n4;
     if (oc0 < N) {
-      var v = acc24_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad24_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc24_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad24_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc24_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad24_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc24_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad24_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc24_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad24_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc24_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad24_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc24_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad24_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc24_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc24_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc24_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc24_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc24_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc24_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc24_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc24_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc24_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc24_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc24_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc24_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc24_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc24_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc24_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc24_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc24_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc24_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc24_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc24_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc24_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc24_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc24_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc24_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc24_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad24_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 25u < M) {
-    let o = cBase + (row0 + 25u) * N;
+    let o = cBase / 4u + (row0 + 25u) * n4;
     if (oc0 < N) {
-      var v = acc25_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad25_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc25_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad25_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc25_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad25_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc25_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad25_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc25_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad25_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc25_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad25_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc25_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad25_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc25_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc25_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc25_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc25_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc25_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc25_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc25_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc25_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc25_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc25_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc25_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc25_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc25_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc25_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc25_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc25_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc25_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc25_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc25_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc25_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc25_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc25_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc25_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc25_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc25_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad25_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 26u < M) {
-    let o = cBase + (row0 + 26u) * N;
+    let o = cBase / 4u + (row0 + 26u) * n4;
     if (oc0 < N) {
-      var v = acc26_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad26_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc26_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad26_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc26_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad26_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc26_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad26_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc26_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad26_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc26_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad26_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc26_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad26_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc26_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc26_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc26_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc26_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc26_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc26_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc26_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc26_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc26_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc26_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc26_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc26_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc26_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc26_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc26_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc26_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc26_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc26_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc26_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc26_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc26_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc26_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc26_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc26_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc26_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad26_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 27u < M) {
-    let o = cBase + (row0 + 27u) * N;
+    let o = cBase / 4u + (row0 + 27u) * n4;
     if (oc0 < N) {
-      var v = acc27_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad27_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc27_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad27_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc27_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad27_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc27_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad27_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc27_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad27_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc27_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad27_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc27_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad27_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc27_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc27_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc27_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc27_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc27_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc27_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc27_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc27_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc27_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc27_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc27_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc27_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc27_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc27_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc27_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc27_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc27_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc27_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc27_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc27_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc27_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc27_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc27_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc27_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc27_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad27_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 28u < M) {
-    let o = cBase + (row0 + 28u) * N;
+    let o = cBase / 4u + (row0 + 28u) * n4;
     if (oc0 < N) {
-      var v = acc28_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad28_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc28_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad28_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc28_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad28_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc28_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad28_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc28_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad28_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc28_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad28_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc28_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad28_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc28_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc28_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc28_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc28_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc28_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc28_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc28_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc28_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc28_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc28_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc28_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc28_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc28_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc28_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc28_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc28_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc28_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc28_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc28_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc28_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc28_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc28_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc28_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc28_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc28_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad28_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 29u < M) {
-    let o = cBase + (row0 + 29u) * N;
+    let o = cBase / 4u + (row0 + 29u) * n4;
     if (oc0 < N) {
-      var v = acc29_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad29_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc29_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad29_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc29_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad29_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc29_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad29_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc29_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad29_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc29_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad29_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc29_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad29_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc29_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc29_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc29_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc29_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc29_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc29_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc29_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc29_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc29_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc29_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc29_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc29_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc29_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc29_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc29_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc29_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc29_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc29_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc29_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc29_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc29_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc29_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc29_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc29_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc29_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad29_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 30u < M) {
-    let o = cBase + (row0 + 30u) * N;
+    let o = cBase / 4u + (row0 + 30u) * n4;
     if (oc0 < N) {
-      var v = acc30_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad30_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc30_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad30_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc30_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad30_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc30_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad30_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc30_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad30_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc30_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad30_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc30_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad30_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc30_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc30_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc30_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc30_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc30_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc30_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc30_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc30_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc30_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc30_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc30_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc30_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc30_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc30_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc30_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc30_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc30_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc30_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc30_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc30_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc30_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc30_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc30_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc30_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc30_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad30_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
   if (row0 + 31u < M) {
-    let o = cBase + (row0 + 31u) * N;
+    let o = cBase / 4u + (row0 + 31u) * n4;
     if (oc0 < N) {
-      var v = acc31_0 + bias0;
-      if (accumulate) { v += c[o + oc0]; }
-      c[o + oc0] = v;
+      var v = quad31_0 + bias0;
+      if (accumulate) { v += c4[o + oc0 / 4u]; }
+      c4[o + oc0 / 4u] = v;
     }
     if (oc1 < N) {
-      var v = acc31_1 + bias1;
-      if (accumulate) { v += c[o + oc1]; }
-      c[o + oc1] = v;
+      var v = quad31_1 + bias1;
+      if (accumulate) { v += c4[o + oc1 / 4u]; }
+      c4[o + oc1 / 4u] = v;
     }
     if (oc2 < N) {
-      var v = acc31_2 + bias2;
-      if (accumulate) { v += c[o + oc2]; }
-      c[o + oc2] = v;
+      var v = quad31_2 + bias2;
+      if (accumulate) { v += c4[o + oc2 / 4u]; }
+      c4[o + oc2 / 4u] = v;
     }
     if (oc3 < N) {
-      var v = acc31_3 + bias3;
-      if (accumulate) { v += c[o + oc3]; }
-      c[o + oc3] = v;
+      var v = quad31_3 + bias3;
+      if (accumulate) { v += c4[o + oc3 / 4u]; }
+      c4[o + oc3 / 4u] = v;
     }
     if (oc4 < N) {
-      var v = acc31_4 + bias4;
-      if (accumulate) { v += c[o + oc4]; }
-      c[o + oc4] = v;
+      var v = quad31_4 + bias4;
+      if (accumulate) { v += c4[o + oc4 / 4u]; }
+      c4[o + oc4 / 4u] = v;
     }
     if (oc5 < N) {
-      var v = acc31_5 + bias5;
-      if (accumulate) { v += c[o + oc5]; }
-      c[o + oc5] = v;
+      var v = quad31_5 + bias5;
+      if (accumulate) { v += c4[o + oc5 / 4u]; }
+      c4[o + oc5 / 4u] = v;
     }
     if (oc6 < N) {
-      var v = acc31_6 + bias6;
-      if (accumulate) { v += c[o + oc6]; }
-      c[o + oc6] = v;
+      var v = quad31_6 + bias6;
+      if (accumulate) { v += c4[o + oc6 / 4u]; }
+      c4[o + oc6 / 4u] = v;
     }
     if (oc7 < N) {
-      var v = acc31_7 + bias7;
-      if (accumulate) { v += c[o + oc7]; }
-      c[o + oc7] = v;
-    }
-    if (oc8 < N) {
-      var v = acc31_8 + bias8;
-      if (accumulate) { v += c[o + oc8]; }
-      c[o + oc8] = v;
-    }
-    if (oc9 < N) {
-      var v = acc31_9 + bias9;
-      if (accumulate) { v += c[o + oc9]; }
-      c[o + oc9] = v;
-    }
-    if (oc10 < N) {
-      var v = acc31_10 + bias10;
-      if (accumulate) { v += c[o + oc10]; }
-      c[o + oc10] = v;
-    }
-    if (oc11 < N) {
-      var v = acc31_11 + bias11;
-      if (accumulate) { v += c[o + oc11]; }
-      c[o + oc11] = v;
-    }
-    if (oc12 < N) {
-      var v = acc31_12 + bias12;
-      if (accumulate) { v += c[o + oc12]; }
-      c[o + oc12] = v;
-    }
-    if (oc13 < N) {
-      var v = acc31_13 + bias13;
-      if (accumulate) { v += c[o + oc13]; }
-      c[o + oc13] = v;
-    }
-    if (oc14 < N) {
-      var v = acc31_14 + bias14;
-      if (accumulate) { v += c[o + oc14]; }
-      c[o + oc14] = v;
-    }
-    if (oc15 < N) {
-      var v = acc31_15 + bias15;
-      if (accumulate) { v += c[o + oc15]; }
-      c[o + oc15] = v;
-    }
-    if (oc16 < N) {
-      var v = acc31_16 + bias16;
-      if (accumulate) { v += c[o + oc16]; }
-      c[o + oc16] = v;
-    }
-    if (oc17 < N) {
-      var v = acc31_17 + bias17;
-      if (accumulate) { v += c[o + oc17]; }
-      c[o + oc17] = v;
-    }
-    if (oc18 < N) {
-      var v = acc31_18 + bias18;
-      if (accumulate) { v += c[o + oc18]; }
-      c[o + oc18] = v;
-    }
-    if (oc19 < N) {
-      var v = acc31_19 + bias19;
-      if (accumulate) { v += c[o + oc19]; }
-      c[o + oc19] = v;
-    }
-    if (oc20 < N) {
-      var v = acc31_20 + bias20;
-      if (accumulate) { v += c[o + oc20]; }
-      c[o + oc20] = v;
-    }
-    if (oc21 < N) {
-      var v = acc31_21 + bias21;
-      if (accumulate) { v += c[o + oc21]; }
-      c[o + oc21] = v;
-    }
-    if (oc22 < N) {
-      var v = acc31_22 + bias22;
-      if (accumulate) { v += c[o + oc22]; }
-      c[o + oc22] = v;
-    }
-    if (oc23 < N) {
-      var v = acc31_23 + bias23;
-      if (accumulate) { v += c[o + oc23]; }
-      c[o + oc23] = v;
-    }
-    if (oc24 < N) {
-      var v = acc31_24 + bias24;
-      if (accumulate) { v += c[o + oc24]; }
-      c[o + oc24] = v;
-    }
-    if (oc25 < N) {
-      var v = acc31_25 + bias25;
-      if (accumulate) { v += c[o + oc25]; }
-      c[o + oc25] = v;
-    }
-    if (oc26 < N) {
-      var v = acc31_26 + bias26;
-      if (accumulate) { v += c[o + oc26]; }
-      c[o + oc26] = v;
-    }
-    if (oc27 < N) {
-      var v = acc31_27 + bias27;
-      if (accumulate) { v += c[o + oc27]; }
-      c[o + oc27] = v;
-    }
-    if (oc28 < N) {
-      var v = acc31_28 + bias28;
-      if (accumulate) { v += c[o + oc28]; }
-      c[o + oc28] = v;
-    }
-    if (oc29 < N) {
-      var v = acc31_29 + bias29;
-      if (accumulate) { v += c[o + oc29]; }
-      c[o + oc29] = v;
-    }
-    if (oc30 < N) {
-      var v = acc31_30 + bias30;
-      if (accumulate) { v += c[o + oc30]; }
-      c[o + oc30] = v;
-    }
-    if (oc31 < N) {
-      var v = acc31_31 + bias31;
-      if (accumulate) { v += c[o + oc31]; }
-      c[o + oc31] = v;
+      var v = quad31_7 + bias7;
+      if (accumulate) { v += c4[o + oc7 / 4u]; }
+      c4[o + oc7 / 4u] = v;
     }
   }
 }

@@ -8,7 +8,8 @@
 // The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
 // When C % 4 == 0, forward4/backward4 do the same on channel quadruples: one vec4 load where the
 // scalar entries do four (each lane-varying load is a gather on llvmpipe: ~3× faster there).
-// Argmax indices stay flat element indices, so both pairs of entries read each other's output.
+// The scalar pair stores flat input indices, the vec4 pair window positions (see argpos4); each
+// backward reads what its own forward stored (C decides the pair for both).
 
 struct Params { n: u32, row: u32 }
 override WG: u32 = 256;
@@ -26,13 +27,17 @@ override S: u32;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>; // forward: y; backward: dx
 // The same buffers as vec4 views, for the quadruple entries.
 @group(0) @binding(4) var<storage, read> x4: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> argmax4: array<vec4u>;
+// The vec4 entries keep, per output, the winner's position in its window (ky·K + kx) as an f32:
+// small integers are exact, and unlike flat u32 indices they can be read back through a float
+// texture (`argposT`) without their bits passing for denormals.
+@group(0) @binding(5) var<storage, read_write> argpos4: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> out4: array<vec4f>;
 // TEXTURES: x (forward) or dy (backward) also as a texture (a flat vec4 array, src/gpu/gpu.ts
 // `texture()`), read by the vec4 entries instead of x4: on llvmpipe a texel fetch is a vectorised
 // gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl). Else a 1×1 dummy.
 override TEXTURES: bool = false;
 @group(0) @binding(7) var xT: texture_2d<f32>;
+@group(0) @binding(8) var argposT: texture_2d<f32>;
 
 // Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
 fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
@@ -42,8 +47,11 @@ fn x4At(j: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, j); }
   return x4[j];
 }
+fn argpos4At(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(argposT, j); }
+  return argpos4[j];
+}
 override C4: u32 = C / 4u;
-const LANES = vec4u(0u, 1u, 2u, 3u);
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
@@ -96,18 +104,18 @@ fn forward4(@builtin(global_invocation_id) gid: vec3u) {
   let oy = (i / (C4 * OW)) % OH;
   let b = i / (C4 * OW * OH);
   var best = vec4f(-3.402823e38);
-  var at = vec4u(0u);
+  var at = vec4f(0.0);
   for (var ky = 0u; ky < K; ky++) {
     for (var kx = 0u; kx < K; kx++) {
       let j = ((b * H + oy * S + ky) * W + ox * S + kx) * C4 + q;
       let v = x4At(j);
       let better = v > best;
       best = select(best, v, better);
-      at = select(at, vec4u(4u * j) + LANES, better);
+      at = select(at, vec4f(f32(ky * K + kx)), better);
     }
   }
   out4[i] = best;
-  argmax4[i] = at;
+  argpos4[i] = at;
 }
 
 @compute @workgroup_size(WG)
@@ -120,12 +128,12 @@ fn backward4(@builtin(global_invocation_id) gid: vec3u) {
   let b = i / (C4 * W * H);
   let oyLo = select(0u, (y0 - K + S) / S, y0 + 1u > K);
   let oxLo = select(0u, (x0 - K + S) / S, x0 + 1u > K);
-  let flat = vec4u(4u * i) + LANES;
   var g = vec4f(0.0);
   for (var oy = oyLo; oy <= y0 / S && oy < OH; oy++) {
     for (var ox = oxLo; ox <= x0 / S && ox < OW; ox++) {
       let o = ((b * OH + oy) * OW + ox) * C4 + q;
-      g += select(vec4f(0.0), x4At(o), argmax4[o] == flat);
+      let here = vec4f(f32((y0 - oy * S) * K + x0 - ox * S));
+      g += select(vec4f(0.0), x4At(o), argpos4At(o) == here);
     }
   }
   out4[i] = g;

@@ -167,8 +167,7 @@ function dispatchMatmul(
     1: textures ? textures[0] : a.buffer,
     2: textures ? textures[1] : b.buffer,
     3: bias ? bias.buffer : g.dummy,
-    // forward_nt stores scalars, the others vec4s.
-    [p.entry === "forward_nt" ? 4 : 5]: c.buffer,
+    5: c.buffer,
   }, grid);
   textures?.forEach((t) => g.releaseTexture(t));
 }
@@ -182,7 +181,7 @@ const transposes = (o: MatmulOptions) => ({ TRANS_A: o.transA ? 1 : 0, TRANS_B: 
 function vec4Entry(o: MatmulOptions, strides: number[]): MatmulEntry | null {
   if (strides.some((s) => s % 4 !== 0)) return null;
   if (!o.transA && !o.transB && o.k % 4 === 0 && o.n % 4 === 0) return "forward_nn";
-  if (!o.transA && o.transB && o.k % 4 === 0) return "forward_nt";
+  if (!o.transA && o.transB && o.k % 4 === 0 && o.n % 4 === 0) return "forward_nt";
   if (o.transA && !o.transB && o.m % 4 === 0 && o.n % 4 === 0) return "forward_tn";
   return null;
 }

@@ -19,17 +19,26 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   const lanes = quad ? 4 : 1;
   // The vec4 entries read src as a texture where gpu.textureInputs says so (binding 7).
   const run = (entry: "forward" | "backward", src: Tensor, dst: Tensor, n: number) => {
-    const [srcT] = quad ? g.textures([src.buffer], src.size) ?? [null] : [null];
+    // Backward also reads the forward's window positions (same size as dy) as a texture.
+    const inputs = entry === "backward" ? [src.buffer, argmax.buffer] : [src.buffer];
+    const textures = quad ? g.textures(inputs, src.size) : null;
+    const [srcT, argposT] = textures ?? [null, null];
     const { groups, row } = grid1d(n / lanes, WG);
     g.dispatch(
       g.pipeline("maxpool", quad ? `${entry}4` : entry, { ...geometry, TEXTURES: srcT ? 1 : 0 }),
       [n / lanes, row],
       quad
-        ? { 4: src.buffer, 5: argmax.buffer, 6: dst.buffer, 7: srcT ?? g.dummyTexture }
+        ? {
+          4: src.buffer,
+          5: argmax.buffer,
+          6: dst.buffer,
+          7: srcT ?? g.dummyTexture,
+          8: entry === "backward" ? argposT ?? g.dummyTexture : null,
+        }
         : { 1: src.buffer, 2: argmax.buffer, 3: dst.buffer },
       groups,
     );
-    g.releaseTexture(srcT);
+    textures?.forEach((t) => g.releaseTexture(t));
   };
   run("forward", x, out, out.size);
   return record(out, [x], () => {

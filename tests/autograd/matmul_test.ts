@@ -45,7 +45,7 @@ for (const strategy of ["texture", "register", "tiled"] as const) {
 
 for (const strategy of ["texture", "register", "tiled"] as const) {
   gpuTest(`matmul (${strategy}) bias and accumulate flags`, async () => {
-    // [20, 12, 72]: the vec4 entries on llvmpipe (NN and NT store differently; both checked).
+    // [20, 12, 72]: the generated vec4 entries on llvmpipe (NN and NT both checked).
     for (const [m, n, k] of [[19, 11, 70], [20, 12, 72]]) {
       for (const transB of [false, true]) {
         const a = randn(m * k, 1);
