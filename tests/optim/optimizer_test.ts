@@ -6,14 +6,14 @@ import { Adam, Rmsprop, Sgd } from "../../src/optim/optimizer.ts";
 // 300 elements: more than one 256-wide workgroup, not a multiple of it; 16,390: big enough that
 // llvmpipe reads it through textures (optimizer.ts TEXTURE_MIN_VEC4S), and a ragged last vec4.
 for (const N of [300, 16_390]) {
-  function setup(seed: number) {
+  const setup = (seed: number) => {
     const w = randn(N, seed);
     const param = {
       name: "w",
       value: Tensor.from(w.slice(), [N], { requiresGrad: true, persistent: true }),
     };
     return { w, param };
-  }
+  };
 
   gpuTest(`Adam (and AdamW) updates match the CPU over three steps, ${N} elements`, async () => {
     for (const decoupled of [false, true]) {
