@@ -1,6 +1,6 @@
 import { accumulate, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
-import { f32bits } from "../gpu/gpu.ts";
+import { f32bits, type TextureInputs } from "../gpu/gpu.ts";
 import { isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
@@ -56,23 +56,22 @@ export function batchNorm(
     0,
   ];
   const chGroups = Math.ceil(c / WG);
-  const pipe = (entry: string, textures: unknown) =>
-    g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0, TEXTURES: textures ? 1 : 0 });
+  const pipe = (entry: string, t?: TextureInputs) =>
+    g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0, TEXTURES: t?.TEXTURES ?? 0 });
   // The vec4 passes read x, dy and the forward output as textures where gpu.textureInputs says so
   // (llvmpipe); the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
-  const dummy = g.dummyTexture;
 
   const stats = Tensor.empty([4, c]);
-  const [xT] = g.textures([x.buffer], n4 * 4) ?? [null];
+  const xT = g.inputTextures([x.buffer], n4 * 4);
   if (training) {
     const partial = Tensor.empty([slices, 2, c]);
     g.dispatch(
       pipe("stats_partial", xT),
       params,
-      { 1: x.buffer, 5: partial.buffer, 12: x.buffer, 18: xT ?? dummy },
+      { 1: x.buffer, 5: partial.buffer, 12: x.buffer, 18: xT.bindings[0] },
       partialGroups,
     );
-    g.dispatch(pipe("stats_finish", null), params, {
+    g.dispatch(pipe("stats_finish"), params, {
       4: stats.buffer,
       5: partial.buffer,
       6: state.running.buffer,
@@ -80,7 +79,7 @@ export function batchNorm(
       8: beta.buffer,
     }, [chGroups]);
   } else {
-    g.dispatch(pipe("eval_stats", null), params, {
+    g.dispatch(pipe("eval_stats"), params, {
       4: stats.buffer,
       6: state.running.buffer,
       7: gamma.buffer,
@@ -92,23 +91,23 @@ export function batchNorm(
     12: x.buffer,
     15: stats.buffer,
     17: out.buffer,
-    18: xT ?? dummy,
+    18: xT.bindings[0],
   }, groups);
-  g.releaseTexture(xT);
+  xT.release();
 
   return record(out, [x, gamma, beta], () => {
     if (!training) throw new Error("batchNorm backward in eval mode is not supported");
     const dy = out.grad!;
     const partial = Tensor.empty([slices, 2, c]);
-    const textures = g.textures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
-    const [xT, dyT, fwdT] = textures ?? [null, null, null];
+    const textures = g.inputTextures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
+    const [xT, dyT, fwdT] = textures.bindings;
     const inputs = {
       12: x.buffer,
       13: dy.buffer,
       14: relu ? out.buffer : g.dummy,
-      18: xT ?? dummy,
-      19: dyT ?? dummy,
-      20: fwdT ?? dummy,
+      18: xT,
+      19: dyT,
+      20: fwdT,
     };
     g.dispatch(pipe("backward_partial", textures), params, {
       1: x.buffer,
@@ -121,7 +120,7 @@ export function batchNorm(
     const dgamma = Tensor.empty([c]);
     const dbeta = Tensor.empty([c]);
     const coef = Tensor.empty([3, c]);
-    g.dispatch(pipe("backward_finish", null), params, {
+    g.dispatch(pipe("backward_finish"), params, {
       4: stats.buffer,
       5: partial.buffer,
       7: gamma.buffer,
@@ -138,7 +137,7 @@ export function batchNorm(
       }, groups);
       accumulate(x, dx);
     }
-    textures?.forEach((t) => g.releaseTexture(t));
+    textures.release();
     accumulate(gamma, dgamma);
     accumulate(beta, dbeta);
   });

@@ -95,19 +95,19 @@ function patches(
   const quad = geometry.C % 4 === 0;
   const count = quad ? n / 4 : n;
   const { groups, row } = grid1d(count, WG);
-  const [srcT] = g.textures([src.buffer], Math.ceil(src.size / 4) * 4) ?? [null];
+  const t = g.inputTextures([src.buffer], Math.ceil(src.size / 4) * 4);
   g.dispatch(
     g.pipeline("conv2d", quad ? `${entry}4` : entry, {
       WG,
       ...geometry,
-      TEXTURES: srcT ? 1 : 0,
+      TEXTURES: t.TEXTURES,
     }),
     [count, row],
     {
       ...(quad ? { 3: src.buffer, 4: dst.buffer } : { 1: src.buffer, 2: dst.buffer }),
-      5: srcT ?? g.dummyTexture,
+      5: t.bindings[0],
     },
     groups,
   );
-  g.releaseTexture(srcT);
+  t.release();
 }

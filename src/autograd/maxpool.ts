@@ -21,24 +21,23 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   const run = (entry: "forward" | "backward", src: Tensor, dst: Tensor, n: number) => {
     // Backward also reads the forward's window positions (same size as dy) as a texture.
     const inputs = entry === "backward" ? [src.buffer, argmax.buffer] : [src.buffer];
-    const textures = quad ? g.textures(inputs, src.size) : null;
-    const [srcT, argposT] = textures ?? [null, null];
+    const t = g.inputTextures(inputs, src.size, quad);
     const { groups, row } = grid1d(n / lanes, WG);
     g.dispatch(
-      g.pipeline("maxpool", quad ? `${entry}4` : entry, { ...geometry, TEXTURES: srcT ? 1 : 0 }),
+      g.pipeline("maxpool", quad ? `${entry}4` : entry, { ...geometry, TEXTURES: t.TEXTURES }),
       [n / lanes, row],
       quad
         ? {
           4: src.buffer,
           5: argmax.buffer,
           6: dst.buffer,
-          7: srcT ?? g.dummyTexture,
-          8: entry === "backward" ? argposT ?? g.dummyTexture : null,
+          7: t.bindings[0],
+          8: entry === "backward" ? t.bindings[1] : null,
         }
         : { 1: src.buffer, 2: argmax.buffer, 3: dst.buffer },
       groups,
     );
-    textures?.forEach((t) => g.releaseTexture(t));
+    t.release();
   };
   run("forward", x, out, out.size);
   return record(out, [x], () => {

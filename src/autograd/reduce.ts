@@ -23,19 +23,19 @@ export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) 
   const slices = Math.ceil(rows / ROWS_PER_SLICE);
   // The big first pass reads x as a texture where gpu.textureInputs says so (buffers are padded
   // to 16 bytes, so the last vec4 is there to copy).
+  const quad = cols % 4 === 0;
+  const WG = workgroupSize();
   const pass = (src: Tensor, n: number, rowsPerSlice: number, dst: Tensor, y: number) => {
-    const [xT] = g.textures([src.buffer], Math.ceil(n / 4) * 4) ?? [null];
-    const quad = cols % 4 === 0;
-    const WG = workgroupSize();
+    const t = g.inputTextures([src.buffer], Math.ceil(n / 4) * 4);
     const pipe = g.pipeline("reduce", quad ? "sum_rows4" : "sum_rows", {
       WG,
-      TEXTURES: xT ? 1 : 0,
+      TEXTURES: t.TEXTURES,
     });
     g.dispatch(pipe, [n / cols, cols, rowsPerSlice, 0], {
       ...(quad ? { 4: src.buffer, 5: dst.buffer } : { 1: src.buffer, 2: dst.buffer }),
-      3: xT ?? g.dummyTexture,
+      3: t.bindings[0],
     }, [Math.ceil((quad ? cols / 4 : cols) / WG), y]);
-    g.releaseTexture(xT);
+    t.release();
   };
   if (slices === 1) {
     pass(x, rows * cols, rows, out, 1);

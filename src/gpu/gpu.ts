@@ -9,6 +9,16 @@ const MAX_BIND_GROUPS = 16384;
 /** A binding: a whole buffer, a byte range of one, or a texture (see `Gpu.texture`). */
 export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | GPUTexture;
 
+/** What `Gpu.inputTextures` gives a kernel dispatch. */
+export interface TextureInputs {
+  /** The kernel's TEXTURES override: 1 when the inputs were copied into textures. */
+  TEXTURES: 0 | 1;
+  /** One texture binding per input: its copy, or the 1×1 dummy. */
+  bindings: GPUTexture[];
+  /** Hands the copies back to the pool once their readers are recorded. */
+  release(): void;
+}
+
 /** `Gpu.texture` wraps flat arrays at this many texels (vec4s) per row; WGSL must agree. */
 export const TEXTURE_WIDTH_LOG2 = 12;
 const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
@@ -175,17 +185,22 @@ export class Gpu {
   }
 
   /**
-   * `texture()` of each buffer's first `floats` floats when `textureInputs` is on and all fit,
-   * else null (the kernel then reads the buffers).
+   * The inputs of a memory-bound kernel as textures: `texture()` of each buffer's first `floats`
+   * floats when `textureInputs` is on, `wanted` and they fit; else none, and the kernel (its
+   * TEXTURES override 0) reads the buffers. Null inputs and skipped copies bind the 1×1 dummy.
    */
-  textures(buffers: (GPUBuffer | null)[], floats: number): (GPUTexture | null)[] | null {
-    if (!this.textureInputs || !this.fitsTexture(floats)) return null;
-    return buffers.map((b) => b ? this.texture(b, floats) : null);
+  inputTextures(buffers: (GPUBuffer | null)[], floats: number, wanted = true): TextureInputs {
+    const on = wanted && this.textureInputs && this.fitsTexture(floats);
+    const copies = buffers.map((b) => on && b ? this.texture(b, floats) : null);
+    return {
+      TEXTURES: on ? 1 : 0,
+      bindings: copies.map((t) => t ?? this.dummyTexture),
+      release: () => copies.forEach((t) => t && this.releaseTexture(t)),
+    };
   }
 
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */
-  releaseTexture(texture: GPUTexture | null) {
-    if (!texture) return;
+  releaseTexture(texture: GPUTexture) {
     let free = this.texturePool.get(texture.height);
     if (!free) this.texturePool.set(texture.height, free = []);
     free.push(texture);

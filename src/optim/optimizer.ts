@@ -86,20 +86,20 @@ export abstract class Optimizer {
       // Big tensors are read through textures where gpu.textureInputs says so; for small ones
       // the copies would cost more than the storage loads they save.
       const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
-      const textures = n4 >= TEXTURE_MIN_VEC4S ? g.textures(buffers, n4 * 4) : null;
-      const pipe = g.pipeline("optim", this.entry, { WG, TEXTURES: textures ? 1 : 0 });
+      const t = g.inputTextures(buffers, n4 * 4, n4 >= TEXTURE_MIN_VEC4S);
+      const pipe = g.pipeline("optim", this.entry, { WG, TEXTURES: t.TEXTURES });
       g.dispatch(pipe, [n4, row], {
         1: this.hyper,
         2: grad.buffer,
         3: p.value.buffer,
         4: s.m.buffer,
         5: s.v ? s.v.buffer : null,
-        6: textures?.[0] ?? g.dummyTexture,
-        7: textures?.[1] ?? g.dummyTexture,
-        8: textures?.[2] ?? g.dummyTexture,
-        9: s.v ? textures?.[3] ?? g.dummyTexture : null,
+        6: t.bindings[0],
+        7: t.bindings[1],
+        8: t.bindings[2],
+        9: s.v ? t.bindings[3] : null,
       }, groups);
-      textures?.forEach((t) => g.releaseTexture(t));
+      t.release();
       p.value.grad = null;
     });
   }
