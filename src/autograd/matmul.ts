@@ -39,9 +39,16 @@ export function matmulStrategy(adapter: AdapterReport): {
   tile: Tile;
 } {
   if (!isLlvmpipe(adapter)) return { strategy: "tiled", tile: { WG: 8, TM: 64, TN: 64 } };
-  if (adapter.backend === "gl") return { strategy: "register", tile: { WG: 8, TM: 8, TN: 8 } };
-  return { strategy: "texture", tile: { WG: 8, TM: 32, TN: 32 } };
+  if (adapter.backend === "gl") return { strategy: "register", tile: SMALL_TILE };
+  // The texture kernel's scalar fallback only takes the small products whose sizes rule vec4s
+  // out (a dense layer's 10 logits): 8×8 tiles compile in 0.6 s on a fresh machine, 32×32 ones
+  // in 85 s (LLVM over 1,024 unrolled accumulators), which was most of a first run's wait.
+  return { strategy: "texture", tile: SMALL_TILE };
 }
+
+const SMALL_TILE: Tile = { WG: 8, TM: 8, TN: 8 };
+/** The register strategy's tile on Vulkan llvmpipe (kernels/matmul_vec4.wgsl's tables). */
+const REGISTER_TILE: Tile = { WG: 8, TM: 32, TN: 32 };
 
 interface Tile {
   WG: number;
@@ -65,7 +72,11 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
   const small = weightGradient && strategy !== "tiled" && o.m * o.n <= 64 * 64;
-  const registerTile = small ? { WG: 8, TM: 8, TN: 8 } : best.tile;
+  const registerTile = small
+    ? SMALL_TILE
+    : strategy === "register" && best.strategy !== "register"
+    ? REGISTER_TILE
+    : best.tile;
   const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
   const first = plan(a, b, o, strategy, registerTile, unsplit);
   const tiles = Math.ceil(o.m / first.tile.TM) * Math.ceil(o.n / first.tile.TN);
