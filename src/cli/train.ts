@@ -413,6 +413,9 @@ await runCli(async () => {
     savedEpoch: s.checkpoint === "best" || earlyStopping ? bestEpoch : history.length,
     timings: {
       trainSeconds,
+      // First steps (one per session of a resumed run), which compiled the kernels; they are
+      // in trainSeconds but not in secondsPerEpoch.
+      compileSeconds: history.reduce((t, h) => t + (h.compileSeconds ?? 0), 0),
       secondsPerEpoch: history.map((h) => h.seconds),
       imagesPerSecond: history.map((h) => h.imagesPerSecond),
       testSeconds: test.seconds,

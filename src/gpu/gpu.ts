@@ -102,6 +102,11 @@ export class Gpu {
     return p;
   }
 
+  /** The keys (`kernel:entry:constants`) of every pipeline created so far. */
+  pipelineKeys(): string[] {
+    return [...this.pipelines.keys()];
+  }
+
   /** A storage buffer of at least `bytes`, reused from the pool when one of that size is free. */
   alloc(bytes: number): GPUBuffer {
     const size = Math.max(16, Math.ceil(bytes / 16) * 16);

@@ -18,9 +18,17 @@ export interface EpochRecord {
   /** Only with `testSet`: accuracy on the test images after this epoch (reporting, not selection). */
   testAccuracy?: number;
   lr: number;
-  /** Training time of the epoch (validation excluded). */
+  /** Training time of the epoch (validation and `compileSeconds` excluded). */
   seconds: number;
+  /** Images per second over `seconds` (the first step's images excluded with its compile). */
   imagesPerSecond: number;
+  /**
+   * Only on the epoch a run (or a resumed run) starts in: wall seconds of its first step, which
+   * compiles every kernel pipeline a step uses (or loads them from the driver's shader cache).
+   */
+  compileSeconds?: number;
+  /** With `compileSeconds`: seconds from the process start until that first step had finished. */
+  readySeconds?: number;
 }
 
 export interface FitOptions {
@@ -89,10 +97,12 @@ export async function fit(
   const history: EpochRecord[] = [...(opts.resume?.history ?? [])];
   const lossFn = lossByName(model.architecture.loss);
   let step = opts.resume?.step ?? 0;
+  const pipelinesBefore = new Set(gpu().pipelineKeys());
   const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
   for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
     const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
-    const start = performance.now();
+    let start = performance.now();
+    let compile: { seconds: number; images: number; ready: number } | null = null;
     let seen = 0;
     let pending = 0;
     let lossSum = 0;
@@ -130,6 +140,14 @@ export async function fit(
       step++;
       pending++;
       seen += batch.size;
+      if (epoch === firstEpoch && seen === batch.size) {
+        // The first step compiles every pipeline it dispatches: timed on its own so that rates
+        // and ETAs measure training, and announced so a first run doesn't look hung.
+        const seconds = await compileStep(pipelinesBefore, opts.quiet);
+        compile = { seconds, images: seen, ready: performance.now() / 1000 };
+        start = performance.now();
+        bar.restart(seen);
+      }
       if (pending === logEvery) await drain();
     }
     if (pending) await drain();
@@ -142,11 +160,13 @@ export async function fit(
       valAccuracy: null,
       lr: optimizer.lr,
       seconds,
-      imagesPerSecond: seen / seconds,
+      imagesPerSecond: (seen - (compile?.images ?? 0)) / seconds,
+      ...(compile ? { compileSeconds: compile.seconds, readySeconds: compile.ready } : {}),
     };
     let summary = `epoch ${epoch}/${opts.epochs}  ${seconds.toFixed(1)}s  ` +
       `${record.imagesPerSecond.toFixed(0)} img/s  loss ${record.trainLoss.toFixed(4)}  ` +
-      `acc ${(record.trainAccuracy * 100).toFixed(2)}%`;
+      `acc ${(record.trainAccuracy * 100).toFixed(2)}%` +
+      (compile ? `  (+${compile.seconds.toFixed(1)}s first step, compiling)` : "");
     if (opts.valIndices?.length) {
       const val = await evaluate(model, train, { indices: opts.valIndices });
       record.valLoss = val.loss;
@@ -173,4 +193,38 @@ export async function fit(
   }
   for (const cb of opts.callbacks ?? []) await cb.onTrainEnd?.(history);
   return history;
+}
+
+/**
+ * Submits the first step and waits for it, saying on stderr what is compiled meanwhile: drivers
+ * compile a pipeline when it first runs (llvmpipe: LLVM, minutes for big unrolled kernels on a
+ * fresh machine) and keep it in their shader cache, so this wait happens once per machine.
+ * Returns the step's wall seconds.
+ */
+async function compileStep(before: Set<string>, quiet = false): Promise<number> {
+  const t0 = performance.now();
+  const fresh = gpu().pipelineKeys().filter((k) => !before.has(k));
+  const kernels = new Map<string, number>();
+  for (const key of fresh) {
+    const name = key.slice(0, key.indexOf(":"));
+    kernels.set(name, (kernels.get(name) ?? 0) + 1);
+  }
+  const what = [...kernels].map(([k, n]) => n > 1 ? `${k} ×${n}` : k).join(", ");
+  if (!quiet) {
+    info(
+      `compiling ${fresh.length} GPU pipelines for the first step (${what}); once per machine: ` +
+        `the driver caches them`,
+    );
+  }
+  const heartbeat = quiet ? 0 : setInterval(() => {
+    info(`  still compiling… ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }, 15_000);
+  try {
+    await gpu().sync();
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (!quiet) info(`first step done in ${seconds.toFixed(1)} s (kernels compiled or cached)`);
+  return seconds;
 }

@@ -15,6 +15,8 @@ export function duration(s: number): string {
  */
 export class ProgressBar {
   private start = performance.now();
+  /** Images done when `start` was (re)set: rates count only what came after. */
+  private baseline = 0;
   private lastPercent = -1;
   private readonly tty = Deno.stderr.isTerminal();
   private readonly encoder = new TextEncoder();
@@ -24,7 +26,7 @@ export class ProgressBar {
   update(done: number, stats: { loss?: number; accuracy?: number } = {}) {
     if (this.quiet) return;
     const seconds = (performance.now() - this.start) / 1000;
-    const rate = done / Math.max(seconds, 1e-9);
+    const rate = (done - this.baseline) / Math.max(seconds, 1e-9);
     const fraction = Math.min(1, done / this.total);
     const percent = Math.floor(fraction * 100);
     if (
@@ -46,6 +48,12 @@ export class ProgressBar {
     ].filter(Boolean);
     const line = parts.join("  ");
     Deno.stderr.writeSync(this.encoder.encode(this.tty ? `\r\x1b[2K${line}` : `${line}\n`));
+  }
+
+  /** Restarts the clock with `done` images finished, e.g. after a step that compiled kernels. */
+  restart(done: number) {
+    this.start = performance.now();
+    this.baseline = done;
   }
 
   /** Ends the bar with a summary line. */

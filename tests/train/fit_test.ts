@@ -44,6 +44,11 @@ gpuTest("a small subset is overfit: loss falls far below its start", async () =>
       quiet: true,
     },
   );
+  // The first step (kernel compilation) is timed apart from the epoch, once per run.
+  assert.ok(history[0].compileSeconds! >= 0 && history[0].readySeconds! > 0);
+  assert.ok(history.slice(1).every((h) => h.compileSeconds === undefined));
+  // Its 32 images are left out of the rate with its time: 32 images over `seconds`.
+  assert.ok(Math.abs(history[0].imagesPerSecond * history[0].seconds - 32) < 1e-6);
   const start = history[0].trainLoss;
   const end = history[history.length - 1].trainLoss;
   assert.ok(start > 1.5, `first epoch loss ${start}`);

@@ -114,7 +114,10 @@ Deno.test("a run killed after its first checkpoint and resumed saves the uninter
   );
   const history = async (d: string) =>
     JSON.parse(new TextDecoder().decode(await read(d, "history.json"))).map((
-      { seconds: _s, imagesPerSecond: _i, ...rest }: Record<string, unknown>,
+      { seconds: _s, imagesPerSecond: _i, compileSeconds: _c, readySeconds: _r, ...rest }: Record<
+        string,
+        unknown
+      >,
     ) => rest);
   assert.deepEqual(await history(dir), await history(straight));
   const config = JSON.parse(new TextDecoder().decode(await read(dir, "config.json")));
