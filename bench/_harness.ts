@@ -41,6 +41,11 @@ export interface Measure<S> {
   prepare?: () => S | Promise<S>;
   /** The timed work (`repeat` times; `r` counts). GPU work is waited for before the clock stops. */
   run: (state: S, r: number) => void | Promise<void>;
+  /**
+   * The figures recorded for the measured one (default: just it), when the file ends; e.g. a
+   * figure measured beside it in `prepare`, with both compared in their details.
+   */
+  finish?: (figure: BenchFigure) => BenchFigure[];
 }
 
 /** Registers a Deno.bench whose calls are also timed here, for bench.json. */
@@ -72,7 +77,7 @@ export function measure<S>(m: Measure<S>) {
     const last = samples.slice(-n).sort((a, b) => a - b);
     const ms = last[last.length >> 1];
     const perSecond = (m.work * repeat) / (ms / 1000);
-    figures.push({
+    const figure: BenchFigure = {
       suite: m.suite,
       name: m.name,
       kind: m.kind,
@@ -81,7 +86,8 @@ export function measure<S>(m: Measure<S>) {
       unit: m.unit,
       detail: { ...m.detail, repeat },
       date: new Date().toISOString(),
-    });
+    };
+    figures.push(...(m.finish?.(figure) ?? [figure]));
   });
 }
 

@@ -2,43 +2,15 @@
 // step) as images/s: the reference CNN at batch 32, 128 and 512, every other architecture of the
 // zoo at 128; and inference (eval mode, forward only) images/s at batch 500.
 //   deno bench -P bench/training_bench.ts
-import { backward, Sequential, Tensor } from "../mod.ts";
+import { Sequential, Tensor } from "../mod.ts";
 import { architecture, ARCHITECTURES } from "../src/nn/zoo.ts";
-import { lossByName } from "../src/autograd/loss.ts";
-import { Adam } from "../src/optim/optimizer.ts";
 import { Rng } from "../src/util/random.ts";
 import { measure } from "./_harness.ts";
+import { trainingStep } from "./_training_step.ts";
 
 const SUITE = "training";
 const only = Deno.env.get("BENCH_MODELS")?.split(",");
 const names = only ?? Object.keys(ARCHITECTURES);
-
-function trainingStep(name: string, batch: number) {
-  const arch = architecture(name);
-  const model = new Sequential(arch, 1);
-  const optimizer = new Adam(model.params());
-  const loss = lossByName(arch.loss);
-  const rng = new Rng(1);
-  const pixels = Float32Array.from({ length: batch * 784 }, () => rng.next());
-  const labels = Uint32Array.from({ length: batch }, () => rng.int(10));
-  let step = 0;
-  measure({
-    suite: SUITE,
-    name: `train ${name} batch ${batch}`,
-    kind: "train",
-    unit: "images/s",
-    work: batch,
-    // Small batches take several steps per timing so a submit's latency does not dominate.
-    repeat: Math.max(1, Math.round(128 / batch)),
-    detail: { model: name, batch, parameters: model.parameterCount() },
-    run: () => {
-      const x = Tensor.from(pixels, [batch, 28, 28, 1]);
-      const logits = model.forward(x, { training: true, seed: ++step });
-      backward(loss(logits, Tensor.from(labels, [batch])));
-      optimizer.step();
-    },
-  });
-}
 
 function inference(name: string, wanted: number) {
   const model = new Sequential(architecture(name), 1);
@@ -58,6 +30,8 @@ function inference(name: string, wanted: number) {
 }
 
 for (const name of names) {
-  for (const batch of name === "cnn" ? [32, 128, 512] : [128]) trainingStep(name, batch);
+  for (const batch of name === "cnn" ? [32, 128, 512] : [128]) {
+    measure(trainingStep(SUITE, name, batch));
+  }
 }
 for (const name of names) inference(name, 500);
