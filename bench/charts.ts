@@ -2,7 +2,8 @@
 // accuracy against training time). Run by the bench harness after each bench file; by hand:
 //   deno run -A bench/charts.ts [RESULTS_DIR]
 import { join } from "node:path";
-import { readBenchFile, writeBenchCharts } from "../src/report/bench.ts";
+import { readBenchFile } from "../src/report/bench.ts";
+import { writeBenchCharts } from "../src/report/bench_charts.ts";
 import { accuracyVsTime } from "../src/report/charts.ts";
 
 const dir = Deno.args[0] ?? "results";

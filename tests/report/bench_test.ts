@@ -4,8 +4,8 @@ import {
   type BenchRun,
   mergeRun,
   readBenchFile,
-  writeBenchCharts,
 } from "../../src/report/bench.ts";
+import { writeBenchCharts } from "../../src/report/bench_charts.ts";
 import type { AdapterReport } from "../../src/gpu/device.ts";
 
 const adapter = (description: string): AdapterReport => ({
