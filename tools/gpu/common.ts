@@ -21,7 +21,7 @@ export const EVAL_FACTOR = 1.3;
 
 /** Share weights of the budget (resnet is the one meant to reach 95%) and epoch caps. */
 export const ZOO: Record<string, { weight: number; cap: number }> = {
-  resnet: { weight: 5, cap: 40 },
+  resnet: { weight: 8, cap: 40 },
   "cnn-deep": { weight: 1.5, cap: 30 },
   mobilenet: { weight: 1.5, cap: 30 },
   "cnn-strided": { weight: 1, cap: 30 },
@@ -64,34 +64,35 @@ export interface PlanRow extends PlanInput {
 }
 
 /**
- * Splits `budget` seconds over the models by weight; a model whose cap needs less than its share
- * takes only that, and the rest is shared again among the others (water-filling). Each model
- * gets clamp(floor((share − overhead) / epochSeconds), 1, cap) epochs.
+ * Splits `budget` seconds over the models: each gets its overhead, and what remains is shared by
+ * weight; a model whose cap needs less than its share takes only that, and the rest is shared
+ * again among the others (water-filling). Each model gets
+ * clamp(floor((share − overhead) / epochSeconds), 1, cap) epochs.
  */
 export function planEpochs(models: PlanInput[], budget: number): PlanRow[] {
   const rows: PlanRow[] = models.map((m) => ({
     ...m,
     weight: ZOO[m.name]?.weight ?? 1,
     cap: ZOO[m.name]?.cap ?? 30,
-    share: 0,
+    share: m.overhead,
     epochs: null,
     estimate: null,
   }));
-  const atCap = (r: PlanRow) => r.overhead + r.cap * r.epochSeconds!;
+  const atCap = (r: PlanRow) => r.cap * r.epochSeconds!;
   let open = rows;
-  let left = Math.max(0, budget);
+  let left = Math.max(0, budget - rows.reduce((t, r) => t + r.overhead, 0));
   for (;;) {
     const total = open.reduce((t, r) => t + r.weight, 0);
     const capped = open.filter((r) =>
       r.epochSeconds !== null && atCap(r) <= left * r.weight / total
     );
     if (!capped.length) {
-      for (const r of open) r.share = left * r.weight / total;
+      for (const r of open) r.share += left * r.weight / total;
       break;
     }
     for (const r of capped) {
-      r.share = atCap(r);
-      left -= r.share;
+      r.share += atCap(r);
+      left -= atCap(r);
     }
     open = open.filter((r) => !capped.includes(r));
     if (!open.length) break;
