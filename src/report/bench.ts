@@ -5,7 +5,8 @@
 import type { AdapterReport } from "../gpu/device.ts";
 
 /** What a figure measures: arithmetic, memory traffic or whole images. */
-export type BenchUnit = "GFLOP/s" | "GB/s" | "images/s";
+/** "s": seconds (the cold-start suite), where less is better. */
+export type BenchUnit = "GFLOP/s" | "GB/s" | "images/s" | "s";
 
 export interface BenchFigure {
   /** The bench file it came from ("kernels", "training", "baselines"). */

@@ -5,7 +5,7 @@
 // epochs on stdout ("probe" when its speed is unknown: measure it first), the plan on stderr,
 // and the whole plan as JSON to --out.
 //   deno run -A tools/gpu/plan.ts --bench results/bench.json --adapter adapter.json \
-//     --budget 300 --models resnet,cnn [--overhead 20] [--probe cnn=12.5|cnn=history.json]
+//     --budget 300 --models resnet,cnn [--overhead 20] [--slowdown 1] [--probe cnn=12.5|cnn=history.json]
 //     [--out plan.json]
 import { parseArgs } from "node:util";
 import { type BenchRun, readBenchFile } from "../../src/report/bench.ts";
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     budget: { type: "string" },
     models: { type: "string" },
     overhead: { type: "string", default: "20" },
+    // Jobs training side by side share the GPU: each epoch takes this many times as long.
+    slowdown: { type: "string", default: "1" },
     probe: { type: "string", multiple: true, default: [] },
     out: { type: "string" },
   },
@@ -30,6 +32,7 @@ if (!values.budget || !values.models) {
 }
 const budget = Number(values.budget);
 const overhead = Number(values.overhead);
+const slowdown = Number(values.slowdown);
 const names = values.models.split(",").filter(Boolean);
 // Seconds per epoch measured by a probe run, ahead of the bench's figure: name=SECONDS, or
 // name=FILE, the probe's history.json (its first epoch's images/s).
@@ -64,7 +67,11 @@ const plan = planEpochs(
   names.map((name) => {
     const rate = rates.get(name);
     const s = probed.get(name) ?? (rate ? epochSecondsFromRate(rate) : null);
-    return { name, epochSeconds: s && Number.isFinite(s) && s > 0 ? s : null, overhead };
+    return {
+      name,
+      epochSeconds: s && Number.isFinite(s) && s > 0 ? s * slowdown : null,
+      overhead,
+    };
   }),
   budget,
 );

@@ -76,7 +76,7 @@ pack() {
   cp "$LOG" "$WORK/log.txt" 2>/dev/null
   (cd "$WORK" && tar czf "$OUT/.gpu-results.tar.gz.tmp" --exclude=training-state.safetensors \
     --exclude='*.tmp' log.txt $(ls -d adapter.json nvidia-smi.txt env.txt results models train \
-      eval plan probe summary.json summary.md 2>/dev/null)) &&
+      eval plan probe tests.txt summary.json summary.md 2>/dev/null)) &&
     mv "$OUT/.gpu-results.tar.gz.tmp" "$OUT/gpu-results.tar.gz"
 }
 
@@ -225,8 +225,6 @@ fi
 log "adapter: $(grep -o '"description": "[^"]*"' "$WORK/adapter.json" 2>/dev/null)," \
   "backend $DENO_WEBGPU_BACKEND"
 
-# --- c. kernel tests ----------------------------------------------------------------------------
-log "c. kernel tests"
 # Each step's time limit keeps R_* seconds for what follows it (training most of all).
 if [[ $TINY == 1 ]]; then
   R_TESTS=120 R_BENCH=90 R_PEER=80
@@ -235,8 +233,6 @@ else
   R_TESTS=240 R_BENCH=200 R_PEER=180
   TESTS=(tests/autograd tests/nn tests/optim tests/augment tests/gpu)
 fi
-skip tests || step "tests" "$(limit 90 $((PACK_RESERVE + R_TESTS)))" "$DENO" test -A --no-check --cached-only \
-  "${TESTS[@]}"
 
 # --- d. benchmarks ------------------------------------------------------------------------------
 log "d. benchmarks"
@@ -273,87 +269,106 @@ else
 fi
 pack
 
-# --- e. training --------------------------------------------------------------------------------
-log "e. training: ${MODEL_LIST[*]}"
-OVERHEAD=20 # seconds per run besides its epochs: start-up, data, compiles, test, predict
-MIN_MODEL_S=30 # kept for each model still to come when one runs long
-EVAL_RESERVE=15 # kept after a training for its test accuracy, should it be cut
-((TINY == 1)) && OVERHEAD=40 && MIN_MODEL_S=45 && EVAL_RESERVE=10
-recipe() {
+# --- e. training (+ the kernel tests beside it) --------------------------------------------------
+# Every job trains in its own process at the same time: one process keeps a big GPU mostly idle
+# (each step is ~60-170 small dispatches recorded by one JS thread), so the jobs share it. Each
+# plans its epochs from its model's images/s measured alone in step d, times GPU_SLOWDOWN for
+# the sharing, to end inside the common window: a run cut mid-schedule would be a poor result.
+# Jobs are "dir:model:fixed-epochs" (fixed epochs: the default-recipe candidates, which must
+# train exactly as long as the default run).
+if [[ $TINY == 1 ]]; then
+  JOBS=${GPU_JOBS:-cnn:cnn: mlp:mlp:}
+else
+  JOBS=${GPU_JOBS:-resnet:resnet: cnn-deep:cnn-deep: mobilenet:mobilenet: cnn:cnn: \
+cnn-strided:cnn-strided: mlp:mlp: cnn-default-plain:cnn:12 cnn-default-flip:cnn:12 \
+cnn-default-flipshift:cnn:12}
+fi
+SLOWDOWN=${GPU_SLOWDOWN:-2.5}
+OVERHEAD=20 # seconds per run besides its epochs: start-up, data, compiles, test
+EVAL_RESERVE=25 # kept after the trainings for their test accuracies
+((TINY == 1)) && OVERHEAD=40 && SLOWDOWN=1
+log "e. training, all at once: $JOBS (slowdown assumed ${SLOWDOWN}x)"
+recipe() { # recipe DIR: the job's training flags
   case $1 in
   resnet) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle \
     --augment flip,shift=2,erase=0.5 --label-smoothing 0.1 ;;
   cnn-deep | mobilenet | cnn-strided | cnn) echo --optimizer adamw --lr 3e-3 \
     --lr-schedule onecycle --augment flip,shift=2 --label-smoothing 0.1 ;;
+  cnn-default-plain) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle --label-smoothing 0.1 ;;
+  cnn-default-flip) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle --augment flip \
+    --label-smoothing 0.1 ;;
+  cnn-default-flipshift) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle \
+    --augment flip,shift=2 --label-smoothing 0.1 ;;
   mlp) echo --optimizer adam --lr 1e-3 --lr-schedule cosine ;;
   *) echo --optimizer adam ;;
   esac
 }
 TRAIN=("${DRUN[@]}" src/cli/train.ts)
-PROBES=()
-n=${#MODEL_LIST[@]}
-for ((i = 0; i < n; i++)); do
-  name=${MODEL_LIST[i]}
-  rest=$(
-    IFS=,
-    echo "${MODEL_LIST[*]:i}"
-  )
-  later=$((n - i - 1))
-  budget=$(($(left) - PACK_RESERVE))
-  if ((budget < MIN_MODEL_S)); then
-    log "$name: skipped, ${budget}s left"
-    continue
+train_job() { # train_job DIR MODEL FIXED_EPOCHS
+  local dir=$1 model=$2 fixed=$3 epochs budget args t s rc wall cut
+  budget=$(($(left) - PACK_RESERVE - EVAL_RESERVE))
+  if [[ -n $fixed ]]; then
+    epochs=$fixed
+  else
+    epochs=$("${DRUN[@]}" tools/gpu/plan.ts --bench "$WORK/results/bench.json" \
+      --adapter "$WORK/adapter.json" --budget "$budget" --models "$model" \
+      --overhead "$OVERHEAD" --slowdown "$SLOWDOWN" --out "$WORK/plan/$dir.json")
   fi
-  plan() {
-    "${DRUN[@]}" tools/gpu/plan.ts --bench "$WORK/results/bench.json" \
-      --adapter "$WORK/adapter.json" --budget "$budget" --models "$rest" --overhead "$OVERHEAD" \
-      --out "$WORK/plan/$name.json" "${PROBES[@]}"
-  }
-  epochs=$(plan)
-  if [[ $epochs == probe ]]; then
-    # No bench figure for it: one short epoch measures the speed.
-    step "$name probe" "$(limit 90 $((PACK_RESERVE + later * MIN_MODEL_S + 30)))" \
-      "${TRAIN[@]}" --model "$name" --epochs 1 --limit 10000 --quiet \
-      --out "$WORK/probe/$name" $(recipe "$name")
-    [[ -s $WORK/probe/$name/history.json ]] &&
-      PROBES+=(--probe "$name=$WORK/probe/$name/history.json")
-    budget=$(($(left) - PACK_RESERVE))
-    epochs=$(plan)
-    [[ $epochs == probe ]] && epochs=1
+  if [[ ! $epochs =~ ^[0-9]+$ ]]; then
+    # No bench figure for it: a few epochs, cut by the window if need be.
+    log "$dir: no measured speed ($epochs): 5 epochs"
+    epochs=5
   fi
-  [[ $epochs =~ ^[0-9]+$ ]] || epochs=1
-  extra=()
+  local extra=()
   if [[ $TINY == 1 ]]; then
-    log "$name: the plan says $epochs epochs; tiny mode trains ${GPU_TINY_EPOCHS:-1}" \
+    log "$dir: the plan says $epochs epochs; tiny mode trains ${GPU_TINY_EPOCHS:-1}" \
       "on ${GPU_TINY_LIMIT:-1000} images"
     epochs=${GPU_TINY_EPOCHS:-1} extra=(--limit "${GPU_TINY_LIMIT:-1000}")
   fi
-  args=(--model "$name" --epochs "$epochs" --seed 1 --batch-size 128 --val-split 0.1
-    --checkpoint best --tta $(recipe "$name") "${extra[@]}" --out "$WORK/models/$name" --json)
-  t=$(limit 100000 $((PACK_RESERVE + EVAL_RESERVE + later * MIN_MODEL_S)))
+  args=(--model "$model" --epochs "$epochs" --seed 1 --batch-size 128 --val-split 0.1
+    --checkpoint best --tta $(recipe "$dir") "${extra[@]}" --out "$WORK/models/$dir" --json)
+  t=$(limit 100000 $((PACK_RESERVE + EVAL_RESERVE)))
   s=$(date +%s)
-  step "train $name" "$t" "${TRAIN[@]}" "${args[@]}" >"$WORK/train/$name.json"
+  step "train $dir" "$t" "${TRAIN[@]}" "${args[@]}" >"$WORK/train/$dir.json" \
+    2>"$WORK/train/$dir.err"
   rc=$STEP_RC
+  tail -n 4 "$WORK/train/$dir.err" >&2
   wall=$(($(date +%s) - s))
   cut=false
   ((rc == 124 || rc == 137)) && cut=true
-  [[ -s $WORK/train/$name.json ]] || rm -f "$WORK/train/$name.json"
-  printf '{"name":"%s","epochsPlanned":%d,"exitCode":%d,"cut":%s,"wallSeconds":%d,"command":"%s"}\n' \
-    "$name" "$epochs" "$rc" "$cut" "$wall" "deno task train ${args[*]}" \
-    >"$WORK/train/$name.meta.json"
-  $cut && log "$name: CUT by its time limit; the model on disk is its last checkpointed epoch"
+  [[ -s $WORK/train/$dir.json ]] || rm -f "$WORK/train/$dir.json"
+  printf '{"name":"%s","model":"%s","epochsPlanned":%d,"exitCode":%d,"cut":%s,"wallSeconds":%d,"command":"%s"}\n' \
+    "$dir" "$model" "$epochs" "$rc" "$cut" "$wall" "deno task train ${args[*]}" \
+    >"$WORK/train/$dir.meta.json"
+  $cut && log "$dir: CUT by its time limit; the model on disk is its last checkpointed epoch"
   # Test accuracy with and without flip TTA (train's own figure is the TTA one, and a cut run
   # has none). src/cli/predict.ts would pull the baselines' npm packages in: not here.
-  if [[ -s $WORK/models/$name/weights.safetensors ]]; then
-    elimit=()
+  if [[ -s $WORK/models/$dir/weights.safetensors ]]; then
+    local elimit=()
     [[ $TINY == 1 ]] && elimit=(--limit 1000)
-    step "test accuracy $name" "$(limit 40 $((PACK_RESERVE + later * MIN_MODEL_S)))" \
-      "${DRUN[@]}" tools/gpu/test_accuracy.ts --model "$WORK/models/$name" "${elimit[@]}" \
-      >"$WORK/eval/$name.json"
-    [[ -s $WORK/eval/$name.json ]] || rm -f "$WORK/eval/$name.json"
+    step "test accuracy $dir" "$(limit 60 $PACK_RESERVE)" \
+      "${DRUN[@]}" tools/gpu/test_accuracy.ts --model "$WORK/models/$dir" "${elimit[@]}" \
+      >"$WORK/eval/$dir.json"
+    [[ -s $WORK/eval/$dir.json ]] || rm -f "$WORK/eval/$dir.json"
   fi
-  pack
+}
+PIDS=()
+for job in $JOBS; do
+  IFS=: read -r dir model fixed <<<"$job"
+  train_job "$dir" "$model" "$fixed" &
+  PIDS+=($!)
 done
+MODEL_LIST=()
+for job in $JOBS; do MODEL_LIST+=("${job%%:*}"); done
+
+# --- c. kernel tests, beside the trainings (correctness only: no timing is taken from them) ---
+log "c. kernel tests"
+(skip tests || step "tests" "$(limit 120 $((PACK_RESERVE + EVAL_RESERVE)))" "$DENO" test -A --no-check --cached-only \
+  "${TESTS[@]}" >"$WORK/tests.txt" 2>&1; tail -n 30 "$WORK/tests.txt" >&2) &
+PIDS+=($!)
+
+wait "${PIDS[@]}"
+pack
 
 # --- f. summary and packing ---------------------------------------------------------------------
 log "f. summary"
