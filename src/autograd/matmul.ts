@@ -40,9 +40,7 @@ export function matmulStrategy(adapter: AdapterReport): {
 } {
   if (!isLlvmpipe(adapter)) return { strategy: "tiled", tile: { WG: 8, TM: 64, TN: 64 } };
   if (adapter.backend === "gl") return { strategy: "register", tile: SMALL_TILE };
-  // The texture kernel's scalar fallback only takes the small products whose sizes rule vec4s
-  // out (a dense layer's 10 logits): 8×8 tiles compile in 0.6 s on a fresh machine, 32×32 ones
-  // in 85 s (LLVM over 1,024 unrolled accumulators), which was most of a first run's wait.
+  // The tile is for the scalar kernel, see `plan`.
   return { strategy: "texture", tile: SMALL_TILE };
 }
 
@@ -124,7 +122,10 @@ function plan(
     return { kernel: "matmul", entry: "forward_tiled", tile: { WG: 8, TM: 64, TN: 64 } };
   }
   const entry = vec4Entry(o, batched.strides);
-  if (!entry) return { kernel: "matmul", entry: "forward", tile: registerTile };
+  // The scalar kernel only takes what vec4 layouts rule out (a dense layer's 10 logits) and
+  // always gets small tiles: 32×32 compiles for 85 s on llvmpipe, and a real GPU's 64×64 block
+  // as registers (4,096 accumulators per invocation) failed on an NVIDIA H200.
+  if (!entry) return { kernel: "matmul", entry: "forward", tile: SMALL_TILE };
   const g = gpu();
   if (strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)) {
     const [TM, TN] = MATMUL_TILES.matmul_texture[entry];
@@ -134,7 +135,7 @@ function plan(
     const [TM, TN] = MATMUL_TILES.matmul_vec4[entry];
     return { kernel: "matmul_vec4", entry, tile: { WG: registerTile.WG, TM, TN } };
   }
-  return { kernel: "matmul", entry: "forward", tile: registerTile };
+  return { kernel: "matmul", entry: "forward", tile: SMALL_TILE };
 }
 
 function dispatchMatmul(

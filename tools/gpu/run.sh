@@ -353,6 +353,14 @@ train_job() { # train_job DIR MODEL FIXED_EPOCHS
   fi
 }
 PIDS=()
+# GPU_TESTS_FIRST=1: the kernel tests alone before the trainings (beside them, their many small
+# waits may not finish in time).
+if [[ ${GPU_TESTS_FIRST:-0} == 1 ]]; then
+  skip tests || step "tests" "$(limit 100 $((PACK_RESERVE + EVAL_RESERVE + 60)))" "$DENO" test \
+    -A --no-check --cached-only "${TESTS[@]}" >"$WORK/tests.txt" 2>&1
+  tail -n 40 "$WORK/tests.txt" >&2
+  GPU_SKIP=${GPU_SKIP:-},tests
+fi
 for job in $JOBS; do
   IFS=: read -r dir model fixed <<<"$job"
   train_job "$dir" "$model" "$fixed" &
