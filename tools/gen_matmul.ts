@@ -1,8 +1,9 @@
-// Writes the two generated register-tile matmul kernels (read kernels/matmul.wgsl's header first):
-//   kernels/matmul_vec4.wgsl     operands loaded from storage buffers as vec4s
+// Writes the generated register-tile matmul kernel (read kernels/matmul.wgsl's header first):
 //   kernels/matmul_texture.wgsl  operands read from rgba32float textures (textureLoad)
-// Both are fully unrolled (one variable per accumulator: llvmpipe keeps dynamically indexed arrays
-// in memory), hence generated; both come from the same three templates below.
+// It is fully unrolled (one variable per accumulator: llvmpipe keeps dynamically indexed arrays in
+// memory), hence generated, from the three templates below (one per operand layout). A twin that
+// loaded vec4s from storage buffers (kernels/matmul_vec4.wgsl, 32×32 tiles) was dropped once
+// textures fit every product the binding limit allows: nothing but its tests used it.
 //   deno run -A tools/gen_matmul.ts
 import { MATMUL_TILES, type MatmulEntry } from "../src/autograd/matmul_tiles.ts";
 import { TEXTURE_WIDTH_LOG2 } from "../src/gpu/gpu.ts";
@@ -19,19 +20,6 @@ interface Variant {
   tiles: Record<MatmulEntry, readonly [number, number]>;
   about: string;
 }
-
-const VEC4: Variant = {
-  file: "matmul_vec4.wgsl",
-  operands: `@group(0) @binding(1) var<storage, read> a: array<vec4f>;
-@group(0) @binding(2) var<storage, read> b: array<vec4f>;`,
-  load: (name, index) => `${name}[${index}]`,
-  tiles: MATMUL_TILES.matmul_vec4,
-  about:
-    `// The register-tile matmul of kernels/matmul.wgsl with every operand loaded as vec4s along the
-// axis where it is contiguous, from storage buffers. Used where kernels/matmul_texture.wgsl can't
-// be (operands too large for a texture). On llvmpipe a storage load costs a per-lane loop per
-// float, so big tiles (fewer loads per flop) win despite their spilled accumulators.`,
-};
 
 const TEXTURE: Variant = {
   file: "matmul_texture.wgsl",
@@ -214,7 +202,7 @@ fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
 
 /** Each generated file's name in kernels/ and its text. */
 export function generatedMatmulKernels(): Record<string, string> {
-  return Object.fromEntries([VEC4, TEXTURE].map((v) => [v.file, generate(v)]));
+  return Object.fromEntries([TEXTURE].map((v) => [v.file, generate(v)]));
 }
 
 if (import.meta.main) {

@@ -3,8 +3,7 @@ import { sumRows, sumRowsInto } from "./reduce.ts";
 import { type AdapterReport, isLlvmpipe } from "../gpu/device.ts";
 import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./matmul_tiles.ts";
 
-// kernels/matmul.wgsl (forward, forward_tiled), kernels/matmul_vec4.wgsl and
-// kernels/matmul_texture.wgsl (forward_nn / forward_nt / forward_tn, from tools/gen_matmul.ts).
+// kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn / forward_nt / forward_tn, from tools/gen_matmul.ts).
 
 export interface MatmulOptions {
   m: number;
@@ -23,9 +22,9 @@ export interface MatmulOptions {
 
 /**
  * How a product is run: "texture" (operands copied into textures, kernels/matmul_texture.wgsl),
- * "register" (register tiles over storage buffers, kernels/matmul_vec4.wgsl or matmul.wgsl), or
+ * "register" (8×8 register tiles over storage buffers, kernels/matmul.wgsl's `forward`), or
  * workgroup-memory "tiled" blocks of 64×64 for real GPUs (kernels/matmul.wgsl's header says why).
- * "texture" and "register" fall back to the scalar register kernel when a layout rules vec4s out.
+ * "texture" falls back to the register kernel when a layout rules vec4s out.
  */
 export type MatmulStrategy = "texture" | "register" | "tiled";
 
@@ -34,19 +33,13 @@ export type MatmulStrategy = "texture" | "register" | "tiled";
  * its GL path compiles big unrolled tiles very slowly (~50 s for 32×16), so GL gets plain 8×8
  * register tiles. Real GPUs get workgroup tiles.
  */
-export function matmulStrategy(adapter: AdapterReport): {
-  strategy: MatmulStrategy;
-  tile: Tile;
-} {
-  if (!isLlvmpipe(adapter)) return { strategy: "tiled", tile: { WG: 8, TM: 64, TN: 64 } };
-  if (adapter.backend === "gl") return { strategy: "register", tile: SMALL_TILE };
-  // The tile is for the scalar kernel, see `plan`.
-  return { strategy: "texture", tile: SMALL_TILE };
+export function matmulStrategy(adapter: AdapterReport): MatmulStrategy {
+  if (!isLlvmpipe(adapter)) return "tiled";
+  return adapter.backend === "gl" ? "register" : "texture";
 }
 
+/** The register kernel's tile (`plan` says why it is small). */
 const SMALL_TILE: Tile = { WG: 8, TM: 8, TN: 8 };
-/** The register strategy's tile on Vulkan llvmpipe (kernels/matmul_vec4.wgsl's tables). */
-const REGISTER_TILE: Tile = { WG: 8, TM: 32, TN: 32 };
 
 interface Tile {
   WG: number;
@@ -64,19 +57,13 @@ interface Plan {
 /** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
-  const best = matmulStrategy(g.adapter);
-  const strategy = o.strategy ?? best.strategy;
+  const strategy = o.strategy ?? matmulStrategy(g.adapter);
   const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
   const small = weightGradient && strategy !== "tiled" && o.m * o.n <= 64 * 64;
-  const registerTile = small
-    ? SMALL_TILE
-    : strategy === "register" && best.strategy !== "register"
-    ? REGISTER_TILE
-    : best.tile;
   const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
-  const first = plan(a, b, o, strategy, registerTile, unsplit);
+  const first = plan(a, b, o, strategy, unsplit);
   const tiles = Math.ceil(o.m / first.tile.TM) * Math.ceil(o.n / first.tile.TN);
   // llvmpipe runs a workgroup (8 tiles) per thread: ≥ 32 workgroups keep both cores evenly busy.
   const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 256, small ? 256 : 512) : 1;
@@ -89,7 +76,7 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
       batch: split,
       strides: [kc * o.m, kc * o.n, o.m * o.n] as [number, number, number],
     };
-    const p = plan(a, b, { ...o, k: kc }, strategy, registerTile, batched);
+    const p = plan(a, b, { ...o, k: kc }, strategy, batched);
     dispatchMatmul(a, b, null, partial, { ...o, k: kc }, p, batched);
     sumRowsInto(partial, split, o.m * o.n, c);
     return;
@@ -115,7 +102,6 @@ function plan(
   b: Tensor,
   o: MatmulOptions,
   strategy: MatmulStrategy,
-  registerTile: Tile,
   batched: { strides: number[] },
 ): Plan {
   if (strategy === "tiled") {
@@ -129,11 +115,7 @@ function plan(
   const g = gpu();
   if (strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)) {
     const [TM, TN] = MATMUL_TILES.matmul_texture[entry];
-    return { kernel: "matmul_texture", entry, tile: { WG: registerTile.WG, TM, TN } };
-  }
-  if (registerTile.TM === 32 && registerTile.TN === 32) {
-    const [TM, TN] = MATMUL_TILES.matmul_vec4[entry];
-    return { kernel: "matmul_vec4", entry, tile: { WG: registerTile.WG, TM, TN } };
+    return { kernel: "matmul_texture", entry, tile: { WG: SMALL_TILE.WG, TM, TN } };
   }
   return { kernel: "matmul", entry: "forward", tile: SMALL_TILE };
 }

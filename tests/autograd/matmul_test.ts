@@ -7,8 +7,7 @@ import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
 // are multiples of 4 (but not of the tiles), which takes the entries of kernels/matmul_texture.wgsl
-// ("texture") and kernels/matmul_vec4.wgsl ("register") on llvmpipe (NN, NT and TN; TT stays
-// scalar).
+// ("texture", NN, NT and TN; TT stays on the register kernel).
 const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130], [36, 44, 28], [4, 4, 4], [
   68,
   40,
@@ -75,7 +74,8 @@ gpuTest(
   "matmul Aᵀ·B with few outputs and a long K (split into chunks) matches the CPU",
   async () => {
     // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed; 36×40 outputs
-    // with K = 4096 split into chunks on matmul_vec4's TN entry (batch offsets multiples of 4).
+    // with K = 4096 split into chunks on the texture kernel's TN entry (batch offsets multiples of
+    // 4).
     for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031], [36, 40, 4096]]) {
       const a = randn(m * k, 1);
       const b = randn(k * n, 2);
