@@ -3,7 +3,7 @@ import { parseFlags, runCli } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
-import { buildReport } from "../report/build.ts";
+import { buildReport, checkReportReplace, listSavedModels } from "../report/build.ts";
 import { info } from "../train/progress.ts";
 
 const HELP = `deno task evaluate [flags]
@@ -11,12 +11,15 @@ const HELP = `deno task evaluate [flags]
 Loads every model saved under --models (networks from "deno task train", baselines from
 "deno task baselines"), predicts the same 10,000 test images with each, and writes into --out:
 metrics.json, report.md, index.html (one offline page), Vega-Lite charts (*.vl.json + *.svg)
-and PNG image grids. A missing or damaged model is reported and skipped.
+and PNG image grids. A missing or damaged model is reported and skipped. A report already in
+--out that has models this run lacks is not replaced (exit 1, nothing written) unless --replace;
+neither is anything written without models.
 
   --models DIR        where the models are (default models)
   --out DIR           where the results go (default results)
   --data-dir DIR      dataset directory (default: see deno task train --help)
   --tta               networks predict with flip test-time augmentation
+  --replace           replace the report in --out even if it has models this run lacks
   --json              print metrics.json on stdout`;
 
 await runCli(async () => {
@@ -25,10 +28,16 @@ await runCli(async () => {
     out: { type: "string" },
     "data-dir": { type: "string" },
     tta: { type: "boolean" },
+    replace: { type: "boolean" },
     json: { type: "boolean" },
   }, HELP);
   const modelsDir = flags.models ?? "models";
   const resultsDir = flags.out ?? "results";
+  // At once, before the data, the GPU and minutes of predictions (buildReport checks again
+  // with the models it could load).
+  await checkReportReplace(resultsDir, modelsDir, await listSavedModels(modelsDir), {
+    replace: flags.replace,
+  });
   const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
   const gpu = await Gpu.create();
   useGpu(gpu);
@@ -51,6 +60,7 @@ await runCli(async () => {
     learningCurve,
     tta: flags.tta,
     adapter: gpu.adapter,
+    replace: flags.replace,
     log: info,
   });
   info(

@@ -1,7 +1,8 @@
 // `deno task evaluate`: every saved model on the same 10,000 test images, into results/.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Classifier } from "../baselines/classifier.ts";
 import { loadClassifier } from "../baselines/registry.ts";
+import { defaultTrainImages } from "../baselines/run.ts";
 import { NetworkClassifier } from "../baselines/network.ts";
 import { CLASS_NAMES, type Dataset } from "../data/dataset.ts";
 import { classificationReport, confusionMatrix } from "../eval/metrics.ts";
@@ -21,6 +22,9 @@ import {
   SECTION_TEXT,
 } from "./html.ts";
 import { Rng } from "../util/random.ts";
+import { UserError } from "../util/errors.ts";
+import { headline } from "./headline.ts";
+import { type RunInfo, runInfos, runLabel } from "./runs.ts";
 
 export interface SavedModel {
   name: string;
@@ -61,6 +65,97 @@ export async function loadSavedModels(modelsDir: string) {
   return { models, skipped };
 }
 
+/** `dir/` however it was typed, for messages. */
+const folder = (dir: string) => `${dir.replace(/\/+$/, "")}/`;
+
+/**
+ * The model folders under `modelsDir` whose config.json parses: what `loadSavedModels` will try,
+ * found without loading any weights, so that evaluate can refuse before its expensive work.
+ */
+export async function listSavedModels(modelsDir: string): Promise<string[]> {
+  const names: string[] = [];
+  let entries: Deno.DirEntry[] = [];
+  try {
+    entries = [...Deno.readDirSync(modelsDir)].filter((e) => e.isDirectory);
+  } catch {
+    return names;
+  }
+  for (const e of entries) {
+    try {
+      JSON.parse(await Deno.readTextFile(join(modelsDir, e.name, "config.json")));
+      names.push(e.name);
+    } catch { /* not a model, or a damaged one: loadSavedModels reports it */ }
+  }
+  return names.sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Throws (a one-line UserError, exit 1) unless a report of `found` may be written into
+ * `resultsDir`: there are models, and the report already there (its metrics.json) has none that
+ * `found` lacks, since writing would drop them. `replace` allows it anyway. `damaged`: models
+ * found but not loadable, named as such.
+ */
+export async function checkReportReplace(
+  resultsDir: string,
+  modelsDir: string,
+  found: string[],
+  opts: { replace?: boolean; damaged?: string[] } = {},
+): Promise<void> {
+  const damaged = opts.damaged ?? [];
+  if (!found.length) {
+    throw new UserError(
+      damaged.length
+        ? `no model in ${folder(modelsDir)} could be loaded (${damaged.join(", ")}: see the ` +
+          `"skipped" lines above); nothing written`
+        : `no models in ${folder(modelsDir)} (no folder with a config.json): train some with ` +
+          `"deno task train" or "deno task baselines", or point --models at them; nothing written`,
+    );
+  }
+  if (opts.replace) return;
+  const path = join(resultsDir, "metrics.json");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  let existing: string[];
+  try {
+    existing = (JSON.parse(text) as { models: { model: string }[] }).models.map((m) => m.model);
+  } catch (e) {
+    throw new UserError(
+      `${path} cannot be read (${(e as Error).message.split("\n")[0]}), so a new report could ` +
+        `replace one whose models are unknown; nothing written. Move it away, write elsewhere ` +
+        `with --out OTHER_DIR, or replace it anyway with --replace`,
+    );
+  }
+  const lacking = existing.filter((m) => !found.includes(m));
+  if (!lacking.length) return;
+  throw new UserError(
+    `${folder(resultsDir)} holds a report of ${existing.length} models, and ` +
+      `${lacking.length} of them are not in ${folder(modelsDir)}: ${
+        lacking.map((m) => damaged.includes(m) ? `${m} (damaged)` : m).join(", ")
+      }; nothing written. Train them into ${folder(modelsDir)}, point --models at the folder ` +
+      `that has them, write elsewhere with --out OTHER_DIR, or replace the report anyway with ` +
+      `--replace`,
+  );
+}
+
+/** Training images a model's config.json records (baselines: trainImages; networks: data). */
+function trainImagesOf(config: Record<string, unknown>): number {
+  return Number(config.trainImages ?? (config.data as { train?: number })?.train ?? 0);
+}
+
+/** A baseline's default training size, when the name is one (`runs.ts` judges full runs by it). */
+function defaultSize(name: string): number | undefined {
+  try {
+    return defaultTrainImages(name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A saved network or baseline, by the `kind` in its config.json. */
 export function loadSavedModel(dir: string, config: { kind?: unknown }): Promise<Classifier> {
   return config.kind === "network" ? NetworkClassifier.load(dir) : loadClassifier(dir);
@@ -79,6 +174,8 @@ export interface BuildOptions {
   seed?: number;
   /** Flip test-time augmentation for the networks (recorded per model in metrics.json). */
   tta?: boolean;
+  /** Write even over a report with models this run lacks (see `checkReportReplace`). */
+  replace?: boolean;
 }
 
 /** Predicts, measures, charts and writes metrics.json, report.md, index.html and figures. */
@@ -86,6 +183,19 @@ export async function buildReport(o: BuildOptions) {
   const log = o.log ?? (() => {});
   const { models, skipped } = await loadSavedModels(o.modelsDir);
   for (const s of skipped) log(`skipped ${s.dir}: ${s.reason}`);
+  // Before any prediction: refuse at once rather than after minutes of work.
+  await checkReportReplace(o.resultsDir, o.modelsDir, models.map((m) => m.name), {
+    replace: o.replace,
+    damaged: skipped.map((s) => basename(s.dir)),
+  });
+  const runs = runInfos(
+    models.map((m) => ({
+      model: m.name,
+      config: m.config,
+      trainImages: trainImagesOf(m.config),
+    })),
+    defaultSize,
+  );
   const n = o.test.count;
   const x = new Float32Array(o.test.images.length);
   for (let i = 0; i < x.length; i++) x[i] = o.test.images[i] / 255;
@@ -96,8 +206,10 @@ export async function buildReport(o: BuildOptions) {
     engine: string;
     config: unknown;
     tta: boolean;
+    run: RunInfo;
+    confusion: number[][];
   })[] = [];
-  for (const m of models) {
+  for (const [i, m] of models.entries()) {
     const start = performance.now();
     const tta = Boolean(o.tta && m.classifier.supportsTta);
     const predictions = await m.classifier.predict(x, n, { tta });
@@ -111,9 +223,7 @@ export async function buildReport(o: BuildOptions) {
     results.push({
       model: m.name,
       report,
-      trainImages: Number(
-        m.config.trainImages ?? (m.config.data as { train?: number })?.train ?? 0,
-      ),
+      trainImages: trainImagesOf(m.config),
       trainSeconds: Number(
         m.config.trainSeconds ?? (m.config.timings as { trainSeconds?: number })?.trainSeconds ?? 0,
       ),
@@ -123,9 +233,14 @@ export async function buildReport(o: BuildOptions) {
       engine: m.classifier.engine,
       config: m.config,
       tta,
+      run: runs[i],
+      confusion: confusionMatrix(truth, predictions, CLASS_NAMES.length),
     });
   }
-  results.sort((a, b) => b.report.accuracy - a.report.accuracy);
+  // Full runs first, by accuracy; subsets, smoke tests and interrupted runs after them.
+  results.sort((a, b) =>
+    Number(b.run.full) - Number(a.run.full) || b.report.accuracy - a.report.accuracy
+  );
 
   const dir = o.resultsDir;
   const sections: Section[] = [];
@@ -172,7 +287,7 @@ export async function buildReport(o: BuildOptions) {
         "confusion",
         charts.confusionMatrices(
           results.flatMap((r) =>
-            confusionMatrix(truth, r.predictions, CLASS_NAMES.length).flatMap((row, t) =>
+            r.confusion.flatMap((row, t) =>
               row.map((count, p) => ({
                 model: r.model,
                 truth: CLASS_NAMES[t],
@@ -328,6 +443,9 @@ export async function buildReport(o: BuildOptions) {
     skipped,
     models: results.map((r) => ({
       model: r.model,
+      // The table's name: the model, then how it was trained where that matters.
+      label: runLabel(r.model, r.run),
+      run: r.run,
       engine: r.engine,
       accuracy: r.report.accuracy,
       macro: r.report.macro,
@@ -338,11 +456,15 @@ export async function buildReport(o: BuildOptions) {
       inferenceImagesPerSecond: r.imagesPerSecond,
       parameters: r.parameters,
       testTimeAugmentation: r.tta,
+      /** Test-set counts m[true][predicted], classes in perClass order. */
+      confusion: r.confusion,
       config: r.config,
     })),
   };
+  const sentences = headline(metrics, CLASS_NAMES);
   const report = {
     title: "Fashion-MNIST: a CNN against flattened-pixel models",
+    headline: sentences,
     intro: `Every model below was evaluated on the same ${n} Fashion-MNIST test images. ` +
       `Training sizes and times are each model's own (see the table); figures come from the ` +
       `saved models in ${o.modelsDir}, evaluated on ${describeAdapter(o.adapter)}.`,
@@ -350,10 +472,10 @@ export async function buildReport(o: BuildOptions) {
     models: results,
     sections,
   };
-  await writeJsonAtomic(join(dir, "metrics.json"), metrics);
+  await writeJsonAtomic(join(dir, "metrics.json"), { ...metrics, headline: sentences });
   await writeFileAtomic(join(dir, "report.md"), reportMarkdown(report));
   await writeFileAtomic(join(dir, "index.html"), indexHtml(report));
-  return { metrics, skipped };
+  return { metrics: { ...metrics, headline: sentences }, skipped };
 }
 
 /** One test image's activations after each conv block of a network. */

@@ -1,6 +1,7 @@
 // The report page (one offline HTML file) and its Markdown twin, from results already computed.
 import { Buffer } from "node:buffer";
 import { type ClassificationReport, formatReport } from "../eval/metrics.ts";
+import { FULL_TRAIN_IMAGES, MIN_EPOCHS, type RunInfo, runLabel, runNotes } from "./runs.ts";
 
 /** What the tables need to know about one trained model. */
 export interface ModelResult {
@@ -12,6 +13,8 @@ export interface ModelResult {
   /** Test-set prediction throughput. */
   imagesPerSecond: number;
   parameters: number;
+  /** How it was trained, where that matters (not a full run; same name as another model). */
+  run?: Pick<RunInfo, "note" | "trainedOn">;
 }
 
 /** A chart or image, inlined in HTML; `file` is its path relative to the report, for Markdown. */
@@ -28,6 +31,8 @@ export interface Section {
 
 export interface Report {
   title: string;
+  /** Sentences computed from the metrics (`headline.ts`), shown first. */
+  headline?: string[];
   /** Plain text, paragraphs as in `Section.text`. */
   intro: string;
   classNames: readonly string[];
@@ -157,15 +162,41 @@ const count = (n: number) => Math.round(n).toLocaleString("en-US");
 
 function metricsRows(models: ModelResult[]): string[][] {
   return models.map((m) => [
-    m.model,
+    runLabel(m.model, m.run),
     `${(m.report.accuracy * 100).toFixed(2)}%`,
     m.report.macro.f1.toFixed(4),
     m.report.weighted.f1.toFixed(4),
     count(m.trainImages),
-    m.trainSeconds >= 100 ? count(m.trainSeconds) : m.trainSeconds.toPrecision(3),
+    // 0: not recorded (a checkpoint saved mid-run has no timings).
+    m.trainSeconds <= 0
+      ? "—"
+      : m.trainSeconds >= 100
+      ? count(m.trainSeconds)
+      : m.trainSeconds.toPrecision(3),
     count(m.imagesPerSecond),
     count(m.parameters),
   ]);
+}
+
+/** Said above the table when some rows need it. */
+function tableNotes(models: ModelResult[]): string[] {
+  const notes: string[] = [];
+  if (models.some((m) => m.run?.note)) {
+    notes.push(
+      `Rows marked "not a full run" were trained on fewer than ${
+        FULL_TRAIN_IMAGES.toLocaleString("en-US")
+      } images (a baseline: fewer than its default), for fewer than ${MIN_EPOCHS} epochs, or ` +
+        "stopped before their planned epochs: they show that the model trains, not what it " +
+        "reaches. They are listed after the full runs and left out of the headline.",
+    );
+  }
+  if (models.some((m) => m.run?.trainedOn)) {
+    notes.push(
+      "Models saved under the same name (such as a GPU machine's models/NAME-gpu beside " +
+        "models/NAME) are told apart by their folder and the adapter that trained them.",
+    );
+  }
+  return notes;
 }
 
 const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
@@ -204,26 +235,35 @@ th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
-figure img { image-rendering: pixelated; }
+figure img { max-width: 100%; height: auto; }
 pre { background: #f7f7f7; padding: .8em; overflow-x: auto; }
+p.headline { font-size: 1.15em; border-left: 4px solid #4c78a8; padding-left: .8em; }
 `;
 
 /** The whole report as one self-contained page: charts inlined, images as data URIs, no network. */
 export function indexHtml(report: Report): string {
   const p = (text: string) => paragraphs(text).map((t) => `<p>${escapeHtml(t)}</p>`).join("\n");
-  const row = (cells: string[], tag: "th" | "td") =>
+  // `first`: the first cell's HTML, when it is not just its text.
+  const row = (cells: string[], tag: "th" | "td", first?: string) =>
     `<tr>${
       cells.map((c, i) =>
-        `<${tag}${tag === "td" && i > 0 ? ' class="num"' : ""}>${escapeHtml(c)}</${tag}>`
+        `<${tag}${tag === "td" && i > 0 ? ' class="num"' : ""}>${
+          i === 0 && first !== undefined ? first : escapeHtml(c)
+        }</${tag}>`
       )
         .join("")
     }</tr>`;
+  // A model's training notes go on a line of their own under its name.
+  const modelCell = (m: ModelResult) => {
+    const notes = runNotes(m.run);
+    return escapeHtml(m.model) + (notes ? `<br><small>${escapeHtml(notes)}</small>` : "");
+  };
   const sections = report.sections.map((s) =>
     `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${p(s.text)}\n` +
     s.figures.map((f, i) => figureHtml(f, `${s.id}-${i}`)).join("\n") + "\n</section>"
   );
   const reports = report.models.map((m) =>
-    `<h3>${escapeHtml(m.model)}</h3>\n<pre>${
+    `<h3>${escapeHtml(runLabel(m.model, m.run))}</h3>\n<pre>${
       escapeHtml(formatReport(m.report, report.classNames, 4))
     }</pre>`
   );
@@ -241,7 +281,11 @@ export function indexHtml(report: Report): string {
 </head>
 <body>
 <h1>${escapeHtml(report.title)}</h1>
-${p(report.intro)}
+${
+    report.headline?.length
+      ? `<p class="headline">${escapeHtml(report.headline.join(" "))}</p>\n`
+      : ""
+  }${p(report.intro)}
 <nav><ol>
 ${toc.join("\n")}
 </ol></nav>
@@ -249,10 +293,11 @@ ${toc.join("\n")}
 <h2>Metrics</h2>
 <p>Accuracy and F1 on the test set; training time and inference throughput as measured on this
 machine.</p>
+${p(tableNotes(report.models).join("\n\n"))}
 <table>
 <thead>${row(HEADERS, "th")}</thead>
 <tbody>
-${metricsRows(report.models).map((r) => row(r, "td")).join("\n")}
+${metricsRows(report.models).map((r, i) => row(r, "td", modelCell(report.models[i]))).join("\n")}
 </tbody>
 </table>
 </section>
@@ -285,12 +330,16 @@ export function reportMarkdown(report: Report): string {
     ].join("\n\n")
   );
   const reports = report.models.map((m) =>
-    `### ${m.model}\n\n\`\`\`text\n${formatReport(m.report, report.classNames, 4)}\`\`\``
+    `### ${runLabel(m.model, m.run)}\n\n\`\`\`text\n${
+      formatReport(m.report, report.classNames, 4)
+    }\`\`\``
   );
   return [
     `# ${report.title}`,
+    ...(report.headline?.length ? [report.headline.join(" ")] : []),
     ...paragraphs(report.intro),
     "## Metrics",
+    ...tableNotes(report.models),
     table.join("\n"),
     ...sections,
     "## Classification reports",

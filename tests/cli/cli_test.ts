@@ -30,6 +30,7 @@ Deno.test("unknown flags and bad values are usage errors (exit 2) naming the fla
     ["train.ts", ["--lr", "abc"], /--lr must be a number/],
     ["predict.ts", [], /--model DIR is required/],
     ["predict.ts", ["--model", "x", "--frobnicate"], /Unknown option '--frobnicate'/],
+    ["evaluate.ts", ["--models", "x", "--bogus"], /Unknown option '--bogus'/],
   ];
   for (const [script, args, pattern] of cases) {
     const r = await run(script, args);
@@ -73,7 +74,20 @@ Deno.test("train --json then predict --json on the saved model agree", async () 
     assert.ok((await Deno.stat(join(out, f))).size > 0, f);
   }
   const history = JSON.parse(await Deno.readTextFile(join(out, "history.json")));
+  // The first epoch also records its first step's compile time and the time to get there.
   assert.deepEqual(Object.keys(history[0]).sort(), [
+    "compileSeconds",
+    "epoch",
+    "imagesPerSecond",
+    "lr",
+    "readySeconds",
+    "seconds",
+    "trainAccuracy",
+    "trainLoss",
+    "valAccuracy",
+    "valLoss",
+  ]);
+  assert.deepEqual(Object.keys(history[1]).sort(), [
     "epoch",
     "imagesPerSecond",
     "lr",
@@ -130,5 +144,65 @@ Deno.test("predict --json works for a saved baseline too", async () => {
   const tta = await run("predict.ts", ["--model", join(dir, "logistic-regression"), "--tta"]);
   assert.equal(tta.code, 2);
   assert.match(tta.stderr, /--tta applies to networks only/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("evaluate refuses at once to replace a report that has models the run lacks", async () => {
+  const dir = await Deno.makeTempDir();
+  const models = join(dir, "models"), results = join(dir, "results");
+  // One model found (evaluate checks config.json names before it loads data or a GPU) ...
+  await Deno.mkdir(join(models, "cnn"), { recursive: true });
+  await Deno.writeTextFile(join(models, "cnn", "config.json"), '{"kind": "network"}');
+  // ... against a report of three.
+  await Deno.mkdir(results);
+  const files: Record<string, string> = {
+    "metrics.json": JSON.stringify({
+      models: [{ model: "cnn" }, { model: "svm-rbf" }, { model: "mlp" }],
+    }),
+    "index.html": "<!DOCTYPE html><p>the old page</p>",
+    "report.md": "# the old report\n",
+  };
+  for (const [f, text] of Object.entries(files)) await Deno.writeTextFile(join(results, f), text);
+  const started = performance.now();
+  const r = await run("evaluate.ts", ["--models", models, "--out", results]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.ok(performance.now() - started < 15_000, "refused before predicting");
+  const line = errorLine(r.stderr);
+  assert.equal(
+    line,
+    `error: ${results}/ holds a report of 3 models, and 2 of them are not in ${models}/: ` +
+      `svm-rbf, mlp; nothing written. Train them into ${models}/, point --models at the folder ` +
+      `that has them, write elsewhere with --out OTHER_DIR, or replace the report anyway with ` +
+      `--replace`,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  for (const [f, text] of Object.entries(files)) {
+    assert.equal(await Deno.readTextFile(join(results, f)), text, `${f} unchanged`);
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(results)].map((e) => e.name).sort(),
+    Object.keys(files).sort(),
+  );
+  // An unreadable metrics.json is not overwritten either.
+  await Deno.writeTextFile(join(results, "metrics.json"), "{ not json");
+  const bad = await run("evaluate.ts", ["--models", models, "--out", results]);
+  assert.equal(bad.code, 1);
+  assert.match(errorLine(bad.stderr), /metrics\.json cannot be read .* --replace$/);
+  assert.equal(await Deno.readTextFile(join(results, "metrics.json")), "{ not json");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("evaluate without models is one error line, exit 1, and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const models = join(dir, "models"), results = join(dir, "results");
+  await Deno.mkdir(join(models, "not-a-model"), { recursive: true });
+  const r = await run("evaluate.ts", ["--models", models, "--out", results]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(
+    errorLine(r.stderr),
+    `error: no models in ${models}/ (no folder with a config.json): train some with ` +
+      `"deno task train" or "deno task baselines", or point --models at them; nothing written`,
+  );
+  await assert.rejects(Deno.stat(results), Deno.errors.NotFound);
   await Deno.remove(dir, { recursive: true });
 });

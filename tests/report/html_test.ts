@@ -102,3 +102,37 @@ Deno.test("reportMarkdown has the same tables and links the figures", async () =
   assert.ok(md.includes("### cnn\n\n```text\n"));
   assert.ok(!md.includes("base64"));
 });
+
+Deno.test("the headline opens both reports; not-full and same-name runs are labelled", async () => {
+  const report = await sample();
+  report.headline = ["The best network <x> leads.", "Second sentence."];
+  report.models[0].run = { note: "9,000 images, 2 epochs — not a full run", trainedOn: null };
+  report.models[1].run = { note: null, trainedOn: "cnn trained on NVIDIA H200" };
+  report.models[1].trainSeconds = 0; // a checkpoint without timings
+  const html = indexHtml(report);
+  assert.ok(html.includes(
+    "<h1>Fashion-MNIST &#60;report&#62;</h1>\n" +
+      '<p class="headline">The best network &#60;x&#62; leads. Second sentence.</p>\n' +
+      "<p>First paragraph.</p>",
+  ));
+  assert.ok(
+    html.includes("<td>cnn<br><small>9,000 images, 2 epochs — not a full run</small></td>"),
+  );
+  assert.ok(html.includes(
+    "<td>&#60;b&#62;evil &#38; co&#60;/b&#62;<br><small>cnn trained on NVIDIA H200</small></td>",
+  ));
+  assert.ok(html.includes('Rows marked "not a full run"'.replaceAll('"', "&#34;")));
+  assert.ok(html.includes("<h3>cnn (9,000 images, 2 epochs — not a full run)</h3>"));
+  const md = reportMarkdown(report);
+  assert.ok(md.startsWith(
+    "# Fashion-MNIST <report>\n\nThe best network <x> leads. Second sentence.\n\nFirst paragraph.",
+  ));
+  assert.ok(md.includes("| cnn (9,000 images, 2 epochs — not a full run) | 100.00% |"));
+  assert.ok(md.includes("| <b>evil & co</b> (cnn trained on NVIDIA H200) | 50.00% |"));
+  assert.ok(md.includes("| 60,000 | — | 12,346 |"), "no training time recorded: a dash, not 0");
+  assert.ok(md.includes("told apart by their folder and the adapter that trained them"));
+  // Without notes nothing is added.
+  const plain = indexHtml(await sample());
+  assert.ok(!plain.includes("not a full run") && !plain.includes("<small>"));
+  assert.ok(!plain.includes('class="headline"'));
+});
