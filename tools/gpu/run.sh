@@ -12,9 +12,10 @@
 #   GPU_TINY=1 OUT=$(mktemp -d) bash tools/gpu/run.sh   # here, on llvmpipe: tiny settings
 #
 # Environment: OUT (default ./gpu-out), GPU_BUDGET_S, GPU_TINY=1, GPU_WORK (staging folder,
-# default a new /tmp/gpu-work.*), GPU_MODELS (default resnet,cnn-deep,mobilenet,cnn-strided,
-# cnn,mlp), GPU_SKIP (steps to leave out: tests,bench,peer), GPU_TINY_LIMIT and GPU_TINY_EPOCHS
-# (tiny mode's training images and epochs, default 1000 and 1).
+# default a new /tmp/gpu-work.*), GPU_JOBS (trainings, "dir:model:fixed-epochs ...", see step e),
+# GPU_LANES (trainings side by side, default 2), GPU_SLOWDOWN (assumed slowdown of each when side
+# by side, default GPU_LANES), GPU_SKIP (steps to leave out: tests,bench,peer), GPU_TINY_LIMIT and
+# GPU_TINY_EPOCHS (tiny mode's training images and epochs, default 1000 and 1).
 # Afterwards, here: deno run -A tools/gpu/merge.ts gpu-out/gpu-results.tar.gz
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -66,9 +67,6 @@ step() {
   return $STEP_RC
 }
 
-MODELS=${GPU_MODELS:-resnet,cnn-deep,mobilenet,cnn-strided,cnn,mlp}
-if [[ $TINY == 1 ]]; then MODELS=${GPU_MODELS:-cnn,mlp}; fi
-IFS=, read -r -a MODEL_LIST <<<"$MODELS"
 skip() { [[ ,${GPU_SKIP:-}, == *,$1,* ]] && log "$1: skipped (GPU_SKIP)"; }
 
 # Archive of everything staged so far; written beside and renamed, so a kill keeps the last one.
@@ -80,7 +78,7 @@ pack() {
     mv "$OUT/.gpu-results.tar.gz.tmp" "$OUT/gpu-results.tar.gz"
 }
 
-log "run.sh: tiny=$TINY budget=${BUDGET}s OUT=$OUT WORK=$WORK models=$MODELS"
+log "run.sh: tiny=$TINY budget=${BUDGET}s OUT=$OUT WORK=$WORK jobs=${GPU_JOBS:-default}"
 log "git: $(git log -1 --format='%h %s' 2>/dev/null | cut -c1-100)"
 
 # --- a. unpack ------------------------------------------------------------------------------
@@ -269,25 +267,27 @@ else
 fi
 pack
 
-# --- e. training (+ the kernel tests beside it) --------------------------------------------------
-# Every job trains in its own process at the same time: one process keeps a big GPU mostly idle
-# (each step is ~60-170 small dispatches recorded by one JS thread), so the jobs share it. Each
-# plans its epochs from its model's images/s measured alone in step d, times GPU_SLOWDOWN for
-# the sharing, to end inside the common window: a run cut mid-schedule would be a poor result.
-# Jobs are "dir:model:fixed-epochs" (fixed epochs: the default-recipe candidates, which must
-# train exactly as long as the default run).
+# --- e. training --------------------------------------------------------------------------------
+# Jobs are "dir:model:fixed-epochs" (fixed epochs, e.g. for candidate recipes of the default run
+# that must train exactly as long as it). They run in GPU_LANES processes side by side (default
+# 2), one after another within a lane (dealt round-robin in list order): one process leaves a big
+# GPU mostly idle (each step is ~60-170 small dispatches recorded by one JS thread), but on an
+# H200 nine at once each ran 5-8x slower than alone, and all were cut. Each job plans its epochs
+# from its model's images/s measured alone in step d, times GPU_SLOWDOWN (default: the number of
+# lanes) for the sharing, sharing what is left of the window with the jobs after it in its lane
+# (tools/gpu/common.ts's weights): a run cut mid-schedule would be a poor result.
 if [[ $TINY == 1 ]]; then
   JOBS=${GPU_JOBS:-cnn:cnn: mlp:mlp:}
 else
   JOBS=${GPU_JOBS:-resnet:resnet: cnn-deep:cnn-deep: mobilenet:mobilenet: cnn:cnn: \
-cnn-strided:cnn-strided: mlp:mlp: cnn-default-plain:cnn:12 cnn-default-flip:cnn:12 \
-cnn-default-flipshift:cnn:12}
+cnn-strided:cnn-strided: mlp:mlp:}
 fi
-SLOWDOWN=${GPU_SLOWDOWN:-2.5}
+LANES=${GPU_LANES:-2}
+SLOWDOWN=${GPU_SLOWDOWN:-$LANES}
 OVERHEAD=20 # seconds per run besides its epochs: start-up, data, compiles, test
 EVAL_RESERVE=25 # kept after the trainings for their test accuracies
 ((TINY == 1)) && OVERHEAD=40 && SLOWDOWN=1
-log "e. training, all at once: $JOBS (slowdown assumed ${SLOWDOWN}x)"
+log "e. training in $LANES lanes: $JOBS (slowdown assumed ${SLOWDOWN}x)"
 recipe() { # recipe DIR: the job's training flags
   case $1 in
   resnet) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle \
@@ -304,14 +304,14 @@ recipe() { # recipe DIR: the job's training flags
   esac
 }
 TRAIN=("${DRUN[@]}" src/cli/train.ts)
-train_job() { # train_job DIR MODEL FIXED_EPOCHS
-  local dir=$1 model=$2 fixed=$3 epochs budget args t s rc wall cut
+train_job() { # train_job DIR MODEL FIXED_EPOCHS LATER_MODELS (the models after it in its lane)
+  local dir=$1 model=$2 fixed=$3 rest=$4 epochs budget args t s rc wall cut
   budget=$(($(left) - PACK_RESERVE - EVAL_RESERVE))
   if [[ -n $fixed ]]; then
     epochs=$fixed
   else
     epochs=$("${DRUN[@]}" tools/gpu/plan.ts --bench "$WORK/results/bench.json" \
-      --adapter "$WORK/adapter.json" --budget "$budget" --models "$model" \
+      --adapter "$WORK/adapter.json" --budget "$budget" --models "$model${rest:+,$rest}" \
       --overhead "$OVERHEAD" --slowdown "$SLOWDOWN" --out "$WORK/plan/$dir.json")
   fi
   if [[ ! $epochs =~ ^[0-9]+$ ]]; then
@@ -352,29 +352,37 @@ train_job() { # train_job DIR MODEL FIXED_EPOCHS
     [[ -s $WORK/eval/$dir.json ]] || rm -f "$WORK/eval/$dir.json"
   fi
 }
-PIDS=()
-# GPU_TESTS_FIRST=1: the kernel tests alone before the trainings (beside them, their many small
-# waits may not finish in time).
-if [[ ${GPU_TESTS_FIRST:-0} == 1 ]]; then
-  skip tests || step "tests" "$(limit 100 $((PACK_RESERVE + EVAL_RESERVE + 60)))" "$DENO" test \
-    -A --no-check --cached-only "${TESTS[@]}" >"$WORK/tests.txt" 2>&1
+# --- c. kernel tests, alone before the trainings (beside them, on the H200, their many small
+# waits did not finish in time) ---------------------------------------------------------------
+log "c. kernel tests"
+if ! skip tests; then
+  step "tests" "$(limit 120 $((PACK_RESERVE + EVAL_RESERVE + 120)))" "$DENO" test -A --no-check \
+    --cached-only "${TESTS[@]}" >"$WORK/tests.txt" 2>&1
   tail -n 40 "$WORK/tests.txt" >&2
-  GPU_SKIP=${GPU_SKIP:-},tests
 fi
-for job in $JOBS; do
-  IFS=: read -r dir model fixed <<<"$job"
-  train_job "$dir" "$model" "$fixed" &
+read -r -a JOB_LIST <<<"$JOBS"
+train_lane() { # train_lane LANE: its jobs one after another
+  local i j dir model fixed rest later
+  for ((i = $1; i < ${#JOB_LIST[@]}; i += LANES)); do
+    IFS=: read -r dir model fixed <<<"${JOB_LIST[i]}"
+    rest=""
+    for ((j = i + LANES; j < ${#JOB_LIST[@]}; j += LANES)); do
+      IFS=: read -r _ later _ <<<"${JOB_LIST[j]}"
+      rest+="${rest:+,}$later"
+    done
+    train_job "$dir" "$model" "$fixed" "$rest"
+    pack_lock
+  done
+}
+# Lanes pack after each job, one at a time.
+pack_lock() { (flock 9 && pack) 9>"$WORK/.pack.lock"; }
+PIDS=()
+for ((lane = 0; lane < LANES; lane++)); do
+  train_lane "$lane" &
   PIDS+=($!)
 done
 MODEL_LIST=()
 for job in $JOBS; do MODEL_LIST+=("${job%%:*}"); done
-
-# --- c. kernel tests, beside the trainings (correctness only: no timing is taken from them) ---
-log "c. kernel tests"
-(skip tests || step "tests" "$(limit 120 $((PACK_RESERVE + EVAL_RESERVE)))" "$DENO" test -A --no-check --cached-only \
-  "${TESTS[@]}" >"$WORK/tests.txt" 2>&1; tail -n 30 "$WORK/tests.txt" >&2) &
-PIDS+=($!)
-
 wait "${PIDS[@]}"
 pack
 
