@@ -2,6 +2,8 @@
 // small enough to keep beside the SVG (aggregates, never raw images).
 import type { TopLevelSpec } from "vega-lite";
 import { CLASS_NAMES } from "../data/mod.ts";
+import { estimateTextWidth, placeLabels } from "./labels.ts";
+import { modelScales, modelStyles } from "./palette.ts";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PIXELS = 28 * 28;
@@ -28,31 +30,70 @@ function countLabels(labels: Uint8Array, classes: number): number[] {
   return counts;
 }
 
-/** Test accuracy per model as horizontal bars, best first, each labelled with its value. */
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * An accuracy axis zoomed on the data, so that a gap of one point is visible: from a little below
+ * the lowest value (rounded down to a multiple of 5%) to `top`, by default a little above the
+ * highest (rounded up to a multiple of 5%, at most 100%).
+ */
+export function accuracyDomain(values: readonly number[], top?: number): [number, number] {
+  if (!values.length) return [0, 1];
+  const lo = Math.max(0, Math.floor((Math.min(...values) - 0.01) * 20) / 20);
+  const hi = top ?? Math.min(1, Math.ceil((Math.max(...values) + 0.01) * 20) / 20);
+  return [round2(lo), round2(hi)];
+}
+
+/** "the axis starts at 70%" for a subtitle, where an axis does not start at 0. */
+const startsAt = (lo: number) => lo > 0 ? `; the axis starts at ${Math.round(lo * 100)}%` : "";
+
+/**
+ * Test accuracy per model as a dot plot, best first, each dot in the model's colour and shape and
+ * labelled with its value. The axis runs from a little below the worst model to 100%: bars from 0
+ * would hide the one- and two-point gaps between models.
+ */
 export function accuracyByModel(rows: { model: string; accuracy: number }[]): TopLevelSpec {
-  // An explicit order: sort "-x" across the two layers makes Vega-Lite warn and drop it.
+  // An explicit order: sort "-x" across the layers makes Vega-Lite warn and drop it.
   const order = rows.toSorted((a, b) => b.accuracy - a.accuracy).map((r) => r.model);
-  return chart("Test accuracy by model", "Share of test images classified correctly", {
-    data: { values: rows },
-    width: 420,
-    encoding: {
-      y: { field: "model", type: "nominal", sort: order, title: "Model" },
-      x: {
-        field: "accuracy",
-        type: "quantitative",
-        title: "Test accuracy",
-        axis: pct,
-        scale: { domain: [0, 1] },
+  const [lo, hi] = accuracyDomain(rows.map((r) => r.accuracy), 1);
+  const scales = modelScales(order);
+  return chart(
+    "Test accuracy by model",
+    `Share of test images classified correctly${startsAt(lo)}`,
+    {
+      data: { values: rows },
+      width: 420,
+      height: { step: 22 },
+      encoding: {
+        y: { field: "model", type: "nominal", sort: order, title: "Model" },
+        x: {
+          field: "accuracy",
+          type: "quantitative",
+          title: "Test accuracy",
+          axis: pct,
+          scale: { domain: [lo, hi], nice: false, zero: false },
+        },
       },
+      layer: [
+        // A thin stem from the axis start: the eye follows each row to its dot.
+        {
+          mark: { type: "rule", color: "#cccccc" },
+          encoding: { x: { datum: lo }, x2: { field: "accuracy" } },
+        },
+        {
+          mark: { type: "point", filled: true, size: 90, opacity: 1 },
+          encoding: {
+            color: { field: "model", type: "nominal", scale: scales.color, legend: null },
+            shape: { field: "model", type: "nominal", scale: scales.shape, legend: null },
+          },
+        },
+        {
+          mark: { type: "text", align: "left", dx: 9, fontSize: 11 },
+          encoding: { text: { field: "accuracy", type: "quantitative", format: ".2%" } },
+        },
+      ],
     },
-    layer: [
-      { mark: { type: "bar", color: "#4c78a8" } },
-      {
-        mark: { type: "text", align: "right", dx: -4, color: "white", fontWeight: "bold" },
-        encoding: { text: { field: "accuracy", type: "quantitative", format: ".2%" } },
-      },
-    ],
-  });
+  );
 }
 
 /** Per-class F1 as a model × class heatmap with the values written in the cells. */
@@ -164,96 +205,247 @@ export function confusionMatrices(
 
 export type Split = "train" | "validation";
 
-/** Loss and accuracy per epoch, one colour per model, solid for training, dashed for validation. */
+/** One entry of a hand-made legend: a short line (solid or dashed) through a point shape. */
+interface KeyEntry {
+  label: string;
+  colour: string;
+  shape?: string;
+  dashed?: boolean;
+}
+
+/**
+ * A legend drawn as a small chart of its own, one row per entry: a line sample with the point
+ * shape on it, then the label. Vega-Lite's legends show a line or a point, not both, and draw no
+ * sample for a dash pattern on a chart that also has filled points.
+ */
+function lineKey(title: string, entries: KeyEntry[]) {
+  const x = (at: number) => ({
+    datum: at,
+    type: "quantitative",
+    scale: { domain: [0, 1] },
+    axis: null,
+  });
+  const width = Math.max(60, ...entries.map((e) => estimateTextWidth(e.label, 11) + 34));
+  const pixel = (at: number) => at / width;
+  return {
+    title: { text: title, fontSize: 11, anchor: "start" },
+    width,
+    height: { step: 18 },
+    view: { stroke: null },
+    data: { values: entries.map((e) => ({ ...e, dash: e.dashed ? [4, 3] : [1, 0] })) },
+    encoding: {
+      y: { field: "label", type: "nominal", sort: entries.map((e) => e.label), axis: null },
+    },
+    layer: [
+      {
+        mark: { type: "rule", strokeWidth: 1.8 },
+        encoding: {
+          x: x(0),
+          x2: { datum: pixel(24) },
+          color: { field: "colour", type: "nominal", scale: null },
+          strokeDash: { field: "dash", type: "nominal", scale: null },
+        },
+      },
+      {
+        transform: [{ filter: "datum.shape" }],
+        mark: { type: "point", filled: true, size: 45, opacity: 1 },
+        encoding: {
+          x: x(pixel(12)),
+          color: { field: "colour", type: "nominal", scale: null },
+          shape: { field: "shape", type: "nominal", scale: null },
+        },
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize: 11 },
+        encoding: { x: x(pixel(30)), text: { field: "label", type: "nominal" } },
+      },
+    ],
+  };
+}
+
+/** The key of a chart whose lines are models: each model's colour and shape. */
+function modelKey(models: string[]) {
+  const styles = modelStyles(models);
+  return lineKey(
+    "Model",
+    models.map((m) => ({ label: m, colour: styles.get(m)!.colour, shape: styles.get(m)!.shape })),
+  );
+}
+
+/**
+ * Layers drawing one line with points per model, in the model's colour and shape (no legend:
+ * `modelKey` is the legend); `dash` adds the split's dash pattern to the lines.
+ */
+function modelLines(models: string[], dash?: Record<string, unknown>) {
+  const scales = modelScales(models);
+  const color = { field: "model", type: "nominal", scale: scales.color, legend: null };
+  return [
+    {
+      mark: { type: "line", strokeWidth: 1.8 },
+      encoding: { color, ...(dash ? { strokeDash: dash } : {}) },
+    },
+    {
+      mark: { type: "point", filled: true, size: 45, opacity: 1 },
+      encoding: {
+        color,
+        shape: { field: "model", type: "nominal", scale: scales.shape, legend: null },
+        ...(dash ? { detail: { field: dash.field, type: "nominal" } } : {}),
+      },
+    },
+  ];
+}
+
+/**
+ * Loss and accuracy per epoch, one colour and point shape per model, solid for training, dashed
+ * for validation; the accuracy axis zoomed on the data.
+ */
 export function trainingCurves(
   rows: { model: string; epoch: number; split: Split; loss: number; accuracy: number }[],
 ): TopLevelSpec {
-  const panel = (field: string, title: string, axis = {}) => ({
+  const models = [...new Set(rows.map((r) => r.model))];
+  const dash = {
+    field: "split",
+    type: "nominal",
+    sort: ["train", "validation"],
+    scale: { domain: ["train", "validation"], range: [[1, 0], [4, 3]] },
+    legend: null,
+  };
+  const panel = (field: string, title: string, axis = {}, scale: object = { zero: false }) => ({
     width: 320,
     height: 220,
-    mark: { type: "line", point: true },
     encoding: {
       x: { field: "epoch", type: "quantitative", title: "Epoch", axis: { tickMinStep: 1 } },
-      y: { field, type: "quantitative", title, axis, scale: { zero: false } },
-      color: { field: "model", type: "nominal", title: "Model" },
-      strokeDash: {
-        field: "split",
-        type: "nominal",
-        title: "Split",
-        sort: ["train", "validation"],
-        legend: { symbolType: "stroke" },
-      },
+      y: { field, type: "quantitative", title, axis, scale },
     },
+    layer: modelLines(models, dash),
   });
+  const [lo, hi] = accuracyDomain(rows.map((r) => r.accuracy));
   return chart(
     "Training curves",
     "Solid: training images, dashed: held-out validation images; a widening gap is overfitting",
     {
       data: { values: rows },
-      hconcat: [panel("loss", "Loss (cross-entropy)"), panel("accuracy", "Accuracy", pct)],
+      hconcat: [
+        panel("loss", "Loss (cross-entropy)"),
+        panel("accuracy", "Accuracy", pct, { domain: [lo, hi], nice: false, zero: false }),
+        {
+          vconcat: [
+            modelKey(models),
+            lineKey("Split", [
+              { label: "train", colour: "#555555" },
+              { label: "validation", colour: "#555555", dashed: true },
+            ]),
+          ],
+        },
+      ],
     },
   );
 }
 
-/** Test accuracy against the number of training images, on a log axis. */
+/** Test accuracy against the number of training images, on a log axis; accuracy axis zoomed. */
 export function learningCurve(
   rows: { model: string; trainSize: number; accuracy: number }[],
 ): TopLevelSpec {
-  return chart("Learning curve", "Test accuracy as the training set grows", {
+  const models = [...new Set(rows.map((r) => r.model))];
+  const [lo, hi] = accuracyDomain(rows.map((r) => r.accuracy));
+  return chart("Learning curve", `Test accuracy as the training set grows${startsAt(lo)}`, {
     data: { values: rows },
-    width: 420,
-    height: 280,
-    mark: { type: "line", point: true },
-    encoding: {
-      x: {
-        field: "trainSize",
-        type: "quantitative",
-        scale: { type: "log" },
-        title: "Training images (log scale)",
+    hconcat: [{
+      width: 420,
+      height: 280,
+      encoding: {
+        x: {
+          field: "trainSize",
+          type: "quantitative",
+          scale: { type: "log" },
+          title: "Training images (log scale)",
+        },
+        y: {
+          field: "accuracy",
+          type: "quantitative",
+          title: "Test accuracy",
+          axis: pct,
+          scale: { domain: [lo, hi], nice: false, zero: false },
+        },
       },
-      y: {
-        field: "accuracy",
-        type: "quantitative",
-        title: "Test accuracy",
-        axis: pct,
-        scale: { zero: false },
-      },
-      color: { field: "model", type: "nominal", title: "Model" },
-    },
+      layer: modelLines(models),
+    }, modelKey(models)],
   });
 }
 
-/** Test accuracy against training time (seconds > 0, log axis), each point named. */
+const ACCURACY_VS_TIME = { width: 420, height: 300, fontSize: 11 };
+
+/**
+ * Test accuracy against training time (seconds > 0, log axis), each point in its model's colour
+ * and shape and named. The names are placed here, not by Vega, so that none overlaps another or
+ * a point (src/report/labels.ts); one moved away from its point gets a thin line to it.
+ */
 export function accuracyVsTime(
   rows: { model: string; trainSeconds: number; accuracy: number }[],
 ): TopLevelSpec {
-  return chart("Accuracy against training time", "Up and to the left is better", {
-    data: { values: rows },
-    width: 420,
-    height: 280,
+  const { width, height, fontSize } = ACCURACY_VS_TIME;
+  const timed = rows.filter((r) => r.trainSeconds > 0);
+  const seconds = timed.map((r) => r.trainSeconds);
+  const logLo = Math.floor(Math.log10(Math.min(...seconds, 10)));
+  const logHi = Math.max(logLo + 1, Math.ceil(Math.log10(Math.max(...seconds, 1))));
+  const [lo, hi] = accuracyDomain(timed.map((r) => r.accuracy));
+  const px = (s: number) => ((Math.log10(s) - logLo) / (logHi - logLo)) * width;
+  const py = (a: number) => (1 - (a - lo) / (hi - lo)) * height;
+  const fromPx = (x: number) => 10 ** (logLo + (x / width) * (logHi - logLo));
+  const fromPy = (y: number) => lo + (1 - y / height) * (hi - lo);
+  const boxes = placeLabels(
+    timed.map((r) => ({ x: px(r.trainSeconds), y: py(r.accuracy), label: r.model })),
+    { width, height, fontSize },
+  );
+  const values = timed.map((r, i) => {
+    const b = boxes[i];
+    const [x, y] = [px(r.trainSeconds), py(r.accuracy)];
+    // The leader ends on the label's nearest edge.
+    const ex = Math.min(Math.max(x, b.x), b.x + b.width);
+    const ey = Math.min(Math.max(y, b.y), b.y + b.height);
+    return {
+      ...r,
+      labelSeconds: fromPx(b.x),
+      labelAccuracy: fromPy(b.y + b.height / 2),
+      leader: b.leader,
+      leaderSeconds: fromPx(ex),
+      leaderAccuracy: fromPy(ey),
+    };
+  });
+  const scales = modelScales(timed.map((r) => r.model));
+  const x = { type: "quantitative", scale: { type: "log", domain: [10 ** logLo, 10 ** logHi] } };
+  const y = { type: "quantitative", scale: { domain: [lo, hi], nice: false, zero: false } };
+  return chart("Accuracy against training time", `Up and to the left is better${startsAt(lo)}`, {
+    data: { values },
+    width,
+    height,
     encoding: {
-      x: {
-        field: "trainSeconds",
-        type: "quantitative",
-        scale: { type: "log" },
-        title: "Training time in seconds (log scale)",
-      },
-      y: {
-        field: "accuracy",
-        type: "quantitative",
-        title: "Test accuracy",
-        axis: pct,
-        scale: { zero: false },
-      },
+      x: { field: "trainSeconds", ...x, title: "Training time in seconds (log scale)" },
+      y: { field: "accuracy", ...y, title: "Test accuracy", axis: pct },
     },
     layer: [
       {
-        mark: { type: "point", filled: true, size: 70 },
-        encoding: { color: { field: "model", type: "nominal", legend: null } },
+        transform: [{ filter: "datum.leader" }],
+        mark: { type: "rule", color: "#999999", strokeWidth: 0.8 },
+        encoding: {
+          x2: { field: "leaderSeconds" },
+          y2: { field: "leaderAccuracy" },
+        },
       },
       {
-        mark: { type: "text", align: "left", dx: 7, fontSize: 11 },
-        encoding: { text: { field: "model", type: "nominal" } },
+        mark: { type: "point", filled: true, size: 70, opacity: 1 },
+        encoding: {
+          color: { field: "model", type: "nominal", scale: scales.color, legend: null },
+          shape: { field: "model", type: "nominal", scale: scales.shape, legend: null },
+        },
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", fontSize },
+        encoding: {
+          x: { field: "labelSeconds", ...x },
+          y: { field: "labelAccuracy", ...y },
+          text: { field: "model", type: "nominal" },
+        },
       },
     ],
   });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   accuracyByModel,
+  accuracyDomain,
   accuracyVsTime,
   classDistribution,
   confusionMatrices,
@@ -12,6 +13,8 @@ import {
 } from "../../src/report/charts.ts";
 import { renderSvg, type TopLevelSpec, writeChart } from "../../src/report/vega.ts";
 import { CLASS_NAMES } from "../../src/data/mod.ts";
+import { modelStyle } from "../../src/report/palette.ts";
+import { estimateTextWidth } from "../../src/report/labels.ts";
 
 const MODELS = ["cnn", "mlp", "logistic-regression"];
 const CLASSES = CLASS_NAMES.slice(0, 4);
@@ -25,7 +28,7 @@ async function renders(spec: TopLevelSpec, title: string, ...texts: string[]) {
   return svg;
 }
 
-Deno.test("accuracyByModel renders labelled bars", async () => {
+Deno.test("accuracyByModel renders labelled dots", async () => {
   const spec = accuracyByModel(MODELS.map((model, i) => ({ model, accuracy: 0.9 - i / 10 })));
   await renders(spec, "Test accuracy by model", "logistic-regression", "90.00%", "Test accuracy");
 });
@@ -120,4 +123,144 @@ Deno.test("writeChart writes the spec and the SVG", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// The 13 models of the committed report, with their training seconds and test accuracy.
+const ZOO: [string, number, number][] = [
+  ["cnn", 5335, 0.9037],
+  ["resnet", 1977, 0.8906],
+  ["cnn-strided", 975, 0.8876],
+  ["svm-rbf", 411, 0.8872],
+  ["mlp", 181, 0.8865],
+  ["histogram-forest", 92, 0.8789],
+  ["softmax", 52.5, 0.8444],
+  ["linear-svm", 48.8, 0.8426],
+  ["svm-rbf-ovr", 205, 0.8398],
+  ["logistic-regression", 112, 0.8135],
+  ["random-forest", 121, 0.7839],
+  ["mobilenet", 273, 0.7737],
+  ["cnn-deep", 415, 0.7354],
+];
+
+type Def = { field?: string; scale?: { domain?: unknown[]; range?: unknown[] } | null };
+
+/** Every `channel` encoding of the spec and its sub-specs. */
+function defs(spec: unknown, channel: string): Def[] {
+  if (!spec || typeof spec !== "object") return [];
+  const o = spec as Record<string, unknown>;
+  const own = (o.encoding as Record<string, Def> | undefined)?.[channel];
+  return [
+    ...(own ? [own] : []),
+    ...Object.entries(o).filter(([k]) => k !== "encoding").flatMap(([, v]) => defs(v, channel)),
+  ];
+}
+
+function modelCharts(): [string, TopLevelSpec][] {
+  const curves = ZOO.slice(0, 6).flatMap(([model], m) =>
+    (["train", "validation"] as const).flatMap((split) =>
+      [1, 2, 3].map((epoch) => ({
+        model,
+        epoch,
+        split,
+        loss: 1 / epoch,
+        accuracy: 0.85 + m / 100 + epoch / 100,
+      }))
+    )
+  );
+  return [
+    ["accuracy", accuracyByModel(ZOO.map(([model, , accuracy]) => ({ model, accuracy })))],
+    ["training", trainingCurves(curves)],
+    [
+      "learning",
+      learningCurve(
+        ZOO.flatMap(([model, , a]) =>
+          [1000, 10000].map((trainSize, i) => ({ model, trainSize, accuracy: a - 0.02 + i / 50 }))
+        ),
+      ),
+    ],
+    [
+      "time",
+      accuracyVsTime(
+        ZOO.map(([model, trainSeconds, accuracy]) => ({ model, trainSeconds, accuracy })),
+      ),
+    ],
+  ];
+}
+
+Deno.test("model charts take each model's colour and shape from the shared map", () => {
+  for (const [name, spec] of modelCharts()) {
+    const colours = defs(spec, "color").filter((d) => d.field === "model");
+    const shapes = defs(spec, "shape").filter((d) => d.field === "model");
+    assert.ok(colours.length > 0 && shapes.length > 0, `${name}: no model colour or shape`);
+    for (const d of colours) {
+      const { domain, range } = d.scale as { domain: string[]; range: string[] };
+      assert.deepEqual(range, domain.map((m) => modelStyle(m).colour), name);
+    }
+    for (const d of shapes) {
+      const { domain, range } = d.scale as { domain: string[]; range: string[] };
+      assert.deepEqual(range, domain.map((m) => modelStyle(m).shape), name);
+    }
+  }
+});
+
+Deno.test("accuracy axes are zoomed on the data, never from 0", () => {
+  const lowest = Math.min(...ZOO.map((z) => z[2]));
+  for (const [name, spec] of modelCharts()) {
+    const axes = [...defs(spec, "x"), ...defs(spec, "y")]
+      .filter((d) => d.field === "accuracy" && d.scale?.domain);
+    assert.ok(axes.length > 0, `${name}: no explicit accuracy domain`);
+    for (const d of axes) {
+      const [lo, hi] = d.scale!.domain as number[];
+      assert.ok(lo > 0.5 && hi <= 1 && hi - lo <= 0.35, `${name}: [${lo}, ${hi}]`);
+    }
+  }
+  const [lo, hi] = accuracyDomain(ZOO.map((z) => z[2]), 1);
+  assert.ok(lo <= lowest - 0.01 && lo >= lowest - 0.06 && hi === 1, `${lo} ${hi}`);
+  assert.deepEqual(accuracyDomain([0.8444, 0.9037]), [0.8, 0.95]);
+  assert.deepEqual(accuracyDomain([0.995]), [0.95, 1]);
+  assert.deepEqual(accuracyDomain([]), [0, 1]);
+});
+
+Deno.test("accuracyVsTime places the names so that none overlaps another", async () => {
+  const spec = modelCharts().find(([n]) => n === "time")![1] as unknown as {
+    width: number;
+    height: number;
+    data: { values: { model: string; labelSeconds: number; labelAccuracy: number }[] };
+    encoding: { x: Def; y: Def };
+  };
+  const [x0, x1] = spec.encoding.x.scale!.domain as number[];
+  const [y0, y1] = spec.encoding.y.scale!.domain as number[];
+  const boxes = spec.data.values.map((r) => {
+    const x = (Math.log10(r.labelSeconds / x0) / Math.log10(x1 / x0)) * spec.width;
+    const y = (1 - (r.labelAccuracy - y0) / (y1 - y0)) * spec.height;
+    return { x, y: y - 6.5, width: estimateTextWidth(r.model, 11), height: 13, model: r.model };
+  });
+  for (const a of boxes) {
+    assert.ok(a.x >= -0.5 && a.x + a.width <= spec.width + 0.5, `${a.model} outside`);
+    for (const b of boxes) {
+      if (a === b) continue;
+      const apart = a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5 ||
+        a.y + a.height <= b.y + 0.5 || b.y + b.height <= a.y + 0.5;
+      assert.ok(apart, `${a.model} overlaps ${b.model}`);
+    }
+  }
+  const svg = await renderSvg(spec as unknown as TopLevelSpec);
+  for (const [model] of ZOO) assert.ok(svg.includes(`>${model}</text>`), model);
+});
+
+Deno.test("trainingCurves' legend shows each model's line with its point, and the dashes", async () => {
+  const spec = modelCharts().find(([n]) => n === "training")![1];
+  const keys = JSON.stringify(spec).match(/"label":"[^"]+","colour":"#[0-9a-f]{6}"[^}]*/g)!;
+  for (const [model] of ZOO.slice(0, 6)) {
+    const style = modelStyle(model);
+    assert.ok(
+      keys.some((k) =>
+        k.includes(`"label":"${model}"`) && k.includes(style.colour) && k.includes(style.shape)
+      ),
+      `no key entry for ${model}`,
+    );
+  }
+  const svg = await renderSvg(spec);
+  assert.match(svg, /stroke-dasharray="4,3"/);
+  for (const t of [">train<", ">validation<", ">cnn-strided<"]) assert.ok(svg.includes(t), t);
 });
