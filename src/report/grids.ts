@@ -1,17 +1,29 @@
-// Labelled image grids as PNGs: test images with predictions, weights and activations.
-import { ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, ink, textWidth } from "./font.ts";
+// Labelled image grids as PNGs: test images with predictions, weights and activations. The
+// pixels are laid out here; the text is set in a real font (Inter) and the whole drawn by resvg
+// (svg_png.ts).
+import { Buffer } from "node:buffer";
 import { encodePng } from "./png.ts";
+import { escapeXml, FONT_FAMILY, svgToRgb, textWidth } from "./svg_png.ts";
 
 type Rgb = readonly [number, number, number];
 
 const WHITE: Rgb = [255, 255, 255];
-const BLACK: Rgb = [0, 0, 0];
 const RED: Rgb = [214, 39, 40];
 const PAD = 8;
 const BORDER = 2;
 const SIDE = 28;
+/** Label text size and line height, px. */
+export const LABEL_SIZE = 11;
+export const LABEL_LINE = 14;
+/** Title text size and line height, px. */
+export const TITLE_SIZE = 13;
+export const TITLE_LINE = 17;
+/** Space between an image and its label. */
+const LABEL_GAP = 4;
+/** No grid is wider (the report's text column is about 1,120 px): it gets fewer columns. */
+export const MAX_GRID_WIDTH = 1100;
 
-/** An RGB canvas with just what the grids need: rectangles and 5×7 text. */
+/** An RGB canvas with just what the grids need: rectangles. */
 class Raster {
   readonly data: Uint8Array;
 
@@ -24,16 +36,6 @@ class Raster {
     for (let j = Math.max(0, y); j < Math.min(this.height, y + h); j++) {
       for (let i = Math.max(0, x); i < Math.min(this.width, x + w); i++) {
         this.data.set(c, (j * this.width + i) * 3);
-      }
-    }
-  }
-
-  text(x: number, y: number, s: string, c: Rgb) {
-    for (let k = 0; k < s.length; k++) {
-      for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
-        for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
-          if (ink(s[k], gx, gy)) this.fill(x + k * ADVANCE + gx, y + gy, 1, 1, c);
-        }
       }
     }
   }
@@ -54,7 +56,7 @@ interface Tile {
 }
 
 export interface GridOptions {
-  /** Tiles per row. */
+  /** Tiles per row, at most (fewer where the grid would be wider than MAX_GRID_WIDTH). */
   columns?: number;
   /** Screen pixels per image pixel. */
   scale?: number;
@@ -62,16 +64,25 @@ export interface GridOptions {
   title?: string;
 }
 
+const css = (c: Rgb) => `rgb(${c.join(",")})`;
+
 function grid(tiles: Tile[], scale: number, columns: number, title: string): Uint8Array {
-  const cellW = Math.max(0, ...tiles.map((t) => Math.max(t.width * scale, textWidth(t.label))));
+  const cellW = Math.max(
+    0,
+    ...tiles.map((t) => Math.max(t.width * scale, textWidth(t.label, LABEL_SIZE))),
+  );
   const imageH = Math.max(0, ...tiles.map((t) => t.height * scale));
-  const cellH = imageH + 4 + GLYPH_HEIGHT;
-  const top = 2 * PAD + GLYPH_HEIGHT;
-  const cols = Math.max(1, Math.min(columns, tiles.length));
+  const cellH = imageH + LABEL_GAP + LABEL_LINE;
+  const top = 2 * PAD + TITLE_LINE;
+  const fit = Math.floor((MAX_GRID_WIDTH - PAD) / (cellW + PAD));
+  const cols = Math.max(1, Math.min(columns, tiles.length, fit));
   const rows = Math.ceil(tiles.length / cols);
-  const width = Math.max(textWidth(title), cols * (cellW + PAD) - PAD) + 2 * PAD;
-  const r = new Raster(width, top + rows * (cellH + PAD));
-  r.text(PAD, PAD, title, BLACK);
+  const width = Math.max(textWidth(title, TITLE_SIZE), cols * (cellW + PAD) - PAD) + 2 * PAD;
+  const height = top + rows * (cellH + PAD);
+  const r = new Raster(width, height);
+  const texts = [
+    `<text x="${PAD}" y="${PAD + TITLE_SIZE}" font-size="${TITLE_SIZE}">${escapeXml(title)}</text>`,
+  ];
   tiles.forEach((t, i) => {
     const x0 = PAD + (i % cols) * (cellW + PAD);
     const y0 = top + Math.floor(i / cols) * (cellH + PAD);
@@ -90,10 +101,22 @@ function grid(tiles: Tile[], scale: number, columns: number, title: string): Uin
         r.fill(x + xx * scale, y0 + y * scale, scale, scale, t.colour(xx, y));
       }
     }
-    const labelX = x0 + Math.floor((cellW - textWidth(t.label)) / 2);
-    r.text(labelX, y0 + imageH + 4, t.label, t.flagged ? RED : BLACK);
+    texts.push(
+      `<text x="${x0 + cellW / 2}" y="${y0 + imageH + LABEL_GAP + LABEL_SIZE}" ` +
+        `font-size="${LABEL_SIZE}" text-anchor="middle"${t.flagged ? ` fill="${css(RED)}"` : ""}>${
+          escapeXml(t.label)
+        }</text>`,
+    );
   });
-  return r.png();
+  // The pixels as one embedded image drawn at its own size, the text on top.
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+    `width="${width}" height="${height}" font-family="${FONT_FAMILY}">` +
+    `<image x="0" y="0" width="${width}" height="${height}" image-rendering="optimizeSpeed" ` +
+    `xlink:href="data:image/png;base64,${Buffer.from(r.png()).toString("base64")}"/>` +
+    texts.join("") + "</svg>";
+  const out = svgToRgb(svg);
+  return encodePng(out.width, out.height, 3, out.rgb);
 }
 
 const grey = (v: number): Rgb => [v, v, v];

@@ -1,6 +1,7 @@
 export { renderSvg, type TopLevelSpec, writeChart } from "./vega.ts";
 export {
   accuracyByModel,
+  accuracyDomain,
   accuracyVsTime,
   classDistribution,
   confusionMatrices,
@@ -12,6 +13,17 @@ export {
   trainingCurves,
 } from "./charts.ts";
 export { crc32, encodePng } from "./png.ts";
+export {
+  MODEL_STYLES,
+  modelScales,
+  type ModelStyle,
+  modelStyle,
+  modelStyles,
+  PALETTE,
+  SHAPES,
+} from "./palette.ts";
+export { placeLabels } from "./labels.ts";
+export { FONT_FAMILY, svgToRgb, textWidth } from "./svg_png.ts";
 export {
   featureMaps,
   filterGrid,

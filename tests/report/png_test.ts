@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { inflateSync } from "node:zlib";
 import { crc32, encodePng } from "../../src/report/png.ts";
-import { ink, textWidth } from "../../src/report/font.ts";
+import { textWidth } from "../../src/report/svg_png.ts";
 import {
   featureMaps,
   filterGrid,
   inferenceGrid,
+  LABEL_LINE,
+  LABEL_SIZE,
+  MAX_GRID_WIDTH,
   misclassifiedGrid,
+  TITLE_LINE,
+  TITLE_SIZE,
   weightMaps,
 } from "../../src/report/grids.ts";
 
@@ -69,20 +74,6 @@ Deno.test("encodePng round-trips grey and RGB pixels", () => {
   assert.throws(() => encodePng(2, 2, 3, new Uint8Array(5)), RangeError);
 });
 
-Deno.test("font: every printable character has a glyph, others fall back to '?'", () => {
-  const inked = (ch: string) =>
-    Array.from({ length: 35 }, (_, p) => ink(ch, p % 5, Math.floor(p / 5))).filter(Boolean).length;
-  assert.equal(inked(" "), 0);
-  for (let c = 33; c < 127; c++) {
-    assert.ok(inked(String.fromCharCode(c)) > 0, String.fromCharCode(c));
-  }
-  assert.equal(inked("é"), inked("?"));
-  // "I" is a vertical bar with serifs: the middle column is ink on every row.
-  for (let y = 0; y < 7; y++) assert.ok(ink("I", 2, y));
-  assert.ok(!ink("I", 0, 3));
-  assert.equal(textWidth("ab"), 11);
-});
-
 /** n images of 784 bytes, image i filled with value 10 * (i + 1). */
 function images(n: number): Uint8Array {
   const a = new Uint8Array(n * 784);
@@ -91,27 +82,96 @@ function images(n: number): Uint8Array {
 }
 
 const NAMES = ["T-shirt/top", "Trouser", "Pullover"];
+/** Grid geometry: margins and gaps, the title band, a label's band under its image. */
+const PAD = 8;
+const TOP = 2 * PAD + TITLE_LINE;
+const label = (text: string) => textWidth(text, LABEL_SIZE);
+const title = (text: string) => textWidth(text, TITLE_SIZE);
 
 Deno.test("inferenceGrid lays out upscaled tiles, framing wrong predictions in red", () => {
   const png = decode(
     inferenceGrid(images(3), [0, 1, 2], [0, 2, 2], [0, 1, 2], NAMES, { columns: 2 }),
   );
   // Cells are as wide as the widest label.
-  const cellW = textWidth("T-shirt/top / T-shirt/top");
+  const cellW = label("T-shirt/top / T-shirt/top");
+  assert.ok(cellW > 84, `label ${cellW} px`);
   assert.equal(
     png.width,
-    Math.max(textWidth("predicted / true class; red: wrong"), 2 * cellW + 8) + 16,
+    Math.max(title("predicted / true class; red: wrong"), 2 * cellW + PAD) + 2 * PAD,
   );
-  const top = 8 * 2 + 7;
-  assert.equal(png.height, top + 2 * (84 + 4 + 7 + 8));
-  const x0 = 8 + Math.floor((cellW - 84) / 2);
-  assert.deepEqual(png.at(x0, top), [10, 10, 10]); // first image's corner, value 10
-  assert.deepEqual(png.at(x0 + 83, top + 83), [10, 10, 10]);
-  assert.deepEqual(png.at(x0 - 1, top), [255, 255, 255]); // right answer: no frame
-  const x1 = x0 + cellW + 8; // second tile: wrong, framed
-  assert.deepEqual(png.at(x1 + 5, top + 5), [20, 20, 20]);
-  assert.deepEqual(png.at(x1 - 1, top + 5), [214, 39, 40]);
-  assert.deepEqual(png.at(x1 + 84, top + 5), [214, 39, 40]);
+  const rowH = 84 + 4 + LABEL_LINE + PAD;
+  assert.equal(png.height, TOP + 2 * rowH);
+  const x0 = PAD + Math.floor((cellW - 84) / 2);
+  assert.deepEqual(png.at(x0, TOP), [10, 10, 10]); // first image's corner, value 10
+  assert.deepEqual(png.at(x0 + 83, TOP + 83), [10, 10, 10]);
+  assert.deepEqual(png.at(x0 - 1, TOP), [255, 255, 255]); // right answer: no frame
+  const x1 = x0 + cellW + PAD; // second tile: wrong, framed
+  assert.deepEqual(png.at(x1 + 5, TOP + 5), [20, 20, 20]);
+  assert.deepEqual(png.at(x1 - 1, TOP + 5), [214, 39, 40]);
+  assert.deepEqual(png.at(x1 + 84, TOP + 5), [214, 39, 40]);
+});
+
+/** The pixels of a rectangle that are not white. */
+function inked(png: Decoded, x: number, y: number, w: number, h: number): number[][] {
+  const out: number[][] = [];
+  for (let j = y; j < y + h; j++) {
+    for (let i = x; i < x + w; i++) {
+      const p = png.at(i, j);
+      if (p.some((v) => v < 250)) out.push(p);
+    }
+  }
+  return out;
+}
+
+Deno.test("grid labels are set in the font, anti-aliased, centred under their image", () => {
+  // One right and one wrong prediction of the same label width ("Bag" read "Ba9" in the old
+  // bitmap font): ink where each label is, grey edges, red for the wrong one.
+  const names = ["Bag", "Coat", "Dress"];
+  const png = decode(
+    inferenceGrid(images(2), [0, 1], [0, 0], [0, 1], names, { columns: 2, title: "t" }),
+  );
+  const cellW = Math.max(84, label("Coat / Coat"), label("Bag / Coat"));
+  const bandY = TOP + 84 + 4;
+  for (const [k, text] of [[0, "Bag / Bag"], [1, "Bag / Coat"]] as const) {
+    const x0 = PAD + k * (cellW + PAD);
+    const ink = inked(png, x0, bandY, cellW, LABEL_LINE);
+    assert.ok(ink.length > 20, `${text}: ${ink.length} inked pixels`);
+    // Edges between the text colour and white: green 39 (red) or 0 (black) up to 255.
+    assert.ok(ink.some((p) => p[1] > 60 && p[1] < 200), `${text}: no anti-aliased edge`);
+    // Centred: the ink's left edge is half the spare width in, give or take a pixel or two.
+    let left = x0 + cellW;
+    for (let x = x0; x < x0 + cellW && left === x0 + cellW; x++) {
+      if (inked(png, x, bandY, 1, LABEL_LINE).length) left = x;
+    }
+    assert.ok(Math.abs(left - (x0 + (cellW - label(text)) / 2)) <= 2, `${text} starts at ${left}`);
+    const red = ink.filter((p) => p[0] > p[1] + 60);
+    assert.equal(red.length > ink.length / 2, k === 1, `${text}: red only when wrong`);
+  }
+  // Nothing but the image and its label in a cell: the gap under the label is white.
+  assert.equal(inked(png, 0, bandY + LABEL_LINE, png.width, PAD).length, 0);
+  // The title's band has ink.
+  assert.ok(inked(png, PAD, PAD, 10, TITLE_LINE).length > 0);
+});
+
+Deno.test("textWidth measures the font: proportional, and wider for longer text", () => {
+  assert.equal(label(""), 0);
+  assert.ok(label("iiii") < label("WWWW") / 2, `${label("iiii")} vs ${label("WWWW")}`);
+  assert.ok(label("Bag / Bag") > label("Bag"));
+  assert.ok(label("Bag") >= 15 && label("Bag") <= 25, `${label("Bag")}`);
+});
+
+Deno.test("grids get fewer columns rather than grow wider than the page's column", () => {
+  const n = 32;
+  const truth = Array.from({ length: n }, () => 0);
+  const pred = Array.from({ length: n }, () => 2);
+  const wide = ["T-shirt/top", "Trouser", "Ankle boot / Sandal"];
+  const png = decode(
+    inferenceGrid(images(n), truth, pred, truth.map((_, i) => i), wide, { columns: 16 }),
+  );
+  assert.ok(png.width <= MAX_GRID_WIDTH, `${png.width} px`);
+  const cellW = label("Ankle boot / Sandal / T-shirt/top");
+  const cols = Math.floor((MAX_GRID_WIDTH - PAD) / (cellW + PAD));
+  assert.equal(png.height, TOP + Math.ceil(n / cols) * (84 + 4 + LABEL_LINE + PAD));
 });
 
 Deno.test("misclassifiedGrid shows only the wrong predictions, up to the limit", () => {
@@ -121,11 +181,11 @@ Deno.test("misclassifiedGrid shows only the wrong predictions, up to the limit",
   const limited = decode(
     misclassifiedGrid(images(4), [0, 1, 2, 0], [1, 1, 0, 2], NAMES, { columns: 1, limit: 1 }),
   );
-  const rowH = 84 + 4 + 7 + 8;
-  assert.equal(all.height, 23 + 3 * rowH);
-  assert.equal(limited.height, 23 + rowH);
+  const rowH = 84 + 4 + LABEL_LINE + PAD;
+  assert.equal(all.height, TOP + 3 * rowH);
+  assert.equal(limited.height, TOP + rowH);
   const none = decode(misclassifiedGrid(images(1), [1], [1], NAMES));
-  assert.equal(none.height, 23);
+  assert.equal(none.height, TOP);
 });
 
 Deno.test("weightMaps colours negative blue, positive red, zero white", () => {
@@ -134,15 +194,15 @@ Deno.test("weightMaps colours negative blue, positive red, zero white", () => {
   w[1 * 2 + 0] = 1; // pixel (1, 0) of class 0
   w[0 * 2 + 1] = 2; // pixel (0, 0) of class 1
   const png = decode(weightMaps(w, ["neg", "pos"], { scale: 1, columns: 2 }));
-  assert.equal(png.height, 23 + 28 + 4 + 7 + 8);
+  assert.equal(png.height, TOP + 28 + 4 + LABEL_LINE + PAD);
   assert.equal(
     png.width,
-    textWidth("weight per pixel and class: red raises the class score, blue lowers it") + 16,
+    title("weight per pixel and class: red raises the class score, blue lowers it") + 16,
   );
-  assert.deepEqual(png.at(8, 23), [0, 0, 255]);
-  assert.deepEqual(png.at(9, 23), [255, 128, 128]);
-  assert.deepEqual(png.at(10, 23), [255, 255, 255]);
-  assert.deepEqual(png.at(8 + 28 + 8, 23), [255, 0, 0]);
+  assert.deepEqual(png.at(8, TOP), [0, 0, 255]);
+  assert.deepEqual(png.at(9, TOP), [255, 128, 128]);
+  assert.deepEqual(png.at(10, TOP), [255, 255, 255]);
+  assert.deepEqual(png.at(8 + 28 + 8, TOP), [255, 0, 0]);
 });
 
 Deno.test("filterGrid reads kh×kw×cin×cout weights, one tile per filter", () => {
@@ -153,10 +213,10 @@ Deno.test("filterGrid reads kh×kw×cin×cout weights, one tile per filter", () 
   w[(0 * 2 + 1) * 3 + 2] = 1;
   const png = decode(filterGrid(w, [2, 2, 1, 3], { scale: 10, columns: 3, title: "f" }));
   assert.equal(png.width, 3 * 20 + 2 * 8 + 16);
-  assert.equal(png.height, 23 + 20 + 4 + 7 + 8);
-  assert.deepEqual(png.at(8, 23), [0, 0, 255]);
-  assert.deepEqual(png.at(8 + 2 * 28 + 10, 23), [255, 0, 0]);
-  assert.deepEqual(png.at(8 + 2 * 28 + 9, 23), [255, 255, 255]);
+  assert.equal(png.height, TOP + 20 + 4 + LABEL_LINE + PAD);
+  assert.deepEqual(png.at(8, TOP), [0, 0, 255]);
+  assert.deepEqual(png.at(8 + 2 * 28 + 10, TOP), [255, 0, 0]);
+  assert.deepEqual(png.at(8 + 2 * 28 + 9, TOP), [255, 255, 255]);
 });
 
 Deno.test("featureMaps stretches each channel from black to white", () => {
@@ -164,7 +224,7 @@ Deno.test("featureMaps stretches each channel from black to white", () => {
   const maps = Float32Array.from([1, -5, 3, -5]);
   const png = decode(featureMaps(maps, [1, 2, 2], { scale: 4, title: "" }));
   assert.equal(png.width, 8 + 8 + 8 + 2 * 8); // two 8-pixel tiles, gap and margins
-  assert.deepEqual(png.at(8, 23), [0, 0, 0]);
-  assert.deepEqual(png.at(8 + 4, 23), [255, 255, 255]);
-  assert.deepEqual(png.at(8 + 8 + 8 + 4, 23), [0, 0, 0]);
+  assert.deepEqual(png.at(8, TOP), [0, 0, 0]);
+  assert.deepEqual(png.at(8 + 4, TOP), [255, 255, 255]);
+  assert.deepEqual(png.at(8 + 8 + 8 + 4, TOP), [0, 0, 0]);
 });
