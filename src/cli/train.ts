@@ -36,15 +36,15 @@ const HELP = `deno task train [flags]
 Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
 
   --model NAME        architecture: ${Object.keys(ARCHITECTURES).join(", ")} (default cnn)
-  --epochs N          passes over the training images (default 5)
+  --epochs N          passes over the training images (default 12)
   --batch-size N      images per step (default 128)
-  --optimizer NAME    adam, adamw, sgd (momentum 0.9) or rmsprop (default adam)
-  --lr X              learning rate; the peak under cosine/onecycle (default 0.01 for sgd,
-                      0.001 otherwise)
+  --optimizer NAME    adam, adamw, sgd (momentum 0.9) or rmsprop (default adamw)
+  --lr X              learning rate; the peak under cosine/onecycle (default 0.003 for adamw,
+                      0.01 for sgd, 0.001 otherwise)
   --weight-decay X    adamw: decoupled decay (default 0.01); others: L2 added to the gradient
                       (default 0)
   --nesterov          sgd: Nesterov momentum
-  --lr-schedule NAME  constant, step, cosine or onecycle, set before every step (default constant)
+  --lr-schedule NAME  constant, step, cosine or onecycle, set before every step (default onecycle)
   --warmup-epochs X   linear warm-up over the first X epochs (constant, step, cosine); onecycle:
                       its rising phase (default 30% of the run)
   --lr-step-epochs N  step: multiply the rate by --lr-gamma every N epochs (default 2)
@@ -54,7 +54,8 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --lr-plateau-factor X
                       that factor (default 0.5)
   --label-smoothing X
-                      cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0)
+                      cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0.1;
+                      0 for hinge-loss models)
   --augment SPEC      GPU data augmentation of every training batch, seeded, e.g.
                       "flip,shift=2,erase=0.5" or "flip,rotate=10,zoom=0.1": flip[=P],
                       rotate=DEG, zoom=Z|A:B, shift=N|F%, erase[=P], erase-scale=A:B,
@@ -87,6 +88,13 @@ gives the same weights as an uninterrupted run.`;
 
 const OPTIMIZERS = ["adam", "adamw", "sgd", "rmsprop"] as const;
 type OptimizerName = typeof OPTIMIZERS[number];
+/** AdamW's is the one-cycle peak of the default recipe. */
+const DEFAULT_LR: Record<OptimizerName, number> = {
+  adam: 1e-3,
+  adamw: 3e-3,
+  sgd: 1e-2,
+  rmsprop: 1e-3,
+};
 
 /** Every setting of a run: saved in its training state so that --resume rebuilds it. */
 interface TrainSettings {
@@ -159,9 +167,11 @@ function usage(message: string): never {
 /** Flags → settings, refusing values and combinations that would be silently ignored. */
 function settingsFromFlags(flags: Flags): TrainSettings {
   const model = choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
-  const epochs = intFlag("epochs", flags.epochs, 5);
-  const optimizer = choiceFlag("optimizer", flags.optimizer, "adam", OPTIMIZERS);
-  const lr = numberFlag("lr", flags.lr, optimizer === "sgd" ? 1e-2 : 1e-3, [1e-8, 10]);
+  // The default recipe (README, "Default recipe"): AdamW at a one-cycle peak of 3e-3, label
+  // smoothing 0.1, 12 epochs: 92.60% test accuracy for cnn in about 15 minutes on 2 cores.
+  const epochs = intFlag("epochs", flags.epochs, 12);
+  const optimizer = choiceFlag("optimizer", flags.optimizer, "adamw", OPTIMIZERS);
+  const lr = numberFlag("lr", flags.lr, DEFAULT_LR[optimizer], [1e-8, 10]);
   const weightDecay = numberFlag(
     "weight-decay",
     flags["weight-decay"],
@@ -170,7 +180,7 @@ function settingsFromFlags(flags: Flags): TrainSettings {
   );
   if (flags.nesterov && optimizer !== "sgd") usage("--nesterov applies to --optimizer sgd only");
 
-  const schedule = choiceFlag("lr-schedule", flags["lr-schedule"], "constant", SCHEDULES);
+  const schedule = choiceFlag("lr-schedule", flags["lr-schedule"], "onecycle", SCHEDULES);
   if (flags["lr-step-epochs"] !== undefined && schedule !== "step") {
     usage("--lr-step-epochs applies to --lr-schedule step only");
   }
@@ -192,8 +202,14 @@ function settingsFromFlags(flags: Flags): TrainSettings {
     usage("--lr-plateau-factor needs --lr-plateau");
   }
 
-  const labelSmoothing = numberFlag("label-smoothing", flags["label-smoothing"], 0, [0, 0.99]);
-  if (labelSmoothing > 0 && architecture(model).loss === "hinge") {
+  const hinge = architecture(model).loss === "hinge";
+  const labelSmoothing = numberFlag(
+    "label-smoothing",
+    flags["label-smoothing"],
+    hinge ? 0 : 0.1,
+    [0, 0.99],
+  );
+  if (labelSmoothing > 0 && hinge) {
     usage(`--label-smoothing applies to cross-entropy; ${model} is trained with a hinge loss`);
   }
 

@@ -139,6 +139,9 @@ Deno.test("--augment and --tta: the run trains, records its canonical spec, test
     "1",
     "--batch-size",
     "100",
+    // A one-cycle run of 5 steps (the default schedule) barely moves: a constant rate here.
+    "--lr-schedule",
+    "constant",
     "--augment",
     "shift=2,flip",
     "--tta",
