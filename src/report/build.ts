@@ -1,7 +1,7 @@
 // `deno task evaluate`: every saved model on the same 10,000 test images, into results/.
 import { basename, join } from "node:path";
 import type { Classifier } from "../baselines/classifier.ts";
-import { loadClassifier } from "../baselines/registry.ts";
+import { loadSavedModel } from "../baselines/saved.ts";
 import { defaultTrainImages } from "../baselines/run.ts";
 import { NetworkClassifier } from "../baselines/network.ts";
 import { CLASS_NAMES, type Dataset } from "../data/dataset.ts";
@@ -156,10 +156,7 @@ function defaultSize(name: string): number | undefined {
   }
 }
 
-/** A saved network or baseline, by the `kind` in its config.json. */
-export function loadSavedModel(dir: string, config: { kind?: unknown }): Promise<Classifier> {
-  return config.kind === "network" ? NetworkClassifier.load(dir) : loadClassifier(dir);
-}
+export { loadSavedModel };
 
 export interface BuildOptions {
   modelsDir: string;
