@@ -1,5 +1,13 @@
 import { join } from "node:path";
-import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
+import {
+  checkWritableDir,
+  intFlag,
+  parseFlags,
+  projectPath,
+  runCli,
+  USAGE,
+  userPath,
+} from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
@@ -61,9 +69,15 @@ await runCli(async () => {
   const curve = flags["learning-curve"]?.split(",").map((s, i) =>
     intFlag(`learning-curve[${i}]`, s.trim(), 0, 100)
   );
-  const out = flags.out ?? "models";
+  const out = flags.out === undefined ? projectPath("models") : userPath(flags.out);
+  const resultsDir = flags.results === undefined ? projectPath("results") : userPath(flags.results);
+  // Before minutes of training: the folder this run writes into (models, or the curve's results).
+  if (curve) await checkWritableDir(resultsDir, "--results");
+  else await checkWritableDir(out, "--out");
 
-  const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
+  const data = await loadFashionMnist({
+    dataDir: flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]),
+  });
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
@@ -89,7 +103,7 @@ await runCli(async () => {
     // Each point is merged into the file as soon as it is measured (atomically), replacing the
     // same model and size: an interrupted curve keeps what it measured, and a rerun of some
     // models keeps the others'.
-    const path = join(flags.results ?? "results", "learning_curve.json");
+    const path = join(resultsDir, "learning_curve.json");
     let rows: CurvePoint[] = await readCurve(path);
     for (const name of names) {
       // A model's default size is the largest it trains in a few minutes; larger sizes are skipped.

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { parseFlags, runCli } from "./common.ts";
+import { checkWritableDir, parseFlags, projectPath, runCli, userPath } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
@@ -31,14 +31,17 @@ await runCli(async () => {
     replace: { type: "boolean" },
     json: { type: "boolean" },
   }, HELP);
-  const modelsDir = flags.models ?? "models";
-  const resultsDir = flags.out ?? "results";
+  const modelsDir = flags.models === undefined ? projectPath("models") : userPath(flags.models);
+  const resultsDir = flags.out === undefined ? projectPath("results") : userPath(flags.out);
+  await checkWritableDir(resultsDir, "--out");
   // At once, before the data, the GPU and minutes of predictions (buildReport checks again
   // with the models it could load).
   await checkReportReplace(resultsDir, modelsDir, await listSavedModels(modelsDir), {
     replace: flags.replace,
   });
-  const data = await loadFashionMnist({ dataDir: flags["data-dir"] });
+  const data = await loadFashionMnist({
+    dataDir: flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]),
+  });
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);

@@ -1,4 +1,4 @@
-import { intFlag, parseFlags, runCli, USAGE } from "./common.ts";
+import { intFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { CLASS_NAMES, loadFashionMnist, loadImagesFile } from "../data/mod.ts";
@@ -36,6 +36,10 @@ await runCli(async () => {
   if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
   if (flags.labels && !flags.images) {
     throw new UserError("predict: --labels needs --images; see --help", USAGE);
+  }
+  // Paths are the user's: relative to the directory they ran the command from, then absolute.
+  for (const k of ["model", "images", "labels", "data-dir"] as const) {
+    if (flags[k] !== undefined) flags[k] = userPath(flags[k]);
   }
   const batchSize = intFlag("batch-size", flags["batch-size"], 500);
   const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 1);

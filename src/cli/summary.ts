@@ -1,4 +1,4 @@
-import { parseFlags, runCli, USAGE } from "./common.ts";
+import { parseFlags, runCli, USAGE, userPath } from "./common.ts";
 import { ARCHITECTURES } from "../nn/zoo.ts";
 import { architectureSummary, summaryTable } from "../nn/summary.ts";
 import { readConfig } from "../io/checkpoint.ts";
@@ -26,17 +26,18 @@ await runCli(async () => {
 
 async function resolveArchitecture(model: string): Promise<Architecture> {
   if (Object.hasOwn(ARCHITECTURES, model)) return ARCHITECTURES[model]();
-  const isDir = await Deno.stat(model).then((s) => s.isDirectory, () => false);
+  const dir = userPath(model);
+  const isDir = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
   if (!isDir) {
     throw new UserError(
       `--model must be one of ${Object.keys(ARCHITECTURES).join(", ")} or a model directory, ` +
-        `got "${model}"`,
+        `got "${model}" (no folder ${dir})`,
       USAGE,
     );
   }
-  const config = await readConfig(model);
+  const config = await readConfig(dir);
   if (!config.architecture?.layers) {
-    throw new UserError(`${model}: no network architecture in config.json (a baseline model?)`);
+    throw new UserError(`${dir}: no network architecture in config.json (a baseline model?)`);
   }
   return config.architecture;
 }

@@ -1,5 +1,15 @@
 import { join } from "node:path";
-import { choiceFlag, intFlag, numberFlag, parseFlags, runCli, USAGE } from "./common.ts";
+import {
+  checkWritableDir,
+  choiceFlag,
+  intFlag,
+  numberFlag,
+  parseFlags,
+  projectPath,
+  runCli,
+  USAGE,
+  userPath,
+} from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { architecture, ARCHITECTURES } from "../nn/zoo.ts";
@@ -268,6 +278,43 @@ function settingsFromFlags(flags: Flags): TrainSettings {
   };
 }
 
+/**
+ * Refuses (exit 2, before the GPU and any epoch) a split that leaves nothing to train on, or no
+ * validation image for what needs one: --early-stop, --checkpoint best and --lr-plateau monitor
+ * the validation split, which is stratified (the fraction of each class, rounded), so a small
+ * --limit can round it away.
+ */
+function checkSplit(
+  s: TrainSettings,
+  labels: Uint8Array,
+  split: { train: Uint32Array; val: Uint32Array },
+) {
+  const of = `--val-split ${s.valSplit} of ${labels.length} training images${
+    s.limit === null ? "" : ` (--limit ${s.limit})`
+  }`;
+  const more = s.limit === null ? "more training images" : "a larger --limit";
+  if (!split.train.length) {
+    usage(`${of} leaves 0 for training; use ${more} or a smaller --val-split`);
+  }
+  const needs = [
+    s.earlyStop !== null && "--early-stop",
+    s.checkpoint === "best" && "--checkpoint best",
+    s.plateauPatience !== null && "--lr-plateau",
+  ].filter(Boolean);
+  if (split.val.length || !needs.length || s.valSplit === 0) return;
+  // A fraction f gives the largest class (n images) round(n × f) ≥ 1 validation images from
+  // f ≥ 0.5 / n; with n = 1 every class would go to validation.
+  const counts = new Array<number>(256).fill(0);
+  for (const c of labels) counts[c]++;
+  const largest = Math.max(...counts);
+  const larger = largest > 1 ? ` or --val-split ${Math.ceil(50 / largest) / 100} or more` : "";
+  usage(
+    `${needs.join(", ").replace(/, ([^,]*)$/, " and $1")} need${needs.length > 1 ? "" : "s"} ` +
+      `validation images, but ${of} ` +
+      `gives 0 (the split takes that fraction of each class, rounded); use ${more}${larger}`,
+  );
+}
+
 /** With --resume the saved settings rule; these flags may still be given. */
 const RESUME_FLAGS = new Set(["resume", "epochs", "data-dir", "json", "quiet"]);
 
@@ -300,7 +347,7 @@ await runCli(async () => {
     if (refused.length) {
       usage(`--${refused[0]} cannot be combined with --resume (the run's saved settings are used)`);
     }
-    out = flags.resume;
+    out = userPath(flags.resume);
     saved = await readTraining<TrainSettings>(join(out, TRAINING_STATE_FILE));
     settings = { ...saved.state.settings };
     if (flags.epochs !== undefined) {
@@ -312,19 +359,23 @@ await runCli(async () => {
     );
   } else {
     settings = settingsFromFlags(flags);
-    out = flags.out ?? join("models", settings.model);
+    out = flags.out === undefined ? projectPath("models", settings.model) : userPath(flags.out);
   }
+  // Before the data, the GPU and the epochs: a folder it cannot save into fails now.
+  await checkWritableDir(out, flags.resume === undefined ? "--out" : "--resume");
   const quiet = flags.quiet ?? false;
   const s = settings;
 
-  const data = await loadFashionMnist({ dataDir: flags["data-dir"], limit: s.limit ?? undefined });
+  const dataDir = flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]);
+  const data = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
   info(
     `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );
+  const split = stratifiedSplit(data.train.labels, s.valSplit, s.seed);
+  checkSplit(s, data.train.labels, split);
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
-  const split = stratifiedSplit(data.train.labels, s.valSplit, s.seed);
 
   const arch = architecture(s.model);
   const model = new Sequential(arch, s.seed);

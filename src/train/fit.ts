@@ -85,6 +85,7 @@ export async function fit(
       `--batch-size ${opts.batchSize} is too large for ${model.architecture.name} on this ` +
         `adapter: a buffer would exceed its ${Math.floor(limit / 2 ** 20)} MiB binding limit; ` +
         `use --batch-size ${most} or less`,
+      2, // a usage error: the flag's value (the CLI's USAGE exit code)
     );
   }
   const logEvery = opts.logEvery ?? 20;

@@ -1,12 +1,25 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { nearestFlags, parseFlags, projectPath, userPath } from "../../src/cli/common.ts";
+import { UserError } from "../../src/util/errors.ts";
+import { writeDataset } from "../data/_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function run(script: string, args: string[], env: Record<string, string> = {}) {
+/**
+ * Runs a CLI as `deno task` does: in the project root. `deno task` sets INIT_CWD to where the
+ * user ran it; the tests set it (a test run started by `deno task test` has one of its own).
+ */
+async function run(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(ROOT, "src/cli", script), ...args],
-    env: { ...env, NO_COLOR: "1" },
+    cwd,
+    env: { INIT_CWD: "", ...env, NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -24,19 +37,88 @@ function errorLine(stderr: string) {
 
 Deno.test("unknown flags and bad values are usage errors (exit 2) naming the flag", async () => {
   const cases: [string, string[], RegExp][] = [
-    ["train.ts", ["--bogus"], /Unknown option '--bogus'/],
+    [
+      "train.ts",
+      ["--bogus"],
+      /^error: train: unknown option --bogus; see "deno task train --help"$/,
+    ],
     ["train.ts", ["--epochs", "0"], /--epochs must be an integer ≥ 1, got "0"/],
     ["train.ts", ["--model", "vgg"], /--model must be one of cnn, .*mlp, got "vgg"/],
     ["train.ts", ["--lr", "abc"], /--lr must be a number/],
     ["predict.ts", [], /--model DIR is required/],
-    ["predict.ts", ["--model", "x", "--frobnicate"], /Unknown option '--frobnicate'/],
-    ["evaluate.ts", ["--models", "x", "--bogus"], /Unknown option '--bogus'/],
+    ["predict.ts", ["--model", "x", "--frobnicate"], /unknown option --frobnicate; see/],
+    ["evaluate.ts", ["--models", "x", "--bogus"], /unknown option --bogus; see/],
+    // A negative number after a space is the value, so the range check answers (node's
+    // parseArgs alone says "argument is ambiguous").
+    ["train.ts", ["--epochs", "-1"], /--epochs must be an integer ≥ 1, got "-1"$/],
+    ["train.ts", ["--lr", "-0.5"], /--lr must be a number in \[1e-8, 10\], got "-0.5"$/],
+    ["baselines.ts", ["--seed", "-3"], /--seed must be an integer ≥ 0, got "-3"$/],
+    ["predict.ts", ["--model", "x", "--limit", "-5"], /--limit must be an integer ≥ 1, got "-5"$/],
+    // Near-misses name the flag meant, in every command.
+    [
+      "train.ts",
+      ["--epoch", "3"],
+      /^error: train: unknown option --epoch; did you mean --epochs\? See "deno task train --help"$/,
+    ],
+    ["train.ts", ["--lr-plat", "2"], /did you mean --lr-plateau or --lr-plateau-factor\?/],
+    ["predict.ts", ["--model", "x", "--jsno"], /unknown option --jsno; did you mean --json\?/],
+    ["evaluate.ts", ["--outt", "x"], /unknown option --outt; did you mean --out\?/],
+    ["baselines.ts", ["--train-sizes", "500"], /did you mean --train-size\?/],
+    [
+      "summary.ts",
+      ["--modle", "cnn"],
+      /^error: summary: unknown option --modle; did you mean --model\?/,
+    ],
   ];
   for (const [script, args, pattern] of cases) {
     const r = await run(script, args);
     assert.equal(r.code, 2, `${script} ${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
     assert.match(errorLine(r.stderr), pattern);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   }
+});
+
+Deno.test("parseFlags: negative values of string options, suggestions for unknown flags", () => {
+  const options = {
+    epochs: { type: "string" },
+    "lr-plateau": { type: "string" },
+    "lr-plateau-factor": { type: "string" },
+    model: { type: "string" },
+    json: { type: "boolean" },
+  } as const;
+  const parse = (...args: string[]) => parseFlags("train", options, "", args);
+  assert.equal(parse("--epochs", "-1").epochs, "-1");
+  assert.equal(parse("--epochs", "-.5", "--json").epochs, "-.5");
+  assert.equal(parse("--epochs=-2").epochs, "-2");
+  assert.equal(parse("--model", "cnn", "--json").json, true);
+  const refused = (args: string[], message: string | RegExp) =>
+    assert.throws(
+      () => parse(...args),
+      (e) =>
+        e instanceof UserError && e.exitCode === 2 &&
+        (typeof message === "string" ? e.message === message : message.test(e.message)),
+      args.join(" "),
+    );
+  refused(
+    ["--epoch", "3"],
+    'train: unknown option --epoch; did you mean --epochs? See "deno task train --help"',
+  );
+  refused(["--epoch=3"], /unknown option --epoch; did you mean --epochs\?/);
+  refused(
+    ["--lr-platea=2"],
+    /unknown option --lr-platea; did you mean --lr-plateau or --lr-plateau-factor\?/,
+  );
+  refused(["--bogus"], 'train: unknown option --bogus; see "deno task train --help"');
+  // Not a number: still parseArgs' words, still a usage error.
+  refused(
+    ["--model", "-x"],
+    'train: --model needs a value, got "-x"; a value that starts with a dash is written --model=-x',
+  );
+  refused(["--model", "--json"], /^train: --model needs a value, got "--json"/);
+  refused(["--epochs"], /argument missing/);
+  assert.deepEqual(nearestFlags("jsno", ["json", "model"]), ["json"]);
+  assert.deepEqual(nearestFlags("ab", ["lr", "json"]), [], "short names: distance 1 at most");
+  assert.deepEqual(nearestFlags("batchsize", ["batch-size", "seed"]), ["batch-size"]);
 });
 
 Deno.test("a missing dataset is one error line listing the ways to get it", async () => {
@@ -205,4 +287,185 @@ Deno.test("evaluate without models is one error line, exit 1, and writes nothing
   );
   await assert.rejects(Deno.stat(results), Deno.errors.NotFound);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an output folder that cannot be written is refused at once, exit 1, naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "a-file");
+  await Deno.writeTextFile(file, "keep me");
+  const cases: [string, string[], string][] = [
+    [
+      "train.ts",
+      ["--out", join(file, "sub")],
+      `--out ${file}/sub: cannot be created, ${file} is a file`,
+    ],
+    ["train.ts", ["--out", file], `--out ${file}: is a file, not a folder`],
+    [
+      "evaluate.ts",
+      ["--models", dir, "--out", join(file, "sub", "deeper")],
+      `--out ${file}/sub/deeper: cannot be created, ${file} is a file`,
+    ],
+    [
+      "baselines.ts",
+      ["--out", join(file, "models")],
+      `--out ${file}/models: cannot be created, ${file} is a file`,
+    ],
+    [
+      "baselines.ts",
+      ["--learning-curve", "1000", "--results", file],
+      `--results ${file}: is a file, not a folder`,
+    ],
+  ];
+  for (const [script, args, message] of cases) {
+    const started = performance.now();
+    const r = await run(script, args);
+    assert.equal(r.code, 1, `${script} ${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    const flag = message.split(" ")[0];
+    assert.equal(errorLine(r.stderr), `error: ${message}; choose another ${flag}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    assert.doesNotMatch(r.stderr, /^(data|adapter):/m, "refused before the data and the GPU");
+    assert.ok(performance.now() - started < 20_000, "refused before any work");
+  }
+  assert.equal(await Deno.readTextFile(file), "keep me");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["a-file"], "nothing written");
+  await Deno.remove(dir, { recursive: true });
+});
+
+// chmod does not stop root: as root, the command runs as nobody (setpriv, util-linux).
+const AS_ROOT = Deno.build.os !== "windows" && Deno.uid() === 0;
+const SETPRIV = AS_ROOT
+  ? ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => {
+    try {
+      return Deno.statSync(p).isFile;
+    } catch {
+      return false;
+    }
+  })
+  : undefined;
+
+Deno.test({
+  name: "a read-only output folder is refused at once, exit 1, and what it holds is untouched" +
+    (AS_ROOT && !SETPRIV ? " (ignored: root without setpriv, and chmod does not stop root)" : ""),
+  ignore: Deno.build.os === "windows" || (AS_ROOT && !SETPRIV),
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    await Deno.chmod(dir, 0o755);
+    const cache = join(dir, "deno-dir"); // nobody's Deno cache
+    await Deno.mkdir(cache);
+    await Deno.chmod(cache, 0o777);
+    const locked = join(dir, "locked");
+    await Deno.mkdir(locked);
+    await Deno.writeTextFile(join(locked, "old.txt"), "old");
+    await Deno.chmod(locked, 0o555);
+    try {
+      for (const out of [locked, join(locked, "new")]) {
+        const cli = [Deno.execPath(), "run", "-A", join(ROOT, "src/cli/train.ts"), "--out", out];
+        const argv = SETPRIV
+          ? [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", ...cli]
+          : cli;
+        const r = await new Deno.Command(argv[0], {
+          args: argv.slice(1),
+          env: { INIT_CWD: "", NO_COLOR: "1", ...(SETPRIV ? { DENO_DIR: cache } : {}) },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const stderr = new TextDecoder().decode(r.stderr);
+        assert.equal(r.code, 1, stderr);
+        assert.equal(
+          errorLine(stderr),
+          out === locked
+            ? `error: --out ${out}: cannot write into this folder (permission denied); ` +
+              `choose another --out`
+            : `error: --out ${out}: cannot be created in ${locked} (permission denied); ` +
+              `choose another --out`,
+        );
+      }
+      assert.deepEqual([...Deno.readDirSync(locked)].map((e) => e.name), ["old.txt"]);
+      assert.equal(await Deno.readTextFile(join(locked, "old.txt")), "old");
+    } finally {
+      await Deno.chmod(locked, 0o755);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("paths are relative to where the user ran deno task (INIT_CWD); defaults to the project", async () => {
+  const user = await Deno.makeTempDir(); // the user's directory, outside the project
+  await writeDataset(join(user, "data"), { train: 40, test: 20 });
+  const env = { INIT_CWD: user };
+  const t = await run("train.ts", [
+    "--model",
+    "softmax",
+    "--epochs",
+    "1",
+    "--lr-schedule",
+    "constant",
+    "--data-dir",
+    "data",
+    "--out",
+    "runs/softmax",
+    "--json",
+    "--quiet",
+  ], env);
+  assert.equal(t.code, 0, t.stderr);
+  const out = join(user, "runs/softmax");
+  assert.equal(JSON.parse(t.stdout).out, out);
+  assert.match(t.stderr, new RegExp(`^data: ${user}/data \\(flag\\)`, "m"));
+  assert.ok(
+    t.stderr.includes(`saved ${out}/{config.json, weights.safetensors, history.json, `),
+    t.stderr,
+  );
+  for (const f of ["config.json", "weights.safetensors", "history.json"]) {
+    assert.ok((await Deno.stat(join(out, f))).isFile, f);
+  }
+  await assert.rejects(Deno.stat(join(ROOT, "runs")), Deno.errors.NotFound, "not in the project");
+
+  const p = await run(
+    "predict.ts",
+    ["--model", "runs/softmax", "--data-dir", "data", "--json"],
+    env,
+  );
+  assert.equal(p.code, 0, p.stderr);
+  const predicted = JSON.parse(p.stdout);
+  assert.equal(predicted.model, out);
+  assert.equal(predicted.predictions.length, 20);
+  const missing = await run("predict.ts", ["--model", "runs/nothing"], env);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(errorLine(missing.stderr), new RegExp(`${user}/runs/nothing`));
+
+  const e = await run("evaluate.ts", ["--models", "data", "--out", "report"], env);
+  assert.equal(e.code, 1, e.stderr);
+  assert.match(errorLine(e.stderr), new RegExp(`^error: no models in ${user}/data/ `));
+  await assert.rejects(Deno.stat(join(user, "report")), Deno.errors.NotFound);
+
+  // Through deno task itself, from the user's directory: Deno sets INIT_CWD (an inherited one
+  // would be kept, so none is passed on) and the summary task may read it.
+  const env2 = Deno.env.toObject();
+  delete env2.INIT_CWD;
+  const task = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--config", join(ROOT, "deno.json"), "summary", "--model", "runs/softmax"],
+    cwd: user,
+    clearEnv: true,
+    env: { ...env2, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(task.stderr);
+  assert.equal(task.code, 0, stderr);
+  assert.match(new TextDecoder().decode(task.stdout), /7,850/);
+
+  // Defaults are the project's folders wherever the command ran from; typed paths the user's.
+  const saved = Deno.env.get("INIT_CWD");
+  try {
+    Deno.env.set("INIT_CWD", user);
+    assert.equal(userPath("runs/x"), join(user, "runs/x"));
+    assert.equal(userPath("/abs/x"), "/abs/x");
+    assert.equal(projectPath("models", "cnn"), resolve(ROOT, "models/cnn"));
+    Deno.env.set("INIT_CWD", "relative/not/trusted");
+    assert.equal(userPath("x"), join(Deno.cwd(), "x"));
+  } finally {
+    if (saved === undefined) Deno.env.delete("INIT_CWD");
+    else Deno.env.set("INIT_CWD", saved);
+  }
+  await Deno.remove(user, { recursive: true });
 });

@@ -2,13 +2,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TRAINING_STATE_FILE } from "../../src/io/checkpoint.ts";
+import { writeDataset } from "../data/_helpers.ts";
 
 const SCRIPT = new URL("../../src/cli/train.ts", import.meta.url).pathname;
 
 function command(args: string[]) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", SCRIPT, ...args],
-    env: { NO_COLOR: "1" },
+    env: { INIT_CWD: "", NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   });
@@ -47,9 +48,10 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
     assert.match(r.error ?? r.stderr, pattern, args.join(" "));
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   }
-  // A batch whose patch matrices would outgrow the adapter's binding limit (128 MiB on llvmpipe).
+  // A batch whose patch matrices would outgrow the adapter's binding limit (128 MiB on llvmpipe):
+  // a bad value like the others.
   const big = await train(["--model", "cnn-deep", "--batch-size", "4096", "--limit", "600"]);
-  assert.equal(big.code, 1, big.stderr);
+  assert.equal(big.code, 2, big.stderr);
   assert.match(
     big.error!,
     /--batch-size 4096 is too large for cnn-deep.*use --batch-size \d+ or less/,
@@ -156,4 +158,57 @@ Deno.test("--augment and --tta: the run trains, records its canonical spec, test
   assert.equal(config.hyperParameters.tta, true);
   assert.ok(config.test.accuracy > 0.4, `accuracy ${config.test.accuracy}`);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("a split too small for what needs validation, or leaving nothing to train, is refused before training", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = join(dir, "run");
+  const refused = async (args: string[], message: string) => {
+    const r = await train(["--model", "softmax", ...args, "--out", out, "--quiet"]);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    assert.equal(r.error, `error: ${message}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    assert.doesNotMatch(r.stderr, /^(adapter|model):/m, "before the GPU and the model");
+    await assert.rejects(Deno.stat(out), Deno.errors.NotFound, "nothing saved");
+  };
+  // The first 10 training images: 10% of each class, rounded, is no image at all.
+  const tail = "gives 0 (the split takes that fraction of each class, rounded); use a larger " +
+    "--limit or --val-split 0.17 or more";
+  await refused(
+    ["--limit", "10", "--early-stop", "1"],
+    `--early-stop needs validation images, but --val-split 0.1 of 10 training images ` +
+      `(--limit 10) ${tail}`,
+  );
+  await refused(
+    ["--limit", "10", "--checkpoint", "best", "--lr-plateau", "1"],
+    `--checkpoint best and --lr-plateau need validation images, but --val-split 0.1 of 10 ` +
+      `training images (--limit 10) ${tail}`,
+  );
+  // One image per class: half of each, rounded up, is all of them.
+  const data = join(dir, "data");
+  await writeDataset(data, { train: 10, test: 10 });
+  await refused(
+    ["--data-dir", data, "--val-split", "0.5"],
+    "--val-split 0.5 of 10 training images leaves 0 for training; use more training images " +
+      "or a smaller --val-split",
+  );
+  // The fraction suggested works.
+  const r = await train([
+    "--model",
+    "softmax",
+    "--limit",
+    "10",
+    "--val-split",
+    "0.17",
+    "--early-stop",
+    "1",
+    "--epochs",
+    "1",
+    "--out",
+    out,
+    "--quiet",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\d+ train \/ [1-9]\d* validation images/);
+  await Deno.remove(dir, { recursive: true });
 });
