@@ -2,7 +2,15 @@ import { TextDecoder } from "node:util";
 import { UserError } from "../util/errors.ts";
 import { Rng } from "../util/random.ts";
 import { parseFashionCsv } from "./csv.ts";
-import { parseIdx, readImages, readLabels, readMaybeGzipped, toImages } from "./idx.ts";
+import {
+  isLittleEndianIdx,
+  parseIdx,
+  readImages,
+  readLabels,
+  readMaybeGzipped,
+  thousands,
+  toImages,
+} from "./idx.ts";
 import { locateFashionMnist, type LocateOptions, type Source } from "./locate.ts";
 
 export interface Dataset {
@@ -18,6 +26,8 @@ export interface Dataset {
 export interface ImageFile extends Omit<Dataset, "labels"> {
   labels: Uint8Array | null;
   format: "idx" | "csv";
+  /** A CSV's columns as read ("header: label in column 785 (\"class\"), ..."). */
+  layout?: string;
 }
 
 export interface LoadOptions extends LocateOptions {
@@ -49,7 +59,15 @@ const INPUT_FIX =
   "pass IDX images (idx3-ubyte, optionally gzipped) or a Kaggle-format Fashion-MNIST CSV";
 
 function countMismatch(labels: string, n: number, images: string, m: number, fix: string) {
-  return new UserError(`${labels}: has ${n} labels but ${images} has ${m} images; ${fix}`);
+  const sets = [n, m].sort((a, b) => a - b).join();
+  const cause = sets === "10000,60000"
+    ? "one is from the training set (60,000), the other from the test set (10,000)"
+    : "not a pair: one of them truncated, or from another set";
+  return new UserError(
+    `${labels}: has ${thousands(n)} labels but ${images} has ${
+      thousands(m)
+    } images: ${cause}; ${fix}`,
+  );
 }
 
 async function loadPair(imagesPath: string, labelsPath: string): Promise<Dataset> {
@@ -83,36 +101,58 @@ export async function loadFashionMnist(opts: LoadOptions = {}): Promise<Loaded> 
 }
 
 /**
- * Loads images to predict on, telling IDX from CSV by content (IDX starts with two zero bytes),
- * so a gzipped file or a misnamed one still loads. Labels come from the CSV's label column, or
- * from `labelsPath` (IDX labels) for IDX images.
+ * Loads images to predict on, telling IDX from CSV by content (IDX starts with two zero bytes,
+ * or with its magic's bytes reversed when written little-endian, which is refused), so a gzipped
+ * file or a misnamed one still loads. Labels come from the CSV's label column, or from
+ * `labelsPath` (IDX labels) for IDX images and CSVs without a label column. `layout` says how a
+ * CSV's columns were read.
  */
 export async function loadImagesFile(path: string, labelsPath?: string): Promise<ImageFile> {
   const bytes = await readMaybeGzipped(path, INPUT_FIX);
-  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) {
-    const { data, count, rows, cols } = toImages(parseIdx(bytes, path, INPUT_FIX), path, INPUT_FIX);
-    let labels: Uint8Array | null = null;
-    if (labelsPath !== undefined) {
-      labels = await readLabels(labelsPath, INPUT_FIX);
-      if (labels.length !== count) {
-        throw countMismatch(labelsPath, labels.length, path, count, INPUT_FIX);
-      }
+  if (bytes.length === 0) throw new UserError(`${path}: empty file (0 bytes); ${INPUT_FIX}`);
+  const withLabels = async (count: number) => {
+    if (labelsPath === undefined) return null;
+    const labels = await readLabels(labelsPath, INPUT_FIX);
+    if (labels.length !== count) {
+      throw countMismatch(labelsPath, labels.length, path, count, INPUT_FIX);
     }
-    return { images: data, labels, count, rows, cols, format: "idx" };
-  }
-  if (labelsPath !== undefined) {
-    throw new UserError(
-      `${path}: a CSV carries its own labels, so a separate labels file does not apply; drop it`,
-    );
+    return labels;
+  };
+  if ((bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) || isLittleEndianIdx(bytes)) {
+    const { data, count, rows, cols } = toImages(parseIdx(bytes, path, INPUT_FIX), path, INPUT_FIX);
+    return { images: data, labels: await withLabels(count), count, rows, cols, format: "idx" };
   }
   let text: string;
+  // Excel's "Unicode text" export is UTF-16 with a byte-order mark; anything else must be UTF-8.
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe
+    ? "utf-16le"
+    : bytes[0] === 0xfe && bytes[1] === 0xff
+    ? "utf-16be"
+    : "utf-8";
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
     throw new UserError(`${path}: neither an IDX file nor a text CSV; ${INPUT_FIX}`);
   }
-  const { images, labels, count } = parseFashionCsv(text, path);
-  return { images, labels, count, rows: 28, cols: 28, format: "csv" };
+  if (text.includes("\0")) {
+    throw new UserError(`${path}: neither an IDX file nor a text CSV (binary data); ${INPUT_FIX}`);
+  }
+  const { images, labels, count, layout } = parseFashionCsv(text, path);
+  if (labels && labelsPath !== undefined) {
+    throw new UserError(
+      `${path}: a CSV with a label column carries its own labels (${layout}), so ` +
+        `${labelsPath} does not apply; drop --labels`,
+    );
+  }
+  return {
+    images,
+    labels: labels ?? await withLabels(count),
+    count,
+    rows: 28,
+    cols: 28,
+    format: "csv",
+    layout,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { UserError } from "../util/errors.ts";
 
 /** Fix suggested for a damaged dataset file; callers reading the user's own files pass another. */
 export const DATASET_FIX = "delete it and re-download, or pass --data-dir";
+const BIG_ENDIAN_FIX = `write the header's numbers big-endian (numpy: dtype ">u4")`;
 
 const TYPE_NAMES: Record<number, string> = {
   0x08: "unsigned byte",
@@ -33,13 +34,48 @@ function hex(n: number, width: number): string {
   return "0x" + n.toString(16).padStart(width, "0");
 }
 
+function byteList(bytes: Uint8Array, n: number): string {
+  return [...bytes.subarray(0, n)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** 7840016 → "7,840,016". */
+export function thousands(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** What an IDX header's dimensions describe: "10,000 images of 28×28", "10,000 labels". */
+function contents(dims: number[]): string {
+  if (dims.length === 3) return `${thousands(dims[0])} images of ${dims[1]}×${dims[2]}`;
+  if (dims.length === 1) return `${thousands(dims[0])} labels`;
+  return dims.join("×");
+}
+
+/**
+ * Whether the first four bytes are an unsigned-byte IDX magic (0x00000801 or 0x00000803) written
+ * little-endian, as a tool writing native integers on x86 does.
+ */
+export function isLittleEndianIdx(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && (bytes[0] === 1 || bytes[0] === 3) && bytes[1] === 0x08 &&
+    bytes[2] === 0 && bytes[3] === 0;
+}
+
 /** Parses an unsigned-byte IDX file (labels: magic 0x00000801, images: 0x00000803). */
 export function parseIdx(bytes: Uint8Array, name: string, fix = DATASET_FIX): Idx {
+  if (bytes.length === 0) throw bad(name, "empty file (0 bytes): no IDX header, no images", fix);
   if (bytes.length < 4) {
     throw bad(name, `truncated IDX file (${bytes.length} bytes, shorter than its header)`, fix);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
+  if (isLittleEndianIdx(bytes)) {
+    const rank = bytes[0];
+    throw bad(
+      name,
+      `IDX header in little-endian byte order (magic bytes ${byteList(bytes, 4)}, expected ` +
+        `00 00 08 0${rank}): IDX numbers are big-endian, so its counts would be misread`,
+      BIG_ENDIAN_FIX,
+    );
+  }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw bad(
       name,
@@ -71,15 +107,23 @@ export function parseIdx(bytes: Uint8Array, name: string, fix = DATASET_FIX): Id
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i));
   const expected = header + dims.reduce((a, b) => a * b, 1);
-  if (bytes.length < expected) {
-    throw bad(name, `truncated IDX file (expected ${expected} bytes, got ${bytes.length})`, fix);
-  }
-  if (bytes.length > expected) {
+  if (bytes.length !== expected) {
+    const says = `header says ${contents(dims)} (${thousands(expected)} bytes with the ` +
+      `${header}-byte header) but the file holds ${thousands(bytes.length)} bytes`;
+    const swapped = dims.map((_, i) => view.getUint32(4 + 4 * i, true));
+    if (header + swapped.reduce((a, b) => a * b, 1) === bytes.length) {
+      throw bad(
+        name,
+        `${says}; read little-endian, its header says ${contents(swapped)}, which fits: the ` +
+          `dimensions were written in the wrong byte order (IDX numbers are big-endian)`,
+        BIG_ENDIAN_FIX,
+      );
+    }
+    if (bytes.length < expected) throw bad(name, `${says}: truncated, or not an IDX file`, fix);
     throw bad(
       name,
-      `IDX file has ${
-        bytes.length - expected
-      } trailing bytes (expected ${expected} bytes, got ${bytes.length})`,
+      `${says}, ${thousands(bytes.length - expected)} more: not an IDX file, or data appended ` +
+        "without updating the header",
       fix,
     );
   }
@@ -119,6 +163,7 @@ export function toImages(idx: Idx, name: string, fix = DATASET_FIX): Images {
     );
   }
   const [count, rows, cols] = idx.dims;
+  if (count === 0) throw bad(name, "holds no images (its header says 0)", fix);
   if (rows !== 28 || cols !== 28) {
     throw bad(name, `images are ${rows}×${cols}, expected 28×28`, fix);
   }
@@ -134,6 +179,7 @@ export function toLabels(idx: Idx, name: string, fix = DATASET_FIX): Uint8Array 
       fix,
     );
   }
+  if (idx.dims[0] === 0) throw bad(name, "holds no labels (its header says 0)", fix);
   const i = idx.data.findIndex((v) => v >= 10);
   if (i >= 0) throw bad(name, `label ${idx.data[i]} at index ${i} is not a class 0..9`, fix);
   return idx.data;

@@ -24,14 +24,53 @@ Deno.test("parseIdx rejects wrong magic, type, rank and size, naming the file", 
   const full = idx([10, 28, 28]);
   throwsUser(
     () => parseIdx(full.subarray(0, 1000), "train-images-idx3-ubyte.gz"),
-    "train-images-idx3-ubyte.gz: truncated IDX file (expected 7856 bytes, got 1000); " +
+    "train-images-idx3-ubyte.gz: header says 10 images of 28×28 (7,856 bytes with the 16-byte " +
+      "header) but the file holds 1,000 bytes: truncated, or not an IDX file; " +
       "delete it and re-download, or pass --data-dir",
   );
   throwsUser(() => parseIdx(full.subarray(0, 10), "d.idx"), "d.idx: truncated", "header");
   throwsUser(() => parseIdx(new Uint8Array(2), "e.idx"), "e.idx: truncated");
+  throwsUser(() => parseIdx(new Uint8Array(0), "empty.idx"), "empty.idx: empty file (0 bytes)");
   const long = new Uint8Array(full.length + 3);
   long.set(full);
-  throwsUser(() => parseIdx(long, "f.idx"), "f.idx: IDX file has 3 trailing bytes");
+  throwsUser(
+    () => parseIdx(long, "f.idx"),
+    "f.idx: header says 10 images of 28×28 (7,856 bytes with the 16-byte header) but the file " +
+      "holds 7,859 bytes, 3 more: not an IDX file, or data appended without updating the header",
+  );
+  throwsUser(
+    () => parseIdx(idx([5], [1, 2, 3, 4, 5]).subarray(0, 11), "l.idx"),
+    "l.idx: header says 5 labels (13 bytes with the 8-byte header) but the file holds 11 bytes",
+  );
+});
+
+/** An IDX file written little-endian (numpy's native order on x86): magic and dims byte-swapped. */
+function littleEndian(bytes: Uint8Array, rank: number, magicToo = true): Uint8Array {
+  const out = bytes.slice();
+  for (let i = magicToo ? 0 : 1; i <= rank; i++) out.subarray(4 * i, 4 * i + 4).reverse();
+  return out;
+}
+
+Deno.test("parseIdx recognises a header written in the wrong byte order", () => {
+  const images = idx([10, 28, 28]);
+  throwsUser(
+    () => parseIdx(littleEndian(images, 3), "le-images"),
+    "le-images: IDX header in little-endian byte order (magic bytes 03 08 00 00, expected " +
+      `00 00 08 03): IDX numbers are big-endian, so its counts would be misread; write the ` +
+      `header's numbers big-endian (numpy: dtype ">u4")`,
+  );
+  throwsUser(
+    () => parseIdx(littleEndian(idx([7]), 1), "le-labels"),
+    "le-labels: IDX header in little-endian byte order (magic bytes 01 08 00 00, expected " +
+      "00 00 08 01)",
+  );
+  // Only the dimensions swapped: the header's sizes are absurd, swapped back they fit the file.
+  throwsUser(
+    () => parseIdx(littleEndian(images, 3, false), "dims"),
+    "dims: header says 167,772,160 images of 469762048×469762048",
+    "but the file holds 7,856 bytes; read little-endian, its header says 10 images of 28×28, " +
+      "which fits: the dimensions were written in the wrong byte order",
+  );
 });
 
 Deno.test("readIdxFile reads raw and gzipped files alike, by content not name", async () => {
@@ -78,6 +117,10 @@ Deno.test("readImages wants 3 dims of 28×28; readLabels 1 dim of classes 0..9",
     await rejectsUser(readLabels(images), `${images}: expected an IDX labels file`);
     const small = await write("small", idx([3, 27, 28]));
     await rejectsUser(readImages(small), `${small}: images are 27×28, expected 28×28`);
+    const none = await write("none", idx([0, 28, 28]));
+    await rejectsUser(readImages(none), `${none}: holds no images (its header says 0); delete`);
+    const noLabels = await write("no-labels", gz(idx([0])));
+    await rejectsUser(readLabels(noLabels), `${noLabels}: holds no labels (its header says 0)`);
     const outOfRange = await write("bad-labels", gz(idx([5], [0, 3, 10, 11, 2])));
     await rejectsUser(readLabels(outOfRange), `${outOfRange}: label 10 at index 2`);
   });
