@@ -1,7 +1,13 @@
 import { intFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
-import { CLASS_NAMES, loadFashionMnist, loadImagesFile } from "../data/mod.ts";
+import {
+  CLASS_NAMES,
+  LIGHT_BORDER_MEAN,
+  lightBackgrounds,
+  loadFashionMnist,
+  loadImagesFile,
+} from "../data/mod.ts";
 import { readConfig } from "../io/checkpoint.ts";
 import { loadSavedModel } from "../report/build.ts";
 import { info } from "../train/progress.ts";
@@ -12,8 +18,12 @@ const HELP = `deno task predict --model DIR [flags]
 Predicts classes with a model saved by "deno task train" or "deno task baselines".
 
   --model DIR         model directory (config.json + weights.safetensors)
-  --images FILE       IDX images (raw or .gz) or Kaggle CSV; default: the Fashion-MNIST test set
-  --labels FILE       IDX labels for --images (CSV files carry their own)
+  --images FILE       IDX images (raw or .gz) or CSV; default: the Fashion-MNIST test set. A CSV's
+                      header names its label column (label, class, target, y; first or last),
+                      or none (784 pixel columns: accuracy null); a pandas index is skipped
+  --labels FILE       IDX labels for --images (a CSV with a label column carries its own)
+  --no-invert         keep images with a light background as they are (by default they are
+                      inverted to Fashion-MNIST's black background; either way stderr says so)
   --data-dir DIR      dataset directory for the default test set
   --batch-size N      images per GPU batch (default 500)
   --limit N           predict only the first N images
@@ -32,6 +42,7 @@ await runCli(async () => {
     limit: { type: "string" },
     tta: { type: "boolean" },
     json: { type: "boolean" },
+    "no-invert": { type: "boolean" },
   }, HELP);
   if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
   if (flags.labels && !flags.images) {
@@ -71,9 +82,20 @@ await runCli(async () => {
       `${source}: images are ${images.rows}×${images.cols}, the models expect 28×28`,
     );
   }
+  if ("layout" in images && images.layout) info(`${source}: CSV, ${images.layout}`);
   const count = Math.min(images.count, limit ?? Infinity);
+  // The loaders refuse empty files; no accuracy is ever computed over zero images.
+  if (count === 0) throw new UserError(`${source}: no images to predict`);
+  const light = lightBackgrounds(images.images, count, 28, 28);
+  const invert = light.length > 0 && !flags["no-invert"];
+  if (light.length) info(polarityLine(source, light, count, invert));
+  const inverted = new Uint8Array(count);
+  if (invert) { for (const i of light) inverted[i] = 1; }
   const x = new Float32Array(count * 784);
-  for (let i = 0; i < x.length; i++) x[i] = images.images[i] / 255;
+  for (let i = 0; i < x.length; i++) {
+    const v = images.images[i];
+    x[i] = (inverted[Math.floor(i / 784)] ? 255 - v : v) / 255;
+  }
   const start = performance.now();
   const predictions = await classifier.predict(x, count, { batchSize, tta: flags.tta });
   const seconds = (performance.now() - start) / 1000;
@@ -88,6 +110,8 @@ await runCli(async () => {
       count,
       predictions: Array.from(result.predictions),
       accuracy: labeled ? result.accuracy : null,
+      inverted: invert ? light : [],
+      lightBackground: light,
       engine: classifier.engine,
       tta: Boolean(flags.tta),
       imagesPerSecond: count / result.seconds,
@@ -109,3 +133,19 @@ await runCli(async () => {
       : `${count} images predicted (${rate} images/s)`,
   );
 });
+
+/** The stderr line about images with a light background, inverted or (--no-invert) not. */
+function polarityLine(source: string, light: number[], count: number, inverted: boolean): string {
+  const which = light.length === count
+    ? `all ${count} images`
+    : `${light.length} of ${count} images (${light.length <= 10 ? "" : "first: "}${
+      light.slice(0, 10).join(", ")
+    })`;
+  const why = `the mean of their border pixels is above ${LIGHT_BORDER_MEAN}, where ` +
+    "Fashion-MNIST's backgrounds are black";
+  return inverted
+    ? `${source}: ${which} have a light background (${why}): inverted them (255 − p) before ` +
+      "predicting; --no-invert keeps them as they are"
+    : `warning: ${source}: ${which} have a light background (${why}): kept as they are ` +
+      "(--no-invert), so expect wrong predictions for them";
+}

@@ -27,4 +27,5 @@ export {
   stratifiedSplit,
   subset,
 } from "./dataset.ts";
+export { borderMean, invertImages, LIGHT_BORDER_MEAN, lightBackgrounds } from "./polarity.ts";
 export { type Batch, Batcher, type BatcherOptions } from "./batches.ts";
