@@ -3,7 +3,6 @@ import { checkWritableDir, parseFlags, projectPath, runCli, userPath } from "./c
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
-import { buildReport, checkReportReplace, listSavedModels } from "../report/build.ts";
 import { info } from "../train/progress.ts";
 
 const HELP = `deno task evaluate [flags]
@@ -31,6 +30,9 @@ await runCli(async () => {
     replace: { type: "boolean" },
     json: { type: "boolean" },
   }, HELP);
+  // The report's charting and image packages load only now, so that --help and usage errors
+  // need none of them (a fresh machine would download them first).
+  const { buildReport, checkReportReplace, listSavedModels } = await import("../report/build.ts");
   const modelsDir = flags.models === undefined ? projectPath("models") : userPath(flags.models);
   const resultsDir = flags.out === undefined ? projectPath("results") : userPath(flags.out);
   await checkWritableDir(resultsDir, "--out");
