@@ -9,7 +9,6 @@ import {
   loadImagesFile,
 } from "../data/mod.ts";
 import { readConfig } from "../io/checkpoint.ts";
-import { loadSavedModel } from "../report/build.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -59,6 +58,9 @@ await runCli(async () => {
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
   const config = await readConfig(flags.model);
+  // Loaded here, not at the top: the baselines' npm packages are needed for a saved baseline
+  // only, and --help or a usage error needs none.
+  const { loadSavedModel } = await import("../baselines/saved.ts");
   const classifier = await loadSavedModel(flags.model, config);
   if (flags.tta && !classifier.supportsTta) {
     throw new UserError(
