@@ -69,7 +69,9 @@ await runCli(async () => {
     log: info,
   });
   info(
-    `wrote ${resultsDir}/index.html, report.md, metrics.json and figures (${metrics.models.length} models)`,
+    `wrote ${resultsDir}/index.html, report.md, metrics.json and figures (${metrics.models.length} model${
+      metrics.models.length === 1 ? "" : "s"
+    })`,
   );
   if (flags.json) console.log(JSON.stringify(metrics));
 });

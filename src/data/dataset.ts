@@ -56,7 +56,18 @@ export const CLASS_NAMES = [
 ] as const;
 
 const INPUT_FIX =
-  "pass IDX images (idx3-ubyte, optionally gzipped) or a Kaggle-format Fashion-MNIST CSV";
+  "pass IDX images (idx3-ubyte, optionally gzipped) or a Fashion-MNIST CSV (784 pixel columns, " +
+  "with or without a label column)";
+
+/** "PNG", "JPEG", "WebP" or "GIF" from a file's magic bytes; null for anything else. */
+function imageFormat(b: Uint8Array): string | null {
+  const starts = (...xs: number[]) => xs.every((x, i) => b[i] === x);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "PNG";
+  if (starts(0xff, 0xd8, 0xff)) return "JPEG";
+  if (starts(0x47, 0x49, 0x46, 0x38)) return "GIF";
+  if (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45) return "WebP";
+  return null;
+}
 
 function countMismatch(labels: string, n: number, images: string, m: number, fix: string) {
   const sets = [n, m].sort((a, b) => a - b).join();
@@ -121,6 +132,13 @@ export async function loadImagesFile(path: string, labelsPath?: string): Promise
   if ((bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) || isLittleEndianIdx(bytes)) {
     const { data, count, rows, cols } = toImages(parseIdx(bytes, path, INPUT_FIX), path, INPUT_FIX);
     return { images: data, labels: await withLabels(count), count, rows, cols, format: "idx" };
+  }
+  const image = imageFormat(bytes);
+  if (image) {
+    throw new UserError(
+      `${path}: a ${image} picture; predict reads image sets as IDX or CSV, not picture files: ` +
+        `convert it to 28×28 grayscale pixels in a CSV row (light garment on black)`,
+    );
   }
   let text: string;
   // Excel's "Unicode text" export is UTF-16 with a byte-order mark; anything else must be UTF-8.

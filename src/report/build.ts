@@ -65,6 +65,16 @@ export async function loadSavedModels(modelsDir: string) {
   return { models, skipped };
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const exists = (path: string) => {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** `dir/` however it was typed, for messages. */
 const folder = (dir: string) => `${dir.replace(/\/+$/, "")}/`;
 
@@ -107,6 +117,9 @@ export async function checkReportReplace(
       damaged.length
         ? `no model in ${folder(modelsDir)} could be loaded (${damaged.join(", ")}: see the ` +
           `"skipped" lines above); nothing written`
+        : !exists(modelsDir)
+        ? `${folder(modelsDir)} does not exist: train models with "deno task train" or ` +
+          `"deno task baselines", or point --models at the folder that has them; nothing written`
         : `no models in ${folder(modelsDir)} (no folder with a config.json): train some with ` +
           `"deno task train" or "deno task baselines", or point --models at them; nothing written`,
     );
@@ -133,8 +146,8 @@ export async function checkReportReplace(
   const lacking = existing.filter((m) => !found.includes(m));
   if (!lacking.length) return;
   throw new UserError(
-    `${folder(resultsDir)} holds a report of ${existing.length} models, and ` +
-      `${lacking.length} of them are not in ${folder(modelsDir)}: ${
+    `${folder(resultsDir)} holds a report of ${plural(existing.length, "model")}, and ` +
+      `${lacking.length === 1 ? "one is" : `${lacking.length} are`} not in ${folder(modelsDir)}: ${
         lacking.map((m) => damaged.includes(m) ? `${m} (damaged)` : m).join(", ")
       }; nothing written. Train them into ${folder(modelsDir)}, point --models at the folder ` +
       `that has them, write elsewhere with --out OTHER_DIR, or replace the report anyway with ` +

@@ -7,7 +7,8 @@ import { modelScales, modelStyles } from "./palette.ts";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PIXELS = 28 * 28;
-const pct = { format: ".0%" };
+// One decimal: zoomed accuracy axes tick every 0.5 or 1 point, and ".0%" printed 79.5% as "80%".
+const pct = { format: ".1%" };
 
 export function chart(
   title: string,

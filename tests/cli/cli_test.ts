@@ -252,7 +252,7 @@ Deno.test("evaluate refuses at once to replace a report that has models the run 
   const line = errorLine(r.stderr);
   assert.equal(
     line,
-    `error: ${results}/ holds a report of 3 models, and 2 of them are not in ${models}/: ` +
+    `error: ${results}/ holds a report of 3 models, and 2 are not in ${models}/: ` +
       `svm-rbf, mlp; nothing written. Train them into ${models}/, point --models at the folder ` +
       `that has them, write elsewhere with --out OTHER_DIR, or replace the report anyway with ` +
       `--replace`,

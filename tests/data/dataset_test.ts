@@ -185,9 +185,13 @@ Deno.test("loadImagesFile reads IDX (raw or gzipped, labels optional) and CSV", 
     );
 
     await Deno.writeFile(join(dir, "pic.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0xff]));
-    await rejectsUser(loadImagesFile(join(dir, "pic.png")), "pic.png: neither an IDX file");
+    await rejectsUser(
+      loadImagesFile(join(dir, "pic.png")),
+      "pic.png: a PNG picture",
+      "not picture files",
+    );
     await Deno.writeFile(join(dir, "small"), idx([1, 8, 8]));
-    await rejectsUser(loadImagesFile(join(dir, "small")), "images are 8×8", "Kaggle-format");
+    await rejectsUser(loadImagesFile(join(dir, "small")), "images are 8×8", "Fashion-MNIST CSV");
   });
 });
 

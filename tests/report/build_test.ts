@@ -115,7 +115,7 @@ gpuTest(
       buildReport({ modelsDir: models, resultsDir: results, train, test }),
       (e: Error) =>
         e instanceof UserError && e.exitCode === 1 &&
-        e.message.includes("holds a report of 3 models, and 2 of them are not in") &&
+        e.message.includes("holds a report of 3 models, and 2 are not in") &&
         e.message.includes("softmax-gpu") && e.message.includes("logistic-regression (damaged)"),
     );
     for (const [name, bytes] of before) {
