@@ -14,6 +14,7 @@ import {
   readBenchFile,
 } from "../src/report/bench.ts";
 import { writeTextFileAtomicSync } from "../src/util/atomic.ts";
+import { median } from "../src/util/stats.ts";
 
 export const gpu = await Gpu.create();
 useGpu(gpu);
@@ -74,8 +75,7 @@ export function measure<S>(m: Measure<S>) {
   recorders.push(() => {
     if (!samples.length) return;
     // Deno may add calibration calls to the ones asked for: the last n are the measured ones.
-    const last = samples.slice(-n).sort((a, b) => a - b);
-    const ms = last[last.length >> 1];
+    const ms = median(samples.slice(-n));
     const perSecond = (m.work * repeat) / (ms / 1000);
     const figure: BenchFigure = {
       suite: m.suite,

@@ -2,7 +2,8 @@
 // finding a Python with torch, choosing PyTorch's device, reading bench/torch_cnn.py's JSON and
 // turning both sides' measurements into bench.json figures.
 import type { BenchFigure } from "../src/report/bench.ts";
-import { isLlvmpipe } from "../src/gpu/device.ts";
+import { isSoftwareAdapter } from "../src/gpu/device.ts";
+import { median } from "../src/util/stats.ts";
 
 export const SKIPPED = "skipped: python3-torch not installed (apt-get install python3-torch)";
 
@@ -73,8 +74,7 @@ export function chooseDevice(
     }
     return override;
   }
-  const software = isLlvmpipe(adapter) || adapter.isFallbackAdapter;
-  return !software && cudaAvailable ? "cuda" : "cpu";
+  return !isSoftwareAdapter(adapter) && cudaAvailable ? "cuda" : "cpu";
 }
 
 /** Reads bench/torch_cnn.py's --json output (its last non-empty line); throws saying what is off. */
@@ -96,12 +96,6 @@ export function parseTorchReport(stdout: string): TorchReport {
     );
   if (!fine) throw new Error(`torch_cnn.py's report is not in the expected form: ${line}`);
   return report;
-}
-
-/** The middle of the values (upper middle for an even count), as the harness takes its median. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /**

@@ -6,6 +6,7 @@
 //   deno bench -P bench/coldstart_bench.ts          (BENCH_MODELS=cnn,resnet to pick models)
 import { measure } from "./_harness.ts";
 import { ARCHITECTURES } from "../src/nn/zoo.ts";
+import { median } from "../src/util/stats.ts";
 
 const SUITE = "coldstart";
 const TRAIN = new URL("../src/cli/train.ts", import.meta.url).pathname;
@@ -77,8 +78,7 @@ for (const model of names) {
       },
       finish: (figure) => {
         if (warmDir) Deno.removeSync(warmDir, { recursive: true });
-        const sorted = runs.map((r) => r.seconds).sort((a, b) => a - b);
-        const seconds = sorted[sorted.length >> 1];
+        const seconds = median(runs.map((r) => r.seconds));
         return [{
           ...figure,
           ms: Number((seconds * 1000).toFixed(1)),

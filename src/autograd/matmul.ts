@@ -3,7 +3,8 @@ import { sumRows, sumRowsInto } from "./reduce.ts";
 import { type AdapterReport, isLlvmpipe } from "../gpu/device.ts";
 import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./matmul_tiles.ts";
 
-// kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn / forward_nt / forward_tn, from tools/gen_matmul.ts).
+// kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn /
+// forward_nt / forward_tn, from tools/gen_matmul.ts).
 
 export interface MatmulOptions {
   m: number;

@@ -23,6 +23,15 @@ export function isLlvmpipe(adapter: { description: string }): boolean {
   return adapter.description.includes("llvmpipe");
 }
 
+/** A software rasteriser or WebGPU's fallback adapter: its figures are not GPU figures. */
+export function isSoftwareAdapter(
+  a: Pick<AdapterReport, "description"> & Partial<AdapterReport>,
+): boolean {
+  if (a.isFallbackAdapter) return true;
+  const text = `${a.description} ${a.vendor ?? ""} ${a.architecture ?? ""}`;
+  return /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i.test(text);
+}
+
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {
   // Mesa's Vulkan window-system layer prints "XDG_RUNTIME_DIR is invalid" on stderr when the
   // variable is unset (servers, CI), which would bury our one-line errors; we draw no windows.

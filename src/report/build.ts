@@ -23,6 +23,7 @@ import {
 } from "./html.ts";
 import { Rng } from "../util/random.ts";
 import { UserError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
 import { headline } from "./headline.ts";
 import { type RunInfo, runInfos, runLabel } from "./runs.ts";
 
@@ -66,14 +67,6 @@ export async function loadSavedModels(modelsDir: string) {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const exists = (path: string) => {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** `dir/` however it was typed, for messages. */
 const folder = (dir: string) => `${dir.replace(/\/+$/, "")}/`;

@@ -4,7 +4,7 @@
 //   deno run -A tools/gpu/adapter.ts [--allow-software] [--out FILE]
 import { parseArgs } from "node:util";
 import { requestDevice } from "../../src/gpu/device.ts";
-import { isSoftwareAdapter } from "./common.ts";
+import { isSoftwareAdapter } from "../../src/gpu/device.ts";
 
 const args = parseArgs({
   args: Deno.args,

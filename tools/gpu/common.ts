@@ -1,18 +1,11 @@
-// Shared by the remote-GPU tools (tools/gpu/run.sh's helpers and merge.ts): which adapters count
-// as GPUs, how a time budget becomes epochs per model, and the per-model summary of a run.
+// Shared by the remote-GPU tools (tools/gpu/run.sh's helpers and merge.ts): how a time budget
+// becomes epochs per model, and the per-model summary of a run.
 // Imports no npm package: it runs on the GPU machine, which has no registry.
 import { join } from "node:path";
 import type { AdapterReport } from "../../src/gpu/device.ts";
 import { adapterKey, type BenchFile, type BenchRun } from "../../src/report/bench.ts";
-
-/** A software rasteriser or WebGPU's fallback adapter: its figures are not GPU figures. */
-export function isSoftwareAdapter(
-  a: Pick<AdapterReport, "description"> & Partial<AdapterReport>,
-): boolean {
-  if (a.isFallbackAdapter) return true;
-  const text = `${a.description} ${a.vendor ?? ""} ${a.architecture ?? ""}`;
-  return /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i.test(text);
-}
+import { readJsonOrNull as readJson } from "../../src/util/fs.ts";
+import { median } from "../../src/util/stats.ts";
 
 /** Training images per epoch in the recipes (60,000 less the 10% validation split). */
 export const EPOCH_IMAGES = 54_000;
@@ -138,19 +131,7 @@ export interface SummaryRow {
   adapter: string | null;
 }
 
-function readJson<T>(path: string): T | null {
-  try {
-    return JSON.parse(Deno.readTextFileSync(path)) as T;
-  } catch {
-    return null;
-  }
-}
-
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-};
+const medianOrNull = (xs: number[]) => xs.length ? median(xs) : null;
 
 interface ConfigLike {
   name?: string;
@@ -207,7 +188,7 @@ export function summarize(root: string): SummaryRow[] {
       cut: meta?.cut ?? false,
       wallSeconds: meta?.wallSeconds ?? null,
       trainSeconds: config?.timings?.trainSeconds ?? null,
-      imagesPerSecond: median(history.map((h) => h.imagesPerSecond)),
+      imagesPerSecond: medianOrNull(history.map((h) => h.imagesPerSecond)),
       bestValAccuracy: vals.length ? Math.max(...vals) : null,
       testAccuracy: evaluated?.accuracy ?? trainPlain,
       testAccuracyTta: evaluated?.accuracyTta ?? trainTta,

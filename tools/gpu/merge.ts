@@ -13,7 +13,9 @@ import { basename, dirname, join } from "node:path";
 import type { AdapterReport } from "../../src/gpu/device.ts";
 import { adapterKey, mergeRun, readBenchFile } from "../../src/report/bench.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../../src/util/atomic.ts";
-import { isSoftwareAdapter, summarize, type SummaryRow, summaryTable } from "./common.ts";
+import { exists, nonEmpty, readJsonOrNull as readJson } from "../../src/util/fs.ts";
+import { isSoftwareAdapter } from "../../src/gpu/device.ts";
+import { summarize, type SummaryRow, summaryTable } from "./common.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -37,29 +39,6 @@ const RESULTS = values.results;
 const MODELS = values.models;
 const GPU_DIR = join(RESULTS, "gpu");
 const GPU_MODELS = join(RESULTS, "gpu-models");
-
-const exists = (p: string) => {
-  try {
-    Deno.statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const nonEmpty = (p: string) => {
-  try {
-    return Deno.statSync(p).size > 0;
-  } catch {
-    return false;
-  }
-};
-const readJson = <T>(p: string): T | null => {
-  try {
-    return JSON.parse(Deno.readTextFileSync(p)) as T;
-  } catch {
-    return null;
-  }
-};
 
 function untar(archive: string, into: string) {
   const r = new Deno.Command("tar", { args: ["xzf", archive, "-C", into], stderr: "piped" })
