@@ -1,5 +1,5 @@
 // `deno task evaluate`: every saved model on the same 10,000 test images, into results/.
-import { basename, join } from "node:path";
+import { basename, isAbsolute, join, relative } from "node:path";
 import type { Classifier } from "../baselines/classifier.ts";
 import { loadSavedModel } from "../baselines/saved.ts";
 import { defaultTrainImages } from "../baselines/run.ts";
@@ -25,7 +25,7 @@ import { Rng } from "../util/random.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { headline } from "./headline.ts";
-import { type RunInfo, runInfos, runLabel } from "./runs.ts";
+import { type RunInfo, runInfos, runLabel, type TrainingSummary, trainingSummary } from "./runs.ts";
 
 export interface SavedModel {
   name: string;
@@ -210,6 +210,7 @@ export async function buildReport(o: BuildOptions) {
     config: unknown;
     tta: boolean;
     run: RunInfo;
+    training: TrainingSummary;
     confusion: number[][];
   })[] = [];
   for (const [i, m] of models.entries()) {
@@ -227,9 +228,8 @@ export async function buildReport(o: BuildOptions) {
       model: m.name,
       report,
       trainImages: trainImagesOf(m.config),
-      trainSeconds: Number(
-        m.config.trainSeconds ?? (m.config.timings as { trainSeconds?: number })?.trainSeconds ?? 0,
-      ),
+      trainSeconds: trainSecondsOf(m.config, m.history),
+      training: trainingSummary(m.config, m.history),
       imagesPerSecond: n / seconds,
       parameters: m.classifier.parameterCount(),
       predictions,
@@ -456,6 +456,9 @@ export async function buildReport(o: BuildOptions) {
       perClass: r.report.classes.map((s, c) => ({ className: CLASS_NAMES[c], ...s })),
       trainImages: r.trainImages,
       trainSeconds: r.trainSeconds,
+      epochs: r.training.epochs,
+      trainedWith: r.training.trainedWith,
+      recipe: r.training.recipe,
       inferenceImagesPerSecond: r.imagesPerSecond,
       parameters: r.parameters,
       testTimeAugmentation: r.tta,
@@ -470,7 +473,7 @@ export async function buildReport(o: BuildOptions) {
     headline: sentences,
     intro: `Every model below was evaluated on the same ${n} Fashion-MNIST test images. ` +
       `Training sizes and times are each model's own (see the table); figures come from the ` +
-      `saved models in ${o.modelsDir}, evaluated on ${describeAdapter(o.adapter)}.`,
+      `saved models in ${shownPath(o.modelsDir)}, evaluated on ${describeAdapter(o.adapter)}.`,
     classNames: CLASS_NAMES,
     models: results,
     sections,
@@ -517,6 +520,26 @@ async function cnnFeatureMaps(
       `feature maps after conv block ${k + 1}`,
     )
   ));
+}
+
+/**
+ * Training seconds from config.json (`trainSeconds` of a baseline, `timings.trainSeconds` of a
+ * network), else the sum of history.json's epoch times (a run copied from another machine
+ * mid-way has no `timings`); 0 when neither says.
+ */
+function trainSecondsOf(config: Record<string, unknown>, history: EpochRecord[] | null): number {
+  const recorded = config.trainSeconds ??
+    (config.timings as { trainSeconds?: number } | undefined)?.trainSeconds;
+  if (typeof recorded === "number") return recorded;
+  const epochs = (history ?? []).map((e) => e.seconds).filter((t) => typeof t === "number");
+  return epochs.reduce((a, b) => a + b, 0);
+}
+
+/** A folder as the user would type it: relative to where they ran the command when inside it. */
+function shownPath(dir: string): string {
+  const from = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  const rel = relative(from, dir);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
 }
 
 function describeAdapter(adapter: unknown): string {

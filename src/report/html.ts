@@ -1,7 +1,14 @@
 // The report page (one offline HTML file) and its Markdown twin, from results already computed.
 import { Buffer } from "node:buffer";
 import { type ClassificationReport, formatReport } from "../eval/metrics.ts";
-import { FULL_TRAIN_IMAGES, MIN_EPOCHS, type RunInfo, runLabel, runNotes } from "./runs.ts";
+import {
+  FULL_TRAIN_IMAGES,
+  MIN_EPOCHS,
+  type RunInfo,
+  runLabel,
+  runNotes,
+  type TrainingSummary,
+} from "./runs.ts";
 
 /** What the tables need to know about one trained model. */
 export interface ModelResult {
@@ -15,6 +22,8 @@ export interface ModelResult {
   parameters: number;
   /** How it was trained, where that matters (not a full run; same name as another model). */
   run?: Pick<RunInfo, "note" | "trainedOn">;
+  /** Epochs, adapter or library, recipe (`trainingSummary`). */
+  training?: TrainingSummary;
 }
 
 /** A chart or image, inlined in HTML; `file` is its path relative to the report, for Markdown. */
@@ -147,13 +156,20 @@ export const SECTION_TEXT = {
   },
 } as const satisfies Record<string, { title: string; text: string }>;
 
+// Columns of words, not figures: left-aligned.
+const TEXT_COLUMNS = new Set(["Trained on / with", "Recipe"]);
+
+// No weighted F1: the test set has 1,000 images of every class, so it equals the macro F1
+// (metrics.json keeps both).
 const HEADERS = [
   "Model",
   "Accuracy",
   "Macro F1",
-  "Weighted F1",
   "Training images",
+  "Epochs",
   "Training time (s)",
+  "Trained on / with",
+  "Recipe",
   "Inference (images/s)",
   "Parameters",
 ];
@@ -165,14 +181,16 @@ function metricsRows(models: ModelResult[]): string[][] {
     runLabel(m.model, m.run),
     `${(m.report.accuracy * 100).toFixed(2)}%`,
     m.report.macro.f1.toFixed(4),
-    m.report.weighted.f1.toFixed(4),
     count(m.trainImages),
+    m.training?.epochs ? String(m.training.epochs) : "—",
     // 0: not recorded (a checkpoint saved mid-run has no timings).
     m.trainSeconds <= 0
       ? "—"
       : m.trainSeconds >= 100
       ? count(m.trainSeconds)
       : m.trainSeconds.toPrecision(3),
+    m.training?.trainedWith ?? "—",
+    m.training?.recipe ?? "—",
     count(m.imagesPerSecond),
     count(m.parameters),
   ]);
@@ -247,7 +265,7 @@ export function indexHtml(report: Report): string {
   const row = (cells: string[], tag: "th" | "td", first?: string) =>
     `<tr>${
       cells.map((c, i) =>
-        `<${tag}${tag === "td" && i > 0 ? ' class="num"' : ""}>${
+        `<${tag}${tag === "td" && i > 0 && !TEXT_COLUMNS.has(HEADERS[i]) ? ' class="num"' : ""}>${
           i === 0 && first !== undefined ? first : escapeHtml(c)
         }</${tag}>`
       )
@@ -319,7 +337,7 @@ export function reportMarkdown(report: Report): string {
   const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
   const table = [
     line(HEADERS),
-    `|---|${HEADERS.slice(1).map(() => "---:").join("|")}|`,
+    `|---|${HEADERS.slice(1).map((h) => TEXT_COLUMNS.has(h) ? "---" : "---:").join("|")}|`,
     ...metricsRows(report.models).map(line),
   ];
   const sections = report.sections.map((s) =>

@@ -141,3 +141,61 @@ export function runLabel(model: string, run: Pick<RunInfo, "note" | "trainedOn">
   const notes = runNotes(run);
   return notes ? `${model} (${notes})` : model;
 }
+
+/** How a model was trained, for the metrics table: epochs, where, and the recipe in few words. */
+export interface TrainingSummary {
+  /** Completed epochs of a network; null for models fitted in one go (the classical ones). */
+  epochs: number | null;
+  /** The adapter that trained a network ("llvmpipe", "NVIDIA H200") or a baseline's library. */
+  trainedWith: string;
+  /** E.g. "adamw onecycle lr 0.003, label smoothing 0.1, flip, erase" or "C 10, gamma scale". */
+  recipe: string;
+}
+
+// Settings that do not change what is learned (or only repeat another one) stay out of recipes.
+const NOT_RECIPE = new Set([
+  "seed",
+  "quiet",
+  "cacheSize",
+  "tolerance",
+  "tol",
+  "gammaValue",
+  "minSteps",
+  "maxPasses",
+  "maxIterations",
+]);
+
+/** "flip=0.5,shift=2,erase=0.5,erase-scale=…" → "flip, shift 2, erase": what, not how exactly. */
+function augmentWords(spec: unknown): string[] {
+  if (typeof spec !== "string" || spec === "none" || spec === "") return [];
+  return spec.split(",").filter((t) => !/^erase-/.test(t)).map((t) => {
+    const [name, value] = t.split("=");
+    return name === "flip" || name === "erase" || value === undefined ? name : `${name} ${value}`;
+  });
+}
+
+/**
+ * Epochs, adapter (or library) and recipe of a saved model, from its config.json as written by
+ * `deno task train` (`hyperParameters`, `adapter`, `epochsCompleted`) or `deno task baselines`
+ * (`engine`, `hyperParameters`); `history` (history.json) counts epochs where config.json does not.
+ */
+export function trainingSummary(config: unknown, history?: unknown[] | null): TrainingSummary {
+  const c = obj(config);
+  const hp = obj(c.hyperParameters);
+  const adapter = String(obj(c.adapter).description ?? "").replace(/\s*\(.*\)\s*$/, "");
+  if (c.kind === "network") {
+    const epochs = num(c.epochsCompleted) ?? (history?.length || num(hp.epochs)) ?? null;
+    const trainedWith = adapter || "our WGSL (adapter not recorded)";
+    const parts = hp.schedule !== undefined
+      ? [
+        `${hp.optimizer} ${hp.schedule} lr ${hp.lr}`,
+        ...(num(hp.labelSmoothing) ? [`label smoothing ${hp.labelSmoothing}`] : []),
+        ...augmentWords(hp.augment),
+      ]
+      : [`${hp.optimizer ?? "adam"} lr ${hp.lr}`, String(hp.loss ?? "cross-entropy")];
+    return { epochs, trainedWith, recipe: parts.join(", ") };
+  }
+  const recipe = Object.entries(hp).filter(([k]) => !NOT_RECIPE.has(k))
+    .map(([k, v]) => `${k} ${v}`).join(", ");
+  return { epochs: null, trainedWith: String(c.engine ?? "—"), recipe: recipe || "—" };
+}

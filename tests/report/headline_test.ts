@@ -7,7 +7,14 @@ import {
   replaceHeadlineBlock,
   wrapMarkdown,
 } from "../../src/report/headline.ts";
-import { familyOf, isMlp, runInfo, runInfos, runLabel } from "../../src/report/runs.ts";
+import {
+  familyOf,
+  isMlp,
+  runInfo,
+  runInfos,
+  runLabel,
+  trainingSummary,
+} from "../../src/report/runs.ts";
 
 const NAMES = ["T-shirt/top", "Trouser", "Shirt"];
 const CONV = { type: "conv2d", filters: 8, kernel: 3 };
@@ -67,6 +74,48 @@ Deno.test("runInfo: full runs, subsets, smoke tests and interrupted runs", () =>
     runInfo(softmax, 1_000, defaults).note,
     "1,000 of its default 60,000 images — not a full run",
   );
+});
+
+Deno.test("trainingSummary: epochs, adapter or library, recipe in words", () => {
+  const cnn = {
+    ...trained("cnn", [CONV, DENSE], { epochs: 24, done: 24, adapter: "NVIDIA H200" }),
+    hyperParameters: {
+      optimizer: "adamw",
+      schedule: "onecycle",
+      lr: 0.003,
+      labelSmoothing: 0.1,
+      augment: "flip=0.5,shift=2,erase=0.5,erase-scale=0.02:0.33,erase-value=0",
+    },
+  };
+  assert.deepEqual(trainingSummary(cnn), {
+    epochs: 24,
+    trainedWith: "NVIDIA H200",
+    recipe: "adamw onecycle lr 0.003, label smoothing 0.1, flip, shift 2, erase",
+  });
+  // A run copied mid-way (no epochsCompleted) counts history.json's epochs.
+  const { epochsCompleted: _, ...copied } = cnn;
+  assert.equal(trainingSummary(copied, [{}, {}, {}]).epochs, 3);
+  // softmax from `deno task baselines`: no adapter recorded, its own hyperparameters.
+  const softmax = {
+    kind: "network",
+    name: "softmax",
+    hyperParameters: { epochs: 15, lr: 0.001, optimizer: "adam", loss: "hinge", seed: 1 },
+  };
+  assert.deepEqual(trainingSummary(softmax), {
+    epochs: 15,
+    trainedWith: "our WGSL (adapter not recorded)",
+    recipe: "adam lr 0.001, hinge",
+  });
+  const svm = {
+    kind: "svm-libsvm",
+    engine: "libsvm-js 0.2.1",
+    hyperParameters: { C: 10, gamma: "scale", seed: 1, gammaValue: 0.0102 },
+  };
+  assert.deepEqual(trainingSummary(svm), {
+    epochs: null,
+    trainedWith: "libsvm-js 0.2.1",
+    recipe: "C 10, gamma scale",
+  });
 });
 
 Deno.test("familyOf: convolutions see images; the MLP and the baselines see flattened pixels", () => {

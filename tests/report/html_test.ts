@@ -18,6 +18,7 @@ async function sample(): Promise<Report> {
     trainSeconds: 12.345 * (i + 1),
     imagesPerSecond: 12345.6,
     parameters: 421834,
+    training: { epochs: 12, trainedWith: "llvmpipe", recipe: "adamw onecycle lr 0.003, flip" },
   }));
   // Two charts with a gradient each: their ids must not clash once inlined.
   const f1 = perClassF1(NAMES.map((className, c) => ({ model: "cnn", className, f1: c / 3 })));
@@ -92,9 +93,11 @@ Deno.test("reportMarkdown has the same tables and links the figures", async () =
   const md = reportMarkdown(await sample());
   assert.ok(md.startsWith("# Fashion-MNIST <report>\n"));
   assert.ok(md.includes(
-    "| Model | Accuracy | Macro F1 | Weighted F1 | Training images | Training time (s) | " +
-      "Inference (images/s) | Parameters |\n|---|---:|---:|---:|---:|---:|---:|---:|\n" +
-      "| cnn | 100.00% | 1.0000 | 1.0000 | 60,000 | 12.3 | 12,346 | 421,834 |\n",
+    "| Model | Accuracy | Macro F1 | Training images | Epochs | Training time (s) | " +
+      "Trained on / with | Recipe | Inference (images/s) | Parameters |\n" +
+      "|---|---:|---:|---:|---:|---:|---|---|---:|---:|\n" +
+      "| cnn | 100.00% | 1.0000 | 60,000 | 12 | 12.3 | llvmpipe | adamw onecycle lr 0.003, flip " +
+      "| 12,346 | 421,834 |\n",
   ));
   assert.ok(md.includes("## F1 per class\n\n"));
   assert.ok(md.includes("![F1 again](f1%20again.svg)"));
@@ -129,7 +132,7 @@ Deno.test("the headline opens both reports; not-full and same-name runs are labe
   ));
   assert.ok(md.includes("| cnn (9,000 images, 2 epochs — not a full run) | 100.00% |"));
   assert.ok(md.includes("| <b>evil & co</b> (cnn trained on NVIDIA H200) | 50.00% |"));
-  assert.ok(md.includes("| 60,000 | — | 12,346 |"), "no training time recorded: a dash, not 0");
+  assert.ok(md.includes("| 60,000 | 12 | — | llvmpipe |"), "no training time recorded: a dash, not 0");
   assert.ok(md.includes("told apart by their folder and the adapter that trained them"));
   // Without notes nothing is added.
   const plain = indexHtml(await sample());
