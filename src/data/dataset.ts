@@ -1,6 +1,5 @@
 import { TextDecoder } from "node:util";
 import { UserError } from "../util/errors.ts";
-import { Rng } from "../util/random.ts";
 import { parseFashionCsv } from "./csv.ts";
 import {
   isLittleEndianIdx,
@@ -42,18 +41,7 @@ export interface Loaded {
   dir: string;
 }
 
-export const CLASS_NAMES = [
-  "T-shirt/top",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Ankle boot",
-] as const;
+export { CLASS_NAMES } from "./classes.ts";
 
 const INPUT_FIX =
   "pass IDX images (idx3-ubyte, optionally gzipped) or a Fashion-MNIST CSV (784 pixel columns, " +
@@ -173,34 +161,7 @@ export async function loadImagesFile(path: string, labelsPath?: string): Promise
   };
 }
 
-/**
- * Splits indices 0..n-1 so that each class puts round(valFraction × its size) images into `val`.
- * The result depends only on (labels, valFraction, seed); both lists come back sorted.
- */
-export function stratifiedSplit(
-  labels: Uint8Array,
-  valFraction: number,
-  seed: number,
-): { train: Uint32Array; val: Uint32Array } {
-  if (!(valFraction >= 0 && valFraction < 1)) {
-    throw new UserError(`validation fraction must be in [0, 1), got ${valFraction}`);
-  }
-  const byClass: number[][] = [];
-  labels.forEach((c, i) => (byClass[c] ??= []).push(i));
-  const rng = new Rng(seed);
-  const train: number[] = [];
-  const val: number[] = [];
-  for (const members of byClass) {
-    if (!members) continue;
-    rng.shuffle(members);
-    const k = Math.round(members.length * valFraction);
-    members.forEach((i, j) => (j < k ? val : train).push(i));
-  }
-  return {
-    train: Uint32Array.from(train).sort(),
-    val: Uint32Array.from(val).sort(),
-  };
-}
+export { stratifiedSplit } from "./split.ts";
 
 /** Copies the chosen images, in the given order, into a new Dataset. */
 export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {

@@ -1,5 +1,5 @@
-import { tmpdir } from "node:os";
 import { UserError } from "../util/errors.ts";
+import { platform } from "../platform/mod.ts";
 
 /** What we record about the adapter with every result, so a figure always says where it came from. */
 export interface AdapterReport {
@@ -12,11 +12,6 @@ export interface AdapterReport {
   subgroupMaxSize: number;
   requestedBackend: string | null;
 }
-
-const NO_ADAPTER_HINT =
-  "no WebGPU adapter found; install a driver (on Debian/Ubuntu without a GPU: apt-get install " +
-  "mesa-vulkan-drivers libgl1-mesa-dri for Mesa's software adapter) or pick one with " +
-  "DENO_WEBGPU_BACKEND=vulkan|gl";
 
 /** Mesa's software rasteriser, for which several kernels pick llvmpipe-tuned shapes. */
 export function isLlvmpipe(adapter: { description: string }): boolean {
@@ -33,12 +28,11 @@ export function isSoftwareAdapter(
 }
 
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {
-  // Mesa's Vulkan window-system layer prints "XDG_RUNTIME_DIR is invalid" on stderr when the
-  // variable is unset (servers, CI), which would bury our one-line errors; we draw no windows.
-  if (!Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", tmpdir());
-  if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(NO_ADAPTER_HINT);
+  const p = platform();
+  p.beforeAdapter();
+  if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(p.noAdapterHint);
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
-  if (!adapter) throw new UserError(NO_ADAPTER_HINT);
+  if (!adapter) throw new UserError(p.noAdapterHint);
   const info = adapter.info;
   const limits = adapter.limits;
   const device = await adapter.requestDevice({
@@ -62,7 +56,7 @@ export async function requestDevice(): Promise<{ device: GPUDevice; report: Adap
     isFallbackAdapter: (info as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
       false,
     subgroupMaxSize,
-    requestedBackend: Deno.env.get("DENO_WEBGPU_BACKEND") ?? null,
+    requestedBackend: p.env("DENO_WEBGPU_BACKEND") ?? null,
   };
   return { device, report };
 }

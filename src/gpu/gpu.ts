@@ -1,6 +1,6 @@
 import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
+import { platform } from "../platform/mod.ts";
 
-const KERNEL_DIR = new URL("../../kernels/", import.meta.url);
 const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 /** Caches are dropped past these sizes (only between submits, when nothing pending uses them). */
 const MAX_UNIFORMS = 4096;
@@ -88,7 +88,7 @@ export class Gpu {
     if (p) return p;
     let module = this.modules.get(kernel);
     if (!module) {
-      const code = Deno.readTextFileSync(new URL(`${kernel}.wgsl`, KERNEL_DIR));
+      const code = platform().kernelSource(kernel);
       module = this.device.createShaderModule({ label: kernel, code });
       this.modules.set(kernel, module);
     }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Sequential } from "../nn/model.ts";
 import type { Architecture } from "../nn/zoo.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from "./safetensors.ts";
-import type { Param } from "../optim/optimizer.ts";
+import { decodeModelWeights, encodeModelWeights } from "./weights.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -17,22 +17,11 @@ export interface ModelConfig {
   [key: string]: unknown;
 }
 
-/** Writes weights (with running statistics) and config.json atomically into `dir`. */
-/** CPU copies of GPU tensors, named `prefix + name` (for files and in-memory snapshots). */
-export async function readTensors(params: Param[], prefix = ""): Promise<NamedArray[]> {
-  const out: NamedArray[] = [];
-  for (const p of params) {
-    out.push({ name: prefix + p.name, shape: [...p.value.shape], data: await p.value.read() });
-  }
-  return out;
-}
+export { readTensors, writeStateTensors } from "./weights.ts";
 
+/** Writes weights (with running statistics) and config.json atomically into `dir`. */
 export async function saveModel(dir: string, model: Sequential, config: ModelConfig) {
-  const bytes = encodeSafetensors(await readTensors(model.stateTensors()), {
-    format: "pt",
-    architecture: JSON.stringify(model.architecture),
-  });
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), await encodeModelWeights(model));
   await writeJsonAtomic(join(dir, CONFIG_FILE), config);
 }
 
@@ -83,42 +72,7 @@ export async function loadWeights(model: Sequential, path: string, fix: string) 
   } catch {
     throw new UserError(`${path}: not found; ${fix}`);
   }
-  const { tensors, metadata } = decodeSafetensors(bytes, path);
-  const savedName = metadata.architecture ? JSON.parse(metadata.architecture).name : "unknown";
-  writeStateTensors(model, tensors, path, savedName);
-}
-
-/** Writes `tensors` (named as `model.stateTensors()`, after `prefix`) into the model's buffers. */
-export function writeStateTensors(
-  model: Sequential,
-  tensors: Map<string, NamedArray>,
-  path: string,
-  savedName: string,
-  prefix = "",
-) {
-  const wanted = model.stateTensors();
-  for (const p of wanted) {
-    const t = tensors.get(prefix + p.name);
-    const same = t && t.shape.length === p.value.shape.length &&
-      t.shape.every((d, i) => d === p.value.shape[i]);
-    if (!same) {
-      const found = t ? `shape [${t.shape}]` : "no such tensor";
-      throw new UserError(
-        `${path}: checkpoint of another architecture ("${savedName}") — ${p.name} expects ` +
-          `[${p.value.shape}], found ${found}; load it with the architecture it was trained with`,
-      );
-    }
-    p.value.write(t.data as Float32Array<ArrayBuffer>);
-  }
-  const ours = [...tensors.keys()].filter((k) => k.startsWith(prefix));
-  if (ours.length !== wanted.length) {
-    const extra = ours.filter((k) => !wanted.some((p) => prefix + p.name === k));
-    throw new UserError(
-      `${path}: checkpoint of another architecture ("${savedName}") — unexpected tensors ${
-        extra.slice(0, 3).join(", ")
-      }; load it with the architecture it was trained with`,
-    );
-  }
+  decodeModelWeights(model, bytes, path);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { platform } from "../platform/mod.ts";
+
 /** Formats seconds as 1h02m, 3m05s or 12s. */
 export function duration(s: number): string {
   if (!Number.isFinite(s)) return "?";
@@ -18,8 +20,7 @@ export class ProgressBar {
   /** Images done when `start` was (re)set: rates count only what came after. */
   private baseline = 0;
   private lastPercent = -1;
-  private readonly tty = Deno.stderr.isTerminal();
-  private readonly encoder = new TextEncoder();
+  private readonly tty = platform().progressIsTerminal();
 
   constructor(private label: string, private total: number, private quiet = false) {}
 
@@ -47,7 +48,7 @@ export class ProgressBar {
       `ETA ${duration((this.total - done) / rate)}`,
     ].filter(Boolean);
     const line = parts.join("  ");
-    Deno.stderr.writeSync(this.encoder.encode(this.tty ? `\r\x1b[2K${line}` : `${line}\n`));
+    platform().writeProgress(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
 
   /** Restarts the clock with `done` images finished, e.g. after a step that compiled kernels. */
@@ -60,11 +61,11 @@ export class ProgressBar {
   done(summary: string) {
     if (this.quiet) return;
     const prefix = this.tty ? "\r\x1b[2K" : "";
-    Deno.stderr.writeSync(this.encoder.encode(`${prefix}${summary}\n`));
+    platform().writeProgress(`${prefix}${summary}\n`);
   }
 }
 
-/** A line on stderr (stdout is kept for --json). */
+/** A line on stderr (stdout is kept for --json); in a page, a progress line. */
 export function info(message: string) {
-  Deno.stderr.writeSync(new TextEncoder().encode(message + "\n"));
+  platform().writeProgress(message + "\n");
 }

@@ -1,0 +1,190 @@
+/**
+ * The page's engine: the same src/ modules the command line runs (GPU, autograd, layers,
+ * weights), set up for a browser. Nothing here re-implements a kernel, a layer or the weights
+ * format; it loads models and runs them.
+ */
+import { Gpu } from "../src/gpu/gpu.ts";
+import { endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
+import { Sequential } from "../src/nn/model.ts";
+import type { Architecture } from "../src/nn/zoo.ts";
+import { decodeModelWeights } from "../src/io/weights.ts";
+import { NO_WEBGPU_HINT, useBrowserPlatform } from "../src/platform/browser.ts";
+import { UserError } from "../src/util/errors.ts";
+
+export { CLASS_NAMES } from "../src/data/classes.ts";
+
+/** A loaded network and where it came from. */
+export interface LoadedModel {
+  model: Sequential;
+  config: Record<string, unknown>;
+  /** "the shipped reference model" or the folder/file names it was opened from. */
+  source: string;
+}
+
+let started: Promise<Gpu> | null = null;
+
+/**
+ * Loads the kernel sources, installs the browser platform and creates the one GPU device the
+ * page uses. Throws a UserError with how to enable WebGPU when the browser has none.
+ */
+export function startGpu(onProgress?: (line: string) => void): Promise<Gpu> {
+  started ??= (async () => {
+    if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(NO_WEBGPU_HINT);
+    await useBrowserPlatform(new URL("kernels.json", location.href), onProgress);
+    const gpu = await Gpu.create();
+    useGpu(gpu);
+    gpu.device.lost.then((info) => {
+      if (info.reason !== "destroyed") console.error(`WebGPU device lost: ${info.message}`);
+    });
+    return gpu;
+  })();
+  started.catch(() => started = null);
+  return started;
+}
+
+/**
+ * A network from the text of its config.json and the bytes of its weights.safetensors (as
+ * "deno task train" writes them). `source` names them in errors. Throws a UserError for a
+ * config that is not a network's, or weights of another architecture or damaged.
+ */
+export function modelFromFiles(
+  configText: string,
+  weights: Uint8Array,
+  source: { config: string; weights: string; label: string },
+): LoadedModel {
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(configText);
+  } catch {
+    throw new UserError(`${source.config}: not valid JSON; pick the config.json of a model folder`);
+  }
+  const architecture = config.architecture as Architecture | undefined;
+  if (config.kind !== "network" || !architecture?.layers) {
+    throw new UserError(
+      `${source.config}: not a network's config (kind ${JSON.stringify(config.kind ?? null)}); ` +
+        `the page runs networks saved by "deno task train" (baselines run in "deno task predict")`,
+    );
+  }
+  const [h, w, c] = architecture.input ?? [];
+  if (h !== 28 || w !== 28 || c !== 1 || architecture.classes !== 10) {
+    throw new UserError(
+      `${source.config}: input [${architecture.input}] with ${architecture.classes} classes; ` +
+        `the page classifies 28×28 grayscale images into the 10 Fashion-MNIST classes`,
+    );
+  }
+  let model: Sequential;
+  try {
+    model = new Sequential(architecture);
+  } catch (e) {
+    throw new UserError(
+      `${source.config}: its architecture cannot be built: ${(e as Error).message}`,
+    );
+  }
+  decodeModelWeights(model, weights, source.weights);
+  return { model, config, source: source.label };
+}
+
+/** Fetches a model folder served over http (the shipped reference model). */
+export async function fetchModel(url: string, label: string): Promise<LoadedModel> {
+  const get = async (name: string) => {
+    const r = await fetch(new URL(name, url));
+    if (!r.ok) throw new UserError(`${new URL(name, url)}: ${r.status} ${r.statusText}`);
+    return r;
+  };
+  const [config, weights] = await Promise.all([
+    get("config.json").then((r) => r.text()),
+    get("weights.safetensors").then((r) => r.arrayBuffer()),
+  ]);
+  return modelFromFiles(config, new Uint8Array(weights), {
+    config: `${url}config.json`,
+    weights: `${url}weights.safetensors`,
+    label,
+  });
+}
+
+/** A feature map stack: one layer's output for one image, H×W×C (NHWC, C last). */
+export interface FeatureMaps {
+  layer: string;
+  height: number;
+  width: number;
+  channels: number;
+  values: Float32Array;
+}
+
+export interface Classification {
+  /** Softmax of the logits, one row of 10 per image. */
+  probabilities: Float32Array[];
+  /** The most probable class per image (the argmax "deno task predict" reports). */
+  predictions: number[];
+  /** With `featureMaps`: the first two activation layers' outputs, for the first image. */
+  maps: FeatureMaps[];
+  seconds: number;
+}
+
+/**
+ * Classifies `count` 28×28 images (`pixels`: count×784 bytes, row-major, 0 = black background,
+ * the dataset's polarity) in eval mode, scaling bytes by 1/255 as the training batches do.
+ * With `featureMaps`, also returns the outputs of the first two activation (ReLU) layers for the
+ * first image.
+ */
+export async function classify(
+  loaded: LoadedModel,
+  pixels: Uint8Array,
+  count: number,
+  opts: { featureMaps?: boolean } = {},
+): Promise<Classification> {
+  const start = performance.now();
+  const { model } = loaded;
+  const [h, w, c] = model.architecture.input;
+  const x = new Float32Array(count * h * w * c);
+  for (let i = 0; i < x.length; i++) x[i] = pixels[i] / 255;
+  const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
+  const kept: { name: string; tensor: Tensor }[] = [];
+  const logits = noGrad(() => {
+    let t = Tensor.from(x, [count, h, w, c]);
+    for (const [i, layer] of model.layers.entries()) {
+      t = layer.forward(t, { training: false, seed: 0 });
+      if (wanted.includes(i)) kept.push({ name: layer.name, tensor: t });
+    }
+    return t;
+  });
+  const [values, ...mapValues] = await Promise.all([
+    logits.read(),
+    ...kept.map((k) => k.tensor.read()),
+  ]);
+  endStep();
+  const classes = model.architecture.classes;
+  const probabilities: Float32Array[] = [];
+  const predictions: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = values.subarray(i * classes, (i + 1) * classes);
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (row[j] > row[best]) best = j;
+    predictions.push(best);
+    const m = row[best];
+    const e = row.map((v) => Math.exp(v - m));
+    const z = e.reduce((a, b) => a + b, 0);
+    probabilities.push(e.map((v) => v / z));
+  }
+  const maps = kept.map((k, i): FeatureMaps => {
+    const [, mh, mw, mc] = k.tensor.shape;
+    return {
+      layer: k.name,
+      height: mh,
+      width: mw,
+      channels: mc,
+      values: mapValues[i].subarray(0, mh * mw * mc),
+    };
+  });
+  return { probabilities, predictions, maps, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Indices of the layers whose output is an activated 4-D feature map (ReLU, or a conv block). */
+function activationLayers(model: Sequential): number[] {
+  const out: number[] = [];
+  model.plan.layers.forEach((p, i) => {
+    const spatial = p.outputShape.length === 3;
+    if (spatial && (p.spec.type === "relu" || p.spec.type === "residual")) out.push(i);
+  });
+  return out;
+}
