@@ -1,4 +1,4 @@
-import { intFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
+import { checkWritableDir, intFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import {
@@ -17,9 +17,13 @@ const HELP = `deno task predict --model DIR [flags]
 Predicts classes with a model saved by "deno task train" or "deno task baselines".
 
   --model DIR         model directory (config.json + weights.safetensors)
-  --images FILE       IDX images (raw or .gz) or CSV; default: the Fashion-MNIST test set. A CSV's
+  --images FILE|DIR   IDX images (raw or .gz) or CSV; default: the Fashion-MNIST test set. A CSV's
                       header names its label column (label, class, target, y; first or last),
-                      or none (784 pixel columns: accuracy null); a pandas index is skipped
+                      or none (784 pixel columns: accuracy null); a pandas index is skipped.
+                      Or pictures: a PNG or JPEG file, or a folder of them (any size, colour),
+                      converted as the dataset was made: light backgrounds negated, grayscale,
+                      trimmed to the garment, fitted and centred on 28×28
+  --save-inputs DIR   pictures: also write the 28×28 image each became, as DIR/<name>.28x28.png
   --labels FILE       IDX labels for --images (a CSV with a label column carries its own)
   --no-invert         keep images with a light background as they are (by default they are
                       inverted to Fashion-MNIST's black background; either way stderr says so)
@@ -42,14 +46,19 @@ await runCli(async () => {
     tta: { type: "boolean" },
     json: { type: "boolean" },
     "no-invert": { type: "boolean" },
+    "save-inputs": { type: "string" },
   }, HELP);
   if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
   if (flags.labels && !flags.images) {
     throw new UserError("predict: --labels needs --images; see --help", USAGE);
   }
   // Paths are the user's: relative to the directory they ran the command from, then absolute.
-  for (const k of ["model", "images", "labels", "data-dir"] as const) {
+  for (const k of ["model", "images", "labels", "data-dir", "save-inputs"] as const) {
     if (flags[k] !== undefined) flags[k] = userPath(flags[k]);
+  }
+  if (flags["save-inputs"] !== undefined) {
+    if (!flags.images) throw new UserError("predict: --save-inputs needs --images", USAGE);
+    await checkWritableDir(flags["save-inputs"], "--save-inputs");
   }
   const batchSize = intFlag("batch-size", flags["batch-size"], 500);
   const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 1);
@@ -71,7 +80,33 @@ await runCli(async () => {
 
   let images;
   let source: string;
-  if (flags.images) {
+  // Pictures (PNG/JPEG files or a folder of them) go through src/image/, loaded only here: its
+  // npm decoders are needed for pictures alone.
+  const pictureInput = flags.images
+    ? await import("../image/files.ts").then(async (m) =>
+      await m.isPictureInput(flags.images!) ? m : null
+    )
+    : null;
+  let pictures: import("../image/files.ts").PictureSet | null = null;
+  if (flags.images && pictureInput) {
+    if (flags.labels) {
+      throw new UserError("predict: --labels applies to IDX or CSV images, not pictures", USAGE);
+    }
+    pictures = await pictureInput.loadPictures(flags.images, {
+      invert: flags["no-invert"] ? "never" : "auto",
+      saveDir: flags["save-inputs"],
+    });
+    images = pictures;
+    source = flags.images;
+    if (pictures.skipped.length) {
+      info(`${source}: left out ${pictures.skipped.length} file(s) that are not pictures`);
+    }
+    for (const p of pictures.pictures) {
+      info(`${p.file}: ${p.preprocessed.description}${p.saved ? `; saved ${p.saved}` : ""}`);
+    }
+  } else if (flags["save-inputs"] !== undefined) {
+    throw new UserError("predict: --save-inputs applies to pictures (PNG or JPEG)", USAGE);
+  } else if (flags.images) {
     images = await loadImagesFile(flags.images, flags.labels);
     source = flags.images;
   } else {
@@ -88,11 +123,14 @@ await runCli(async () => {
   const count = Math.min(images.count, limit ?? Infinity);
   // The loaders refuse empty files; no accuracy is ever computed over zero images.
   if (count === 0) throw new UserError(`${source}: no images to predict`);
-  const light = lightBackgrounds(images.images, count, 28, 28);
+  // Pictures had their background level handled by src/image/preprocess.ts.
+  const light = pictures
+    ? pictures.pictures.flatMap((p, i) => p.preprocessed.inverted ? [i] : [])
+    : lightBackgrounds(images.images, count, 28, 28);
   const invert = light.length > 0 && !flags["no-invert"];
-  if (light.length) info(polarityLine(source, light, count, invert));
+  if (light.length && !pictures) info(polarityLine(source, light, count, invert));
   const inverted = new Uint8Array(count);
-  if (invert) { for (const i of light) inverted[i] = 1; }
+  if (invert && !pictures) { for (const i of light) inverted[i] = 1; }
   const x = new Float32Array(count * 784);
   for (let i = 0; i < x.length; i++) {
     const v = images.images[i];
@@ -114,6 +152,18 @@ await runCli(async () => {
       accuracy: labeled ? result.accuracy : null,
       inverted: invert ? light : [],
       lightBackground: light,
+      ...(pictures
+        ? {
+          pictures: pictures.pictures.map((p) => ({
+            file: p.file,
+            inverted: p.preprocessed.inverted,
+            crop: p.preprocessed.crop,
+            placed: p.preprocessed.placed,
+            description: p.preprocessed.description,
+            saved: p.saved ?? null,
+          })),
+        }
+        : {}),
       engine: classifier.engine,
       tta: Boolean(flags.tta),
       imagesPerSecond: count / result.seconds,
@@ -125,7 +175,8 @@ await runCli(async () => {
   for (let i = 0; i < shown; i++) {
     const p = result.predictions[i];
     const truth = labeled ? `  (true: ${CLASS_NAMES[images.labels![i]]})` : "";
-    console.log(`${String(i).padStart(5)}  ${CLASS_NAMES[p]}${truth}`);
+    const what = pictures ? pictures.pictures[i].file : String(i).padStart(5);
+    console.log(`${what}  ${CLASS_NAMES[p]}${truth}`);
   }
   if (count > shown) console.log(`  ... ${count - shown} more (use --json for all)`);
   const rate = (count / result.seconds).toFixed(0);
