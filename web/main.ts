@@ -1,23 +1,66 @@
 /// <reference lib="dom" />
-import { classify, fetchModel, type LoadedModel, startGpu } from "./engine.ts";
+/**
+ * The workbench page: tabs, the WebGPU adapter line, the one message line, and `window.workbench`,
+ * a small API through which the browser tests (tests/browser/) drive the page and read what it
+ * shows.
+ */
+import { classify, startGpu } from "./engine.ts";
+import { activeModel, predictState, setUpPredict, startPredict } from "./predict.ts";
+import { $, guarded, messageOf, showMessage } from "./ui.ts";
 
-declare global {
-  interface Window {
-    workbench: Record<string, unknown>;
+function setUpTabs() {
+  const buttons = document.querySelectorAll<HTMLButtonElement>("nav button[data-tab]");
+  for (const b of buttons) {
+    b.addEventListener("click", () => {
+      for (const other of buttons) {
+        other.classList.toggle("active", other === b);
+        $(other.dataset.tab!).hidden = other !== b;
+      }
+    });
   }
 }
 
-let reference: Promise<LoadedModel> | null = null;
 const api = {
-  async start() {
-    const gpu = await startGpu();
-    return gpu.adapter;
+  get ready() {
+    return ready;
   },
-  async classifyPixels(pixels: number[], count: number) {
+  /** The Predict tab's state and the page's message (null when none is shown). */
+  state() {
+    const box = $("message");
+    return { ...predictState, message: box.hidden ? null : box.textContent };
+  },
+  /** Hides the page's message (a test does this before the action whose message it awaits). */
+  clearMessage() {
+    showMessage(null);
+  },
+  /** The adapter WebGPU gave the page. */
+  async adapter() {
+    return (await startGpu()).adapter;
+  },
+  /**
+   * Classifies `count` 28×28 images (count×784 bytes, dataset polarity) with the active model;
+   * returns the predicted classes.
+   */
+  async classifyPixels(pixels: number[], count: number): Promise<number[]> {
     await startGpu();
-    reference ??= fetchModel(new URL("model/", location.href).href, "reference");
-    const r = await classify(await reference, Uint8Array.from(pixels), count);
-    return { predictions: r.predictions, seconds: r.seconds };
+    return (await classify(await activeModel(), Uint8Array.from(pixels), count)).predictions;
   },
 };
-window.workbench = api;
+(globalThis as unknown as { workbench: typeof api }).workbench = api;
+
+setUpTabs();
+setUpPredict();
+/** Resolves when the page has started (its first prediction shown, or its error). */
+const ready = (async () => {
+  try {
+    const gpu = await startGpu();
+    const a = gpu.adapter;
+    $("adapter").textContent = `WebGPU adapter: ${a.description}` +
+      (a.isFallbackAdapter ? " (a software fallback: expect it to be slow)" : "");
+  } catch (e) {
+    $("adapter").textContent = "WebGPU: not available";
+    showMessage(messageOf(e));
+    return;
+  }
+  await guarded(startPredict);
+})();

@@ -211,16 +211,21 @@ export class Chromium {
   ) {}
 
   /**
-   * Starts Chromium headless with WebGPU on, a fresh profile, DevTools on a free port. Throws
-   * when `executable` is missing or does not print its DevTools address within `timeoutMs`.
+   * Starts Chromium headless with WebGPU on (`webgpu: false`: as Chromium comes, where the
+   * software adapter is blocklisted), a fresh profile, DevTools on a free port. Throws when
+   * `executable` does not print its DevTools address within `timeoutMs`.
    */
-  static async launch(executable: string, timeoutMs = 60_000): Promise<Chromium> {
+  static async launch(
+    executable: string,
+    opts: { webgpu?: boolean; timeoutMs?: number } = {},
+  ): Promise<Chromium> {
+    const timeoutMs = opts.timeoutMs ?? 60_000;
     const profile = await Deno.makeTempDir({ prefix: "chromium-profile-" });
     const process = new Deno.Command(executable, {
       args: [
         "--headless=new",
         "--no-sandbox",
-        "--enable-unsafe-webgpu",
+        ...(opts.webgpu === false ? [] : ["--enable-unsafe-webgpu"]),
         "--remote-debugging-port=0",
         `--user-data-dir=${profile}`,
         "--no-first-run",
@@ -240,6 +245,7 @@ export class Chromium {
     }).spawn();
     const reader = process.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const found = await Promise.race([
       (async () => {
         for (;;) {
@@ -250,8 +256,9 @@ export class Chromium {
           if (m) return m[1];
         }
       })(),
-      new Promise<null>((r) => setTimeout(() => r(null), timeoutMs)),
+      new Promise<null>((r) => timer = setTimeout(() => r(null), timeoutMs)),
     ]);
+    clearTimeout(timer);
     if (!found) {
       try {
         process.kill("SIGKILL");

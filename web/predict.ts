@@ -1,0 +1,340 @@
+/// <reference lib="dom" />
+/**
+ * The Predict tab: a garment from the drawing pad, an uploaded picture or the camera; the 28×28
+ * image the model sees; the top three classes; the first layers' feature maps. The model is the
+ * shipped reference CNN or a model folder the user opens.
+ */
+import {
+  CLASS_NAMES,
+  type Classification,
+  classify,
+  fetchModel,
+  type LoadedModel,
+  modelFromFiles,
+  startGpu,
+} from "./engine.ts";
+import { type Picture, pictureFromFile, pictureFromSource } from "./picture.ts";
+import { paintFeatureMaps, paintGray } from "./render.ts";
+import { $, guarded, showMessage } from "./ui.ts";
+import { UserError } from "../src/util/errors.ts";
+
+const EXAMPLES = ["pullover", "ankle-boot", "trouser", "sandal", "bag"];
+const REFERENCE_LABEL = "the reference CNN shipped with the page";
+
+/** What the page shows now, for people and for tests. */
+export interface PredictState {
+  model: string | null;
+  picture: string | null;
+  description: string | null;
+  /** The 28×28 bytes the model saw last. */
+  seen: number[] | null;
+  top3: { label: string; probability: number }[];
+  /** Milliseconds from opening the page to the first prediction shown. */
+  firstPredictionMs: number | null;
+  busy: boolean;
+}
+
+export const predictState: PredictState = {
+  model: null,
+  picture: null,
+  description: null,
+  seen: null,
+  top3: [],
+  firstPredictionMs: null,
+  busy: false,
+};
+
+let reference: Promise<LoadedModel> | null = null;
+let current: LoadedModel | null = null;
+let shown: Picture | null = null;
+let pending: Picture | null = null;
+let running = false;
+
+/** The reference model, loaded once. */
+export function referenceModel(): Promise<LoadedModel> {
+  reference ??= fetchModel(new URL("model/", location.href).href, REFERENCE_LABEL);
+  reference.catch(() => reference = null);
+  return reference;
+}
+
+/** The model the tab uses now (the reference one until the user opens another). */
+export async function activeModel(): Promise<LoadedModel> {
+  current ??= await referenceModel();
+  return current;
+}
+
+function describeModel(m: LoadedModel): string {
+  const c = m.config as {
+    name?: string;
+    test?: { accuracy?: number };
+    epochsCompleted?: number;
+    hyperParameters?: { augment?: string };
+    adapter?: { description?: string };
+  };
+  const parts = [`${c.name ?? m.model.architecture.name}, ${m.source}`];
+  if (c.test?.accuracy !== undefined) {
+    parts.push(`${(c.test.accuracy * 100).toFixed(2)}% on the 10,000 test images`);
+  }
+  if (c.epochsCompleted) parts.push(`${c.epochsCompleted} epochs`);
+  if (c.adapter?.description) parts.push(`trained on ${c.adapter.description}`);
+  return parts.join("; ");
+}
+
+function showModel(m: LoadedModel) {
+  predictState.model = describeModel(m);
+  $("model-info").textContent = `Model: ${predictState.model}.`;
+  $("model-reference").hidden = m.source === REFERENCE_LABEL;
+}
+
+function showResult(r: Classification) {
+  const p = r.probabilities[0];
+  const order = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3);
+  predictState.top3 = order.map((k) => ({ label: CLASS_NAMES[k], probability: p[k] }));
+  const list = $("top3");
+  list.replaceChildren(...order.map((k) => {
+    const li = document.createElement("li");
+    const pct = (p[k] * 100).toFixed(1);
+    li.innerHTML = `<span></span><span class="bar"><span style="width:${pct}%"></span></span>` +
+      `<span class="p">${pct}%</span>`;
+    li.firstElementChild!.textContent = CLASS_NAMES[k];
+    return li;
+  }));
+  const columns = [8, 16];
+  r.maps.forEach((m, i) => {
+    paintFeatureMaps($<HTMLCanvasElement>(`maps-${i}`), m, columns[i] ?? 16, 2);
+    $(`maps-${i}-cap`).textContent = `${m.layer}: ${m.channels} channels of ${m.height}×${m.width}`;
+  });
+  for (let i = r.maps.length; i < 2; i++) {
+    $(`maps-${i}-cap`).textContent = "";
+    $<HTMLCanvasElement>(`maps-${i}`).width = 0;
+  }
+}
+
+/** Shows a picture's 28×28 and classifies it (the latest one wins when several come quickly). */
+export async function showPicture(picture: Picture) {
+  shown = picture;
+  predictState.picture = picture.name;
+  predictState.description = picture.preprocessed.description;
+  predictState.seen = Array.from(picture.preprocessed.pixels);
+  paintGray($<HTMLCanvasElement>("seen"), picture.preprocessed.pixels, 28, 28);
+  $("seen-how").textContent = `${picture.name}: ${picture.preprocessed.description}.`;
+  pending = picture;
+  if (running) return;
+  running = true;
+  predictState.busy = true;
+  try {
+    while (pending) {
+      const next = pending;
+      pending = null;
+      await guarded(async () => {
+        await startGpu();
+        const model = await activeModel();
+        const r = await classify(model, next.preprocessed.pixels, 1, { featureMaps: true });
+        if (pending) return; // a newer picture came meanwhile
+        showResult(r);
+        showMessage(null);
+        predictState.firstPredictionMs ??= performance.now();
+      });
+    }
+  } finally {
+    running = false;
+    predictState.busy = false;
+  }
+}
+
+/** Draws a picture into the pad, fitted on white, so the pad shows what is classified. */
+function drawIntoPad(picture: Picture) {
+  const pad = $<HTMLCanvasElement>("pad");
+  const ctx = pad.getContext("2d")!;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, pad.width, pad.height);
+  const { width, height, data } = picture.image;
+  const img = new ImageData(new Uint8ClampedArray(data as ArrayLike<number>), width, height);
+  const tmp = new OffscreenCanvas(width, height);
+  tmp.getContext("2d")!.putImageData(img, 0, 0);
+  const s = Math.min(pad.width / width, pad.height / height);
+  ctx.drawImage(
+    tmp,
+    (pad.width - width * s) / 2,
+    (pad.height - height * s) / 2,
+    width * s,
+    height * s,
+  );
+}
+
+/** Opens a model from files the user picked (a folder's files, or its two files). */
+export async function openModelFiles(files: File[]) {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const config = byName.get("config.json");
+  const weights = byName.get("weights.safetensors");
+  if (!config || !weights) {
+    const got = files.map((f) => f.name).slice(0, 4).join(", ") || "nothing";
+    throw new UserError(
+      `a model folder holds config.json and weights.safetensors (as "deno task train" writes ` +
+        `them); got ${got}`,
+    );
+  }
+  const folder = (config as File & { webkitRelativePath?: string }).webkitRelativePath
+    ?.split("/")[0];
+  await startGpu();
+  const loaded = modelFromFiles(await config.text(), new Uint8Array(await weights.arrayBuffer()), {
+    config: config.name,
+    weights: weights.name,
+    label: folder ? `opened from ${folder}/` : "opened from its files",
+  });
+  current = loaded;
+  showModel(loaded);
+  if (shown) await showPicture(shown);
+}
+
+/** Wires the tab; classifies the first example so the page opens with an answer. */
+export function setUpPredict() {
+  const pad = $<HTMLCanvasElement>("pad");
+  const ctx = pad.getContext("2d")!;
+  const clear = () => {
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, pad.width, pad.height);
+  };
+  clear();
+  let drawing = false;
+  let last: [number, number] | null = null;
+  const point = (e: PointerEvent): [number, number] => {
+    const r = pad.getBoundingClientRect();
+    return [
+      (e.clientX - r.left) * pad.width / r.width,
+      (e.clientY - r.top) * pad.height / r.height,
+    ];
+  };
+  pad.addEventListener("pointerdown", (e) => {
+    drawing = true;
+    last = point(e);
+    pad.setPointerCapture(e.pointerId);
+  });
+  pad.addEventListener("pointermove", (e) => {
+    if (!drawing || !last) return;
+    const p = point(e);
+    ctx.strokeStyle = "#111";
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = Number($<HTMLInputElement>("brush").value);
+    ctx.beginPath();
+    ctx.moveTo(...last);
+    ctx.lineTo(...p);
+    ctx.stroke();
+    last = p;
+  });
+  const end = () => {
+    if (!drawing) return;
+    drawing = false;
+    last = null;
+    guarded(() => showPicture(pictureFromSource(pad, pad.width, pad.height, "your drawing")));
+  };
+  pad.addEventListener("pointerup", end);
+  pad.addEventListener("pointercancel", end);
+  $("clear").addEventListener("click", clear);
+
+  $<HTMLInputElement>("upload").addEventListener("change", async (e) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    await guarded(async () => {
+      const picture = await pictureFromFile(file);
+      drawIntoPad(picture);
+      await showPicture(picture);
+    });
+  });
+
+  let stream: MediaStream | null = null;
+  const video = $<HTMLVideoElement>("video");
+  const stopCamera = () => {
+    stream?.getTracks().forEach((t) => t.stop());
+    stream = null;
+    video.hidden = true;
+    $("capture").hidden = true;
+    $("camera").textContent = "Camera";
+  };
+  $("camera").addEventListener("click", () =>
+    guarded(async () => {
+      if (stream) return stopCamera();
+      if (!navigator.mediaDevices?.getUserMedia) {
+        throw new UserError(
+          "this browser gives the page no camera (it needs http://127.0.0.1 or https)",
+        );
+      }
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({
+          video: { facingMode: "environment", width: { ideal: 1280 } },
+        });
+      } catch (e) {
+        throw new UserError(
+          `camera: ${
+            (e as Error).message || (e as Error).name
+          }; allow the page to use it, or upload a picture`,
+        );
+      }
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      $("capture").hidden = false;
+      $("camera").textContent = "Stop the camera";
+    }));
+  $("capture").addEventListener("click", () =>
+    guarded(async () => {
+      if (!stream || !video.videoWidth) {
+        throw new UserError("camera: no picture yet; wait for the video");
+      }
+      const picture = pictureFromSource(
+        video,
+        video.videoWidth,
+        video.videoHeight,
+        "camera picture",
+      );
+      stopCamera();
+      drawIntoPad(picture);
+      await showPicture(picture);
+    }));
+
+  const openFiles = (input: HTMLInputElement) =>
+    input.addEventListener("change", async () => {
+      const files = [...input.files ?? []];
+      input.value = "";
+      if (files.length) await guarded(() => openModelFiles(files));
+    });
+  openFiles($<HTMLInputElement>("model-dir"));
+  openFiles($<HTMLInputElement>("model-files"));
+  $("model-reference").addEventListener("click", () =>
+    guarded(async () => {
+      current = await referenceModel();
+      showModel(current);
+      if (shown) await showPicture(shown);
+    }));
+
+  const examples = $("examples");
+  for (const name of EXAMPLES) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = name.replace("-", " ");
+    b.addEventListener("click", () => guarded(() => showExample(name)));
+    examples.append(b);
+  }
+}
+
+/** Loads example `name` (web/examples/<name>.png) into the pad and classifies it. */
+export async function showExample(name: string) {
+  const r = await fetch(new URL(`examples/${name}.png`, location.href));
+  if (!r.ok) throw new UserError(`examples/${name}.png: ${r.status} ${r.statusText}`);
+  const file = new File([await r.blob()], `example: ${name.replace("-", " ")}`, {
+    type: "image/png",
+  });
+  const picture = await pictureFromFile(file);
+  drawIntoPad(picture);
+  await showPicture(picture);
+}
+
+/** Starts the tab: the reference model, then the first example classified. */
+export async function startPredict() {
+  const model = await activeModel();
+  showModel(model);
+  await showExample(EXAMPLES[0]);
+}
