@@ -133,12 +133,12 @@ export class Gpu {
   }
 
   /**
-   * The first `floats` floats of `buffer` copied (in queue order, like a dispatch) into a pooled
-   * rgba32float texture, as a flat array of vec4s wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row.
+   * `floats` floats of `buffer` from float `offset` (a multiple of 4) copied (in queue order, like
+   * a dispatch) into a pooled rgba32float texture, as a flat array of vec4s wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row.
    * On llvmpipe a kernel's texel fetch is a vectorised gather, far cheaper than a storage load
    * (kernels/matmul_texture.wgsl). Hand it back with `releaseTexture` once its reader is recorded.
    */
-  texture(buffer: GPUBuffer, floats: number): GPUTexture {
+  texture(buffer: GPUBuffer, floats: number, offset = 0): GPUTexture {
     if (!this.fitsTexture(floats)) throw new Error(`texture: ${floats} floats don't fit`);
     const texels = floats / 4;
     const rows = Math.max(1, Math.ceil(texels / TEXTURE_WIDTH));
@@ -156,14 +156,14 @@ export class Gpu {
     const fullRows = Math.floor(texels / TEXTURE_WIDTH);
     const rest = texels - fullRows * TEXTURE_WIDTH;
     if (fullRows > 0) {
-      encoder.copyBufferToTexture({ buffer, bytesPerRow }, { texture }, [
+      encoder.copyBufferToTexture({ buffer, bytesPerRow, offset: offset * 4 }, { texture }, [
         TEXTURE_WIDTH,
         fullRows,
       ]);
     }
     if (rest > 0) {
       encoder.copyBufferToTexture(
-        { buffer, bytesPerRow, offset: fullRows * bytesPerRow },
+        { buffer, bytesPerRow, offset: offset * 4 + fullRows * bytesPerRow },
         { texture, origin: [0, fullRows] },
         [rest, 1],
       );
@@ -173,8 +173,8 @@ export class Gpu {
   }
 
   /** Records a buffer-to-buffer copy in queue order (between dispatches). */
-  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0) {
-    this.encoderOutsidePass().copyBufferToBuffer(src, 0, dst, dstOffset, bytes);
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0, srcOffset = 0) {
+    this.encoderOutsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
   /** Records zero-filling `bytes` of `buffer` from `offset` (multiples of 4), in queue order. */

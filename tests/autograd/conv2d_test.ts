@@ -1,5 +1,13 @@
-import { assertClose, checkGradients, conv2dRef, gpuTestBothInputs, randn } from "../helpers.ts";
-import { Tensor } from "../../src/autograd/tensor.ts";
+import assert from "node:assert/strict";
+import {
+  assertClose,
+  checkGradients,
+  conv2dRef,
+  gpuTest,
+  gpuTestBothInputs,
+  randn,
+} from "../helpers.ts";
+import { backward, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
 
 type Case = [number[], number[], number, number];
@@ -58,3 +66,69 @@ gpuTestBothInputs(
     }
   },
 );
+
+// Winograd F(2×2, 3×3) (kernels/winograd.wgsl): 3×3, stride 1, padding 1, channels in fours. Odd
+// and even sizes (a last tile half outside the image), 1×1 and 2×2 images (one tile), tall/wide.
+const WINOGRAD: Case[] = [
+  [[2, 7, 5, 4], [3, 3, 4, 8], 1, 1],
+  [[1, 6, 6, 8], [3, 3, 8, 4], 1, 1],
+  [[3, 1, 1, 4], [3, 3, 4, 4], 1, 1],
+  [[1, 2, 9, 12], [3, 3, 12, 4], 1, 1],
+  [[2, 5, 3, 4], [3, 3, 4, 12], 1, 1],
+];
+
+gpuTestBothInputs("conv2d by Winograd matches a direct CPU convolution", async () => {
+  for (const [xs, ws] of WINOGRAD) {
+    const x = randn(xs.reduce((a, b) => a * b), 7);
+    const w = randn(ws.reduce((a, b) => a * b), 8);
+    const b = randn(ws[3], 9);
+    for (const bias of [Tensor.from(b, [ws[3]]), null]) {
+      const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), bias, {
+        pad: 1,
+        algorithm: "winograd",
+      });
+      const ref = conv2dRef(x, xs, w, ws, bias ? b : new Float32Array(ws[3]), 1, 1);
+      assertClose(y.shape, ref.shape, 0, "shape");
+      assertClose(await y.read(), ref.out, 1e-4, `winograd ${xs} ${ws} bias ${!!bias}`);
+    }
+  }
+});
+
+gpuTestBothInputs("conv2d by Winograd: backward by finite differences", async () => {
+  for (const [xs, ws] of WINOGRAD) {
+    await checkGradients(
+      ([x, w, b]) => conv2d(x, w, b, { pad: 1, algorithm: "winograd" }),
+      [
+        { data: randn(xs.reduce((a, b) => a * b), 10), shape: xs },
+        { data: randn(ws.reduce((a, b) => a * b), 11, 0.5), shape: ws },
+        { data: randn(ws[3], 12), shape: [ws[3]] },
+      ],
+      { samples: 20 },
+    );
+  }
+});
+
+gpuTest("conv2d: Winograd and im2col give the same values and gradients", async () => {
+  const xs = [3, 9, 7, 8], ws = [3, 3, 8, 12];
+  const x = randn(xs.reduce((a, b) => a * b), 13);
+  const w = randn(ws.reduce((a, b) => a * b), 14);
+  const b = randn(ws[3], 15);
+  const dy = randn(xs[0] * xs[1] * xs[2] * ws[3], 16);
+  const run = async (algorithm: "im2col" | "winograd") => {
+    const leaves = ([[x, xs], [w, ws], [b, [ws[3]]]] as const).map(([d, s]) =>
+      Tensor.from(d, s, { requiresGrad: true })
+    );
+    const y = conv2d(leaves[0], leaves[1], leaves[2], { pad: "same", algorithm });
+    backward(y, Tensor.from(dy, y.shape));
+    return [await y.read(), ...await Promise.all(leaves.map((l) => l.grad!.read()))];
+  };
+  const [a, c] = [await run("im2col"), await run("winograd")];
+  for (const [i, name] of ["y", "dx", "dw", "db"].entries()) assertClose(c[i], a[i], 1e-4, name);
+});
+
+gpuTest("conv2d refuses Winograd where it does not apply", () => {
+  const x = Tensor.from(randn(2 * 5 * 5 * 3, 1), [2, 5, 5, 3]);
+  const w = Tensor.from(randn(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]);
+  assert.throws(() => conv2d(x, w, null, { pad: 1, algorithm: "winograd" }), /channels in fours/);
+  return Promise.resolve();
+});

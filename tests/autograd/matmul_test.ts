@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { gpu, Tensor } from "../../src/autograd/tensor.ts";
 import { isLlvmpipe } from "../../src/gpu/device.ts";
 import { generatedMatmulKernels } from "../../tools/gen_matmul.ts";
-import { matmul, matmulInto } from "../../src/autograd/matmul.ts";
+import { matmul, matmulBatchedInto, matmulInto } from "../../src/autograd/matmul.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
 // are multiples of 4 (but not of the tiles), which takes the entries of kernels/matmul_texture.wgsl
@@ -35,6 +35,49 @@ for (const strategy of ["texture", "register", "tiled"] as const) {
             matmulRef(a, b, m, n, k, transA, transB),
             1e-4,
             `${strategy} ${m}x${n}x${k} tA=${transA} tB=${transB}`,
+          );
+        }
+      }
+    }
+  });
+}
+
+// Batched products as Winograd convolution runs them (src/autograd/conv2d.ts): operands back to
+// back; shapes with vec4 rows (the texture path runs them one by one through offset textures),
+// and odd ones (register kernel).
+for (const strategy of ["texture", "register", "tiled"] as const) {
+  gpuTest(`matmulBatchedInto (${strategy}) matches the CPU per product`, async () => {
+    for (
+      const [batch, m, n, k] of [[3, 36, 44, 28], [5, 13, 8, 12], [2, 7, 5, 3], [16, 20, 4, 8]]
+    ) {
+      for (const [transA, transB] of [[false, false], [false, true], [true, false]]) {
+        const a = randn(batch * m * k, m + k);
+        const b = randn(batch * k * n, n + k);
+        const c = Tensor.empty([batch, m, n]);
+        matmulBatchedInto(Tensor.from(a, [a.length]), Tensor.from(b, [b.length]), c, {
+          batch,
+          m,
+          n,
+          k,
+          transA,
+          transB,
+          strategy,
+        });
+        const got = await c.read();
+        for (let i = 0; i < batch; i++) {
+          assertClose(
+            got.subarray(i * m * n, (i + 1) * m * n),
+            matmulRef(
+              a.subarray(i * m * k, (i + 1) * m * k),
+              b.subarray(i * k * n, (i + 1) * k * n),
+              m,
+              n,
+              k,
+              transA,
+              transB,
+            ),
+            1e-4,
+            `${strategy} batch ${i} of ${batch}: ${m}x${n}x${k} tA=${transA} tB=${transB}`,
           );
         }
       }
