@@ -7,12 +7,12 @@ import { info } from "../train/progress.ts";
 
 const HELP = `deno task evaluate [flags]
 
-Loads every model saved under --models (networks from "deno task train", baselines from
-"deno task baselines"), predicts the same 10,000 test images with each, and writes into --out:
-metrics.json, report.md, index.html (one offline page), Vega-Lite charts (*.vl.json + *.svg)
-and PNG image grids. A missing or damaged model is reported and skipped. A report already in
---out that has models this run lacks is not replaced (exit 1, nothing written) unless --replace;
-neither is anything written without models.
+Loads every model saved under --models (networks from "deno task train", int8 networks from
+"deno task quantize", baselines from "deno task baselines"), predicts the same 10,000 test
+images with each, and writes into --out: metrics.json, report.md, index.html (one offline page),
+Vega-Lite charts (*.vl.json + *.svg) and PNG image grids. A missing or damaged model is
+reported and skipped. A report already in --out that has models this run lacks is not replaced
+(exit 1, nothing written) unless --replace; neither is anything written without models.
 
   --models DIR        where the models are (default models)
   --out DIR           where the results go (default results)

@@ -14,9 +14,11 @@ import { UserError } from "../util/errors.ts";
 
 const HELP = `deno task predict --model DIR [flags]
 
-Predicts classes with a model saved by "deno task train" or "deno task baselines".
+Predicts classes with a model saved by "deno task train", "deno task baselines" or
+"deno task quantize" (int8).
 
-  --model DIR         model directory (config.json + weights.safetensors)
+  --model DIR         model directory (config.json + weights.safetensors, or an int8 model's
+                      weights-int8.safetensors)
   --images FILE|DIR   IDX images (raw or .gz) or CSV; default: the Fashion-MNIST test set. A CSV's
                       header names its label column (label, class, target, y; first or last),
                       or none (784 pixel columns: accuracy null); a pandas index is skipped.

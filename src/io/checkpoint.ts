@@ -49,6 +49,14 @@ export async function readConfig(dir: string): Promise<ModelConfig> {
  */
 export async function loadModel(dir: string, expected?: Architecture): Promise<Sequential> {
   const config = await readConfig(dir);
+  if (config.quantization) {
+    // An int8 model's folder has no float weights: say so rather than "not found".
+    const source = (config.quantization as { source?: { dir?: string } }).source?.dir;
+    throw new UserError(
+      `${dir}: an int8 model from "deno task quantize"; it predicts and is evaluated, but ` +
+        `this needs float weights${source ? `: use ${source}, its float model` : ""}`,
+    );
+  }
   const architecture = expected ?? config.architecture;
   if (!architecture?.layers) {
     throw new UserError(

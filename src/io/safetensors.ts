@@ -80,3 +80,113 @@ export function decodeSafetensors(
   }
   return { tensors, metadata };
 }
+
+/** The safetensors dtypes that `encodeTypedSafetensors` / `decodeTypedSafetensors` handle. */
+export type TensorDType = "F32" | "I32" | "I8";
+
+/** One named tensor of any handled dtype (int8 weights, int32 biases, f32 scales). */
+export type TypedTensor =
+  | { name: string; dtype: "F32"; shape: number[]; data: Float32Array }
+  | { name: string; dtype: "I32"; shape: number[]; data: Int32Array }
+  | { name: string; dtype: "I8"; shape: number[]; data: Int8Array };
+
+const DTYPE_BYTES: Record<TensorDType, number> = { F32: 4, I32: 4, I8: 1 };
+
+/**
+ * `encodeSafetensors` for tensors of several dtypes (an int8 model's I8 weights, I32 biases and
+ * F32 scales in one file, as PyTorch's and the `safetensors` libraries' readers expect). Tensors
+ * are laid out in order, each aligned to its element size (I8 needs none).
+ */
+export function encodeTypedSafetensors(
+  tensors: TypedTensor[],
+  metadata: Record<string, string> = {},
+): Uint8Array<ArrayBuffer> {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  const starts: number[] = [];
+  for (const t of tensors) {
+    const width = DTYPE_BYTES[t.dtype];
+    offset = Math.ceil(offset / width) * width;
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) {
+      throw new Error(`${t.name}: ${t.data.length} values for shape [${t.shape}]`);
+    }
+    header[t.name] = {
+      dtype: t.dtype,
+      shape: t.shape,
+      data_offsets: [offset, offset + count * width],
+    };
+    starts.push(offset);
+    offset += count * width;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  tensors.forEach((t, i) => {
+    out.set(
+      new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      8 + head.length +
+        starts[i],
+    );
+  });
+  return out;
+}
+
+/**
+ * Decodes a safetensors file whose tensors are F32, I32 or I8 (see `encodeTypedSafetensors`);
+ * `file` names it in errors. Throws a UserError for a damaged file or another dtype.
+ */
+export function decodeTypedSafetensors(
+  bytes: Uint8Array,
+  file: string,
+): { tensors: Map<string, TypedTensor>; metadata: Record<string, string> } {
+  const bad = (what: string) =>
+    new UserError(
+      `${file}: ${what}; the file is damaged or not a safetensors file, re-create or re-copy it`,
+    );
+  if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw bad(`header length ${headerLength} past end of file`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw bad("header is not JSON");
+  }
+  const data = bytes.subarray(8 + headerLength);
+  const tensors = new Map<string, TypedTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      metadata = entry as unknown as Record<string, string>;
+      continue;
+    }
+    const dtype = entry.dtype as TensorDType;
+    if (!(dtype in DTYPE_BYTES)) {
+      throw bad(`tensor "${name}" has dtype ${entry.dtype}, expected F32, I32 or I8`);
+    }
+    const [start, end] = entry.data_offsets;
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    if (end - start !== count * DTYPE_BYTES[dtype] || end > data.length || start < 0) {
+      throw bad(
+        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
+      );
+    }
+    // Copies: the data section need not be aligned in the file buffer.
+    const raw = data.slice(start, end);
+    const shape = entry.shape;
+    tensors.set(
+      name,
+      dtype === "F32"
+        ? { name, dtype, shape, data: new Float32Array(raw.buffer) }
+        : dtype === "I32"
+        ? { name, dtype, shape, data: new Int32Array(raw.buffer) }
+        : { name, dtype, shape, data: new Int8Array(raw.buffer) },
+    );
+  }
+  return { tensors, metadata };
+}
