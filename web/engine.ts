@@ -22,15 +22,24 @@ export interface LoadedModel {
 }
 
 let started: Promise<Gpu> | null = null;
+let progressSink: (line: string) => void = (line) => console.log(line);
+
+/**
+ * Where the progress lines of `src/` (the training loop's epoch lines, compile notices) go from
+ * now on: the Train tab's log while it trains, else the console.
+ */
+export function setProgressSink(sink: ((line: string) => void) | null) {
+  progressSink = sink ?? ((line) => console.log(line));
+}
 
 /**
  * Loads the kernel sources, installs the browser platform and creates the one GPU device the
  * page uses. Throws a UserError with how to enable WebGPU when the browser has none.
  */
-export function startGpu(onProgress?: (line: string) => void): Promise<Gpu> {
+export function startGpu(): Promise<Gpu> {
   started ??= (async () => {
     if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(NO_WEBGPU_HINT);
-    await useBrowserPlatform(new URL("kernels.json", location.href), onProgress);
+    await useBrowserPlatform(new URL("kernels.json", location.href), (l) => progressSink(l));
     const gpu = await Gpu.create();
     useGpu(gpu);
     gpu.device.lost.then((info) => {

@@ -6,6 +6,7 @@
  */
 import { classify, startGpu } from "./engine.ts";
 import { activeModel, predictState, setUpPredict, startPredict } from "./predict.ts";
+import { setUpTrain, trainState } from "./train.ts";
 import { $, guarded, messageOf, showMessage } from "./ui.ts";
 
 function setUpTabs() {
@@ -23,6 +24,10 @@ function setUpTabs() {
 const api = {
   get ready() {
     return ready;
+  },
+  /** The Train tab's state: status, progress readbacks, epochs, test result, error. */
+  trainState() {
+    return trainState;
   },
   /** The Predict tab's state and the page's message (null when none is shown). */
   state() {
@@ -50,6 +55,7 @@ const api = {
 
 setUpTabs();
 setUpPredict();
+setUpTrain();
 /** Resolves when the page has started (its first prediction shown, or its error). */
 const ready = (async () => {
   try {

@@ -31,6 +31,24 @@ export interface EpochRecord {
   readySeconds?: number;
 }
 
+/** The running figures of an epoch, given to `FitOptions.onProgress` after each readback. */
+export interface FitProgress {
+  epoch: number;
+  /** Steps taken over the whole run (the global step index of the next step). */
+  step: number;
+  /** Images of this epoch trained so far, and in all. */
+  seen: number;
+  total: number;
+  /** Mean training loss and accuracy over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  /** Mean loss and accuracy over the steps since the previous readback. */
+  recentLoss: number;
+  recentAccuracy: number;
+  /** Images per second in this epoch so far (the first step's compile excluded). */
+  imagesPerSecond: number;
+}
+
 export interface FitOptions {
   epochs: number;
   batchSize: number;
@@ -58,6 +76,16 @@ export interface FitOptions {
   augment?: (x: Tensor, step: number) => Tensor;
   /** Run in order after each epoch's evaluation, after `onEpoch`; see src/train/callbacks.ts. */
   callbacks?: Callback[];
+  /**
+   * Called after every readback of the step scalars (each `logEvery` steps and at the end of an
+   * epoch) with the epoch's running figures: live charts in a page. It must not block.
+   */
+  onProgress?: (p: FitProgress) => void;
+  /**
+   * Once aborted, training stops before its next step: `fit` rejects with the signal's reason
+   * (an "AbortError" DOMException unless given another), leaving the weights as they are.
+   */
+  signal?: AbortSignal;
   /**
    * Continues a run from a checkpoint: `epoch` epochs and `step` steps were done, with this
    * history; `stopped` when a callback had ended it. The shuffle order depends only on (seed,
@@ -111,21 +139,38 @@ export async function fit(
     let counted = 0;
     const drain = async () => {
       const values = await log.read();
+      let recentLoss = 0;
+      let recentHits = 0;
       for (let i = 0; i < pending; i++) {
-        lossSum += values[2 * i];
-        hits += values[2 * i + 1];
+        recentLoss += values[2 * i];
+        recentHits += values[2 * i + 1];
       }
+      lossSum += recentLoss;
+      hits += recentHits;
       if (!Number.isFinite(lossSum)) {
         throw new UserError(
           `training diverged: loss is ${lossSum} in epoch ${epoch} near step ${step}; ` +
             `lower --lr (now ${optimizer.lr}) or check the data`,
         );
       }
+      const recentImages = seen - counted;
       counted = seen;
       pending = 0;
       bar.update(seen, { loss: lossSum / counted, accuracy: hits / counted });
+      opts.onProgress?.({
+        epoch,
+        step,
+        seen,
+        total: trainIndices.length,
+        loss: lossSum / counted,
+        accuracy: hits / counted,
+        recentLoss: recentLoss / recentImages,
+        recentAccuracy: recentHits / recentImages,
+        imagesPerSecond: (seen - (compile?.images ?? 0)) / ((performance.now() - start) / 1000),
+      });
     };
     for (const batch of batcher.epoch(epoch - 1)) {
+      opts.signal?.throwIfAborted();
       if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
       const uploaded = Tensor.from(batch.x, [batch.size, h, w, c]);
       const x = opts.augment ? opts.augment(uploaded, step) : uploaded;

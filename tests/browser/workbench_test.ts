@@ -69,9 +69,13 @@ async function startKernelPage(): Promise<{ url: string; stop: () => Promise<voi
   return { url: `http://127.0.0.1:${server.addr.port}/`, stop: () => server.shutdown() };
 }
 
-async function cliPredict(...args: string[]) {
+function cliPredict(...args: string[]) {
+  return cliPredictWith(MODEL, ...args);
+}
+
+async function cliPredictWith(model: string, ...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", PREDICT, "--model", MODEL, ...args],
+    args: ["run", "-A", PREDICT, "--model", model, ...args],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -300,6 +304,99 @@ if (!chromium) {
             assert.equal(s.top3[0].label, before.top3[0].label);
           },
         );
+
+        await t.step(
+          "Train: 20 steps lower the loss; the downloaded model round-trips to the CLI",
+          async () => {
+            assert.ok(page, "the page did not load");
+            const downloads = join(tmp, "downloads");
+            await Deno.mkdir(downloads);
+            await page.allowDownloads(downloads);
+            // mlp, batch 32, 720 images: 648 after the 10% validation split, 21 steps; the tab
+            // reads the loss back every 5 steps. (The CNN trains too, but SwiftShader runs its
+            // steps slowly; the kernel step below checks every op the CNN uses.)
+            await page.evaluate(`(() => {
+            document.querySelector('nav button[data-tab=train]').click();
+            const set = (id, v) => document.getElementById(id).value = v;
+            set('train-model', 'mlp'); set('train-epochs', 1); set('train-batch', 32);
+            set('train-limit', 720); document.getElementById('train-test').checked = false;
+            document.getElementById('train-start').click();
+          })()`);
+            await page.waitFor(
+              "['done', 'failed', 'cancelled'].includes(workbench.trainState().status)",
+              300_000,
+              500,
+            );
+            const run = await page.evaluate<{
+              status: string;
+              error: string | null;
+              progress: { step: number; loss: number }[];
+              history: { valAccuracy: number; imagesPerSecond: number }[];
+            }>("workbench.trainState()");
+            assert.equal(run.status, "done", run.error ?? "");
+            assert.deepEqual(run.progress.map((p) => p.step), [5, 10, 15, 20, 21]);
+            const [first, , , twentieth] = run.progress;
+            assert.ok(
+              twentieth.loss < first.loss * 0.8,
+              `loss over steps 1-5 ${first.loss.toFixed(3)}, 16-20 ${twentieth.loss.toFixed(3)}`,
+            );
+            assert.ok(run.history[0].valAccuracy > 0.3, `validation ${run.history[0].valAccuracy}`);
+            console.log(
+              `  mlp: loss ${first.loss.toFixed(3)} → ${twentieth.loss.toFixed(3)}, validation ` +
+                `${(run.history[0].valAccuracy * 100).toFixed(1)}%, ` +
+                `${run.history[0].imagesPerSecond.toFixed(0)} images/s`,
+            );
+
+            await page.evaluate("document.getElementById('train-download').click()");
+            const files = ["config.json", "weights.safetensors"].map((f) => join(downloads, f));
+            const until = Date.now() + 60_000;
+            const there = () =>
+              Promise.all(files.map((f) => Deno.stat(f).then(() => true, () => false)));
+            while (!(await there()).every(Boolean)) {
+              if (Date.now() > until) throw new Error(`no download in ${downloads}`);
+              await new Promise((r) => setTimeout(r, 250));
+            }
+            await new Promise((r) => setTimeout(r, 500)); // let Chromium finish writing
+            const config = JSON.parse(await Deno.readTextFile(files[0]));
+            assert.equal(config.kind, "network");
+            assert.equal(config.architecture.name, "mlp");
+            const { test } = await loadFashionMnist();
+            const pixels = Array.from(test.images.subarray(0, 20 * 784));
+            const cli = await cliPredictWith(downloads, "--limit", "20", "--json");
+            // Back into the page: the same folder opened in the Predict tab gives the same answers.
+            await page.evaluate("document.querySelector('nav button[data-tab=predict]').click()");
+            await upload(
+              page,
+              "#model-files",
+              files,
+              "/opened from its files/.test(workbench.state().model)",
+            );
+            const inPage = await page.evaluate<number[]>(
+              `workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`,
+            );
+            assert.deepEqual(inPage, cli.predictions);
+          },
+        );
+
+        await t.step("Train: Cancel stops a run before its next step", async () => {
+          assert.ok(page, "the page did not load");
+          await page.evaluate(`(() => {
+            document.querySelector('nav button[data-tab=train]').click();
+            document.getElementById('train-limit').value = 6000;
+            document.getElementById('train-start').click();
+          })()`);
+          await page.waitFor("workbench.trainState().progress.length > 0", 120_000, 200);
+          await page.evaluate("document.getElementById('train-cancel').click()");
+          await page.waitFor("workbench.trainState().status === 'cancelled'", 60_000, 200);
+          const s = await page.evaluate<{ progress: { step: number }[] }>("workbench.trainState()");
+          assert.ok(s.progress.at(-1)!.step < 169, "stopped well before the epoch's 169 steps");
+          assert.equal(await page.evaluate("workbench.state().message"), null);
+          assert.equal(
+            await page.evaluate("document.getElementById('train-download').disabled"),
+            true,
+            "nothing to download from a cancelled run",
+          );
+        });
 
         await t.step(
           "the kernel tests pass in Chromium (forward vs CPU, backward by finite differences)",
