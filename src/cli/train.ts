@@ -12,8 +12,8 @@ import {
 } from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
-import { architecture, ARCHITECTURES } from "../nn/zoo.ts";
-import { Sequential } from "../nn/model.ts";
+import { type Architecture, architecture, ARCHITECTURES } from "../nn/zoo.ts";
+import { planArchitecture, Sequential } from "../nn/model.ts";
 import { Adam, type Optimizer, Rmsprop, Sgd } from "../optim/optimizer.ts";
 import {
   learningRateSchedule,
@@ -38,8 +38,13 @@ import {
 import { evaluate } from "../train/evaluate.ts";
 import { augmenter, describeAugment, isIdentity, parseAugment } from "../augment/mod.ts";
 import { info } from "../train/progress.ts";
-import { saveModel, TRAINING_STATE_FILE } from "../io/checkpoint.ts";
+import { HISTORY_FILE, saveModel, TRAINING_STATE_FILE } from "../io/checkpoint.ts";
 import { UserError } from "../util/errors.ts";
+import { type InitSource, loadInit, readInit, withClasses } from "../train/finetune.ts";
+import { Freezer, parseFreeze, trainableParams } from "../train/freeze.ts";
+import { parseClasses, samplePerClass, selectClasses } from "../data/subset.ts";
+import { CLASS_NAMES } from "../data/dataset.ts";
+import { writeJsonAtomic } from "../util/atomic.ts";
 
 const HELP = `deno task train [flags]
 
@@ -80,6 +85,20 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       validation epoch's (default last)
   --resume DIR        continue the interrupted run saved in DIR (its settings are used; only
                       --epochs, to extend it, --data-dir, --json and --quiet may be given)
+  --init DIR|FILE     start from saved weights: a model folder, its weights.safetensors, or a
+                      PyTorch state dict in the layout of tools/torch_models.py (written by
+                      "deno task export", or by PyTorch); the architecture is theirs (--model
+                      names it for a PyTorch file that does not say). Another class count gets a
+                      new, freshly initialised head. With --epochs 0 nothing is trained: the
+                      weights are tested and saved as a model folder (imports a PyTorch model)
+  --freeze SPEC       keep these layers fixed (no updates; their batch norms use the saved
+                      running statistics): "features" (all but the last dense layer), layer
+                      numbers or ranges as "deno task summary" prints them ("0-7"), or layer
+                      names ("4.conv2d"), comma-separated
+  --classes LIST      train and test on these classes only, e.g. "5-9" or "0,2,4"; their labels
+                      are renumbered 0, 1, ... in this order (one output per class)
+  --per-class N       use N training images of each class, drawn with --seed (before the
+                      validation split)
   --seed N            seeds init, shuffling, split and dropout (default 1)
   --limit N           use only the first N training images (quick runs)
   --val-split X       fraction held out for validation, stratified (default 0.1; 0 = none)
@@ -134,6 +153,13 @@ interface TrainSettings {
   limit: number | null;
   valSplit: number;
   testEveryEpoch: boolean;
+  /** --init's path (absolute) and the architecture of its weights (the run's, but for classes). */
+  init?: string | null;
+  initArchitecture?: Architecture | null;
+  freeze?: string | null;
+  /** --classes: the label numbers trained on, in output order; null: all ten. */
+  classes?: number[] | null;
+  perClass?: number | null;
 }
 
 const FLAGS = {
@@ -166,6 +192,10 @@ const FLAGS = {
   json: { type: "boolean" },
   quiet: { type: "boolean" },
   "test-every-epoch": { type: "boolean" },
+  init: { type: "string" },
+  freeze: { type: "string" },
+  classes: { type: "string" },
+  "per-class": { type: "string" },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
@@ -175,11 +205,14 @@ function usage(message: string): never {
 }
 
 /** Flags → settings, refusing values and combinations that would be silently ignored. */
-function settingsFromFlags(flags: Flags): TrainSettings {
-  const model = choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
+function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings {
+  const model = init
+    ? init.architecture.name
+    : choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
   // The default recipe (README, "Default recipe"): AdamW at a one-cycle peak of 3e-3, label
   // smoothing 0.1, 12 epochs: 92.60% test accuracy for cnn in about 15 minutes on 2 cores.
-  const epochs = intFlag("epochs", flags.epochs, 12);
+  // --init with no epochs: a conversion (import) that tests and saves the weights.
+  const epochs = intFlag("epochs", flags.epochs, 12, init ? 0 : 1);
   const optimizer = choiceFlag("optimizer", flags.optimizer, "adamw", OPTIMIZERS);
   const lr = numberFlag("lr", flags.lr, DEFAULT_LR[optimizer], [1e-8, 10]);
   const weightDecay = numberFlag(
@@ -212,7 +245,7 @@ function settingsFromFlags(flags: Flags): TrainSettings {
     usage("--lr-plateau-factor needs --lr-plateau");
   }
 
-  const hinge = architecture(model).loss === "hinge";
+  const hinge = (init?.architecture ?? architecture(model)).loss === "hinge";
   const labelSmoothing = numberFlag(
     "label-smoothing",
     flags["label-smoothing"],
@@ -275,6 +308,11 @@ function settingsFromFlags(flags: Flags): TrainSettings {
     limit: flags.limit === undefined ? null : intFlag("limit", flags.limit, 0, 10),
     valSplit,
     testEveryEpoch: flags["test-every-epoch"] ?? false,
+    init: init?.path ?? null,
+    initArchitecture: init?.architecture ?? null,
+    freeze: flags.freeze ?? null,
+    classes: flags.classes === undefined ? null : parseClasses(flags.classes),
+    perClass: flags["per-class"] === undefined ? null : intFlag("per-class", flags["per-class"], 0),
   };
 }
 
@@ -315,11 +353,17 @@ function checkSplit(
   );
 }
 
+/** Names of the classes trained on, in output order. */
+function classNames(s: TrainSettings): string[] {
+  return (s.classes ?? CLASS_NAMES.map((_, i) => i)).map((c) => CLASS_NAMES[c]);
+}
+
 /** With --resume the saved settings rule; these flags may still be given. */
 const RESUME_FLAGS = new Set(["resume", "epochs", "data-dir", "json", "quiet"]);
 
 function buildOptimizer(s: TrainSettings, model: Sequential): Optimizer {
-  const params = model.params();
+  // Frozen layers' parameters (--freeze) are not the optimizer's.
+  const params = trainableParams(model);
   switch (s.optimizer) {
     case "adam":
       return new Adam(params, { lr: s.lr, weightDecay: s.weightDecay });
@@ -342,6 +386,7 @@ await runCli(async () => {
   let settings: TrainSettings;
   let out: string;
   let saved: Awaited<ReturnType<typeof readTraining<TrainSettings>>> | null = null;
+  let init: InitSource | null = null;
   if (flags.resume !== undefined) {
     const refused = Object.keys(flags).filter((k) => !RESUME_FLAGS.has(k));
     if (refused.length) {
@@ -358,27 +403,71 @@ await runCli(async () => {
         (saved.state.stopped ? " (stopped early)" : ""),
     );
   } else {
-    settings = settingsFromFlags(flags);
+    if (flags.model !== undefined) {
+      choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
+    }
+    if (flags.init !== undefined) init = await readInit(userPath(flags.init), flags.model);
+    settings = settingsFromFlags(flags, init);
     out = flags.out === undefined ? projectPath("models", settings.model) : userPath(flags.out);
   }
   // Before the data, the GPU and the epochs: a folder it cannot save into fails now.
   await checkWritableDir(out, flags.resume === undefined ? "--out" : "--resume");
   const quiet = flags.quiet ?? false;
   const s = settings;
+  // The weights' architecture (--init) or the zoo's, with one output per class trained on.
+  const arch = withClasses(
+    s.initArchitecture ?? architecture(s.model),
+    s.classes?.length ?? CLASS_NAMES.length,
+  );
+  const frozenNames = s.freeze ? parseFreeze(s.freeze, planArchitecture(arch).layers) : null;
+  if (init && s.epochs === 0 && init.architecture.classes !== arch.classes) {
+    usage(
+      `--epochs 0 would save an untrained ${arch.classes}-class head: --init ${init.path} has ` +
+        `${init.architecture.classes} classes; give --classes with as many, or train`,
+    );
+  }
 
   const dataDir = flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]);
   const data = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
   info(
     `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );
+  if (s.classes) {
+    data.train = selectClasses(data.train, s.classes);
+    data.test = selectClasses(data.test, s.classes);
+  }
+  if (s.perClass !== null && s.perClass !== undefined) {
+    data.train = samplePerClass(data.train, s.perClass, arch.classes, s.seed, classNames(s));
+  }
+  if (s.classes || s.perClass) {
+    info(
+      `classes: ${classNames(s).map((n, i) => `${i} ${n}`).join(", ")}; ${data.train.count} ` +
+        `training, ${data.test.count} test images`,
+    );
+  }
   const split = stratifiedSplit(data.train.labels, s.valSplit, s.seed);
   checkSplit(s, data.train.labels, split);
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
 
-  const arch = architecture(s.model);
   const model = new Sequential(arch, s.seed);
+  let initReport = null;
+  if (init) {
+    // (A resumed run's weights come from its training state instead.)
+    initReport = loadInit(model, init);
+    info(
+      `init: ${initReport.loaded} tensors from ${s.init}` +
+        (initReport.fresh.length
+          ? `; new ${arch.classes}-class head (${initReport.fresh.join(", ")}), freshly initialised`
+          : ""),
+    );
+  }
+  const freezer = frozenNames ? new Freezer(model, frozenNames) : null;
+  if (freezer) {
+    const n = freezer.frozen.reduce((t, p) => t + p.value.size, 0);
+    info(`frozen: ${freezer.layers.join(", ")} (${n.toLocaleString("en")} parameters)`);
+  }
   const optimizer = buildOptimizer(s, model);
   const stepsPerEpoch = Math.ceil(split.train.length / s.batchSize);
   const scheduler = new LrScheduler(
@@ -404,7 +493,10 @@ await runCli(async () => {
     name: s.model,
     architecture: arch,
     parameters: model.parameterCount(),
-    hyperParameters: s,
+    // The architecture is config.json's own field.
+    hyperParameters: { ...s, initArchitecture: undefined },
+    ...(s.classes ? { classes: s.classes, classNames: classNames(s) } : {}),
+    ...(freezer ? { frozenLayers: freezer.layers } : {}),
     adapter: gpu.adapter,
     deno: Deno.version.deno,
     data: {
@@ -441,6 +533,8 @@ await runCli(async () => {
     // Their curve depends on the run's length: extending a run re-plans the remaining steps.
     info(`note: ${s.schedule} schedule re-planned over ${s.epochs} epochs (was ${plannedEpochs})`);
   }
+  // Frozen batch norms read their statistics once the weights are in place (--init, --resume).
+  await freezer?.ready();
   const callbacks: Callback[] = [
     ...(earlyStopping ? [earlyStopping] : []),
     modelCheckpoint,
@@ -491,6 +585,12 @@ await runCli(async () => {
     createdAt: new Date().toISOString(),
   });
   await saveModel(out, model, summary);
-  info(`saved ${out}/{config.json, weights.safetensors, history.json, ${TRAINING_STATE_FILE}}`);
+  if (s.epochs === 0) {
+    // Nothing trained (--init --epochs 0): a model folder like any other, with an empty history.
+    await writeJsonAtomic(join(out, HISTORY_FILE), history);
+    info(`saved ${out}/{config.json, weights.safetensors, history.json}`);
+  } else {
+    info(`saved ${out}/{config.json, weights.safetensors, history.json, ${TRAINING_STATE_FILE}}`);
+  }
   if (flags.json) console.log(JSON.stringify({ out, ...summary, history }));
 });

@@ -1,0 +1,360 @@
+/**
+ * PyTorch's layout of our networks' weights: the names, shapes and element orders that the
+ * equivalent `torch.nn.Module` (tools/torch_models.py) has in its `state_dict()`, so that
+ * `model.load_state_dict(safetensors.torch.load_file(path))` accepts a file we export and we accept
+ * a file PyTorch saved.
+ *
+ * The mapping, layer by layer (ours → PyTorch's):
+ * - names: layer `4.conv2d` → module `4`; `4.residual.body.0.conv2d` → `4.body.0` (a residual
+ *   block is a module with `body` and `shortcut` Sequentials); batch norm's `gamma`/`beta` →
+ *   `weight`/`bias`, its `running` [2, C] → `running_mean` and `running_var`, plus PyTorch's
+ *   `num_batches_tracked` counter (int64, shape []), which we do not keep: exported as 0, ignored
+ *   on import (PyTorch reads it only when BatchNorm's momentum is None).
+ * - conv2d weight [KH, KW, C_in, C_out] → [C_out, C_in, KH, KW] (torch.nn.Conv2d).
+ * - depthwise conv weight [KH, KW, C] → [C, 1, KH, KW] (torch.nn.Conv2d with groups = C).
+ * - dense weight [in, out] → [out, in] (torch.nn.Linear). After a flatten of [H, W, C], our
+ *   features are in height-width-channel order and PyTorch's (NCHW, torch.nn.Flatten) in
+ *   channel-height-width order: feature (h, w, c) is our row (h·W + w)·C + c and PyTorch's column
+ *   (c·H + h)·W + w. The first dense layer after the flatten (and a batch norm between them) is
+ *   re-ordered accordingly; a transpose alone would load without error and compute nonsense.
+ *
+ * Every conversion is a permutation of the f32 values, so export → import is the identity, bit for
+ * bit.
+ */
+import type { Architecture } from "../nn/zoo.ts";
+import { describeLayer, type LayerPlan } from "../nn/layers.ts";
+import { planArchitecture } from "../nn/model.ts";
+import type { NamedArray } from "./safetensors.ts";
+import { UserError } from "../util/errors.ts";
+
+/** Element types of the tensors a PyTorch state dict of these modules holds. */
+export type TorchDtype = "F32" | "I64";
+
+/** One tensor of a PyTorch state dict, as stored in a safetensors file. */
+export interface TorchTensor {
+  name: string;
+  dtype: TorchDtype;
+  shape: number[];
+  data: Float32Array | BigInt64Array;
+}
+
+/** One entry of the equivalent module's `state_dict()` and where its values are in ours. */
+export interface TorchEntry {
+  /** PyTorch's key, e.g. "4.body.1.running_var". */
+  key: string;
+  /** PyTorch's shape (row-major, like ours). */
+  shape: number[];
+  dtype: TorchDtype;
+  /** Our tensor (a `Sequential.stateTensors()` name) holding the values; null for the counter. */
+  source: string | null;
+  /** PyTorch's element i is our `source[offset + gather[i]]` (`offset + i` when gather is null). */
+  offset: number;
+  gather: Uint32Array | null;
+  /** Our layer ("4.conv2d") and what it is ("conv2d 3×3, 64 filters"), for messages. */
+  layer: string;
+  description: string;
+}
+
+/** Metadata key under which an exported file carries our architecture (config.json's). */
+export const ARCHITECTURE_METADATA = "architecture";
+/** Metadata `layout` value of an exported file (PyTorch ignores metadata). */
+export const TORCH_LAYOUT = "torch";
+
+/** PyTorch module path of our layer `name`: "4.residual.body.0.conv2d" → "4.body.0". */
+export function torchModulePath(name: string): string {
+  return name.slice(0, name.lastIndexOf(".")).replaceAll(".residual.", ".");
+}
+
+const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Where PyTorch's flattened feature j sits among ours, for a flatten of [H, W, C]: ours are in
+ * height-width-channel order, PyTorch's in channel-height-width order.
+ */
+function chwToHwc([h, w, c]: number[]): Uint32Array {
+  const map = new Uint32Array(h * w * c);
+  for (let ci = 0; ci < c; ci++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) map[(ci * h + y) * w + x] = (y * w + x) * c + ci;
+    }
+  }
+  return map;
+}
+
+/**
+ * The PyTorch state dict of `arch`'s equivalent module, in `state_dict()` order, with where each
+ * entry's values are in our tensors. Throws (plain Error) on an architecture that does not plan.
+ */
+export function torchLayout(arch: Architecture): TorchEntry[] {
+  const entries: TorchEntry[] = [];
+  const walk = (plans: readonly LayerPlan[], flatIn: number[] | null): number[] | null => {
+    // flat: the [H, W, C] that a flatten made the current features from (null: no reordering).
+    let flat = flatIn;
+    for (const plan of plans) {
+      const module = torchModulePath(plan.name);
+      const description = describeLayer(plan.spec);
+      const add = (
+        role: string,
+        shape: number[],
+        source: string | null,
+        gather: Uint32Array | null = null,
+        offset = 0,
+        dtype: TorchDtype = "F32",
+      ) =>
+        entries.push({
+          key: `${module}.${role}`,
+          shape,
+          dtype,
+          source,
+          offset,
+          gather,
+          layer: plan.name,
+          description,
+        });
+      const [w, b] = plan.params;
+      switch (plan.spec.type) {
+        case "conv2d": {
+          const [k, , c, f] = w.shape;
+          const gather = new Uint32Array(f * c * k * k);
+          for (let o = 0; o < f; o++) {
+            for (let i = 0; i < c; i++) {
+              for (let y = 0; y < k; y++) {
+                for (let x = 0; x < k; x++) {
+                  gather[((o * c + i) * k + y) * k + x] = ((y * k + x) * c + i) * f + o;
+                }
+              }
+            }
+          }
+          add("weight", [f, c, k, k], w.name, gather);
+          if (b) add("bias", [f], b.name);
+          break;
+        }
+        case "depthwise_conv2d": {
+          const [k, , c] = w.shape;
+          const gather = new Uint32Array(c * k * k);
+          for (let i = 0; i < c; i++) {
+            for (let t = 0; t < k * k; t++) gather[i * k * k + t] = t * c + i;
+          }
+          add("weight", [c, 1, k, k], w.name, gather);
+          if (b) add("bias", [c], b.name);
+          break;
+        }
+        case "batchnorm": {
+          const c = w.shape[0];
+          // Per-feature statistics of flattened features follow the flatten's order too.
+          const perm = plan.inputShape.length === 1 && flat ? chwToHwc(flat) : null;
+          const running = plan.buffers[0].name;
+          add("weight", [c], w.name, perm);
+          add("bias", [c], b.name, perm);
+          add("running_mean", [c], running, perm, 0);
+          add("running_var", [c], running, perm, c);
+          add("num_batches_tracked", [], null, null, 0, "I64");
+          break;
+        }
+        case "dense": {
+          const [n, units] = w.shape;
+          const rows = flat ? chwToHwc(flat) : null;
+          const gather = new Uint32Array(units * n);
+          for (let o = 0; o < units; o++) {
+            for (let j = 0; j < n; j++) gather[o * n + j] = (rows ? rows[j] : j) * units + o;
+          }
+          add("weight", [units, n], w.name, gather);
+          add("bias", [units], b.name);
+          flat = null;
+          break;
+        }
+        case "flatten":
+          flat = plan.inputShape;
+          break;
+        case "global_avgpool":
+          flat = null;
+          break;
+        case "residual": {
+          // Both branches see the block's input; PyTorch registers body before shortcut.
+          const out = walk(plan.children!.body, flat);
+          walk(plan.children!.shortcut, flat);
+          flat = out;
+          break;
+        }
+        default:
+          // relu, maxpool, dropout: no tensors, order unchanged (maxpool needs [H, W, C] input).
+          break;
+      }
+    }
+    return flat;
+  };
+  walk(planArchitecture(arch).layers, null);
+  return entries;
+}
+
+/**
+ * Our state tensors (named as `Sequential.stateTensors()`) in PyTorch's layout and names, in
+ * `state_dict()` order. Throws (plain Error) when `tensors` lacks one of `arch`'s tensors.
+ */
+export function toTorch(arch: Architecture, tensors: Map<string, NamedArray>): TorchTensor[] {
+  return torchLayout(arch).map((e) => {
+    if (e.source === null) {
+      return { name: e.key, dtype: e.dtype, shape: e.shape, data: new BigInt64Array(1) };
+    }
+    const src = tensors.get(e.source);
+    if (!src) throw new Error(`${arch.name}: no tensor ${e.source} to export`);
+    const n = numel(e.shape);
+    const data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = src.data[e.offset + (e.gather ? e.gather[i] : i)];
+    return { name: e.key, dtype: e.dtype, shape: e.shape, data };
+  });
+}
+
+/** Why a state dict is not an architecture's: the first offending tensor. */
+export interface Mismatch {
+  /** Entries of the layout that matched before it (the layout's length for an extra tensor). */
+  matched: number;
+  /** "KEY (layer, what): expected shape [..], found [..]", "KEY …: missing", … */
+  message: string;
+}
+
+/**
+ * The first reason the PyTorch state dict `tensors` is not `arch`'s (in state-dict order: a
+ * missing tensor, another shape or dtype, then a tensor `arch` does not have); null when it is.
+ * The counter num_batches_tracked may be missing or of any type.
+ */
+export function firstMismatch(
+  arch: Architecture,
+  tensors: Map<string, TorchTensor>,
+): Mismatch | null {
+  const layout = torchLayout(arch);
+  for (const [matched, e] of layout.entries()) {
+    if (e.source === null) continue;
+    const t = tensors.get(e.key);
+    const at = `${e.key} (${e.layer}, ${e.description})`;
+    if (!t) return { matched, message: `${at}: missing` };
+    if (t.shape.join() !== e.shape.join()) {
+      return { matched, message: `${at}: expected shape [${e.shape}], found [${t.shape}]` };
+    }
+    if (t.dtype !== "F32") return { matched, message: `${at}: dtype ${t.dtype}, expected F32` };
+  }
+  const known = new Set(layout.map((e) => e.key));
+  const extra = [...tensors.keys()].find((k) => !known.has(k));
+  return extra === undefined
+    ? null
+    : { matched: layout.length, message: `${extra}: unexpected tensor (${arch.name} has none)` };
+}
+
+/**
+ * PyTorch-layout tensors → our state tensors for `arch` (named as `Sequential.stateTensors()`).
+ * Throws a UserError naming `file` and the first mismatching tensor when they are not `arch`'s.
+ */
+export function fromTorch(
+  arch: Architecture,
+  tensors: Map<string, TorchTensor>,
+  file: string,
+): Map<string, NamedArray> {
+  const mismatch = firstMismatch(arch, tensors);
+  if (mismatch) {
+    throw new UserError(
+      `${file}: not the weights of ${arch.name} with ${arch.classes} classes — ${mismatch.message}`,
+    );
+  }
+  const out = new Map<string, NamedArray>();
+  for (const plan of allPlans(planArchitecture(arch).layers)) {
+    for (const t of [...plan.params, ...plan.buffers]) {
+      out.set(t.name, { name: t.name, shape: t.shape, data: new Float32Array(numel(t.shape)) });
+    }
+  }
+  for (const e of torchLayout(arch)) {
+    if (e.source === null) continue;
+    const src = tensors.get(e.key)!.data as Float32Array;
+    const dst = out.get(e.source)!.data;
+    for (let i = 0; i < src.length; i++) dst[e.offset + (e.gather ? e.gather[i] : i)] = src[i];
+  }
+  return out;
+}
+
+function allPlans(plans: readonly LayerPlan[]): LayerPlan[] {
+  return plans.flatMap((p) =>
+    p.children ? [p, ...allPlans(p.children.body), ...allPlans(p.children.shortcut)] : [p]
+  );
+}
+
+const DTYPE_BYTES: Record<TorchDtype, number> = { F32: 4, I64: 8 };
+
+/**
+ * Encodes a safetensors file (8-byte little-endian header length, JSON header, 8-byte aligned
+ * data; https://github.com/huggingface/safetensors#format) holding F32 and I64 tensors — the
+ * I64 is PyTorch's num_batches_tracked, which src/io/safetensors.ts (F32 only) cannot write.
+ */
+export function encodeTorchSafetensors(
+  tensors: TorchTensor[],
+  metadata: Record<string, string> = {},
+): Uint8Array<ArrayBuffer> {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    const bytes = t.data.length * DTYPE_BYTES[t.dtype];
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const t of tensors) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Decodes a safetensors file of F32 and I64 tensors (what a PyTorch state dict of these modules
+ * holds). Other dtypes (F16, BF16, F64) are refused naming the tensor: save float32 weights.
+ * Throws a UserError naming `file` on a damaged file.
+ */
+export function decodeTorchSafetensors(
+  bytes: Uint8Array,
+  file: string,
+): { tensors: Map<string, TorchTensor>; metadata: Record<string, string> } {
+  const bad = (what: string) =>
+    new UserError(`${file}: ${what}; the file is damaged or not a safetensors file`);
+  if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw bad(`header length ${headerLength} past end of file`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    throw bad("header is not JSON");
+  }
+  const data = bytes.subarray(8 + headerLength);
+  const tensors = new Map<string, TorchTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      metadata = entry as unknown as Record<string, string>;
+      continue;
+    }
+    const dtype = entry.dtype as TorchDtype;
+    if (!(dtype in DTYPE_BYTES)) {
+      throw new UserError(
+        `${file}: tensor "${name}" is ${entry.dtype}; only float32 weights are read — save them ` +
+          `with model.float() first`,
+      );
+    }
+    const [start, end] = entry.data_offsets;
+    const count = numel(entry.shape);
+    if (end - start !== count * DTYPE_BYTES[dtype] || end > data.length || start < 0) {
+      throw bad(
+        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
+      );
+    }
+    // Copy: the data section need not be aligned in the file buffer.
+    const copy = dtype === "F32" ? new Float32Array(count) : new BigInt64Array(count);
+    new Uint8Array(copy.buffer).set(data.subarray(start, end));
+    tensors.set(name, { name, dtype, shape: entry.shape, data: copy });
+  }
+  return { tensors, metadata };
+}
