@@ -67,6 +67,20 @@ export {
 } from "./src/train/callbacks.ts";
 // Files
 export { loadModel, saveModel } from "./src/io/checkpoint.ts";
-export { decodeSafetensors, encodeSafetensors } from "./src/io/safetensors.ts";
+export {
+  decodeSafetensors,
+  decodeTypedSafetensors,
+  encodeSafetensors,
+  encodeTypedSafetensors,
+} from "./src/io/safetensors.ts";
+// int8 post-training quantization and inference
+export {
+  loadQuantized,
+  QuantizedClassifier,
+  QuantizedForward,
+  quantizeModel,
+  quantizeNetwork,
+  saveQuantized,
+} from "./src/quant/mod.ts";
 export { Rng } from "./src/util/random.ts";
 export { UserError } from "./src/util/errors.ts";

@@ -6,8 +6,10 @@
 // The maths are kernels/quant_matmul.wgsl's: acc = biasEff[n] + Σ_k a[m, k] · w[n, k] in int32,
 // int8 out = clamp(round(f32(acc) · mult[n]) + Z_OUT, LO, 127); UNPACK picks the four-way product
 // (false: dot4I8Packed; true: bytes sign-extended once per loaded word and reused across the
-// tile). 4 × 8 outputs per invocation: per texel column 4 + 8 fetches feed 128 four-way
-// products. N % 8 == 0 (src/quant/forward.ts falls back to quant_matmul.wgsl otherwise).
+// tile). 4 × 16 outputs per invocation: per texel column 4 + 16 fetches feed 256 four-way
+// products, and each row's 16 outputs leave in one 16-byte store (on llvmpipe every store is a
+// per-lane loop, whatever its width). N % 16 == 0 (src/quant/forward.ts falls back to
+// quant_matmul.wgsl otherwise).
 //
 // wT: the weights, KT = ceil(K / 16) texels per output channel, zero-padded.
 // aT: IMPLICIT false: explicit patch rows (quant_conv.wgsl im2col_tex), KT texels each.
@@ -15,7 +17,7 @@
 //     per pixel): texel kt of output pixel m's patch is channel block kt % CB of tap kt / CB (taps
 //     in (ky, kx) order, as the weights' K), or Z_IN's bytes outside the image; no patch matrix
 //     is written. A dense layer is the 1×1 case.
-// Dispatch as elementwise.wgsl over ceil(M / 4) · N / 8 invocations (column tile fastest);
+// Dispatch as elementwise.wgsl over ceil(M / 4) · N / 16 invocations (column tile fastest);
 // p.m = M rows.
 
 struct Params { m: u32, row: u32 }
@@ -36,13 +38,14 @@ override S: u32 = 1u;
 override P: u32 = 0u;
 override Z_IN: i32 = 0;
 override CB: u32 = max(C / 16u, 1u);
-override NQ: u32 = N / 4u;
-override NT: u32 = N / 8u;
+override NT: u32 = N / 16u;
+// Output vec4u stores per row (16 outputs each).
+override NS: u32 = N / 16u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read> bias: array<i32>;
 @group(0) @binding(4) var<storage, read> mult: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out: array<u32>;
+@group(0) @binding(5) var<storage, read_write> out: array<vec4u>;
 @group(0) @binding(7) var aT: texture_2d<u32>;
 @group(0) @binding(8) var wT: texture_2d<u32>;
 
@@ -89,7 +92,7 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   let tile = id % NT;
   let m0 = (id / NT) * 4u;
   if (m0 >= p.m) { return; }
-  let n0 = tile * 8u;
+  let n0 = tile * 16u;
   let zero = vec4u(pack(vec4i(Z_IN)));
   let mr0 = min(m0 + 0u, p.m - 1u);
   let mr1 = min(m0 + 1u, p.m - 1u);
@@ -119,6 +122,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   let wr5 = (n0 + 5u) * KT;
   let wr6 = (n0 + 6u) * KT;
   let wr7 = (n0 + 7u) * KT;
+  let wr8 = (n0 + 8u) * KT;
+  let wr9 = (n0 + 9u) * KT;
+  let wr10 = (n0 + 10u) * KT;
+  let wr11 = (n0 + 11u) * KT;
+  let wr12 = (n0 + 12u) * KT;
+  let wr13 = (n0 + 13u) * KT;
+  let wr14 = (n0 + 14u) * KT;
+  let wr15 = (n0 + 15u) * KT;
   let b0 = bias[n0 + 0u];
   let b1 = bias[n0 + 1u];
   let b2 = bias[n0 + 2u];
@@ -127,6 +138,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   let b5 = bias[n0 + 5u];
   let b6 = bias[n0 + 6u];
   let b7 = bias[n0 + 7u];
+  let b8 = bias[n0 + 8u];
+  let b9 = bias[n0 + 9u];
+  let b10 = bias[n0 + 10u];
+  let b11 = bias[n0 + 11u];
+  let b12 = bias[n0 + 12u];
+  let b13 = bias[n0 + 13u];
+  let b14 = bias[n0 + 14u];
+  let b15 = bias[n0 + 15u];
   var s0_0 = b0;
   var s0_1 = b1;
   var s0_2 = b2;
@@ -135,6 +154,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   var s0_5 = b5;
   var s0_6 = b6;
   var s0_7 = b7;
+  var s0_8 = b8;
+  var s0_9 = b9;
+  var s0_10 = b10;
+  var s0_11 = b11;
+  var s0_12 = b12;
+  var s0_13 = b13;
+  var s0_14 = b14;
+  var s0_15 = b15;
   var s1_0 = b0;
   var s1_1 = b1;
   var s1_2 = b2;
@@ -143,6 +170,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   var s1_5 = b5;
   var s1_6 = b6;
   var s1_7 = b7;
+  var s1_8 = b8;
+  var s1_9 = b9;
+  var s1_10 = b10;
+  var s1_11 = b11;
+  var s1_12 = b12;
+  var s1_13 = b13;
+  var s1_14 = b14;
+  var s1_15 = b15;
   var s2_0 = b0;
   var s2_1 = b1;
   var s2_2 = b2;
@@ -151,6 +186,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   var s2_5 = b5;
   var s2_6 = b6;
   var s2_7 = b7;
+  var s2_8 = b8;
+  var s2_9 = b9;
+  var s2_10 = b10;
+  var s2_11 = b11;
+  var s2_12 = b12;
+  var s2_13 = b13;
+  var s2_14 = b14;
+  var s2_15 = b15;
   var s3_0 = b0;
   var s3_1 = b1;
   var s3_2 = b2;
@@ -159,6 +202,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   var s3_5 = b5;
   var s3_6 = b6;
   var s3_7 = b7;
+  var s3_8 = b8;
+  var s3_9 = b9;
+  var s3_10 = b10;
+  var s3_11 = b11;
+  var s3_12 = b12;
+  var s3_13 = b13;
+  var s3_14 = b14;
+  var s3_15 = b15;
   for (var kt = 0u; kt < KT; kt++) {
     var a0: vec4u;
     var a1: vec4u;
@@ -187,6 +238,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
     let w5 = texel(wT, wr5 + kt);
     let w6 = texel(wT, wr6 + kt);
     let w7 = texel(wT, wr7 + kt);
+    let w8 = texel(wT, wr8 + kt);
+    let w9 = texel(wT, wr9 + kt);
+    let w10 = texel(wT, wr10 + kt);
+    let w11 = texel(wT, wr11 + kt);
+    let w12 = texel(wT, wr12 + kt);
+    let w13 = texel(wT, wr13 + kt);
+    let w14 = texel(wT, wr14 + kt);
+    let w15 = texel(wT, wr15 + kt);
     if (UNPACK) {
       let u0x = unpack(w0.x);
       let u1x = unpack(w1.x);
@@ -196,6 +255,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       let u5x = unpack(w5.x);
       let u6x = unpack(w6.x);
       let u7x = unpack(w7.x);
+      let u8x = unpack(w8.x);
+      let u9x = unpack(w9.x);
+      let u10x = unpack(w10.x);
+      let u11x = unpack(w11.x);
+      let u12x = unpack(w12.x);
+      let u13x = unpack(w13.x);
+      let u14x = unpack(w14.x);
+      let u15x = unpack(w15.x);
       let v0x = unpack(a0.x);
       s0_0 += dot(v0x, u0x);
       s0_1 += dot(v0x, u1x);
@@ -205,6 +272,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot(v0x, u5x);
       s0_6 += dot(v0x, u6x);
       s0_7 += dot(v0x, u7x);
+      s0_8 += dot(v0x, u8x);
+      s0_9 += dot(v0x, u9x);
+      s0_10 += dot(v0x, u10x);
+      s0_11 += dot(v0x, u11x);
+      s0_12 += dot(v0x, u12x);
+      s0_13 += dot(v0x, u13x);
+      s0_14 += dot(v0x, u14x);
+      s0_15 += dot(v0x, u15x);
       let v1x = unpack(a1.x);
       s1_0 += dot(v1x, u0x);
       s1_1 += dot(v1x, u1x);
@@ -214,6 +289,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot(v1x, u5x);
       s1_6 += dot(v1x, u6x);
       s1_7 += dot(v1x, u7x);
+      s1_8 += dot(v1x, u8x);
+      s1_9 += dot(v1x, u9x);
+      s1_10 += dot(v1x, u10x);
+      s1_11 += dot(v1x, u11x);
+      s1_12 += dot(v1x, u12x);
+      s1_13 += dot(v1x, u13x);
+      s1_14 += dot(v1x, u14x);
+      s1_15 += dot(v1x, u15x);
       let v2x = unpack(a2.x);
       s2_0 += dot(v2x, u0x);
       s2_1 += dot(v2x, u1x);
@@ -223,6 +306,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot(v2x, u5x);
       s2_6 += dot(v2x, u6x);
       s2_7 += dot(v2x, u7x);
+      s2_8 += dot(v2x, u8x);
+      s2_9 += dot(v2x, u9x);
+      s2_10 += dot(v2x, u10x);
+      s2_11 += dot(v2x, u11x);
+      s2_12 += dot(v2x, u12x);
+      s2_13 += dot(v2x, u13x);
+      s2_14 += dot(v2x, u14x);
+      s2_15 += dot(v2x, u15x);
       let v3x = unpack(a3.x);
       s3_0 += dot(v3x, u0x);
       s3_1 += dot(v3x, u1x);
@@ -232,6 +323,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot(v3x, u5x);
       s3_6 += dot(v3x, u6x);
       s3_7 += dot(v3x, u7x);
+      s3_8 += dot(v3x, u8x);
+      s3_9 += dot(v3x, u9x);
+      s3_10 += dot(v3x, u10x);
+      s3_11 += dot(v3x, u11x);
+      s3_12 += dot(v3x, u12x);
+      s3_13 += dot(v3x, u13x);
+      s3_14 += dot(v3x, u14x);
+      s3_15 += dot(v3x, u15x);
       let u0y = unpack(w0.y);
       let u1y = unpack(w1.y);
       let u2y = unpack(w2.y);
@@ -240,6 +339,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       let u5y = unpack(w5.y);
       let u6y = unpack(w6.y);
       let u7y = unpack(w7.y);
+      let u8y = unpack(w8.y);
+      let u9y = unpack(w9.y);
+      let u10y = unpack(w10.y);
+      let u11y = unpack(w11.y);
+      let u12y = unpack(w12.y);
+      let u13y = unpack(w13.y);
+      let u14y = unpack(w14.y);
+      let u15y = unpack(w15.y);
       let v0y = unpack(a0.y);
       s0_0 += dot(v0y, u0y);
       s0_1 += dot(v0y, u1y);
@@ -249,6 +356,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot(v0y, u5y);
       s0_6 += dot(v0y, u6y);
       s0_7 += dot(v0y, u7y);
+      s0_8 += dot(v0y, u8y);
+      s0_9 += dot(v0y, u9y);
+      s0_10 += dot(v0y, u10y);
+      s0_11 += dot(v0y, u11y);
+      s0_12 += dot(v0y, u12y);
+      s0_13 += dot(v0y, u13y);
+      s0_14 += dot(v0y, u14y);
+      s0_15 += dot(v0y, u15y);
       let v1y = unpack(a1.y);
       s1_0 += dot(v1y, u0y);
       s1_1 += dot(v1y, u1y);
@@ -258,6 +373,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot(v1y, u5y);
       s1_6 += dot(v1y, u6y);
       s1_7 += dot(v1y, u7y);
+      s1_8 += dot(v1y, u8y);
+      s1_9 += dot(v1y, u9y);
+      s1_10 += dot(v1y, u10y);
+      s1_11 += dot(v1y, u11y);
+      s1_12 += dot(v1y, u12y);
+      s1_13 += dot(v1y, u13y);
+      s1_14 += dot(v1y, u14y);
+      s1_15 += dot(v1y, u15y);
       let v2y = unpack(a2.y);
       s2_0 += dot(v2y, u0y);
       s2_1 += dot(v2y, u1y);
@@ -267,6 +390,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot(v2y, u5y);
       s2_6 += dot(v2y, u6y);
       s2_7 += dot(v2y, u7y);
+      s2_8 += dot(v2y, u8y);
+      s2_9 += dot(v2y, u9y);
+      s2_10 += dot(v2y, u10y);
+      s2_11 += dot(v2y, u11y);
+      s2_12 += dot(v2y, u12y);
+      s2_13 += dot(v2y, u13y);
+      s2_14 += dot(v2y, u14y);
+      s2_15 += dot(v2y, u15y);
       let v3y = unpack(a3.y);
       s3_0 += dot(v3y, u0y);
       s3_1 += dot(v3y, u1y);
@@ -276,6 +407,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot(v3y, u5y);
       s3_6 += dot(v3y, u6y);
       s3_7 += dot(v3y, u7y);
+      s3_8 += dot(v3y, u8y);
+      s3_9 += dot(v3y, u9y);
+      s3_10 += dot(v3y, u10y);
+      s3_11 += dot(v3y, u11y);
+      s3_12 += dot(v3y, u12y);
+      s3_13 += dot(v3y, u13y);
+      s3_14 += dot(v3y, u14y);
+      s3_15 += dot(v3y, u15y);
       let u0z = unpack(w0.z);
       let u1z = unpack(w1.z);
       let u2z = unpack(w2.z);
@@ -284,6 +423,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       let u5z = unpack(w5.z);
       let u6z = unpack(w6.z);
       let u7z = unpack(w7.z);
+      let u8z = unpack(w8.z);
+      let u9z = unpack(w9.z);
+      let u10z = unpack(w10.z);
+      let u11z = unpack(w11.z);
+      let u12z = unpack(w12.z);
+      let u13z = unpack(w13.z);
+      let u14z = unpack(w14.z);
+      let u15z = unpack(w15.z);
       let v0z = unpack(a0.z);
       s0_0 += dot(v0z, u0z);
       s0_1 += dot(v0z, u1z);
@@ -293,6 +440,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot(v0z, u5z);
       s0_6 += dot(v0z, u6z);
       s0_7 += dot(v0z, u7z);
+      s0_8 += dot(v0z, u8z);
+      s0_9 += dot(v0z, u9z);
+      s0_10 += dot(v0z, u10z);
+      s0_11 += dot(v0z, u11z);
+      s0_12 += dot(v0z, u12z);
+      s0_13 += dot(v0z, u13z);
+      s0_14 += dot(v0z, u14z);
+      s0_15 += dot(v0z, u15z);
       let v1z = unpack(a1.z);
       s1_0 += dot(v1z, u0z);
       s1_1 += dot(v1z, u1z);
@@ -302,6 +457,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot(v1z, u5z);
       s1_6 += dot(v1z, u6z);
       s1_7 += dot(v1z, u7z);
+      s1_8 += dot(v1z, u8z);
+      s1_9 += dot(v1z, u9z);
+      s1_10 += dot(v1z, u10z);
+      s1_11 += dot(v1z, u11z);
+      s1_12 += dot(v1z, u12z);
+      s1_13 += dot(v1z, u13z);
+      s1_14 += dot(v1z, u14z);
+      s1_15 += dot(v1z, u15z);
       let v2z = unpack(a2.z);
       s2_0 += dot(v2z, u0z);
       s2_1 += dot(v2z, u1z);
@@ -311,6 +474,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot(v2z, u5z);
       s2_6 += dot(v2z, u6z);
       s2_7 += dot(v2z, u7z);
+      s2_8 += dot(v2z, u8z);
+      s2_9 += dot(v2z, u9z);
+      s2_10 += dot(v2z, u10z);
+      s2_11 += dot(v2z, u11z);
+      s2_12 += dot(v2z, u12z);
+      s2_13 += dot(v2z, u13z);
+      s2_14 += dot(v2z, u14z);
+      s2_15 += dot(v2z, u15z);
       let v3z = unpack(a3.z);
       s3_0 += dot(v3z, u0z);
       s3_1 += dot(v3z, u1z);
@@ -320,6 +491,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot(v3z, u5z);
       s3_6 += dot(v3z, u6z);
       s3_7 += dot(v3z, u7z);
+      s3_8 += dot(v3z, u8z);
+      s3_9 += dot(v3z, u9z);
+      s3_10 += dot(v3z, u10z);
+      s3_11 += dot(v3z, u11z);
+      s3_12 += dot(v3z, u12z);
+      s3_13 += dot(v3z, u13z);
+      s3_14 += dot(v3z, u14z);
+      s3_15 += dot(v3z, u15z);
       let u0w = unpack(w0.w);
       let u1w = unpack(w1.w);
       let u2w = unpack(w2.w);
@@ -328,6 +507,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       let u5w = unpack(w5.w);
       let u6w = unpack(w6.w);
       let u7w = unpack(w7.w);
+      let u8w = unpack(w8.w);
+      let u9w = unpack(w9.w);
+      let u10w = unpack(w10.w);
+      let u11w = unpack(w11.w);
+      let u12w = unpack(w12.w);
+      let u13w = unpack(w13.w);
+      let u14w = unpack(w14.w);
+      let u15w = unpack(w15.w);
       let v0w = unpack(a0.w);
       s0_0 += dot(v0w, u0w);
       s0_1 += dot(v0w, u1w);
@@ -337,6 +524,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot(v0w, u5w);
       s0_6 += dot(v0w, u6w);
       s0_7 += dot(v0w, u7w);
+      s0_8 += dot(v0w, u8w);
+      s0_9 += dot(v0w, u9w);
+      s0_10 += dot(v0w, u10w);
+      s0_11 += dot(v0w, u11w);
+      s0_12 += dot(v0w, u12w);
+      s0_13 += dot(v0w, u13w);
+      s0_14 += dot(v0w, u14w);
+      s0_15 += dot(v0w, u15w);
       let v1w = unpack(a1.w);
       s1_0 += dot(v1w, u0w);
       s1_1 += dot(v1w, u1w);
@@ -346,6 +541,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot(v1w, u5w);
       s1_6 += dot(v1w, u6w);
       s1_7 += dot(v1w, u7w);
+      s1_8 += dot(v1w, u8w);
+      s1_9 += dot(v1w, u9w);
+      s1_10 += dot(v1w, u10w);
+      s1_11 += dot(v1w, u11w);
+      s1_12 += dot(v1w, u12w);
+      s1_13 += dot(v1w, u13w);
+      s1_14 += dot(v1w, u14w);
+      s1_15 += dot(v1w, u15w);
       let v2w = unpack(a2.w);
       s2_0 += dot(v2w, u0w);
       s2_1 += dot(v2w, u1w);
@@ -355,6 +558,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot(v2w, u5w);
       s2_6 += dot(v2w, u6w);
       s2_7 += dot(v2w, u7w);
+      s2_8 += dot(v2w, u8w);
+      s2_9 += dot(v2w, u9w);
+      s2_10 += dot(v2w, u10w);
+      s2_11 += dot(v2w, u11w);
+      s2_12 += dot(v2w, u12w);
+      s2_13 += dot(v2w, u13w);
+      s2_14 += dot(v2w, u14w);
+      s2_15 += dot(v2w, u15w);
       let v3w = unpack(a3.w);
       s3_0 += dot(v3w, u0w);
       s3_1 += dot(v3w, u1w);
@@ -364,6 +575,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot(v3w, u5w);
       s3_6 += dot(v3w, u6w);
       s3_7 += dot(v3w, u7w);
+      s3_8 += dot(v3w, u8w);
+      s3_9 += dot(v3w, u9w);
+      s3_10 += dot(v3w, u10w);
+      s3_11 += dot(v3w, u11w);
+      s3_12 += dot(v3w, u12w);
+      s3_13 += dot(v3w, u13w);
+      s3_14 += dot(v3w, u14w);
+      s3_15 += dot(v3w, u15w);
     } else {
       s0_0 += dot4(a0.x, w0.x);
       s0_1 += dot4(a0.x, w1.x);
@@ -373,6 +592,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot4(a0.x, w5.x);
       s0_6 += dot4(a0.x, w6.x);
       s0_7 += dot4(a0.x, w7.x);
+      s0_8 += dot4(a0.x, w8.x);
+      s0_9 += dot4(a0.x, w9.x);
+      s0_10 += dot4(a0.x, w10.x);
+      s0_11 += dot4(a0.x, w11.x);
+      s0_12 += dot4(a0.x, w12.x);
+      s0_13 += dot4(a0.x, w13.x);
+      s0_14 += dot4(a0.x, w14.x);
+      s0_15 += dot4(a0.x, w15.x);
       s1_0 += dot4(a1.x, w0.x);
       s1_1 += dot4(a1.x, w1.x);
       s1_2 += dot4(a1.x, w2.x);
@@ -381,6 +608,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot4(a1.x, w5.x);
       s1_6 += dot4(a1.x, w6.x);
       s1_7 += dot4(a1.x, w7.x);
+      s1_8 += dot4(a1.x, w8.x);
+      s1_9 += dot4(a1.x, w9.x);
+      s1_10 += dot4(a1.x, w10.x);
+      s1_11 += dot4(a1.x, w11.x);
+      s1_12 += dot4(a1.x, w12.x);
+      s1_13 += dot4(a1.x, w13.x);
+      s1_14 += dot4(a1.x, w14.x);
+      s1_15 += dot4(a1.x, w15.x);
       s2_0 += dot4(a2.x, w0.x);
       s2_1 += dot4(a2.x, w1.x);
       s2_2 += dot4(a2.x, w2.x);
@@ -389,6 +624,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot4(a2.x, w5.x);
       s2_6 += dot4(a2.x, w6.x);
       s2_7 += dot4(a2.x, w7.x);
+      s2_8 += dot4(a2.x, w8.x);
+      s2_9 += dot4(a2.x, w9.x);
+      s2_10 += dot4(a2.x, w10.x);
+      s2_11 += dot4(a2.x, w11.x);
+      s2_12 += dot4(a2.x, w12.x);
+      s2_13 += dot4(a2.x, w13.x);
+      s2_14 += dot4(a2.x, w14.x);
+      s2_15 += dot4(a2.x, w15.x);
       s3_0 += dot4(a3.x, w0.x);
       s3_1 += dot4(a3.x, w1.x);
       s3_2 += dot4(a3.x, w2.x);
@@ -397,6 +640,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot4(a3.x, w5.x);
       s3_6 += dot4(a3.x, w6.x);
       s3_7 += dot4(a3.x, w7.x);
+      s3_8 += dot4(a3.x, w8.x);
+      s3_9 += dot4(a3.x, w9.x);
+      s3_10 += dot4(a3.x, w10.x);
+      s3_11 += dot4(a3.x, w11.x);
+      s3_12 += dot4(a3.x, w12.x);
+      s3_13 += dot4(a3.x, w13.x);
+      s3_14 += dot4(a3.x, w14.x);
+      s3_15 += dot4(a3.x, w15.x);
       s0_0 += dot4(a0.y, w0.y);
       s0_1 += dot4(a0.y, w1.y);
       s0_2 += dot4(a0.y, w2.y);
@@ -405,6 +656,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot4(a0.y, w5.y);
       s0_6 += dot4(a0.y, w6.y);
       s0_7 += dot4(a0.y, w7.y);
+      s0_8 += dot4(a0.y, w8.y);
+      s0_9 += dot4(a0.y, w9.y);
+      s0_10 += dot4(a0.y, w10.y);
+      s0_11 += dot4(a0.y, w11.y);
+      s0_12 += dot4(a0.y, w12.y);
+      s0_13 += dot4(a0.y, w13.y);
+      s0_14 += dot4(a0.y, w14.y);
+      s0_15 += dot4(a0.y, w15.y);
       s1_0 += dot4(a1.y, w0.y);
       s1_1 += dot4(a1.y, w1.y);
       s1_2 += dot4(a1.y, w2.y);
@@ -413,6 +672,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot4(a1.y, w5.y);
       s1_6 += dot4(a1.y, w6.y);
       s1_7 += dot4(a1.y, w7.y);
+      s1_8 += dot4(a1.y, w8.y);
+      s1_9 += dot4(a1.y, w9.y);
+      s1_10 += dot4(a1.y, w10.y);
+      s1_11 += dot4(a1.y, w11.y);
+      s1_12 += dot4(a1.y, w12.y);
+      s1_13 += dot4(a1.y, w13.y);
+      s1_14 += dot4(a1.y, w14.y);
+      s1_15 += dot4(a1.y, w15.y);
       s2_0 += dot4(a2.y, w0.y);
       s2_1 += dot4(a2.y, w1.y);
       s2_2 += dot4(a2.y, w2.y);
@@ -421,6 +688,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot4(a2.y, w5.y);
       s2_6 += dot4(a2.y, w6.y);
       s2_7 += dot4(a2.y, w7.y);
+      s2_8 += dot4(a2.y, w8.y);
+      s2_9 += dot4(a2.y, w9.y);
+      s2_10 += dot4(a2.y, w10.y);
+      s2_11 += dot4(a2.y, w11.y);
+      s2_12 += dot4(a2.y, w12.y);
+      s2_13 += dot4(a2.y, w13.y);
+      s2_14 += dot4(a2.y, w14.y);
+      s2_15 += dot4(a2.y, w15.y);
       s3_0 += dot4(a3.y, w0.y);
       s3_1 += dot4(a3.y, w1.y);
       s3_2 += dot4(a3.y, w2.y);
@@ -429,6 +704,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot4(a3.y, w5.y);
       s3_6 += dot4(a3.y, w6.y);
       s3_7 += dot4(a3.y, w7.y);
+      s3_8 += dot4(a3.y, w8.y);
+      s3_9 += dot4(a3.y, w9.y);
+      s3_10 += dot4(a3.y, w10.y);
+      s3_11 += dot4(a3.y, w11.y);
+      s3_12 += dot4(a3.y, w12.y);
+      s3_13 += dot4(a3.y, w13.y);
+      s3_14 += dot4(a3.y, w14.y);
+      s3_15 += dot4(a3.y, w15.y);
       s0_0 += dot4(a0.z, w0.z);
       s0_1 += dot4(a0.z, w1.z);
       s0_2 += dot4(a0.z, w2.z);
@@ -437,6 +720,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot4(a0.z, w5.z);
       s0_6 += dot4(a0.z, w6.z);
       s0_7 += dot4(a0.z, w7.z);
+      s0_8 += dot4(a0.z, w8.z);
+      s0_9 += dot4(a0.z, w9.z);
+      s0_10 += dot4(a0.z, w10.z);
+      s0_11 += dot4(a0.z, w11.z);
+      s0_12 += dot4(a0.z, w12.z);
+      s0_13 += dot4(a0.z, w13.z);
+      s0_14 += dot4(a0.z, w14.z);
+      s0_15 += dot4(a0.z, w15.z);
       s1_0 += dot4(a1.z, w0.z);
       s1_1 += dot4(a1.z, w1.z);
       s1_2 += dot4(a1.z, w2.z);
@@ -445,6 +736,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot4(a1.z, w5.z);
       s1_6 += dot4(a1.z, w6.z);
       s1_7 += dot4(a1.z, w7.z);
+      s1_8 += dot4(a1.z, w8.z);
+      s1_9 += dot4(a1.z, w9.z);
+      s1_10 += dot4(a1.z, w10.z);
+      s1_11 += dot4(a1.z, w11.z);
+      s1_12 += dot4(a1.z, w12.z);
+      s1_13 += dot4(a1.z, w13.z);
+      s1_14 += dot4(a1.z, w14.z);
+      s1_15 += dot4(a1.z, w15.z);
       s2_0 += dot4(a2.z, w0.z);
       s2_1 += dot4(a2.z, w1.z);
       s2_2 += dot4(a2.z, w2.z);
@@ -453,6 +752,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot4(a2.z, w5.z);
       s2_6 += dot4(a2.z, w6.z);
       s2_7 += dot4(a2.z, w7.z);
+      s2_8 += dot4(a2.z, w8.z);
+      s2_9 += dot4(a2.z, w9.z);
+      s2_10 += dot4(a2.z, w10.z);
+      s2_11 += dot4(a2.z, w11.z);
+      s2_12 += dot4(a2.z, w12.z);
+      s2_13 += dot4(a2.z, w13.z);
+      s2_14 += dot4(a2.z, w14.z);
+      s2_15 += dot4(a2.z, w15.z);
       s3_0 += dot4(a3.z, w0.z);
       s3_1 += dot4(a3.z, w1.z);
       s3_2 += dot4(a3.z, w2.z);
@@ -461,6 +768,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot4(a3.z, w5.z);
       s3_6 += dot4(a3.z, w6.z);
       s3_7 += dot4(a3.z, w7.z);
+      s3_8 += dot4(a3.z, w8.z);
+      s3_9 += dot4(a3.z, w9.z);
+      s3_10 += dot4(a3.z, w10.z);
+      s3_11 += dot4(a3.z, w11.z);
+      s3_12 += dot4(a3.z, w12.z);
+      s3_13 += dot4(a3.z, w13.z);
+      s3_14 += dot4(a3.z, w14.z);
+      s3_15 += dot4(a3.z, w15.z);
       s0_0 += dot4(a0.w, w0.w);
       s0_1 += dot4(a0.w, w1.w);
       s0_2 += dot4(a0.w, w2.w);
@@ -469,6 +784,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s0_5 += dot4(a0.w, w5.w);
       s0_6 += dot4(a0.w, w6.w);
       s0_7 += dot4(a0.w, w7.w);
+      s0_8 += dot4(a0.w, w8.w);
+      s0_9 += dot4(a0.w, w9.w);
+      s0_10 += dot4(a0.w, w10.w);
+      s0_11 += dot4(a0.w, w11.w);
+      s0_12 += dot4(a0.w, w12.w);
+      s0_13 += dot4(a0.w, w13.w);
+      s0_14 += dot4(a0.w, w14.w);
+      s0_15 += dot4(a0.w, w15.w);
       s1_0 += dot4(a1.w, w0.w);
       s1_1 += dot4(a1.w, w1.w);
       s1_2 += dot4(a1.w, w2.w);
@@ -477,6 +800,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s1_5 += dot4(a1.w, w5.w);
       s1_6 += dot4(a1.w, w6.w);
       s1_7 += dot4(a1.w, w7.w);
+      s1_8 += dot4(a1.w, w8.w);
+      s1_9 += dot4(a1.w, w9.w);
+      s1_10 += dot4(a1.w, w10.w);
+      s1_11 += dot4(a1.w, w11.w);
+      s1_12 += dot4(a1.w, w12.w);
+      s1_13 += dot4(a1.w, w13.w);
+      s1_14 += dot4(a1.w, w14.w);
+      s1_15 += dot4(a1.w, w15.w);
       s2_0 += dot4(a2.w, w0.w);
       s2_1 += dot4(a2.w, w1.w);
       s2_2 += dot4(a2.w, w2.w);
@@ -485,6 +816,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s2_5 += dot4(a2.w, w5.w);
       s2_6 += dot4(a2.w, w6.w);
       s2_7 += dot4(a2.w, w7.w);
+      s2_8 += dot4(a2.w, w8.w);
+      s2_9 += dot4(a2.w, w9.w);
+      s2_10 += dot4(a2.w, w10.w);
+      s2_11 += dot4(a2.w, w11.w);
+      s2_12 += dot4(a2.w, w12.w);
+      s2_13 += dot4(a2.w, w13.w);
+      s2_14 += dot4(a2.w, w14.w);
+      s2_15 += dot4(a2.w, w15.w);
       s3_0 += dot4(a3.w, w0.w);
       s3_1 += dot4(a3.w, w1.w);
       s3_2 += dot4(a3.w, w2.w);
@@ -493,6 +832,14 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
       s3_5 += dot4(a3.w, w5.w);
       s3_6 += dot4(a3.w, w6.w);
       s3_7 += dot4(a3.w, w7.w);
+      s3_8 += dot4(a3.w, w8.w);
+      s3_9 += dot4(a3.w, w9.w);
+      s3_10 += dot4(a3.w, w10.w);
+      s3_11 += dot4(a3.w, w11.w);
+      s3_12 += dot4(a3.w, w12.w);
+      s3_13 += dot4(a3.w, w13.w);
+      s3_14 += dot4(a3.w, w14.w);
+      s3_15 += dot4(a3.w, w15.w);
     }
   }
   let f0 = mult[n0 + 0u];
@@ -503,60 +850,44 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   let f5 = mult[n0 + 5u];
   let f6 = mult[n0 + 6u];
   let f7 = mult[n0 + 7u];
+  let f8 = mult[n0 + 8u];
+  let f9 = mult[n0 + 9u];
+  let f10 = mult[n0 + 10u];
+  let f11 = mult[n0 + 11u];
+  let f12 = mult[n0 + 12u];
+  let f13 = mult[n0 + 13u];
+  let f14 = mult[n0 + 14u];
+  let f15 = mult[n0 + 15u];
   if (m0 + 0u < p.m) {
-    out[(m0 + 0u) * NQ + n0 / 4u + 0u] = pack(vec4i(
-      requantize(s0_0, f0),
-      requantize(s0_1, f1),
-      requantize(s0_2, f2),
-      requantize(s0_3, f3),
-    ));
-    out[(m0 + 0u) * NQ + n0 / 4u + 1u] = pack(vec4i(
-      requantize(s0_4, f4),
-      requantize(s0_5, f5),
-      requantize(s0_6, f6),
-      requantize(s0_7, f7),
-    ));
+    out[(m0 + 0u) * NS + tile] = vec4u(
+      pack(vec4i(requantize(s0_0, f0), requantize(s0_1, f1), requantize(s0_2, f2), requantize(s0_3, f3))),
+      pack(vec4i(requantize(s0_4, f4), requantize(s0_5, f5), requantize(s0_6, f6), requantize(s0_7, f7))),
+      pack(vec4i(requantize(s0_8, f8), requantize(s0_9, f9), requantize(s0_10, f10), requantize(s0_11, f11))),
+      pack(vec4i(requantize(s0_12, f12), requantize(s0_13, f13), requantize(s0_14, f14), requantize(s0_15, f15))),
+    );
   }
   if (m0 + 1u < p.m) {
-    out[(m0 + 1u) * NQ + n0 / 4u + 0u] = pack(vec4i(
-      requantize(s1_0, f0),
-      requantize(s1_1, f1),
-      requantize(s1_2, f2),
-      requantize(s1_3, f3),
-    ));
-    out[(m0 + 1u) * NQ + n0 / 4u + 1u] = pack(vec4i(
-      requantize(s1_4, f4),
-      requantize(s1_5, f5),
-      requantize(s1_6, f6),
-      requantize(s1_7, f7),
-    ));
+    out[(m0 + 1u) * NS + tile] = vec4u(
+      pack(vec4i(requantize(s1_0, f0), requantize(s1_1, f1), requantize(s1_2, f2), requantize(s1_3, f3))),
+      pack(vec4i(requantize(s1_4, f4), requantize(s1_5, f5), requantize(s1_6, f6), requantize(s1_7, f7))),
+      pack(vec4i(requantize(s1_8, f8), requantize(s1_9, f9), requantize(s1_10, f10), requantize(s1_11, f11))),
+      pack(vec4i(requantize(s1_12, f12), requantize(s1_13, f13), requantize(s1_14, f14), requantize(s1_15, f15))),
+    );
   }
   if (m0 + 2u < p.m) {
-    out[(m0 + 2u) * NQ + n0 / 4u + 0u] = pack(vec4i(
-      requantize(s2_0, f0),
-      requantize(s2_1, f1),
-      requantize(s2_2, f2),
-      requantize(s2_3, f3),
-    ));
-    out[(m0 + 2u) * NQ + n0 / 4u + 1u] = pack(vec4i(
-      requantize(s2_4, f4),
-      requantize(s2_5, f5),
-      requantize(s2_6, f6),
-      requantize(s2_7, f7),
-    ));
+    out[(m0 + 2u) * NS + tile] = vec4u(
+      pack(vec4i(requantize(s2_0, f0), requantize(s2_1, f1), requantize(s2_2, f2), requantize(s2_3, f3))),
+      pack(vec4i(requantize(s2_4, f4), requantize(s2_5, f5), requantize(s2_6, f6), requantize(s2_7, f7))),
+      pack(vec4i(requantize(s2_8, f8), requantize(s2_9, f9), requantize(s2_10, f10), requantize(s2_11, f11))),
+      pack(vec4i(requantize(s2_12, f12), requantize(s2_13, f13), requantize(s2_14, f14), requantize(s2_15, f15))),
+    );
   }
   if (m0 + 3u < p.m) {
-    out[(m0 + 3u) * NQ + n0 / 4u + 0u] = pack(vec4i(
-      requantize(s3_0, f0),
-      requantize(s3_1, f1),
-      requantize(s3_2, f2),
-      requantize(s3_3, f3),
-    ));
-    out[(m0 + 3u) * NQ + n0 / 4u + 1u] = pack(vec4i(
-      requantize(s3_4, f4),
-      requantize(s3_5, f5),
-      requantize(s3_6, f6),
-      requantize(s3_7, f7),
-    ));
+    out[(m0 + 3u) * NS + tile] = vec4u(
+      pack(vec4i(requantize(s3_0, f0), requantize(s3_1, f1), requantize(s3_2, f2), requantize(s3_3, f3))),
+      pack(vec4i(requantize(s3_4, f4), requantize(s3_5, f5), requantize(s3_6, f6), requantize(s3_7, f7))),
+      pack(vec4i(requantize(s3_8, f8), requantize(s3_9, f9), requantize(s3_10, f10), requantize(s3_11, f11))),
+      pack(vec4i(requantize(s3_12, f12), requantize(s3_13, f13), requantize(s3_14, f14), requantize(s3_15, f15))),
+    );
   }
 }

@@ -11,6 +11,7 @@ const COMPONENTS = ["x", "y", "z", "w"];
 
 export function quantMatmulTexture(): string {
   const { TM, TN } = QUANT_TEXTURE_TILE;
+  if (TN !== 16) throw new Error("the output stores assume 16 columns (one vec4u) per row");
   const rows = range(TM);
   const cols = range(TN);
   const L: string[] = [];
@@ -27,7 +28,9 @@ export function quantMatmulTexture(): string {
 // tile). ${TM} × ${TN} outputs per invocation: per texel column ${TM} + ${TN} fetches feed ${
     TM * TN * 4
   } four-way
-// products. N % ${TN} == 0 (src/quant/forward.ts falls back to quant_matmul.wgsl otherwise).
+// products, and each row's ${TN} outputs leave in one 16-byte store (on llvmpipe every store is a
+// per-lane loop, whatever its width). N % ${TN} == 0 (src/quant/forward.ts falls back to
+// quant_matmul.wgsl otherwise).
 //
 // wT: the weights, KT = ceil(K / 16) texels per output channel, zero-padded.
 // aT: IMPLICIT false: explicit patch rows (quant_conv.wgsl im2col_tex), KT texels each.
@@ -56,13 +59,14 @@ override S: u32 = 1u;
 override P: u32 = 0u;
 override Z_IN: i32 = 0;
 override CB: u32 = max(C / 16u, 1u);
-override NQ: u32 = N / 4u;
 override NT: u32 = N / ${TN}u;
+// Output vec4u stores per row (16 outputs each).
+override NS: u32 = N / 16u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read> bias: array<i32>;
 @group(0) @binding(4) var<storage, read> mult: array<f32>;
-@group(0) @binding(5) var<storage, read_write> out: array<u32>;
+@group(0) @binding(5) var<storage, read_write> out: array<vec4u>;
 @group(0) @binding(7) var aT: texture_2d<u32>;
 @group(0) @binding(8) var wT: texture_2d<u32>;
 
@@ -153,13 +157,12 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
   each(cols, (c) => `  let f${c} = mult[n0 + ${c}u];`);
   for (const r of rows) {
     L.push(`  if (m0 + ${r}u < p.m) {`);
+    L.push(`    out[(m0 + ${r}u) * NS + tile] = vec4u(`);
     for (const q of range(TN / 4)) {
       const v = range(4).map((j) => `requantize(s${r}_${q * 4 + j}, f${q * 4 + j})`);
-      L.push(`    out[(m0 + ${r}u) * NQ + n0 / 4u + ${q}u] = pack(vec4i(`);
-      L.push(`      ${v.join(",\n      ")},`);
-      L.push(`    ));`);
+      L.push(`      pack(vec4i(${v.join(", ")})),`);
     }
-    L.push(`  }`);
+    L.push(`    );`, `  }`);
   }
   L.push(`}`);
   return L.join("\n") + "\n";

@@ -5,7 +5,7 @@
 //   deno run -A tools/quant_measure.ts [--rounds 3] [--batch-size 500] [--out FILE] F32_DIR:INT8_DIR ...
 //
 // Make each INT8_DIR first with `deno task quantize --model F32_DIR --out INT8_DIR`.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { Gpu } from "../src/gpu/gpu.ts";
 import { useGpu } from "../src/autograd/tensor.ts";
@@ -71,7 +71,8 @@ for (const pair of positionals) {
   const floatBytes = (await Deno.stat(join(floatDir, WEIGHTS_FILE))).size;
   const int8Bytes = (await Deno.stat(join(int8Dir, QUANT_WEIGHTS_FILE))).size;
   const row = {
-    model: model.architecture.name,
+    model: basename(floatDir),
+    architecture: model.architecture.name,
     float: floatDir,
     int8: int8Dir,
     bytes: { float: floatBytes, int8: int8Bytes, ratio: floatBytes / int8Bytes },

@@ -98,15 +98,18 @@ export class QuantizedForward {
   }
 
   /**
-   * The largest batch whose buffers each fit one storage binding of the device (the im2col
-   * patch matrices are the largest).
+   * The largest batch whose buffers each fit one storage binding of the device, and whose
+   * textures fit its largest 2D texture (the patch matrices are the largest of both).
    */
   maxBatch(): number {
-    let most = this.program.inputSize * 4;
+    let bytes = this.program.inputSize * 4;
+    let texels = 1;
     const visit = (ops: RuntimeOp[]) => {
       for (const op of ops) {
         if (op.type === "gemm") {
-          most = Math.max(most, op.g.OH * op.g.OW * Math.ceil(op.K / 4) * 4);
+          const pixels = op.g.OH * op.g.OW;
+          bytes = Math.max(bytes, pixels * Math.ceil(op.K / 4) * 4);
+          texels = Math.max(texels, pixels * Math.ceil(op.K / 16), op.g.H * op.g.W * op.g.C / 16);
         }
         if (op.type === "residual") {
           visit(op.body);
@@ -115,7 +118,14 @@ export class QuantizedForward {
       }
     };
     visit(this.program.ops);
-    return Math.max(1, Math.floor(this.gpu.device.limits.maxStorageBufferBindingSize / most));
+    const limits = this.gpu.device.limits;
+    return Math.max(
+      1,
+      Math.min(
+        Math.floor(limits.maxStorageBufferBindingSize / bytes),
+        Math.floor(TEXTURE_WIDTH * limits.maxTextureDimension2D / texels),
+      ),
+    );
   }
 
   /** Runs ops on a packed input; gives the logits' f32 buffer after a logits op. */

@@ -22,6 +22,7 @@ export { forwardReference } from "./reference.ts";
 export { QuantizedForward } from "./forward.ts";
 export { type Dot4Mode, hasPackedDot4, QuantKernels } from "./kernels.ts";
 export {
+  decodeQuantized,
   isQuantizedConfig,
   loadQuantized,
   QUANT_FORMAT,

@@ -84,8 +84,7 @@ export function countParameters(net: QuantizedNetwork): number {
 }
 
 /**
- * Loads an int8 model folder. Every tensor the architecture needs must be in the file with its
- * dtype and shape; the first that is not is named in a one-line UserError.
+ * Loads an int8 model folder (Deno: reads its two files; see `decodeQuantized` for the checks).
  */
 export async function loadQuantized(dir: string): Promise<{
   net: QuantizedNetwork;
@@ -106,6 +105,20 @@ export async function loadQuantized(dir: string): Promise<{
   } catch {
     throw new UserError(`${path}: not found; re-create it with "deno task quantize"`);
   }
+  return { net: decodeQuantized(config, bytes, path), config };
+}
+
+/**
+ * An int8 network from its parsed config.json and the bytes of its weights-int8.safetensors
+ * (`path` names the file in errors; no file access, so a web page can use it too). Every tensor
+ * the architecture needs must be there with its dtype and shape; the first that is not is named
+ * in a one-line UserError.
+ */
+export function decodeQuantized(
+  config: Record<string, unknown>,
+  bytes: Uint8Array,
+  path: string,
+): QuantizedNetwork {
   const { tensors, metadata } = decodeTypedSafetensors(bytes, path);
   if (metadata.format !== QUANT_FORMAT || !metadata.activations) {
     throw new UserError(
@@ -151,5 +164,5 @@ export async function loadQuantized(dir: string): Promise<{
       bias: expect(`${op.name}.bias`, "I32", [n]) as Int32Array,
     });
   }
-  return { net: { architecture, ops, activations, tensors: out }, config };
+  return { architecture, ops, activations, tensors: out };
 }

@@ -86,13 +86,14 @@ function gemmOp(
 const distinct = (a: ArrayLike<number>) => new Set(Array.from(a)).size;
 
 for (const mode of MODES) {
-  // N % 8 == 0 takes the texture product where textures are on (C % 16 == 0: reading the input
+  // N % 16 == 0 takes the texture product where textures are on (C % 16 == 0: reading the input
   // texture itself, else explicit patch rows), the others the storage entries either way.
   const cases: [string, ConvGeometry, { relu?: boolean }][] = [
     ["3×3 same, C=32 (implicit patches), N=16", geometry(7, 5, 32, 16, 3, 1, 1), { relu: true }],
-    ["3×3 stride 2, C=16 (implicit patches), N=8", geometry(9, 6, 16, 8, 3, 2, 1), {}],
+    ["3×3 stride 2, C=16 (implicit patches), N=32", geometry(9, 6, 16, 32, 3, 2, 1), {}],
+    ["3×3 same, C=3 (K=27), N=16", geometry(5, 7, 3, 16, 3, 1, 1), { relu: true }],
+    ["3×3 same, C=5 (K=45), N=32", geometry(6, 5, 5, 32, 3, 1, 1), { relu: true }],
     ["3×3 same, C=3, N=8", geometry(5, 7, 3, 8, 3, 1, 1), { relu: true }],
-    ["3×3 same, C=5 (K=45), N=24", geometry(6, 5, 5, 24, 3, 1, 1), { relu: true }],
     ["3×3 stride 2, C=4 (word taps), N=12", geometry(7, 6, 4, 12, 3, 2, 1), {}],
     ["3×3 valid, C=5, N=5 (unaligned outputs)", geometry(6, 5, 5, 5, 3, 1, 0), { relu: true }],
     ["1×1 stride 2, C=8, N=4", geometry(7, 7, 8, 4, 1, 2, 0), {}],
