@@ -31,6 +31,9 @@ export interface PredictState {
   top3: { label: string; probability: number }[];
   /** Milliseconds from opening the page to the first prediction shown. */
   firstPredictionMs: number | null;
+  /** Milliseconds from opening the page until WebGPU's device and the reference model were ready. */
+  gpuReadyMs: number | null;
+  modelReadyMs: number | null;
   busy: boolean;
 }
 
@@ -41,6 +44,8 @@ export const predictState: PredictState = {
   seen: null,
   top3: [],
   firstPredictionMs: null,
+  gpuReadyMs: null,
+  modelReadyMs: null,
   busy: false,
 };
 
@@ -334,7 +339,9 @@ export async function showExample(name: string) {
 
 /** Starts the tab: the reference model, then the first example classified. */
 export async function startPredict() {
+  predictState.gpuReadyMs ??= performance.now();
   const model = await activeModel();
+  predictState.modelReadyMs ??= performance.now();
   showModel(model);
   await showExample(EXAMPLES[0]);
 }

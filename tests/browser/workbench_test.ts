@@ -197,6 +197,32 @@ if (!chromium) {
           }
         });
 
+        await t.step(
+          "the camera: a frame is taken, shown as its 28×28 and classified",
+          async () => {
+            assert.ok(page, "the page did not load");
+            // Chromium's fake camera (--use-fake-device-for-media-stream): a moving test pattern.
+            await page.evaluate(
+              "workbench.clearMessage(); document.getElementById('camera').click()",
+            );
+            await page.waitFor(
+              "document.getElementById('video').videoWidth > 0 || workbench.state().message",
+              30_000,
+            );
+            assert.equal((await state(page)).message, null);
+            await page.evaluate("document.getElementById('capture').click()");
+            await page.waitFor(
+              "workbench.state().picture === 'camera picture' && !workbench.state().busy",
+              60_000,
+            );
+            const s = await state(page);
+            assert.equal(s.message, null);
+            assert.equal(s.seen!.length, 784);
+            assert.equal(s.top3.length, 3);
+            assert.equal(await page.evaluate("document.getElementById('video').hidden"), true);
+          },
+        );
+
         await t.step("bad pictures: one clear message, and the page goes on working", async () => {
           assert.ok(page, "the page did not load");
           const before = await state(page);
