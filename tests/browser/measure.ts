@@ -11,7 +11,7 @@ import { Chromium, findChromium, type Page } from "./chromium.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const OUT = Deno.args[0] ?? join(ROOT, "web/screenshots");
-const SHARED = new URL("../../../shared/cases/light-background-images/", import.meta.url).pathname;
+const PICTURES = join(ROOT, "tests/image/fixtures/");
 const RUNS = [
   { model: "mlp", batch: 128, limit: 2845 }, // 2,560 training images: 20 steps
   { model: "cnn", batch: 32, limit: 720 }, // 648 training images: 21 steps
@@ -119,11 +119,8 @@ try {
     `first prediction: cold ${cold.firstPredictionMs} ms, warm ${warm.firstPredictionMs} ms`,
   );
 
-  // Predict tab screenshot: the photographed pullover of the shared cases (or an example).
-  const picture = await Deno.stat(SHARED + "shirt_white_bg_224.jpg").then(
-    () => SHARED + "shirt_white_bg_224.jpg",
-    () => join(ROOT, "web/examples/pullover.png"),
-  );
+  // Predict tab screenshot: the photographed pullover (test image 1 on white).
+  const picture = PICTURES + "shirt_white_bg_224.jpg";
   await page.setFiles("#upload", [picture]);
   await page.waitFor(
     `workbench.state().picture === '${picture.split("/").pop()}' && !workbench.state().busy`,
