@@ -1,0 +1,108 @@
+// `deno task serve` without a browser: what it serves, what it refuses, its flags.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SERVE = join(ROOT, "src/cli/serve.ts");
+
+async function withServe(args: string[], fn: (url: string) => Promise<void>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SERVE, "--port", "0", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    let text = "";
+    let url: string | undefined;
+    while (!url) {
+      const { value, done } = await out.read();
+      if (done) throw new Error(`serve exited: ${text}`);
+      text += value;
+      url = text.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
+    }
+    await fn(url);
+  } finally {
+    child.kill();
+    await child.status;
+    await out.cancel().catch(() => {});
+    await child.stderr.cancel().catch(() => {});
+  }
+}
+
+Deno.test("serve builds the page and serves it, the kernels, the model and the data", async () => {
+  await withServe([], async (url) => {
+    const get = (path: string) => fetch(new URL(path, url));
+    const page = await get("/");
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<script type="module" src="app.js">/);
+    const app = await get("/app.js");
+    assert.equal(app.headers.get("content-type"), "text/javascript; charset=utf-8");
+    const js = await app.text();
+    // One self-contained bundle: nothing left for the browser to resolve.
+    assert.doesNotMatch(js, /from\s*["'](node:|npm:|\.\.?\/)/);
+    const kernels = await (await get("/kernels.json")).json();
+    for (const name of ["matmul", "conv2d", "batchnorm", "loss", "optim"]) {
+      assert.equal(kernels[name], await Deno.readTextFile(join(ROOT, `kernels/${name}.wgsl`)));
+    }
+    const config = await (await get("/model/config.json")).json();
+    assert.equal(config.kind, "network");
+    const weights = await (await get("/model/weights.safetensors")).arrayBuffer();
+    assert.equal(
+      weights.byteLength,
+      (await Deno.stat(join(ROOT, "web/model/weights.safetensors"))).size,
+    );
+    const meta = await (await get("/data/meta.json")).json();
+    assert.deepEqual(meta.train, { count: 60000, rows: 28, cols: 28 });
+    const labels = new Uint8Array(await (await get("/data/test-labels.u8")).arrayBuffer());
+    assert.deepEqual(Array.from(labels.subarray(0, 5)), [9, 2, 1, 1, 6]);
+    // Nothing outside web/, and no sources.
+    for (const path of ["/../README.md", "/%2e%2e/deno.json", "/engine.ts", "/missing.png"]) {
+      const r = await get(path);
+      assert.equal(r.status, 404, path);
+      await r.body?.cancel();
+    }
+  });
+});
+
+Deno.test("serve answers /data/ with the loader's error when the data are not there", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "no-data-" });
+  try {
+    await withServe(["--data-dir", empty], async (url) => {
+      const r = await fetch(new URL("/data/meta.json", url));
+      assert.equal(r.status, 404);
+      const { error } = await r.json();
+      assert.match(error, new RegExp(empty.replaceAll("/", "\\/")));
+    });
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
+Deno.test("serve refuses bad flags (exit 2) and a port in use (exit 1) in one line", async () => {
+  const run = async (...args: string[]) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", SERVE, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr).trim() };
+  };
+  let r = await run("--port", "70000");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: --port must be at most 65535, got 70000$/);
+  r = await run("--port", "http");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--port must be an integer/);
+  r = await run("--prot", "8000");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown option --prot; did you mean --port\?/);
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    r = await run("--port", String((busy.addr as Deno.NetAddr).port));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.split("\n").at(-1)!, /port \d+ is in use; pick another with --port/);
+  } finally {
+    busy.close();
+  }
+});
