@@ -88,6 +88,7 @@ interface State {
   model: string | null;
   picture: string | null;
   seen: number[] | null;
+  description: string | null;
   top3: { label: string; probability: number }[];
   firstPredictionMs: number | null;
   busy: boolean;
@@ -163,7 +164,7 @@ if (!chromium) {
         );
 
         await t.step(
-          "an uploaded picture becomes the same 28×28 as on the command line",
+          "an uploaded picture (PNG: the same 28×28 as on the command line; WebP) is classified",
           async () => {
             assert.ok(page, "the page did not load");
             // PNG decodes to the same RGBA in both, so the 28×28 must be identical.
@@ -174,6 +175,24 @@ if (!chromium) {
             assert.deepEqual(s.seen, Array.from(cli.pixels));
             assert.equal(s.top3[0].label, "Trouser");
             assert.equal(s.message, null);
+            // WebP (which the command line does not decode), made by the browser's own encoder.
+            const webp = await page.evaluate<string>(`(async () => {
+              const png = await (await fetch("examples/ankle-boot.png")).blob();
+              const bitmap = await createImageBitmap(png);
+              const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+              canvas.getContext("2d").drawImage(bitmap, 0, 0);
+              const blob = await canvas.convertToBlob({ type: "image/webp", quality: 0.9 });
+              let s = "";
+              for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b);
+              return btoa(s);
+            })()`);
+            const boot = join(tmp, "boot.webp");
+            await Deno.writeFile(boot, Uint8Array.from(atob(webp), (c) => c.charCodeAt(0)));
+            await upload(page, "#upload", [boot], "workbench.state().picture === 'boot.webp'");
+            const w = await state(page);
+            assert.equal(w.message, null);
+            assert.match(w.description!, /^272×272, light background/);
+            assert.equal(w.top3[0].label, "Ankle boot");
           },
         );
 
