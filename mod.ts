@@ -82,5 +82,16 @@ export {
   quantizeNetwork,
   saveQuantized,
 } from "./src/quant/mod.ts";
+export { decodeModelWeights, encodeModelWeights } from "./src/io/weights.ts";
+// Pictures → 28×28 as the dataset was made (predict --images and the browser page)
+export {
+  checkPictureSize,
+  preprocess,
+  type Preprocessed,
+  type RgbaImage,
+} from "./src/image/preprocess.ts";
+// What differs between Deno and a web page (the page installs its own platform)
+export { denoPlatform, type Platform, platform, setPlatform } from "./src/platform/mod.ts";
+export { browserPlatform, useBrowserPlatform } from "./src/platform/browser.ts";
 export { Rng } from "./src/util/random.ts";
 export { UserError } from "./src/util/errors.ts";
