@@ -45,6 +45,7 @@ import { Freezer, parseFreeze, trainableParams } from "../train/freeze.ts";
 import { parseClasses, samplePerClass, selectClasses } from "../data/subset.ts";
 import { CLASS_NAMES } from "../data/dataset.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { permuteSplits } from "../experiments/permutation.ts";
 
 const HELP = `deno task train [flags]
 
@@ -101,6 +102,9 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       validation split)
   --seed N            seeds init, shuffling, split and dropout (default 1)
   --limit N           use only the first N training images (quick runs)
+  --permute-pixels S  rearrange the pixels of every training and test image by one fixed
+                      random permutation drawn from seed S (the pixel-permutation experiment,
+                      deno task experiments); the saved model expects permuted images
   --val-split X       fraction held out for validation, stratified (default 0.1; 0 = none)
   --out DIR           where to save config.json, weights.safetensors, history.json and
                       ${TRAINING_STATE_FILE} (for --resume) (default models/<model>)
@@ -151,6 +155,8 @@ interface TrainSettings {
   checkpoint: "best" | "last";
   seed: number;
   limit: number | null;
+  /** Seed of the pixel permutation applied to every image, or null (none). */
+  permutePixels?: number | null;
   valSplit: number;
   testEveryEpoch: boolean;
   /** --init's path (absolute) and the architecture of its weights (the run's, but for classes). */
@@ -186,6 +192,7 @@ const FLAGS = {
   resume: { type: "string" },
   seed: { type: "string" },
   limit: { type: "string" },
+  "permute-pixels": { type: "string" },
   "val-split": { type: "string" },
   out: { type: "string" },
   "data-dir": { type: "string" },
@@ -306,6 +313,9 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
     checkpoint,
     seed: intFlag("seed", flags.seed, 1, 0),
     limit: flags.limit === undefined ? null : intFlag("limit", flags.limit, 0, 10),
+    permutePixels: flags["permute-pixels"] === undefined
+      ? null
+      : intFlag("permute-pixels", flags["permute-pixels"], 0, 0),
     valSplit,
     testEveryEpoch: flags["test-every-epoch"] ?? false,
     init: init?.path ?? null,
@@ -428,7 +438,11 @@ await runCli(async () => {
   }
 
   const dataDir = flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]);
-  const data = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
+  const loaded = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
+  // The same permutation for training, validation and test images (saved in the settings, so
+  // --resume applies it again).
+  const data = s.permutePixels == null ? loaded : permuteSplits(loaded, s.permutePixels);
+  if (s.permutePixels != null) info(`pixels of every image permuted (seed ${s.permutePixels})`);
   info(
     `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );

@@ -25,6 +25,7 @@ import { Rng } from "../util/random.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { headline } from "./headline.ts";
+import { experimentsBlocks, withExperimentsHtml, withExperimentsMarkdown } from "./experiments.ts";
 import { type RunInfo, runInfos, runLabel, type TrainingSummary, trainingSummary } from "./runs.ts";
 
 export interface SavedModel {
@@ -479,8 +480,16 @@ export async function buildReport(o: BuildOptions) {
     sections,
   };
   await writeJsonAtomic(join(dir, "metrics.json"), { ...metrics, headline: sentences });
-  await writeFileAtomic(join(dir, "report.md"), reportMarkdown(report));
-  await writeFileAtomic(join(dir, "index.html"), indexHtml(report));
+  // The Experiments section (deno task experiments), when its results are in this folder.
+  const experiments = experimentsBlocks(dir);
+  await writeFileAtomic(
+    join(dir, "report.md"),
+    withExperimentsMarkdown(reportMarkdown(report), experiments?.markdown ?? null),
+  );
+  await writeFileAtomic(
+    join(dir, "index.html"),
+    withExperimentsHtml(indexHtml(report), experiments?.html ?? null),
+  );
   return { metrics: { ...metrics, headline: sentences }, skipped };
 }
 

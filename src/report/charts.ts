@@ -265,7 +265,7 @@ function lineKey(title: string, entries: KeyEntry[]) {
 }
 
 /** The key of a chart whose lines are models: each model's colour and shape. */
-function modelKey(models: string[]) {
+export function modelKey(models: string[]) {
   const styles = modelStyles(models);
   return lineKey(
     "Model",
@@ -277,7 +277,7 @@ function modelKey(models: string[]) {
  * Layers drawing one line with points per model, in the model's colour and shape (no legend:
  * `modelKey` is the legend); `dash` adds the split's dash pattern to the lines.
  */
-function modelLines(models: string[], dash?: Record<string, unknown>) {
+export function modelLines(models: string[], dash?: Record<string, unknown>) {
   const scales = modelScales(models);
   const color = { field: "model", type: "nominal", scale: scales.color, legend: null };
   return [

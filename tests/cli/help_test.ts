@@ -3,7 +3,16 @@
 // cache with --cached-only makes any such download fail instead of happening.
 import assert from "node:assert/strict";
 
-const CLIS = ["train", "predict", "evaluate", "summary", "serve", "export", "quantize"];
+const CLIS = [
+  "train",
+  "predict",
+  "evaluate",
+  "summary",
+  "serve",
+  "experiments",
+  "export",
+  "quantize",
+];
 
 for (const cli of CLIS) {
   Deno.test(`${cli} --help needs no npm package`, async () => {
