@@ -8,7 +8,7 @@ import { endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
 import { Sequential } from "../src/nn/model.ts";
 import type { Architecture } from "../src/nn/zoo.ts";
 import { decodeModelWeights } from "../src/io/weights.ts";
-import { NO_WEBGPU_HINT, useBrowserPlatform } from "../src/platform/browser.ts";
+import { useBrowserPlatform } from "../src/platform/browser.ts";
 import { UserError } from "../src/util/errors.ts";
 
 export { CLASS_NAMES } from "../src/data/classes.ts";
@@ -34,11 +34,11 @@ export function setProgressSink(sink: ((line: string) => void) | null) {
 
 /**
  * Loads the kernel sources, installs the browser platform and creates the one GPU device the
- * page uses. Throws a UserError with how to enable WebGPU when the browser has none.
+ * page uses. Throws a UserError with how to enable WebGPU when the browser has none (the
+ * platform's `noAdapterHint`, from src/gpu/device.ts).
  */
 export function startGpu(): Promise<Gpu> {
   started ??= (async () => {
-    if (!("gpu" in navigator) || !navigator.gpu) throw new UserError(NO_WEBGPU_HINT);
     await useBrowserPlatform(new URL("kernels.json", location.href), (l) => progressSink(l));
     const gpu = await Gpu.create();
     useGpu(gpu);

@@ -1,7 +1,8 @@
 import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
 import { platform } from "../platform/mod.ts";
 
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+/** Storage buffers' usage flags; read when used, as a page without WebGPU has no GPUBufferUsage. */
+const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 /** Caches are dropped past these sizes (only between submits, when nothing pending uses them). */
 const MAX_UNIFORMS = 4096;
 const MAX_BIND_GROUPS = 16384;
@@ -67,7 +68,7 @@ export class Gpu {
       const message = (e as GPUUncapturedErrorEvent).error.message;
       this.error ??= message;
     });
-    this.dummy = device.createBuffer({ size: 16, usage: STORAGE });
+    this.dummy = device.createBuffer({ size: 16, usage: storage() });
     this.dummyTexture = device.createTexture({
       size: [1, 1],
       format: "rgba32float",
@@ -113,7 +114,7 @@ export class Gpu {
     const free = this.pool.get(size);
     if (free?.length) return free.pop()!;
     this.counts.allocations++;
-    return this.device.createBuffer({ size, usage: STORAGE });
+    return this.device.createBuffer({ size, usage: storage() });
   }
 
   /**

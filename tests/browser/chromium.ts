@@ -116,6 +116,11 @@ export class Page {
     return page;
   }
 
+  /** Runs `source` in every document of this tab before its own scripts. */
+  async addScriptBeforeLoad(source: string) {
+    await this.session.send("Page.addScriptToEvaluateOnNewDocument", { source });
+  }
+
   /** Loads `url` and waits for its load event. */
   async goto(url: string) {
     const loaded = new Promise<void>((resolve) => {
@@ -279,11 +284,15 @@ export class Chromium {
     return new Chromium(process, port, profile, found, version.Browser as string);
   }
 
-  /** A new tab showing `url` (loaded), with its console echoed on stderr when `echo`. */
-  async newPage(url: string, echo = false): Promise<Page> {
+  /**
+   * A new tab showing `url` (loaded), with its console echoed on stderr when `echo`;
+   * `beforeLoad` is a script run in every document before the page's own (to take an API away).
+   */
+  async newPage(url: string, echo = false, beforeLoad?: string): Promise<Page> {
     const r = await fetch(`http://127.0.0.1:${this.port}/json/new?about:blank`, { method: "PUT" });
     const target = await r.json() as { id: string; webSocketDebuggerUrl: string };
     const page = await Page.attach(target.webSocketDebuggerUrl, target.id, echo);
+    if (beforeLoad) await page.addScriptBeforeLoad(beforeLoad);
     await page.goto(url);
     return page;
   }

@@ -475,6 +475,25 @@ if (!chromium) {
               assert.match(s.message ?? "", /no WebGPU adapter: use a current Chrome or Edge/);
               assert.match(s.message!, /--enable-unsafe-webgpu/);
               assert.deepEqual(p.errors, []);
+              // A browser without the WebGPU API at all (no navigator.gpu, no GPU* globals).
+              const bare = await plain.newPage(
+                serve.url,
+                false,
+                "delete Navigator.prototype.gpu; for (const k of Object.getOwnPropertyNames(" +
+                  "globalThis)) if (/^GPU/.test(k)) delete globalThis[k];",
+              );
+              assert.equal(
+                await bare.evaluate("'gpu' in navigator || 'GPUBufferUsage' in globalThis"),
+                false,
+              );
+              await bare.evaluate("workbench.ready");
+              const b = await state(bare);
+              assert.match(b.message ?? "", /no WebGPU adapter: use a current Chrome or Edge/);
+              assert.deepEqual(bare.errors, []);
+              // The rest of the page still works: a picture becomes its 28×28 (not classified).
+              await bare.setFiles("#upload", [join(ROOT, "web/examples/bag.png")]);
+              await bare.waitFor("workbench.state().picture === 'bag.png'", 30_000);
+              assert.equal((await state(bare)).seen!.length, 784);
             } finally {
               await plain.close();
             }
