@@ -125,6 +125,29 @@ check("conv2d backward (input, weight, bias) by finite differences", async () =>
   }
 });
 
+check(
+  "Winograd conv2d (3×3, stride 1, channels in fours) matches the CPU; backward by finite differences",
+  async () => {
+    // Odd sides: the last 2×2 output tile is partly outside. The CNN's second convolution runs so.
+    const xs = [2, 7, 5, 4];
+    const ws = [3, 3, 4, 8];
+    const x = randn(size(xs), 1);
+    const w = randn(size(ws), 2);
+    const b = randn(8, 3);
+    const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [8]), {
+      pad: 1,
+      algorithm: "winograd",
+    });
+    assertClose(await y.read(), conv2dRef(x, xs, w, ws, b, 1, 1).out, 1e-4, "winograd");
+    endStep();
+    await checkGradients(([a, k, c]) => conv2d(a, k, c, { pad: 1, algorithm: "winograd" }), [
+      { data: randn(size(xs), 4), shape: xs },
+      { data: randn(size(ws), 5), shape: ws },
+      { data: randn(8, 6), shape: [8] },
+    ]);
+  },
+);
+
 /** NHWC depthwise convolution, weight [KH, KW, C]. */
 function depthwiseRef(
   x: Float32Array,

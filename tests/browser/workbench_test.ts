@@ -457,7 +457,7 @@ if (!chromium) {
               assert.equal(r.adapter.architecture, "swiftshader");
               const failed = r.results.filter((x) => !x.ok);
               assert.deepEqual(failed, []);
-              assert.ok(r.results.length >= 14, `${r.results.length} checks ran`);
+              assert.ok(r.results.length >= 15, `${r.results.length} checks ran`);
             } finally {
               await browser.closePage(kp);
             }
