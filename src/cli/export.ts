@@ -61,6 +61,13 @@ await runCli(async () => {
         `by "deno task train" have a PyTorch equivalent`,
     );
   }
+  if (config.quantization) {
+    const source = (config.quantization as { source?: { dir?: string } }).source?.dir;
+    throw new UserError(
+      `${dir}: an int8 model from "deno task quantize"; PyTorch's layout is for float weights` +
+        (source ? `: export ${source}, its float model` : ""),
+    );
+  }
   await checkWritableDir(dirname(out), "--out");
   const weightsPath = join(dir, WEIGHTS_FILE);
   let bytes: Uint8Array;

@@ -164,7 +164,8 @@ export function torchLayout(arch: Architecture): TorchEntry[] {
           break;
         }
         case "flatten":
-          flat = plan.inputShape;
+          // Flattening features that are already flat keeps their order.
+          if (plan.inputShape.length === 3) flat = plan.inputShape;
           break;
         case "global_avgpool":
           flat = null;

@@ -87,6 +87,12 @@ export async function readInit(path: string, model?: string): Promise<InitSource
         2,
       );
     }
+    if (config.quantization) {
+      throw new UserError(
+        `--init ${path}: an int8 model from "deno task quantize"; start from its float model`,
+        2,
+      );
+    }
     const source = await fromOurs(
       join(path, WEIGHTS_FILE),
       config.architecture,

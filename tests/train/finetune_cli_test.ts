@@ -207,7 +207,22 @@ Deno.test("a fine-tuning run (--init, --classes, --per-class, --freeze) resumed 
 Deno.test("bad --init, --freeze, --classes, --per-class and export arguments are one-line errors", async () => {
   const { dir, data, base } = await setup();
   try {
+    // An int8 folder (deno task quantize) has no float weights to export or start from.
+    const int8 = join(dir, "int8");
+    await Deno.mkdir(int8);
+    const config = JSON.parse(await Deno.readTextFile(join(base, "config.json")));
+    await Deno.writeTextFile(
+      join(int8, "config.json"),
+      JSON.stringify({ ...config, quantization: { source: { dir: base } } }),
+    );
     const cases: [string, string[], number, RegExp][] = [
+      [
+        "train",
+        ["--init", int8],
+        2,
+        /an int8 model from "deno task quantize"; start from its float/,
+      ],
+      ["export", ["--model", int8], 1, /an int8 model .*: export .*base, its float model/],
       ["train", ["--epochs", "0"], 2, /--epochs must be an integer ≥ 1/],
       ["train", ["--init", join(dir, "none")], 2, /--init .*none: not found; give a model folder/],
       [
