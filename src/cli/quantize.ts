@@ -132,10 +132,14 @@ await runCli(async () => {
     };
   }
   const { test: _floatTest, ...rest } = config;
+  const dot4 = classifier.gpuForward().kernels.dot4;
   const { weightsBytes } = await saveQuantized(out, net, {
     ...rest,
-    quantization: { ...quantization, dot4: classifier.gpuForward().kernels.dot4 },
-    ...(test ? { test: { accuracy: test.accuracy, floatAccuracy: test.floatAccuracy } } : {}),
+    // Its own name: reports tell models of one name apart by the adapter that trained them.
+    name: `${config.name ?? architecture.name}-int8`,
+    quantization,
+    // The int8 model's own result, with the float model's on the same run for comparison.
+    ...(test ? { test: { ...test, adapter: gpu.adapter.description, dot4 } } : {}),
   });
   const floatBytes = (await Deno.stat(join(modelDir, WEIGHTS_FILE))).size;
   const summary = {
@@ -146,7 +150,7 @@ await runCli(async () => {
     calibration: quantization.calibration,
     calibrationSeconds: seconds,
     test: test ?? null,
-    dot4: classifier.gpuForward().kernels.dot4,
+    dot4,
     adapter: gpu.adapter,
   };
   if (flags.json) {

@@ -50,7 +50,7 @@ interface GemmBuffers {
   weight: GPUBuffer;
   bias: GPUBuffer;
   mult: GPUBuffer;
-  /** The weights as rgba32uint texels for quant_matmul's forward_tex, made on first use. */
+  /** The weights as rgba32uint texels for quant_matmul_texture.wgsl, made on first use. */
   texture?: GPUTexture;
 }
 

@@ -4,7 +4,6 @@
 // even where never reached), and gets the UNPACK constant of the chosen Dot4Mode.
 
 import type { Gpu } from "../gpu/gpu.ts";
-import { isSoftwareAdapter } from "../gpu/device.ts";
 import { platform } from "../platform/mod.ts";
 
 export const DOT4_FEATURE = "packed_4x8_integer_dot_product";
@@ -25,12 +24,13 @@ export function hasPackedDot4(): boolean {
 export type Dot4Mode = "dot4I8Packed" | "unpacked";
 
 /**
- * The built-in where the implementation has it and the adapter is hardware; "unpacked" on a
- * software adapter, which emulates the built-in per call (on llvmpipe the unpacked tile is
- * faster: results/quantization.json) and where the feature is missing.
+ * The built-in wherever the implementation has it (GPUs with dp4a-style instructions run it as
+ * one instruction), else "unpacked". On llvmpipe, which emulates the built-in, neither was
+ * consistently faster: each led on some of the zoo's networks, in alternating rounds on a busy
+ * machine (results/quantization.json times both).
  */
-export function defaultDot4Mode(software: boolean): Dot4Mode {
-  return hasPackedDot4() && !software ? "dot4I8Packed" : "unpacked";
+export function defaultDot4Mode(): Dot4Mode {
+  return hasPackedDot4() ? "dot4I8Packed" : "unpacked";
 }
 
 export class QuantKernels {
@@ -40,7 +40,7 @@ export class QuantKernels {
   readonly dot4: Dot4Mode;
 
   constructor(readonly gpu: Gpu, dot4?: Dot4Mode) {
-    this.dot4 = dot4 ?? defaultDot4Mode(isSoftwareAdapter(gpu.adapter));
+    this.dot4 = dot4 ?? defaultDot4Mode();
     if (this.dot4 === "dot4I8Packed" && !hasPackedDot4()) {
       throw new Error(`dot4I8Packed: this WebGPU implementation lacks ${DOT4_FEATURE}`);
     }

@@ -61,6 +61,8 @@ gpuTest("quantize writes an int8 folder that predict and evaluate take", async (
     assert.equal(config.kind, "network");
     assert.equal(config.quantization.source.dir, float);
     assert.equal(config.quantization.calibration.images, 40);
+    assert.equal(config.name, "cnn-int8");
+    assert.equal(config.test.accuracy, summary.test.accuracy);
 
     const p = await run("predict.ts", ["--model", `${float}-int8`, "--data-dir", data, "--json"]);
     assert.equal(p.code, 0, p.stderr);
