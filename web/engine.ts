@@ -4,18 +4,25 @@
  * format; it loads models and runs them.
  */
 import { Gpu } from "../src/gpu/gpu.ts";
-import { endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
+import { endStep, gpu, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
 import { Sequential } from "../src/nn/model.ts";
 import type { Architecture } from "../src/nn/zoo.ts";
 import { decodeModelWeights } from "../src/io/weights.ts";
 import { useBrowserPlatform } from "../src/platform/browser.ts";
 import { UserError } from "../src/util/errors.ts";
+import { decodeQuantized, isQuantizedConfig } from "../src/quant/codec.ts";
+import { compile } from "../src/quant/quantize.ts";
+import { QuantizedForward } from "../src/quant/forward.ts";
 
 export { CLASS_NAMES } from "../src/data/classes.ts";
 
 /** A loaded network and where it came from. */
 export interface LoadedModel {
-  model: Sequential;
+  /** The float network; null for an int8 one, which `int8` runs. */
+  model: Sequential | null;
+  /** An int8 model ("deno task quantize"): its integer forward pass on the page's GPU. */
+  int8: QuantizedForward | null;
+  architecture: Architecture;
   config: Record<string, unknown>;
   /** "the shipped reference model" or the folder/file names it was opened from. */
   source: string;
@@ -53,8 +60,10 @@ export function startGpu(): Promise<Gpu> {
 
 /**
  * A network from the text of its config.json and the bytes of its weights.safetensors (as
- * "deno task train" writes them). `source` names them in errors. Throws a UserError for a
- * config that is not a network's, or weights of another architecture or damaged.
+ * "deno task train" writes them), or of an int8 model's weights-int8.safetensors (as
+ * "deno task quantize" writes them; call `startGpu` first). `source` names them in errors.
+ * Throws a UserError for a config that is not a network's, or weights of another architecture
+ * or damaged.
  */
 export function modelFromFiles(
   configText: string,
@@ -81,6 +90,11 @@ export function modelFromFiles(
         `the page classifies 28×28 grayscale images into the 10 Fashion-MNIST classes`,
     );
   }
+  if (isQuantizedConfig(config)) {
+    const net = decodeQuantized(config, weights, source.weights);
+    const int8 = new QuantizedForward(gpu(), compile(net));
+    return { model: null, int8, architecture, config, source: source.label };
+  }
   let model: Sequential;
   try {
     model = new Sequential(architecture);
@@ -90,7 +104,7 @@ export function modelFromFiles(
     );
   }
   decodeModelWeights(model, weights, source.weights);
-  return { model, config, source: source.label };
+  return { model, int8: null, architecture, config, source: source.label };
 }
 
 /** Fetches a model folder served over http (the shipped reference model). */
@@ -143,10 +157,15 @@ export async function classify(
   opts: { featureMaps?: boolean } = {},
 ): Promise<Classification> {
   const start = performance.now();
-  const { model } = loaded;
-  const [h, w, c] = model.architecture.input;
+  const [h, w, c] = loaded.architecture.input;
   const x = new Float32Array(count * h * w * c);
   for (let i = 0; i < x.length; i++) x[i] = pixels[i] / 255;
+  if (loaded.int8) {
+    // No feature maps: the int8 pass keeps its activations as bytes inside the GPU.
+    const out = await loaded.int8.logits(x, count);
+    return { ...fromLogits(out, count, loaded.architecture.classes), maps: [], seconds: seconds() };
+  }
+  const model = loaded.model!;
   const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
   const kept: { name: string; tensor: Tensor }[] = [];
   const logits = noGrad(() => {
@@ -162,7 +181,26 @@ export async function classify(
     ...kept.map((k) => k.tensor.read()),
   ]);
   endStep();
-  const classes = model.architecture.classes;
+  const { probabilities, predictions } = fromLogits(values, count, model.architecture.classes);
+  const maps = kept.map((k, i): FeatureMaps => {
+    const [, mh, mw, mc] = k.tensor.shape;
+    return {
+      layer: k.name,
+      height: mh,
+      width: mw,
+      channels: mc,
+      values: mapValues[i].subarray(0, mh * mw * mc),
+    };
+  });
+  return { probabilities, predictions, maps, seconds: seconds() };
+
+  function seconds() {
+    return (performance.now() - start) / 1000;
+  }
+}
+
+/** Softmax rows and argmax classes of `count` rows of logits. */
+function fromLogits(values: Float32Array, count: number, classes: number) {
   const probabilities: Float32Array[] = [];
   const predictions: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -175,17 +213,7 @@ export async function classify(
     const z = e.reduce((a, b) => a + b, 0);
     probabilities.push(e.map((v) => v / z));
   }
-  const maps = kept.map((k, i): FeatureMaps => {
-    const [, mh, mw, mc] = k.tensor.shape;
-    return {
-      layer: k.name,
-      height: mh,
-      width: mw,
-      channels: mc,
-      values: mapValues[i].subarray(0, mh * mw * mc),
-    };
-  });
-  return { probabilities, predictions, maps, seconds: (performance.now() - start) / 1000 };
+  return { probabilities, predictions };
 }
 
 /** Indices of the layers whose output is an activated 4-D feature map (ReLU, or a conv block). */

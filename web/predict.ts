@@ -76,7 +76,7 @@ function describeModel(m: LoadedModel): string {
     hyperParameters?: { augment?: string };
     adapter?: { description?: string };
   };
-  const parts = [`${c.name ?? m.model.architecture.name}, ${m.source}`];
+  const parts = [`${c.name ?? m.architecture.name}${m.int8 ? " (int8)" : ""}, ${m.source}`];
   if (c.test?.accuracy !== undefined) {
     parts.push(`${(c.test.accuracy * 100).toFixed(2)}% on the 10,000 test images`);
   }
@@ -171,12 +171,13 @@ function drawIntoPad(picture: Picture) {
 export async function openModelFiles(files: File[]) {
   const byName = new Map(files.map((f) => [f.name, f]));
   const config = byName.get("config.json");
-  const weights = byName.get("weights.safetensors");
+  // An int8 folder ("deno task quantize") has weights-int8.safetensors instead.
+  const weights = byName.get("weights.safetensors") ?? byName.get("weights-int8.safetensors");
   if (!config || !weights) {
     const got = files.map((f) => f.name).slice(0, 4).join(", ") || "nothing";
     throw new UserError(
       `a model folder holds config.json and weights.safetensors (as "deno task train" writes ` +
-        `them); got ${got}`,
+        `them) or weights-int8.safetensors ("deno task quantize"); got ${got}`,
     );
   }
   const folder = (config as File & { webkitRelativePath?: string }).webkitRelativePath

@@ -13,6 +13,7 @@ import { preprocess } from "../../src/image/preprocess.ts";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SERVE = join(ROOT, "src/cli/serve.ts");
 const PREDICT = join(ROOT, "src/cli/predict.ts");
+const QUANTIZE = join(ROOT, "src/cli/quantize.ts");
 const MODEL = join(ROOT, "web/model");
 const PICTURES = join(ROOT, "tests/image/fixtures/"); // test image 1, photographed on white
 const CI = Boolean(Deno.env.get("CI"));
@@ -345,6 +346,38 @@ if (!chromium) {
             const s = await state(page);
             assert.match(s.model!, /opened from its files/);
             assert.equal(s.top3[0].label, before.top3[0].label);
+          },
+        );
+
+        await t.step(
+          "an int8 model folder (deno task quantize) opens and classifies as deno task predict does",
+          async () => {
+            assert.ok(page, "the page did not load");
+            const int8 = join(tmp, "int8");
+            const q = await new Deno.Command(Deno.execPath(), {
+              args: ["run", "-A", QUANTIZE, "--model", MODEL, "--out", int8, "--calibration", "100"]
+                .concat(["--no-test"]),
+              stdout: "piped",
+              stderr: "piped",
+            }).output();
+            assert.equal(q.code, 0, new TextDecoder().decode(q.stderr));
+            const files = [join(int8, "config.json"), join(int8, "weights-int8.safetensors")];
+            await upload(page, "#model-files", files, "/\\(int8\\)/.test(workbench.state().model)");
+            assert.equal((await state(page)).message, null);
+            const { test } = await loadFashionMnist();
+            const pixels = Array.from(test.images.subarray(0, 20 * 784));
+            const [inPage, cli] = await Promise.all([
+              page.evaluate<number[]>(`workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`),
+              cliPredictWith(int8, "--limit", "20", "--json"),
+            ]);
+            assert.deepEqual(inPage, cli.predictions);
+            // Back to the float reference model for the steps after this one.
+            await upload(
+              page,
+              "#model-files",
+              [join(MODEL, "config.json"), join(MODEL, "weights.safetensors")],
+              "!/\\(int8\\)/.test(workbench.state().model)",
+            );
           },
         );
 
