@@ -32,6 +32,11 @@ export class NetworkClassifier implements Classifier {
   model: Sequential;
   trainImages = 0;
   trainSeconds = 0;
+  /**
+   * For a network trained on some classes (`train --classes`, config.json `classes`): the dataset
+   * class of each output, so that predictions come back in Fashion-MNIST's numbering. Null: all.
+   */
+  classes: number[] | null = null;
 
   constructor(readonly arch: Architecture, readonly opts: NetworkOptions, model?: Sequential) {
     this.model = model ?? new Sequential(arch, opts.seed);
@@ -49,13 +54,18 @@ export class NetworkClassifier implements Classifier {
     const model = await loadModel(dir);
     const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
     const h = config.hyperParameters ?? {};
-    return new NetworkClassifier(model.architecture, {
+    const network = new NetworkClassifier(model.architecture, {
       epochs: h.epochs ?? 0,
       batchSize: h.batchSize ?? 128,
       lr: h.lr ?? 0,
       weightDecay: h.weightDecay,
       seed: h.seed ?? 0,
     }, model);
+    const classes = config.classes;
+    if (Array.isArray(classes) && classes.length === model.architecture.classes) {
+      network.classes = classes.map(Number);
+    }
+    return network;
   }
 
   hyperParameters(): Record<string, unknown> {
@@ -98,8 +108,10 @@ export class NetworkClassifier implements Classifier {
     opts: { batchSize?: number; tta?: boolean } = {},
   ): Promise<Uint8Array> {
     const ds = toDataset(x, n);
-    return (await evaluate(this.model, ds, { batchSize: opts.batchSize, tta: opts.tta }))
-      .predictions;
+    const predictions =
+      (await evaluate(this.model, ds, { batchSize: opts.batchSize, tta: opts.tta })).predictions;
+    const classes = this.classes;
+    return classes ? predictions.map((p) => classes[p]) : predictions;
   }
 
   async save(dir: string) {

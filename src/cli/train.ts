@@ -45,6 +45,7 @@ import { Freezer, parseFreeze, trainableParams } from "../train/freeze.ts";
 import { parseClasses, samplePerClass, selectClasses } from "../data/subset.ts";
 import { CLASS_NAMES } from "../data/dataset.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import { permuteSplits } from "../experiments/permutation.ts";
 
 const HELP = `deno task train [flags]
@@ -157,6 +158,8 @@ interface TrainSettings {
   limit: number | null;
   /** Seed of the pixel permutation applied to every image, or null (none). */
   permutePixels?: number | null;
+  /** The dataset folder the run started on, so that --resume trains on the same images. */
+  dataDir?: string;
   valSplit: number;
   testEveryEpoch: boolean;
   /** --init's path (absolute) and the architecture of its weights (the run's, but for classes). */
@@ -437,12 +440,23 @@ await runCli(async () => {
     );
   }
 
-  const dataDir = flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]);
+  let dataDir = flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]);
+  if (saved && dataDir === undefined && s.dataDir) {
+    // A resumed run goes on with the images it started on, not whatever the default finds now.
+    if (!exists(s.dataDir)) {
+      usage(
+        `--resume ${out}: the run trained on ${s.dataDir}, which is gone; give --data-dir with ` +
+          `the same dataset`,
+      );
+    }
+    dataDir = s.dataDir;
+  }
   const loaded = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
   // The same permutation for training, validation and test images (saved in the settings, so
   // --resume applies it again).
   const data = s.permutePixels == null ? loaded : permuteSplits(loaded, s.permutePixels);
   if (s.permutePixels != null) info(`pixels of every image permuted (seed ${s.permutePixels})`);
+  s.dataDir = data.dir;
   info(
     `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );

@@ -133,6 +133,12 @@ Deno.test("--init DIR with --classes, --per-class and --freeze features: a new h
     assert.equal(config.data.train, 20);
     assert.equal(config.frozenLayers.length, 11);
     assert.equal(config.hyperParameters.init, base);
+    // predict answers in Fashion-MNIST's class numbers (5-9 here), not the head's outputs (0-4).
+    const predicted = await run("predict", ["--model", out, "--data-dir", data, "--json"]);
+    assert.equal(predicted.code, 0, predicted.stderr);
+    const { predictions } = JSON.parse(predicted.stdout);
+    assert.equal(predictions.length, 20);
+    assert.ok(predictions.every((p: number) => p >= 5 && p <= 9), `${predictions}`);
     const [before, after] = [weights(base), weights(out)];
     for (const [k, t] of after) {
       if (k.startsWith("11.dense")) {
@@ -175,15 +181,8 @@ Deno.test("a fine-tuning run (--init, --classes, --per-class, --freeze) resumed 
     const resumed = join(dir, "resumed");
     const first = await run("train", [...flags, "--epochs", "1", "--out", resumed]);
     assert.equal(first.code, 0, first.stderr);
-    const second = await run("train", [
-      "--resume",
-      resumed,
-      "--epochs",
-      "2",
-      "--data-dir",
-      data,
-      "--quiet",
-    ]);
+    // No --data-dir: the run goes on with the images it started on.
+    const second = await run("train", ["--resume", resumed, "--epochs", "2", "--quiet"]);
     assert.equal(second.code, 0, second.stderr);
     const [a, b] = [weights(straight), weights(resumed)];
     for (const [k, t] of a) assert.deepEqual(bits(b.get(k)!.data), bits(t.data), k);
