@@ -82,20 +82,26 @@ export function decodeSafetensors(
 }
 
 /** The safetensors dtypes that `encodeTypedSafetensors` / `decodeTypedSafetensors` handle. */
-export type TensorDType = "F32" | "I32" | "I8";
+export type TensorDType = "F32" | "I32" | "I8" | "I64";
 
-/** One named tensor of any handled dtype (int8 weights, int32 biases, f32 scales). */
+/**
+ * One named tensor of any handled dtype (int8 weights, int32 biases, f32 scales; I64 is
+ * PyTorch's batch-norm `num_batches_tracked`).
+ */
 export type TypedTensor =
   | { name: string; dtype: "F32"; shape: number[]; data: Float32Array }
   | { name: string; dtype: "I32"; shape: number[]; data: Int32Array }
-  | { name: string; dtype: "I8"; shape: number[]; data: Int8Array };
+  | { name: string; dtype: "I8"; shape: number[]; data: Int8Array }
+  | { name: string; dtype: "I64"; shape: number[]; data: BigInt64Array };
 
-const DTYPE_BYTES: Record<TensorDType, number> = { F32: 4, I32: 4, I8: 1 };
+const DTYPE_BYTES: Record<TensorDType, number> = { F32: 4, I32: 4, I8: 1, I64: 8 };
 
 /**
  * `encodeSafetensors` for tensors of several dtypes (an int8 model's I8 weights, I32 biases and
- * F32 scales in one file, as PyTorch's and the `safetensors` libraries' readers expect). Tensors
- * are laid out in order, each aligned to its element size (I8 needs none).
+ * F32 scales in one file; a PyTorch state dict's F32 and I64). The data are contiguous, as the
+ * `safetensors` library's validation demands (no gaps between tensors), and ordered by element
+ * size, widest first, as that library writes them: so every tensor is aligned to its element
+ * size without padding.
  */
 export function encodeTypedSafetensors(
   tensors: TypedTensor[],
@@ -104,9 +110,9 @@ export function encodeTypedSafetensors(
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   const starts: number[] = [];
+  tensors = [...tensors].sort((a, b) => DTYPE_BYTES[b.dtype] - DTYPE_BYTES[a.dtype]);
   for (const t of tensors) {
     const width = DTYPE_BYTES[t.dtype];
-    offset = Math.ceil(offset / width) * width;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) {
       throw new Error(`${t.name}: ${t.data.length} values for shape [${t.shape}]`);
@@ -136,13 +142,16 @@ export function encodeTypedSafetensors(
 }
 
 /**
- * Decodes a safetensors file whose tensors are F32, I32 or I8 (see `encodeTypedSafetensors`);
- * `file` names it in errors. Throws a UserError for a damaged file or another dtype.
+ * Decodes a safetensors file whose tensors are F32, I32, I8 or I64 (see `encodeTypedSafetensors`);
+ * `file` names it in errors. Throws a UserError for a damaged file, or for a tensor whose dtype
+ * is not among `o.dtypes` (default: all four) saying `o.otherDtype` (default: which are read).
  */
 export function decodeTypedSafetensors(
   bytes: Uint8Array,
   file: string,
+  o: { dtypes?: TensorDType[]; otherDtype?: string } = {},
 ): { tensors: Map<string, TypedTensor>; metadata: Record<string, string> } {
+  const dtypes = new Set<string>(o.dtypes ?? Object.keys(DTYPE_BYTES));
   const bad = (what: string) =>
     new UserError(
       `${file}: ${what}; the file is damaged or not a safetensors file, re-create or re-copy it`,
@@ -166,8 +175,11 @@ export function decodeTypedSafetensors(
       continue;
     }
     const dtype = entry.dtype as TensorDType;
-    if (!(dtype in DTYPE_BYTES)) {
-      throw bad(`tensor "${name}" has dtype ${entry.dtype}, expected F32, I32 or I8`);
+    if (!dtypes.has(dtype)) {
+      throw new UserError(
+        `${file}: tensor "${name}" is ${entry.dtype}; ` +
+          (o.otherDtype ?? `only ${[...dtypes].join(", ")} tensors are read`),
+      );
     }
     const [start, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
@@ -185,6 +197,8 @@ export function decodeTypedSafetensors(
         ? { name, dtype, shape, data: new Float32Array(raw.buffer) }
         : dtype === "I32"
         ? { name, dtype, shape, data: new Int32Array(raw.buffer) }
+        : dtype === "I64"
+        ? { name, dtype, shape, data: new BigInt64Array(raw.buffer) }
         : { name, dtype, shape, data: new Int8Array(raw.buffer) },
     );
   }

@@ -24,7 +24,12 @@
 import type { Architecture } from "../nn/zoo.ts";
 import { describeLayer, type LayerPlan } from "../nn/layers.ts";
 import { planArchitecture } from "../nn/model.ts";
-import type { NamedArray } from "./safetensors.ts";
+import {
+  decodeTypedSafetensors,
+  encodeTypedSafetensors,
+  type NamedArray,
+  type TypedTensor,
+} from "./safetensors.ts";
 import { UserError } from "../util/errors.ts";
 
 /** Element types of the tensors a PyTorch state dict of these modules holds. */
@@ -277,36 +282,15 @@ function allPlans(plans: readonly LayerPlan[]): LayerPlan[] {
   );
 }
 
-const DTYPE_BYTES: Record<TorchDtype, number> = { F32: 4, I64: 8 };
-
 /**
- * Encodes a safetensors file (8-byte little-endian header length, JSON header, 8-byte aligned
- * data; https://github.com/huggingface/safetensors#format) holding F32 and I64 tensors — the
- * I64 is PyTorch's num_batches_tracked, which src/io/safetensors.ts (F32 only) cannot write.
+ * Encodes a PyTorch state dict's tensors (F32, and I64 for num_batches_tracked) as a safetensors
+ * file (https://github.com/huggingface/safetensors#format), by src/io/safetensors.ts.
  */
 export function encodeTorchSafetensors(
   tensors: TorchTensor[],
   metadata: Record<string, string> = {},
 ): Uint8Array<ArrayBuffer> {
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  for (const t of tensors) {
-    const bytes = t.data.length * DTYPE_BYTES[t.dtype];
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const t of tensors) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
-  }
-  return out;
+  return encodeTypedSafetensors(tensors as TypedTensor[], metadata);
 }
 
 /**
@@ -318,44 +302,9 @@ export function decodeTorchSafetensors(
   bytes: Uint8Array,
   file: string,
 ): { tensors: Map<string, TorchTensor>; metadata: Record<string, string> } {
-  const bad = (what: string) =>
-    new UserError(`${file}: ${what}; the file is damaged or not a safetensors file`);
-  if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw bad(`header length ${headerLength} past end of file`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch {
-    throw bad("header is not JSON");
-  }
-  const data = bytes.subarray(8 + headerLength);
-  const tensors = new Map<string, TorchTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === "__metadata__") {
-      metadata = entry as unknown as Record<string, string>;
-      continue;
-    }
-    const dtype = entry.dtype as TorchDtype;
-    if (!(dtype in DTYPE_BYTES)) {
-      throw new UserError(
-        `${file}: tensor "${name}" is ${entry.dtype}; only float32 weights are read — save them ` +
-          `with model.float() first`,
-      );
-    }
-    const [start, end] = entry.data_offsets;
-    const count = numel(entry.shape);
-    if (end - start !== count * DTYPE_BYTES[dtype] || end > data.length || start < 0) {
-      throw bad(
-        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
-      );
-    }
-    // Copy: the data section need not be aligned in the file buffer.
-    const copy = dtype === "F32" ? new Float32Array(count) : new BigInt64Array(count);
-    new Uint8Array(copy.buffer).set(data.subarray(start, end));
-    tensors.set(name, { name, dtype, shape: entry.shape, data: copy });
-  }
-  return { tensors, metadata };
+  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, {
+    dtypes: ["F32", "I64"],
+    otherDtype: "only float32 weights are read — save them with model.float() first",
+  });
+  return { tensors: tensors as Map<string, TorchTensor>, metadata };
 }
