@@ -41,9 +41,12 @@ export function decodePicture(bytes: Uint8Array, name: string): RgbaImage {
       });
       image = { width: jpg.width, height: jpg.height, data: jpg.data };
     }
-  } catch (e) {
-    const why = (e as Error).message.split("\n")[0];
-    throw new UserError(`${name}: a damaged ${header.type.toUpperCase()} file (${why})`);
+  } catch {
+    // Not the decoder's own words (pngjs: "There are some read requests waitng on finished
+    // stream"): what happened and what to do.
+    throw new UserError(
+      `${name}: a damaged or truncated ${header.type.toUpperCase()} file; re-save or re-copy it`,
+    );
   }
   return orient(image, header.orientation);
 }

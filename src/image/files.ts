@@ -34,14 +34,18 @@ async function firstBytes(path: string, n = 12): Promise<Uint8Array> {
   return buf.subarray(0, got);
 }
 
+/** Names that say "picture": a file so named is read as one, and refused if it is not one. */
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif|bmp)$/i;
+
 /**
- * Whether `path` is a folder (of pictures) or a file that starts like a picture; false for
- * anything else (IDX, CSV, or missing: the other readers give those their messages).
+ * Whether `path` is a folder (of pictures), a file named as a picture, or a file that starts like
+ * one; false for anything else (IDX, CSV, or missing: the other readers give those their
+ * messages).
  */
 export async function isPictureInput(path: string): Promise<boolean> {
   const info = await Deno.stat(path).catch(() => null);
   if (!info) return false;
-  if (info.isDirectory) return true;
+  if (info.isDirectory || PICTURE_NAME.test(path)) return true;
   return looksLikePicture(await firstBytes(path));
 }
 
@@ -66,7 +70,8 @@ export async function loadPictures(
     files = [];
     for (const name of names) {
       const file = join(path, name);
-      if (looksLikePicture(await firstBytes(file))) files.push(file);
+      // A file named as a picture is one, and a damaged one is refused below, naming it.
+      if (PICTURE_NAME.test(name) || looksLikePicture(await firstBytes(file))) files.push(file);
       else skipped.push(name);
     }
     if (!files.length) {

@@ -52,7 +52,10 @@ export function checkedPictureHeader(bytes: Uint8Array, name: string): PictureHe
   if (bytes.length === 0) throw new UserError(`${name}: empty file (0 bytes), not a picture`);
   const header = readPictureHeader(bytes);
   if (!header) {
-    throw new UserError(`${name}: not a picture (neither PNG, JPEG, WebP nor GIF by its content)`);
+    throw new UserError(
+      `${name}: not a picture (neither PNG, JPEG, WebP nor GIF by its content); give a PNG or ` +
+        `JPEG file`,
+    );
   }
   checkPictureSize(header.width, header.height, name);
   return header;

@@ -120,7 +120,7 @@ try {
   );
 
   // Predict tab screenshot: the photographed pullover (test image 1 on white).
-  const picture = PICTURES + "shirt_white_bg_224.jpg";
+  const picture = PICTURES + "pullover_white_bg_224.jpg";
   await page.setFiles("#upload", [picture]);
   await page.waitFor(
     `workbench.state().picture === '${picture.split("/").pop()}' && !workbench.state().busy`,

@@ -201,7 +201,7 @@ if (!chromium) {
           "the photographed pullover (test image 1 on white) is classified",
           async () => {
             assert.ok(page, "the page did not load");
-            for (const name of ["shirt_white_bg_224.jpg", "shirt_white_bg_224.png"]) {
+            for (const name of ["pullover_white_bg_224.jpg", "pullover_white_bg_224.png"]) {
               await upload(
                 page,
                 "#upload",

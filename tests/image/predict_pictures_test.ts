@@ -93,9 +93,9 @@ Deno.test("predict classifies the photographed pullover (test image 1 on white)"
   const out = JSON.parse(r.stdout);
   const files = out.pictures.map((p: { file: string }) => p.file.split("/").pop());
   assert.deepEqual(files, [
-    "shirt_28x28_gray.png",
-    "shirt_white_bg_224.jpg",
-    "shirt_white_bg_224.png",
+    "pullover_28x28_gray.png",
+    "pullover_white_bg_224.jpg",
+    "pullover_white_bg_224.png",
   ]);
   // Test image 1 is a Pullover (class 2); the photos have a white background, negated.
   assert.deepEqual(out.predictions, [2, 2, 2]);
@@ -103,7 +103,7 @@ Deno.test("predict classifies the photographed pullover (test image 1 on white)"
   await t.step("its stderr says how each picture was converted", () => {
     assert.match(
       r.stderr,
-      /shirt_white_bg_224\.png: 224×224, light background \(gray 255\) negated/,
+      /pullover_white_bg_224\.png: 224×224, light background \(gray 255\) negated/,
     );
   });
 });
@@ -121,10 +121,33 @@ Deno.test("bad pictures get one line naming the file", async () => {
     new DataView(cut.buffer).setUint32(20, 64);
     await Deno.writeFile(join(dir, "cut.png"), cut);
     await Deno.writeFile(join(dir, "fake.jpg"), new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]));
+    // Named as pictures, so read as pictures: refused as such (not as a CSV or IDX file).
+    await Deno.writeFile(join(dir, "text.png"), new TextEncoder().encode("hello world\n"));
+    await Deno.writeFile(join(dir, "empty.jpg"), new Uint8Array());
+    // A folder with a good picture and a damaged one: the damaged one is named, not skipped.
+    const mixed = join(dir, "mixed");
+    await Deno.mkdir(mixed);
+    await Deno.copyFile(join(PICTURES, "pullover_white_bg_224.png"), join(mixed, "good.png"));
+    await Deno.writeFile(join(mixed, "broken.png"), cut);
     const cases: [string[], number, RegExp][] = [
+      [["--images", join(dir, "text.png")], 1, /text\.png: not a picture .*give a PNG or JPEG/],
+      [
+        ["--images", join(dir, "empty.jpg")],
+        1,
+        /empty\.jpg: empty file \(0 bytes\), not a picture/,
+      ],
+      [["--images", mixed], 1, /broken\.png: a damaged or truncated PNG file/],
       [["--images", join(dir, "huge.png")], 1, /huge\.png: the picture is 20,000×20,000 pixels/],
-      [["--images", join(dir, "cut.png")], 1, /cut\.png: a damaged PNG file/],
-      [["--images", join(dir, "fake.jpg")], 1, /fake\.jpg: (a damaged JPG file|not a picture)/],
+      [
+        ["--images", join(dir, "cut.png")],
+        1,
+        /cut\.png: a damaged or truncated PNG file; re-save or re-copy it/,
+      ],
+      [
+        ["--images", join(dir, "fake.jpg")],
+        1,
+        /fake\.jpg: (a damaged or truncated JPG file|not a picture)/,
+      ],
       [["--images", join(dir, "cut.png"), "--labels", join(dir, "x")], 2, /--labels applies to/],
     ];
     for (const [args, code, message] of cases) {
