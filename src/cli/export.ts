@@ -68,6 +68,12 @@ await runCli(async () => {
         (source ? `: export ${source}, its float model` : ""),
     );
   }
+  if ((await Deno.stat(out).catch(() => null))?.isDirectory) {
+    throw new UserError(
+      `export: --out ${out} is a folder; give a file path, e.g. ${join(out, TORCH_FILE)}`,
+      USAGE,
+    );
+  }
   await checkWritableDir(dirname(out), "--out");
   const weightsPath = join(dir, WEIGHTS_FILE);
   let bytes: Uint8Array;

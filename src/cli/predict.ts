@@ -122,6 +122,36 @@ await runCli(async () => {
     );
   }
   if ("layout" in images && images.layout) info(`${source}: CSV, ${images.layout}`);
+  // A model trained on some classes (train --classes) answers only those: labeled images of the
+  // others would count as errors it can never avoid, so they are left out, as train's test does.
+  const known = (classifier as { classes?: number[] | null }).classes ?? null;
+  if (known) {
+    const names = known.map((c) => CLASS_NAMES[c]).join(", ");
+    if (images.labels != null && !pictures) {
+      const keep: number[] = [];
+      for (let i = 0; i < images.count; i++) if (known.includes(images.labels[i])) keep.push(i);
+      if (!keep.length) {
+        throw new UserError(`${source}: no images of this model's classes (${names})`);
+      }
+      const all = { images: images.images as Uint8Array, labels: images.labels as Uint8Array };
+      const picked = new Uint8Array(keep.length * 784);
+      keep.forEach((i, k) => picked.set(all.images.subarray(i * 784, (i + 1) * 784), k * 784));
+      images = {
+        ...images,
+        images: picked,
+        labels: Uint8Array.from(keep, (i) => all.labels[i]),
+        count: keep.length,
+      };
+      info(
+        `${flags.model}: trained on ${known.length} classes (${names}); predicting the ` +
+          `${keep.length} images of those classes`,
+      );
+    } else {
+      info(
+        `${flags.model}: trained on ${known.length} classes only (${names}); it answers one of them`,
+      );
+    }
+  }
   const count = Math.min(images.count, limit ?? Infinity);
   // The loaders refuse empty files; no accuracy is ever computed over zero images.
   if (count === 0) throw new UserError(`${source}: no images to predict`);
@@ -185,7 +215,7 @@ await runCli(async () => {
   console.log(
     labeled
       ? `accuracy ${(result.accuracy * 100).toFixed(2)}% on ${count} images (${rate} images/s)`
-      : `${count} images predicted (${rate} images/s)`,
+      : `${count} image${count === 1 ? "" : "s"} predicted (${rate} images/s)`,
   );
 });
 

@@ -82,6 +82,16 @@ await runCli(async () => {
   const architecture = config.architecture as Architecture;
   planQuantized(architecture);
   await checkWritableDir(out, "--out");
+  // Another model's folder would be half replaced (config.json) and half left (its weights).
+  const existing = await Deno.readTextFile(join(out, "config.json")).then(JSON.parse, () => null)
+    .catch(() => ({}));
+  if (existing && !isQuantizedConfig(existing)) {
+    throw new UserError(
+      `quantize: --out ${out} holds another model (its config.json); choose a new or an int8 ` +
+        `model's folder`,
+      USAGE,
+    );
+  }
 
   const data = await loadFashionMnist({
     dataDir: flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]),

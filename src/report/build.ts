@@ -54,6 +54,13 @@ export async function loadSavedModels(modelsDir: string) {
     const dir = join(modelsDir, e.name);
     try {
       const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+      if (Array.isArray(config.classes) && config.classes.length < CLASS_NAMES.length) {
+        // Its accuracy over all ten classes would count classes it was never taught.
+        throw new Error(
+          `trained on ${config.classes.length} of the ${CLASS_NAMES.length} classes ` +
+            `(train --classes): not comparable with the others; predict tests it on its classes`,
+        );
+      }
       const classifier = await loadSavedModel(dir, config);
       let history: EpochRecord[] | null = null;
       try {

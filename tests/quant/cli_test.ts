@@ -86,6 +86,15 @@ gpuTest("quantize writes an int8 folder that predict and evaluate take", async (
     const same = await run("quantize.ts", ["--model", float, "--out", float]);
     assert.equal(same.code, 2);
     assert.match(lastError(same.stderr)!, /is the float model's own folder; choose another --out/);
+    // Another model's folder as --out: refused before anything is written into it.
+    const victim = join(models, "victim");
+    await Deno.mkdir(victim);
+    const victimConfig = await Deno.readTextFile(join(float, "config.json"));
+    await Deno.writeTextFile(join(victim, "config.json"), victimConfig);
+    const other = await run("quantize.ts", ["--model", float, "--out", victim]);
+    assert.equal(other.code, 2);
+    assert.match(lastError(other.stderr)!, /--out .*victim holds another model/);
+    assert.equal(await Deno.readTextFile(join(victim, "config.json")), victimConfig);
     const few = await run("quantize.ts", ["--model", float, "--calibration", "5"]);
     assert.equal(few.code, 2);
     assert.match(lastError(few.stderr)!, /--calibration must be an integer ≥ 10, got "5"/);
