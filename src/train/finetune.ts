@@ -4,7 +4,7 @@
  * by `deno task export`, or saved by PyTorch). When the run has another number of classes than the
  * weights, the last dense layer (the head) is left at its fresh initialisation.
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type Architecture, ARCHITECTURES } from "../nn/zoo.ts";
 import type { Sequential } from "../nn/model.ts";
 import { planArchitecture } from "../nn/model.ts";
@@ -79,6 +79,13 @@ export async function readInit(path: string, model?: string): Promise<InitSource
     );
   }
   if (stat.isDirectory) {
+    if (!(await Deno.stat(join(path, CONFIG_FILE)).catch(() => null))) {
+      throw new UserError(
+        `--init ${path}: no ${CONFIG_FILE} in this folder; give a model folder saved by ` +
+          `"deno task train" or a .safetensors file`,
+        2,
+      );
+    }
     const config = await readConfig(path);
     if (config.kind !== "network" || !config.architecture?.layers) {
       throw new UserError(
@@ -101,7 +108,25 @@ export async function readInit(path: string, model?: string): Promise<InitSource
     );
     return { ...source, path };
   }
+  if (basename(path) === CONFIG_FILE) {
+    throw new UserError(
+      `--init ${path}: a model's config.json; give its folder (${dirname(path)}) instead`,
+      2,
+    );
+  }
   const file = await Deno.readFile(path);
+  // Not a safetensors file at all (a JSON, a CSV, a picture): its 8-byte header length does not
+  // point inside the file at a JSON object. Said before the header is parsed.
+  const headerLength = file.length >= 9
+    ? new DataView(file.buffer, file.byteOffset, 8).getBigUint64(0, true)
+    : 0n;
+  if (headerLength === 0n || 8n + headerLength > BigInt(file.length) || file[8] !== 0x7b) {
+    throw new UserError(
+      `--init ${path}: not a safetensors file; give a model folder saved by "deno task train" ` +
+        `or a .safetensors file (ours, or a PyTorch state dict exported by "deno task export")`,
+      2,
+    );
+  }
   const { tensors, metadata } = decodeTorchSafetensors(file, path);
   const saved = metadata[ARCHITECTURE_METADATA]
     ? JSON.parse(metadata[ARCHITECTURE_METADATA]) as Architecture

@@ -231,6 +231,14 @@ Deno.test("bad --init, --freeze, --classes, --per-class and export arguments are
       ["train", ["--init", join(dir, "none")], 2, /--init .*none: not found; give a model folder/],
       [
         "train",
+        ["--init", join(base, "config.json")],
+        2,
+        /a model's config\.json; give its folder/,
+      ],
+      ["train", ["--init", data], 2, /--init .*data: no config\.json in this folder/],
+      ["train", ["--init", join(base, "history.json")], 2, /history\.json: not a safetensors file/],
+      [
+        "train",
         ["--init", FIXTURE, "--model", "cnn"],
         1,
         /cnn-strided\.safetensors: not the weights of cnn — 0\.bias \(0\.conv2d, conv2d 3×3, 32 filters\): missing$/,
