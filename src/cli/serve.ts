@@ -117,7 +117,12 @@ function respond(body: BodyInit | null, type: string, status = 200): Response {
 export function handler(app: Uint8Array, kernels: string, dataDir?: string) {
   let data: Promise<PageData> | null = null;
   return async (request: Request): Promise<Response> => {
-    const path = decodeURIComponent(new URL(request.url).pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url).pathname);
+    } catch {
+      return respond("malformed URL (a bad % escape)", "text/plain", 400);
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return respond("only GET", "text/plain", 405);
     }

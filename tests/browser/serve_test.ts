@@ -62,6 +62,9 @@ Deno.test("serve builds the page and serves it, the kernels, the model and the d
       assert.equal(r.status, 404, path);
       await r.body?.cancel();
     }
+    const bad = await get("/%ZZ");
+    assert.equal(bad.status, 400, "a bad % escape is the request's fault");
+    await bad.body?.cancel();
   });
 });
 
