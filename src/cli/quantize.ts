@@ -107,7 +107,10 @@ await runCli(async () => {
   indices.forEach((i, k) => {
     for (let j = 0; j < per; j++) x[k * per + j] = data.train.images[i * per + j] / 255;
   });
-  info(`calibrating on ${indices.length} training images (seed ${seed})`);
+  info(
+    `calibrating on ${indices.length} training images (seed ${seed})` +
+      (indices.length < calibration ? `: all there are, not the ${calibration} asked for` : ""),
+  );
   const start = performance.now();
   const net = await quantizeModel(model, x, indices.length);
   const seconds = (performance.now() - start) / 1000;
