@@ -72,7 +72,7 @@ export function permutationChart(
       `${Math.round(lo * 100)}%. ${provenanceLine(p)}`,
     {
       data: { values },
-      width: 460,
+      width: 620,
       height: { step: 24 },
       encoding: { y, x },
       layer: [

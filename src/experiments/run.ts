@@ -109,6 +109,7 @@ function isTrainRun(m: SavedModel): boolean {
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
+const signed = (d: number) => `${d >= 0 ? "+" : ""}${(d * 100).toFixed(2)}`;
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** A folder as the results show it: relative to the project when inside it (no user's home). */
@@ -396,7 +397,7 @@ export async function runPermutation(
     };
     ctx.log(
       `permutation ${name}: original ${percent(row.original)}, retrained on permuted pixels ` +
-        `${percent(row.permuted)} (${((row.permuted - row.original) * 100).toFixed(2)} points); ` +
+        `${percent(row.permuted)} (${signed(row.permuted - row.original)} points); ` +
         `not retrained ${percent(row.originalOnPermuted)}`,
     );
     rows.push(row);
@@ -419,11 +420,10 @@ function leftOutReason(m: Comparison): string {
   const hp = (m.config.hyperParameters ?? {}) as Json;
   if (m.run.family === "pixels") return "not in --permutation-models";
   if (m.name !== "cnn" && hp.model === "cnn") {
-    return "the reference cnn's network with a longer recipe; the cnn row is that network";
+    return "the reference cnn's network with a longer recipe: the cnn row is that network";
   }
-  const epochs = typeof hp.epochs === "number" ? `${hp.epochs} epochs` : "its recipe";
-  return `a convolutional network left out to save training time (${epochs} on these 2 cores); ` +
-    `the reference cnn, retrained, stands for the convolutional networks`;
+  return "convolutional networks left out to save hours of training on 2 cores; the reference " +
+    "cnn, retrained, stands for them";
 }
 
 // --------------------------------------------------------------------------------------------

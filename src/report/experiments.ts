@@ -70,11 +70,17 @@ export function permutationSentences(r: PermutationResult): string[] {
           : `${points(change(lo))} points.`),
     );
   }
+  const best = pixels.toSorted((a, b) => b.original - a.original)[0];
   for (const m of images) {
     out.push(
       `${m.model} went from ${pct(m.original)} to ${pct(m.permuted)} (${
         points(change(m))
-      } points).`,
+      } points)` +
+        (best
+          ? `: its lead over the best flattened-pixel model, ${best.model}, went from ${
+            points(m.original - best.original)
+          } to ${points(m.permuted - best.permuted)} points.`
+          : "."),
     );
   }
   if (r.models.length) {
@@ -109,12 +115,13 @@ export function translationSentences(r: TranslationResult): string[] {
   const named = ["cnn", best].filter((m): m is string =>
     !!m && at(r, m, "diagonal", 0) !== undefined
   );
+  if (best) out.push(`The best flattened-pixel model is ${best}.`);
   for (const p of [...new Set([1, mid, r.maxShift])]) {
     if (!named.length) break;
     out.push(
       `Test images moved ${p} pixel${p > 1 ? "s" : ""} right and ${p} down: ${
         list(named.map((m) => describe(m, p)))
-      }${best ? ` (${best} is the best flattened-pixel model)` : ""}.`,
+      }.`,
     );
   }
   if (shifted && at(r, "cnn", "diagonal", r.maxShift) !== undefined) {
@@ -220,8 +227,13 @@ function tableMarkdown(t: Table): string {
     .join("\n");
 }
 
-const leftOutText = (l: { model: string; reason: string }[]) =>
-  l.length ? `Left out: ${l.map((x) => `${x.model} (${x.reason})`).join("; ")}.` : "";
+/** "Left out: a, b (why); c (why)." with the models of one reason together. */
+function leftOutText(l: { model: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const x of l) byReason.set(x.reason, [...(byReason.get(x.reason) ?? []), x.model]);
+  const parts = [...byReason].map(([reason, models]) => `${list(models)} (${reason})`);
+  return parts.length ? `Left out: ${parts.join("; ")}.` : "";
+}
 
 const TEXT = {
   intro: "The comparison above measures how far the CNN leads; these experiments test why. A " +

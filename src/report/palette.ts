@@ -63,6 +63,10 @@ export const MODEL_STYLES: Readonly<Record<string, ModelStyle>> = {
   "svm-rbf-ovr": { colour: PALETTE[10], shape: "diamond" },
   "histogram-forest": { colour: PALETTE[11], shape: "triangle-up" },
   "random-forest": { colour: PALETTE[12], shape: "triangle-down" },
+  // Variants of the reference cnn: its longer recipe, and the translation experiment's twin
+  // trained with random shifts (deno task experiments), which must stand out beside cnn.
+  "cnn-best": { colour: PALETTE[13], shape: "triangle-left" },
+  "cnn-shift4": { colour: PALETTE[14], shape: "triangle-right" },
 };
 
 const key = (s: ModelStyle) => `${s.colour} ${s.shape}`;
