@@ -132,7 +132,10 @@ Deno.test("the headline opens both reports; not-full and same-name runs are labe
   ));
   assert.ok(md.includes("| cnn (9,000 images, 2 epochs — not a full run) | 100.00% |"));
   assert.ok(md.includes("| <b>evil & co</b> (cnn trained on NVIDIA H200) | 50.00% |"));
-  assert.ok(md.includes("| 60,000 | 12 | — | llvmpipe |"), "no training time recorded: a dash, not 0");
+  assert.ok(
+    md.includes("| 60,000 | 12 | — | llvmpipe |"),
+    "no training time recorded: a dash, not 0",
+  );
   assert.ok(md.includes("told apart by their folder and the adapter that trained them"));
   // Without notes nothing is added.
   const plain = indexHtml(await sample());
