@@ -16,26 +16,7 @@ export function encodeSafetensors(
   tensors: NamedArray[],
   metadata: Record<string, string> = {},
 ): Uint8Array<ArrayBuffer> {
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  for (const t of tensors) {
-    const bytes = t.data.length * 4;
-    header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  // The spec pads the header with spaces so the data starts 8-byte aligned.
-  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const t of tensors) {
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
-    at += t.data.byteLength;
-  }
-  return out;
+  return encodeTypedSafetensors(tensors.map((t) => ({ ...t, dtype: "F32" as const })), metadata);
 }
 
 /** Decodes a safetensors file; `file` names it in errors. Only F32 tensors are accepted. */
@@ -43,42 +24,11 @@ export function decodeSafetensors(
   bytes: Uint8Array,
   file: string,
 ): { tensors: Map<string, NamedArray>; metadata: Record<string, string> } {
-  const bad = (what: string) =>
-    new UserError(
-      `${file}: ${what}; the file is damaged or not a safetensors file, retrain or re-copy it`,
-    );
-  if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw bad(`header length ${headerLength} past end of file`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch {
-    throw bad("header is not JSON");
-  }
-  const data = bytes.subarray(8 + headerLength);
-  const tensors = new Map<string, NamedArray>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === "__metadata__") {
-      metadata = entry as unknown as Record<string, string>;
-      continue;
-    }
-    if (entry.dtype !== "F32") throw bad(`tensor "${name}" has dtype ${entry.dtype}, expected F32`);
-    const [start, end] = entry.data_offsets;
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (end - start !== count * 4 || end > data.length || start < 0) {
-      throw bad(
-        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
-      );
-    }
-    // Copy: the data section need not be 4-byte aligned in the file buffer.
-    const copy = new Float32Array(count);
-    new Uint8Array(copy.buffer).set(data.subarray(start, end));
-    tensors.set(name, { name, shape: entry.shape, data: copy });
-  }
-  return { tensors, metadata };
+  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, {
+    dtypes: ["F32"],
+    otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
+  });
+  return { tensors: tensors as Map<string, NamedArray>, metadata };
 }
 
 /** The safetensors dtypes that `encodeTypedSafetensors` / `decodeTypedSafetensors` handle. */

@@ -19,7 +19,8 @@ export type QOp = QOpKind & {
 
 type QOpKind =
   | {
-    type: "conv2d";
+    /** A convolution, full or depthwise (its weights differ, its geometry does not). */
+    type: "conv2d" | "depthwise_conv2d";
     name: string;
     /** Input [H, W, C], output [OH, OW, N]. */
     inShape: number[];
@@ -29,18 +30,6 @@ type QOpKind =
     pad: number;
     bias: boolean;
     /** The folded batch-norm layer, if any: its name (the key of its tensors) and ε. */
-    batchnorm: { name: string; eps: number } | null;
-    relu: boolean;
-  }
-  | {
-    type: "depthwise_conv2d";
-    name: string;
-    inShape: number[];
-    outShape: number[];
-    kernel: number;
-    stride: number;
-    pad: number;
-    bias: boolean;
     batchnorm: { name: string; eps: number } | null;
     relu: boolean;
   }
