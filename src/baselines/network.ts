@@ -5,6 +5,7 @@ import { Adam } from "../optim/optimizer.ts";
 import { fit } from "../train/fit.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { loadModel, saveModel } from "../io/checkpoint.ts";
+import { gpu } from "../autograd/tensor.ts";
 import type { Dataset } from "../data/dataset.ts";
 
 export interface NetworkOptions {
@@ -119,6 +120,8 @@ export class NetworkClassifier implements Classifier {
       kind: "network",
       name: this.name,
       engine: this.engine,
+      // The adapter it trained on, as `deno task train` records it: the report shows it.
+      adapter: gpu().adapter,
       architecture: this.arch,
       hyperParameters: this.hyperParameters(),
       trainImages: this.trainImages,
