@@ -26,6 +26,23 @@ export interface LoadedModel {
   config: Record<string, unknown>;
   /** "the shipped reference model" or the folder/file names it was opened from. */
   source: string;
+  /** Classifications of it under way, and whether the page has let it go (see `retire`). */
+  busy?: number;
+  retired?: boolean;
+}
+
+/**
+ * Frees a model the page no longer shows: its GPU buffers go now, or when the last
+ * classification of it that is under way ends (one may be awaiting its readback).
+ */
+export function retire(loaded: LoadedModel) {
+  loaded.retired = true;
+  if (!loaded.busy) dispose(loaded);
+}
+
+function dispose(loaded: LoadedModel) {
+  loaded.model?.dispose();
+  loaded.int8?.dispose();
 }
 
 let started: Promise<Gpu> | null = null;
@@ -155,6 +172,20 @@ export async function classify(
   pixels: Uint8Array,
   count: number,
   opts: { featureMaps?: boolean } = {},
+): Promise<Classification> {
+  loaded.busy = (loaded.busy ?? 0) + 1;
+  try {
+    return await classifyOnce(loaded, pixels, count, opts);
+  } finally {
+    if (--loaded.busy === 0 && loaded.retired) dispose(loaded);
+  }
+}
+
+async function classifyOnce(
+  loaded: LoadedModel,
+  pixels: Uint8Array,
+  count: number,
+  opts: { featureMaps?: boolean },
 ): Promise<Classification> {
   const start = performance.now();
   const [h, w, c] = loaded.architecture.input;

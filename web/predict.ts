@@ -11,6 +11,7 @@ import {
   fetchModel,
   type LoadedModel,
   modelFromFiles,
+  retire,
   startGpu,
 } from "./engine.ts";
 import { type Picture, pictureFromFile, pictureFromSource } from "./picture.ts";
@@ -66,6 +67,18 @@ export function referenceModel(): Promise<LoadedModel> {
 export async function activeModel(): Promise<LoadedModel> {
   current ??= await referenceModel();
   return current;
+}
+
+/**
+ * Makes `next` the tab's model; the one it replaces is freed on the GPU unless it is the
+ * reference model, which stays loaded for the "reference model" button.
+ */
+async function useModel(next: LoadedModel) {
+  const previous = current;
+  current = next;
+  if (previous && previous !== next && previous !== await reference?.catch(() => null)) {
+    retire(previous);
+  }
 }
 
 function describeModel(m: LoadedModel): string {
@@ -188,7 +201,7 @@ export async function openModelFiles(files: File[]) {
     weights: weights.name,
     label: folder ? `opened from ${folder}/` : "opened from its files",
   });
-  current = loaded;
+  await useModel(loaded);
   showModel(loaded);
   if (shown) await showPicture(shown);
 }
@@ -311,8 +324,9 @@ export function setUpPredict() {
   openFiles($<HTMLInputElement>("model-files"));
   $("model-reference").addEventListener("click", () =>
     guarded(async () => {
-      current = await referenceModel();
-      showModel(current);
+      const ref = await referenceModel();
+      await useModel(ref);
+      showModel(ref);
       if (shown) await showPicture(shown);
     }));
 

@@ -174,7 +174,10 @@ function setRunning(running: boolean) {
 export async function runTraining(s: TrainSettings): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
+  // A new run replaces the last one's model (and its download): its GPU buffers go now.
+  result?.model.dispose();
   result = null;
+  const run: { model?: Sequential; optimizer?: Adam } = {};
   trainState.progress = [];
   trainState.history = [];
   trainState.test = null;
@@ -214,8 +217,12 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       );
     }
     const arch = architecture(s.model);
-    const model = new Sequential(arch, s.seed);
-    const optimizer = new Adam(model.params(), { lr: s.lr, weightDecay: 0.01, decoupled: true });
+    const model = run.model = new Sequential(arch, s.seed);
+    const optimizer = run.optimizer = new Adam(model.params(), {
+      lr: s.lr,
+      weightDecay: 0.01,
+      decoupled: true,
+    });
     const stepsPerEpoch = Math.ceil(split.train.length / s.batchSize);
     const scheduler = new LrScheduler(learningRateSchedule({
       name: "onecycle",
@@ -361,6 +368,10 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       showMessage(trainState.error);
     }
   } finally {
+    // Free what the run leaves on the GPU: always its optimizer's moments; its model too when
+    // it was cancelled or failed (nothing will download it).
+    run.optimizer?.dispose();
+    if (run.model && result?.model !== run.model) run.model.dispose();
     setProgressSink(null);
     controller = null;
     setRunning(false);

@@ -144,6 +144,16 @@ export class Sequential {
     return this.params().reduce((n, p) => n + p.value.size, 0);
   }
 
+  /**
+   * Frees the GPU buffers of the parameters and running statistics at once, rather than when
+   * the garbage collector gets to them (a page that swaps models would otherwise hold every one
+   * it has opened). The network cannot run afterwards; a second call does nothing. Work already
+   * submitted still completes (WebGPU defers a destroyed buffer's release until then).
+   */
+  dispose(): void {
+    for (const t of this.stateTensors()) t.value.buffer.destroy();
+  }
+
   /** Forward FLOPs per example (a training step costs about three times this). */
   flops(): number {
     return this.plan.flops;

@@ -42,6 +42,15 @@ export abstract class Optimizer {
 
   protected abstract hyperParameters(): number[];
 
+  /** Frees the moment buffers on the GPU (see Sequential.dispose); the optimizer cannot step after. */
+  dispose(): void {
+    for (const { m, v } of this.state) {
+      m.buffer.destroy();
+      v?.buffer.destroy();
+    }
+    this.hyper.destroy();
+  }
+
   /**
    * The moment tensors, named after their parameter (`m.<param>`, `v.<param>`), for a training
    * checkpoint: with them and `steps`, a resumed run takes exactly the updates the interrupted

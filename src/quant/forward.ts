@@ -340,6 +340,20 @@ export class QuantizedForward {
     return unpackInt8(await this.gpu.read(t.buffer, Math.ceil(t.count / 4) * 4), t.count);
   }
 
+  /**
+   * Frees this network's weight buffers and pooled textures on the GPU (see Sequential.dispose);
+   * a later run would upload them again. The kernels (pipelines) stay: they may be shared.
+   */
+  dispose(): void {
+    for (const w of this.weights.values()) {
+      for (const b of [w.weight, w.bias, w.mult]) b.destroy();
+      w.texture?.destroy();
+    }
+    this.weights.clear();
+    for (const pool of this.texturePool.values()) pool.forEach((t) => t.destroy());
+    this.texturePool.clear();
+  }
+
   /** Returns this batch's buffers to the pool (after its last read). */
   releaseTemps() {
     for (const b of this.temps) this.gpu.release(b);

@@ -281,6 +281,10 @@ for (const arch of [ALL_LAYERS, FLATTENED]) {
         f.textures = textures;
         const got = await f.logits(x, batch);
         assert.deepEqual(Array.from(got), Array.from(want), `${mode}, textures ${textures}`);
+        // dispose frees the weights on the GPU; a later run uploads them again.
+        f.dispose();
+        const again = await f.logits(x, batch);
+        assert.deepEqual(Array.from(again), Array.from(want), `${mode}, after dispose`);
       }
     }
     // Against the float network: int8 rounds every activation to 1/255 of its calibrated
