@@ -512,9 +512,11 @@ await runCli(async () => {
   );
   info(
     `model: ${s.model}, ${model.parameterCount().toLocaleString("en")} parameters, ` +
-      `${(model.flops() / 1e6).toFixed(1)} MFLOP/image forward; ${split.train.length} train / ` +
-      `${split.val.length} validation images, batch ${s.batchSize}, ${s.optimizer} lr ${s.lr} ` +
-      `(${s.schedule})`,
+      `${(model.flops() / 1e6).toFixed(1)} MFLOP/image forward; ` +
+      (s.epochs === 0
+        ? "--epochs 0: no training, the weights are tested and saved"
+        : `${split.train.length} train / ${split.val.length} validation images, ` +
+          `batch ${s.batchSize}, ${s.optimizer} lr ${s.lr} (${s.schedule})`),
   );
   const config = (extra: Record<string, unknown>) => ({
     kind: "network" as const,

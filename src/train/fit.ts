@@ -18,7 +18,10 @@ export interface EpochRecord {
   /** Only with `testSet`: accuracy on the test images after this epoch (reporting, not selection). */
   testAccuracy?: number;
   lr: number;
-  /** Training time of the epoch (validation and `compileSeconds` excluded). */
+  /**
+   * Training time of the epoch (validation and `compileSeconds` excluded, except in an epoch
+   * that was only its first step: then nothing else was there to time).
+   */
   seconds: number;
   /** Images per second over `seconds` (the first step's images excluded with its compile). */
   imagesPerSecond: number;
@@ -197,7 +200,11 @@ export async function fit(
       if (pending === logEvery) await drain();
     }
     if (pending) await drain();
-    const seconds = (performance.now() - start) / 1000;
+    let seconds = (performance.now() - start) / 1000;
+    // An epoch that was its first step alone (tiny --limit) has no step without the compile to
+    // time: its rate then includes the compile, and the line says so.
+    const onlyCompile = compile !== null && epoch === firstEpoch && seen === compile.images;
+    if (onlyCompile) seconds += compile!.seconds;
     const record: EpochRecord = {
       epoch,
       trainLoss: lossSum / seen,
@@ -206,13 +213,17 @@ export async function fit(
       valAccuracy: null,
       lr: optimizer.lr,
       seconds,
-      imagesPerSecond: (seen - (compile?.images ?? 0)) / seconds,
+      imagesPerSecond: onlyCompile ? seen / seconds : (seen - (compile?.images ?? 0)) / seconds,
       ...(compile ? { compileSeconds: compile.seconds, readySeconds: compile.ready } : {}),
     };
     let summary = `epoch ${epoch}/${opts.epochs}  ${seconds.toFixed(1)}s  ` +
       `${record.imagesPerSecond.toFixed(0)} img/s  loss ${record.trainLoss.toFixed(4)}  ` +
       `acc ${(record.trainAccuracy * 100).toFixed(2)}%` +
-      (compile ? `  (+${compile.seconds.toFixed(1)}s first step, compiling)` : "");
+      (onlyCompile
+        ? "  (the epoch was its first step: compile included)"
+        : compile
+        ? `  (+${compile.seconds.toFixed(1)}s first step, compiling)`
+        : "");
     if (opts.valIndices?.length) {
       const val = await evaluate(model, train, { indices: opts.valIndices });
       record.valLoss = val.loss;

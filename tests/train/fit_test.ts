@@ -52,6 +52,17 @@ gpuTest("a small subset is overfit: loss falls far below its start", async () =>
   const start = history[0].trainLoss;
   const end = history[history.length - 1].trainLoss;
   assert.ok(start > 1.5, `first epoch loss ${start}`);
+  // An epoch that is its first step alone has no other step to time: its rate includes the
+  // compile (not 0 images/s).
+  const single = new Sequential(tiny, 1);
+  const [only] = await fit(single, new Adam(single.params()), train, Uint32Array.of(0, 1, 2), {
+    epochs: 1,
+    batchSize: 32,
+    seed: 1,
+    quiet: true,
+  });
+  assert.ok(only.imagesPerSecond > 0 && only.seconds >= only.compileSeconds!);
+  assert.ok(Math.abs(only.imagesPerSecond * only.seconds - 3) < 1e-6);
   assert.ok(end < 0.15 * start, `loss went from ${start} to ${end}`);
   assert.ok(history[history.length - 1].trainAccuracy > 0.95);
   const evaluated = await evaluate(model, train);
