@@ -155,6 +155,11 @@ export async function checkWritableDir(dir: string, flag: string): Promise<void>
         while (dirname(up) !== up && !(await isFile(up))) up = dirname(up);
         refuse(`cannot be created, ${up} is a file`);
       }
+      if (e instanceof Deno.errors.NotCapable) {
+        // Deno guards /proc, /dev and /sys beyond --allow-write, and its message says to run
+        // with --allow-all: not advice for the user of a task, who should write elsewhere.
+        refuse("is in a system folder (/dev, /proc, /sys) that these commands never write to");
+      }
       return refuse(`cannot be read (${reason(e)})`);
     }
     if (!info.isDirectory) {

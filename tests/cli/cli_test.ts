@@ -469,3 +469,22 @@ Deno.test("paths are relative to where the user ran deno task (INIT_CWD); defaul
   }
   await Deno.remove(user, { recursive: true });
 });
+
+Deno.test("a system folder as output names the folder, not Deno's --allow-all advice", async () => {
+  // The tasks' own permissions (deno.json), under which Deno refuses /proc with a message that
+  // says to run with --allow-all.
+  const flags = ["--allow-read", "--allow-write", "--allow-env", "--allow-net", "--allow-sys"];
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, join(ROOT, "src/cli/train.ts"), "--out", "/proc/fashion-model"],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, stderr);
+  assert.equal(
+    errorLine(stderr),
+    "error: --out /proc/fashion-model: is in a system folder (/dev, /proc, /sys) that these " +
+      "commands never write to; choose another --out",
+  );
+});
