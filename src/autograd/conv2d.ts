@@ -1,11 +1,14 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
+import { accumulate, engine, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
 import { matmulBatchedInto, matmulInto } from "./matmul.ts";
 import { sumRows } from "./reduce.ts";
+import { conv2dDirect, directApplies } from "./conv2d_direct.ts";
 
 // kernels/conv2d.wgsl: im2col, col2im (im2col4, col2im4 when C % 4 == 0); the arithmetic is
 // kernels/matmul.wgsl. 3×3 stride-1 "same" convolutions with channels in fours take Winograd's
 // F(2×2, 3×3) instead (kernels/winograd.wgsl: the transforms; matmulBatchedInto: 16 products).
+// One input channel (a network's first layer) takes a direct convolution when no gradient is
+// recorded (kernels/conv2d_direct.wgsl; see DIRECT_MAX_CHANNELS).
 const WG = 256;
 
 export interface Conv2dOptions {
@@ -14,16 +17,30 @@ export interface Conv2dOptions {
   pad?: number | "same";
   /**
    * "winograd" where it applies (3×3, stride 1, padding 1, input and output channels multiples
-   * of 4), else "im2col"; by default the faster for the shape (`conv2dAlgorithm`). Both give the
-   * same result within float rounding (tests/autograd/conv2d_test.ts).
+   * of 4); "direct" (up to 25 kernel taps and KH·KW·C·⌈F/4⌉ ≤ 1024; fast only for few input
+   * channels); else "im2col". By default ("auto") Winograd where it applies, direct for one input
+   * channel when no gradient is recorded (inference), else im2col. All give the same result
+   * within float rounding (tests/autograd/conv2d_test.ts).
    */
-  algorithm?: "auto" | "im2col" | "winograd";
+  algorithm?: "auto" | "im2col" | "winograd" | "direct";
 }
 
 // On llvmpipe a 3×3 convolution's forward and backward at the zoo's shapes ran 1.3-4.5× faster
 // than by im2col (bench/winograd_probe.ts, alternating rounds); no GPU has measured it yet, but its 2.25× fewer multiplies
 // for ~1.5× the data movement should not lose there either.
 const WINOGRAD_BY_DEFAULT = true;
+
+// With C input channels im2col's matmul has K = 9C: at C = 1 it mostly moves the patch matrix.
+// On llvmpipe (bench/conv1_probe.ts, batch 128, alternating rounds) the direct forward ran 1.1-1.65×
+// faster than im2col's at the zoo's first layers, but forward + weight gradient 0.6-0.9× as fast
+// (its reduction over B·OH·OW pixels has only C·F/4 lanes per slice), and a cnn or resnet training
+// step was unchanged within noise. So it is the default only where no gradient is recorded.
+const DIRECT_MAX_CHANNELS = 1;
+
+/** Whether this call will be taped for backward (as `record` decides). */
+function recordsGradient(...inputs: (Tensor | null)[]) {
+  return engine.gradEnabled && inputs.some((t) => t?.requiresGrad);
+}
 
 /** Whether Winograd's F(2×2, 3×3) can compute this convolution (kernels/winograd.wgsl). */
 export function winogradApplies(
@@ -63,6 +80,19 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   }
   if (applies && (algorithm === "winograd" || (algorithm === "auto" && WINOGRAD_BY_DEFAULT))) {
     return conv2dWinograd(x, weight, bias);
+  }
+  if (algorithm === "direct" && !directApplies(weight.shape)) {
+    throw new Error(
+      `conv2d: the direct convolution takes up to 25 kernel taps and KH·KW·C·⌈F/4⌉ ≤ 1024 ` +
+        `(got ${kh}×${kw}, ${c} → ${f} channels)`,
+    );
+  }
+  if (
+    algorithm === "direct" ||
+    (algorithm === "auto" && c <= DIRECT_MAX_CHANNELS && !recordsGradient(x, weight, bias) &&
+      directApplies(weight.shape))
+  ) {
+    return conv2dDirect(x, weight, bias, { stride, pad, oh, ow });
   }
   const rows = batch * oh * ow;
   // Patch rows padded to a multiple of 4 (conv1: 9 → 12) with zero columns, and the weight with

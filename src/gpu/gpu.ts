@@ -43,6 +43,7 @@ export class Gpu {
   private modules = new Map<string, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<number, GPUTexture[]>();
+  private uniformCopies = new Map<number, GPUBuffer[]>();
   private views = new WeakMap<GPUTexture, GPUTextureView>();
   private uniforms = new Map<string, GPUBuffer>();
   private bindGroups = new Map<string, GPUBindGroup>();
@@ -203,6 +204,33 @@ export class Gpu {
       bindings: copies.map((t) => t ?? this.dummyTexture),
       release: () => copies.forEach((t) => t && this.releaseTexture(t)),
     };
+  }
+
+  /**
+   * The first `bytes` of `buffer` copied (in queue order, like a dispatch) into a pooled uniform
+   * buffer of `size` bytes, for a small array that every invocation of a kernel reads at the same
+   * indices (a convolution's weights): GPUs serve uniforms from a constant cache; on llvmpipe a
+   * storage load is a per-lane loop, a uniform one a gather at worst. Hand it back with
+   * `releaseUniformCopy` once its reader is recorded.
+   */
+  uniformCopy(buffer: GPUBuffer, bytes: number, size: number): GPUBuffer {
+    let u = this.uniformCopies.get(size)?.pop();
+    if (!u) {
+      this.counts.allocations++;
+      u = this.device.createBuffer({
+        size,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+    }
+    this.copy(buffer, u, Math.ceil(bytes / 4) * 4);
+    return u;
+  }
+
+  /** Returns a `uniformCopy` buffer to the pool (safe at once, for the same reason as `release`). */
+  releaseUniformCopy(buffer: GPUBuffer) {
+    let free = this.uniformCopies.get(buffer.size);
+    if (!free) this.uniformCopies.set(buffer.size, free = []);
+    free.push(buffer);
   }
 
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */

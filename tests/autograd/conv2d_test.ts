@@ -6,8 +6,9 @@ import {
   gpuTest,
   gpuTestBothInputs,
   randn,
+  testGpu,
 } from "../helpers.ts";
-import { backward, Tensor } from "../../src/autograd/tensor.ts";
+import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
 
 type Case = [number[], number[], number, number];
@@ -131,4 +132,87 @@ gpuTest("conv2d refuses Winograd where it does not apply", () => {
   const w = Tensor.from(randn(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]);
   assert.throws(() => conv2d(x, w, null, { pad: 1, algorithm: "winograd" }), /channels in fours/);
   return Promise.resolve();
+});
+
+// Direct convolution (kernels/conv2d_direct.wgsl), the automatic choice for one input channel
+// when no gradient is recorded: odd sides (7, 9), F in fours and not (4, 6, 32), stride 1 and 2,
+// padding 0 and 1, and a few input channels (2, 3) and a 5×5 kernel, which it also computes.
+const DIRECT: Case[] = [
+  [[3, 7, 7, 1], [3, 3, 1, 4], 1, 1],
+  [[3, 9, 9, 1], [3, 3, 1, 6], 2, 1],
+  [[3, 7, 7, 1], [3, 3, 1, 32], 2, 0],
+  [[3, 9, 9, 1], [3, 3, 1, 32], 1, 0],
+  [[2, 7, 9, 3], [3, 3, 3, 6], 2, 1],
+  [[1, 6, 5, 2], [5, 5, 2, 5], 1, 2],
+];
+
+gpuTestBothInputs("conv2d direct matches a direct CPU convolution", async () => {
+  for (const [xs, ws, stride, pad] of DIRECT) {
+    const x = randn(xs.reduce((a, b) => a * b), 17);
+    const w = randn(ws.reduce((a, b) => a * b), 18);
+    const b = randn(ws[3], 19);
+    for (const bias of [Tensor.from(b, [ws[3]]), null]) {
+      const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), bias, {
+        stride,
+        pad,
+        algorithm: "direct",
+      });
+      const ref = conv2dRef(x, xs, w, ws, bias ? b : new Float32Array(ws[3]), stride, pad);
+      assertClose(y.shape, ref.shape, 0, "shape");
+      assertClose(await y.read(), ref.out, 1e-4, `direct ${xs} ${ws} s${stride} p${pad}`);
+    }
+  }
+});
+
+gpuTestBothInputs("conv2d direct: backward by finite differences", async () => {
+  for (const [xs, ws, stride, pad] of DIRECT) {
+    await checkGradients(
+      ([x, w, b]) => conv2d(x, w, b, { stride, pad, algorithm: "direct" }),
+      [
+        { data: randn(xs.reduce((a, b) => a * b), 20), shape: xs },
+        { data: randn(ws.reduce((a, b) => a * b), 21, 0.5), shape: ws },
+        { data: randn(ws[3], 22), shape: [ws[3]] },
+      ],
+      { samples: 20 },
+    );
+  }
+});
+
+gpuTest("conv2d: direct and im2col give the same values and gradients", async () => {
+  for (const [xs, ws, stride, pad] of DIRECT) {
+    const x = randn(xs.reduce((a, b) => a * b), 23);
+    const w = randn(ws.reduce((a, b) => a * b), 24);
+    const b = randn(ws[3], 25);
+    // The network's input needs no gradient: the weight gradient alone, then with dx.
+    for (const inputGrad of [false, true]) {
+      const run = async (algorithm: "im2col" | "direct") => {
+        const leaves = ([[x, xs], [w, ws], [b, [ws[3]]]] as const).map(([d, s], i) =>
+          Tensor.from(d, s, { requiresGrad: i > 0 || inputGrad })
+        );
+        const y = conv2d(leaves[0], leaves[1], leaves[2], { stride, pad, algorithm });
+        backward(y, Tensor.from(randn(y.size, 26), y.shape));
+        const grads = leaves.slice(inputGrad ? 0 : 1).map((l) => l.grad!.read());
+        return [await y.read(), ...await Promise.all(grads)];
+      };
+      const [a, c] = [await run("im2col"), await run("direct")];
+      const names = inputGrad ? ["y", "dx", "dw", "db"] : ["y", "dw", "db"];
+      for (const [i, name] of names.entries()) {
+        assertClose(c[i], a[i], 1e-4, `${name} ${xs} ${ws} s${stride} p${pad}`);
+      }
+    }
+  }
+});
+
+gpuTest("conv2d picks the direct convolution for one input channel without gradients", async () => {
+  const g = await testGpu();
+  // Sizes no other test uses, so that the pipelines are these calls'.
+  const picked = (h: number) =>
+    g.pipelineKeys().some((k) => k.startsWith("conv2d_direct:forward:") && k.includes(`"H":${h},`));
+  const w = Tensor.from(randn(9 * 4, 28), [3, 3, 1, 4], { requiresGrad: true });
+  conv2d(Tensor.from(randn(2 * 11 * 13, 27), [2, 11, 13, 1]), w, null, { pad: "same" });
+  assert.ok(!picked(11), "training takes im2col");
+  noGrad(() =>
+    conv2d(Tensor.from(randn(2 * 12 * 13, 27), [2, 12, 13, 1]), w, null, { pad: "same" })
+  );
+  assert.ok(picked(12), "inference takes the direct convolution");
 });
