@@ -148,6 +148,33 @@ check(
   },
 );
 
+check(
+  "Direct conv2d (one input channel, stride 2, F not in fours) matches the CPU; backward by finite differences",
+  async () => {
+    // A network's first layer takes this path for inference; odd sides, "same" padding.
+    const xs = [3, 9, 7, 1];
+    const ws = [3, 3, 1, 6];
+    const x = randn(size(xs), 1);
+    const w = randn(size(ws), 2);
+    const b = randn(6, 3);
+    const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [6]), {
+      stride: 2,
+      pad: 1,
+      algorithm: "direct",
+    });
+    assertClose(await y.read(), conv2dRef(x, xs, w, ws, b, 2, 1).out, 1e-4, "direct");
+    endStep();
+    await checkGradients(
+      ([a, k, c]) => conv2d(a, k, c, { stride: 2, pad: 1, algorithm: "direct" }),
+      [
+        { data: randn(size(xs), 4), shape: xs },
+        { data: randn(size(ws), 5), shape: ws },
+        { data: randn(6, 6), shape: [6] },
+      ],
+    );
+  },
+);
+
 /** NHWC depthwise convolution, weight [KH, KW, C]. */
 function depthwiseRef(
   x: Float32Array,
