@@ -5,6 +5,7 @@
 import { engine, matmulInto, Sequential, softmaxCrossEntropy, Tensor } from "../mod.ts";
 import { runBackward } from "../src/autograd/tensor.ts";
 import { architecture } from "../src/nn/zoo.ts";
+import { batchNormFusion, type ForwardContext, type Layer } from "../src/nn/layers.ts";
 import { Adam } from "../src/optim/optimizer.ts";
 import { dispatchPeak } from "../src/gpu/peak.ts";
 import { Rng } from "../src/util/random.ts";
@@ -61,9 +62,12 @@ for (const n of [256, 512, 1024]) {
   });
 }
 
-// The reference CNN, layer by layer, in training mode as `fit` runs it.
+// The reference CNN, layer by layer, in training mode as `fit` runs it; each max pool also on its
+// own (`layerOutputs`), and then with the batch norm and ReLU before it, as `fit` runs them.
 const model = new Sequential(architecture("cnn"), 1);
+const alone = { training: true, seed: 1, layerOutputs: true };
 const ctx = { training: true, seed: 1 };
+const entries: { layer: Layer; i: number; label: string; ctx: ForwardContext; out: Layer }[] = [];
 model.layers.forEach((layer, i) => {
   const spec = layer.spec;
   // Fused into the batchnorm before it (or free): nothing of their own to time.
@@ -71,8 +75,17 @@ model.layers.forEach((layer, i) => {
   if (spec.type === "relu" && model.layers[i - 1]?.spec.type === "batchnorm") return;
   const fused = spec.type === "batchnorm" && model.layers[i + 1]?.spec.type === "relu";
   const label = `cnn/${i}.${spec.type}${fused ? "+relu" : ""}`;
+  entries.push({ layer, i, label, ctx: alone, out: layer });
+  const pool = spec.type === "batchnorm" ? batchNormFusion(model.layers, i).pool : null;
+  if (pool) {
+    const out = model.layers[pool.index];
+    entries.push({ layer, i, label: `${label}+${out.spec.type}`, ctx, out });
+  }
+});
+for (const { layer, i, label, ctx, out } of entries) {
+  const spec = layer.spec;
   const inShape = [BATCH, ...layer.inputShape];
-  const outShape = [BATCH, ...layer.outputShape];
+  const outShape = [BATCH, ...out.outputShape];
   const input = random(size(inShape));
   const dy = random(size(outShape));
   // The first layer's input is the images: no gradient flows into it, as in training.
@@ -115,7 +128,7 @@ model.layers.forEach((layer, i) => {
       graphs[r]();
     },
   });
-});
+}
 
 {
   const logits = random(BATCH * 10);

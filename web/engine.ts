@@ -199,10 +199,12 @@ async function classifyOnce(
   const model = loaded.model!;
   const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
   const kept: { name: string; tensor: Tensor }[] = [];
+  // Maps are full-size ReLU outputs: no max pool fused into the batch norm before them.
+  const ctx = { training: false, seed: 0, layerOutputs: wanted.length > 0 };
   const logits = noGrad(() => {
     let t = Tensor.from(x, [count, h, w, c]);
     for (const [i, layer] of model.layers.entries()) {
-      t = layer.forward(t, { training: false, seed: 0 });
+      t = layer.forward(t, ctx);
       if (wanted.includes(i)) kept.push({ name: layer.name, tensor: t });
     }
     return t;

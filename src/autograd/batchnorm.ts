@@ -4,7 +4,8 @@ import { f32bits, type TextureInputs } from "../gpu/gpu.ts";
 import { isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
-// backward_partial, backward_finish, backward_input.
+// backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl: forward,
+// backward_partial, backward_input (batchNormMaxPool, the rest shared).
 const ROWS_PER_SLICE = 256;
 /** The kernel's ROWS (its default): rows per invocation of the aligned per-element passes. */
 const ROWS_PER_INVOCATION = 8;
@@ -29,28 +30,211 @@ export function batchNorm(
   training: boolean,
   relu = false,
 ): Tensor {
-  const c = x.shape[x.shape.length - 1];
-  const rows = x.size / c;
   const g = gpu();
-  const slices = Math.ceil(rows / ROWS_PER_SLICE);
-  const n4 = Math.ceil(x.size / 4);
+  const s = statistics(x, gamma, beta, state, training, relu);
+  const { c, n4, params, pipe, partialGroups, slices } = s;
+  const rows = x.size / c;
   // The kernel's ALIGNED path (C % 4 == 0): per-element passes run one invocation per channel
-  // quadruple and 8 rows, the partial passes one per quadruple and slice (kernels/batchnorm.wgsl).
+  // quadruple and 8 rows (kernels/batchnorm.wgsl).
   const aligned = c % 4 === 0;
   const { groups, row } = grid1d(
     aligned ? (c / 4) * Math.ceil(rows / ROWS_PER_INVOCATION) : n4,
     256,
   );
+  params[4] = row;
+  const { stats, xT } = s;
+  const out = Tensor.empty(x.shape);
+  g.dispatch(pipe("normalize", xT), params, {
+    12: x.buffer,
+    15: stats.buffer,
+    17: out.buffer,
+    18: xT.bindings[0],
+  }, groups);
+  xT.release();
+
+  return record(out, [x, gamma, beta], () => {
+    if (!training) throw new Error("batchNorm backward in eval mode is not supported");
+    const dy = out.grad!;
+    const partial = Tensor.empty([slices, 2, c]);
+    const textures = g.inputTextures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
+    const [xT, dyT, fwdT] = textures.bindings;
+    const inputs = {
+      12: x.buffer,
+      13: dy.buffer,
+      14: relu ? out.buffer : g.dummy,
+      18: xT,
+      19: dyT,
+      20: fwdT,
+    };
+    g.dispatch(pipe("backward_partial", textures), params, {
+      1: x.buffer,
+      2: dy.buffer,
+      3: relu ? out.buffer : g.dummy,
+      4: stats.buffer,
+      5: partial.buffer,
+      ...inputs,
+    }, partialGroups);
+    const { dgamma, dbeta, coef } = finish(s, partial, params);
+    if (x.requiresGrad) {
+      const dx = Tensor.empty(x.shape);
+      g.dispatch(pipe("backward_input", textures), params, {
+        ...inputs,
+        16: coef.buffer,
+        17: dx.buffer,
+      }, groups);
+      accumulate(x, dx);
+    }
+    textures.release();
+    accumulate(gamma, dgamma);
+    accumulate(beta, dbeta);
+  });
+}
+
+/**
+ * maxPool2d(batchNorm(x, …, relu), k, s) in fewer passes: the statistics as batchNorm's, then
+ * one pass that normalises, applies the ReLU and pools, writing only the pooled output [B, OH,
+ * OW, C] (OH = ⌊(H − k) / s⌋ + 1, floor mode as maxPool2d) and, in training mode, each window's
+ * winner (position and input value). The backward reduces over pooled positions and gathers the
+ * pooled gradient per input element, so neither the full-size BN output nor its gradient is ever
+ * written (kernels/batchnorm_maxpool.wgsl). Same floats out and the same ties rule as the two ops
+ * apart; gradients equal theirs up to the order of the per-channel sums.
+ * x: [B, H, W, C] NHWC with C % 4 == 0 (`fusesWithMaxPool`); gamma, beta: [C].
+ */
+export function batchNormMaxPool(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  state: BatchNormState,
+  training: boolean,
+  relu: boolean,
+  k = 2,
+  stride = k,
+): Tensor {
+  const [batch, h, w, c] = x.shape;
+  if (!fusesWithMaxPool(x.shape)) {
+    throw new Error(`batchNormMaxPool: needs [B, H, W, C] with C % 4 == 0, got [${x.shape}]`);
+  }
+  const oh = Math.floor((h - k) / stride) + 1;
+  const ow = Math.floor((w - k) / stride) + 1;
+  if (oh < 1 || ow < 1) throw new Error(`batchNormMaxPool: window ${k} larger than ${h}×${w}`);
+  const g = gpu();
+  const s = statistics(x, gamma, beta, state, training, relu);
+  const { stats, xT, WG } = s;
+  const rows = batch * h * w;
+  const pooled = batch * oh * ow;
+  const c4 = c / 4;
+  const pooledSlices = Math.ceil(pooled / ROWS_PER_SLICE);
+  // backward_input_cells' S×S cells, where windows do not overlap.
+  const cells = stride >= k;
+  const cellCount = batch * Math.ceil(h / stride) * Math.ceil(w / stride);
+  const fwdGrid = grid1d(c4 * Math.ceil(pooled / ROWS_PER_INVOCATION), 256);
+  const inGrid = grid1d(c4 * Math.ceil((cells ? cellCount : rows) / ROWS_PER_INVOCATION), 256);
+  const params = (
+    row: number,
+  ) => [rows, pooled, ROWS_PER_SLICE, pooledSlices, row, cellCount, 0, 0];
+  const constants = { C: c, H: h, W: w, OH: oh, OW: ow, K: k, S: stride, RELU: relu ? 1 : 0 };
+  const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
+    g.pipeline("batchnorm_maxpool", entry, { ...constants, TEXTURES, ...more });
+
+  const out = Tensor.empty([batch, oh, ow, c]);
+  const argpos = training ? Tensor.empty(out.shape) : null;
+  const xwin = training ? Tensor.empty(out.shape) : null;
+  g.dispatch(pipe("forward", xT.TEXTURES, { TRAINING: training ? 1 : 0 }), params(fwdGrid.row), {
+    1: x.buffer,
+    3: out.buffer,
+    4: argpos?.buffer ?? g.dummy,
+    5: xwin?.buffer ?? g.dummy,
+    9: stats.buffer,
+    10: xT.bindings[0],
+  }, fwdGrid.groups);
+  xT.release();
+
+  return record(out, [x, gamma, beta], () => {
+    if (!argpos || !xwin) {
+      throw new Error("batchNormMaxPool backward in eval mode is not supported");
+    }
+    const dy = out.grad!;
+    // x is full-size, the rest pooled: one TEXTURES decision for both (a pooled tensor fits
+    // wherever x does).
+    const big = g.inputTextures([x.buffer], s.n4 * 4);
+    const small = g.inputTextures(
+      [dy.buffer, argpos.buffer, xwin.buffer],
+      pooled * c,
+      big.TEXTURES === 1,
+    );
+    const [dyT, argposT, xwinT] = small.bindings;
+    const partial = Tensor.empty([pooledSlices, 2, c]);
+    g.dispatch(pipe("backward_partial", big.TEXTURES, { WG }), params(0), {
+      2: stats.buffer,
+      4: argpos.buffer,
+      5: xwin.buffer,
+      6: dy.buffer,
+      7: partial.buffer,
+      11: dyT,
+      12: argposT,
+      13: xwinT,
+    }, [Math.ceil(c4 / WG), pooledSlices]);
+    // backward_finish sums the pooled slices and divides by the input's rows.
+    const finishParams = s.params.slice();
+    finishParams[2] = pooledSlices;
+    const { dgamma, dbeta, coef } = finish(s, partial, finishParams);
+    if (x.requiresGrad) {
+      const dx = Tensor.empty(x.shape);
+      const entry = cells ? "backward_input_cells" : "backward_input";
+      g.dispatch(pipe(entry, big.TEXTURES), params(inGrid.row), {
+        1: x.buffer,
+        3: dx.buffer,
+        4: argpos.buffer,
+        6: dy.buffer,
+        8: coef.buffer,
+        10: big.bindings[0],
+        11: dyT,
+        12: argposT,
+      }, inGrid.groups);
+      accumulate(x, dx);
+    }
+    big.release();
+    small.release();
+    accumulate(gamma, dgamma);
+    accumulate(beta, dbeta);
+  });
+}
+
+/** Whether batchNormMaxPool takes an input of this shape: NHWC with whole channel quadruples. */
+export function fusesWithMaxPool(shape: readonly number[]): boolean {
+  return shape.length === 4 && shape[3] % 4 === 0;
+}
+
+/**
+ * The forward's statistics passes (batch statistics and running averages in training mode,
+ * running averages in eval mode) into stats = [mean, invstd, scale, shift] (each [C]), and x's
+ * texture copy for the per-element pass that follows (its caller releases it).
+ */
+function statistics(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  state: BatchNormState,
+  training: boolean,
+  relu: boolean,
+) {
+  const c = x.shape[x.shape.length - 1];
+  const rows = x.size / c;
+  const g = gpu();
+  const slices = Math.ceil(rows / ROWS_PER_SLICE);
+  const n4 = Math.ceil(x.size / 4);
+  const aligned = c % 4 === 0;
   // llvmpipe runs 8 lanes at a time and the partial passes have only C/4 lanes of work per slice;
   // a real GPU wants a fuller workgroup.
   const WG = isLlvmpipe(g.adapter) ? 8 : 64;
   const partialGroups: [number, number] = [Math.ceil((aligned ? c / 4 : c) / WG), slices];
+  // params[4] (the per-element grid's row) is the caller's.
   const params = [
     rows,
     ROWS_PER_SLICE,
     slices,
     n4,
-    row,
+    0,
     f32bits(state.eps),
     f32bits(state.momentum),
     0,
@@ -86,59 +270,22 @@ export function batchNorm(
       8: beta.buffer,
     }, [chGroups]);
   }
-  const out = Tensor.empty(x.shape);
-  g.dispatch(pipe("normalize", xT), params, {
-    12: x.buffer,
-    15: stats.buffer,
-    17: out.buffer,
-    18: xT.bindings[0],
-  }, groups);
-  xT.release();
+  return { c, n4, slices, WG, params, pipe, partialGroups, chGroups, stats, xT, gamma };
+}
 
-  return record(out, [x, gamma, beta], () => {
-    if (!training) throw new Error("batchNorm backward in eval mode is not supported");
-    const dy = out.grad!;
-    const partial = Tensor.empty([slices, 2, c]);
-    const textures = g.inputTextures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
-    const [xT, dyT, fwdT] = textures.bindings;
-    const inputs = {
-      12: x.buffer,
-      13: dy.buffer,
-      14: relu ? out.buffer : g.dummy,
-      18: xT,
-      19: dyT,
-      20: fwdT,
-    };
-    g.dispatch(pipe("backward_partial", textures), params, {
-      1: x.buffer,
-      2: dy.buffer,
-      3: relu ? out.buffer : g.dummy,
-      4: stats.buffer,
-      5: partial.buffer,
-      ...inputs,
-    }, partialGroups);
-    const dgamma = Tensor.empty([c]);
-    const dbeta = Tensor.empty([c]);
-    const coef = Tensor.empty([3, c]);
-    g.dispatch(pipe("backward_finish"), params, {
-      4: stats.buffer,
-      5: partial.buffer,
-      7: gamma.buffer,
-      9: dgamma.buffer,
-      10: dbeta.buffer,
-      11: coef.buffer,
-    }, [chGroups]);
-    if (x.requiresGrad) {
-      const dx = Tensor.empty(x.shape);
-      g.dispatch(pipe("backward_input", textures), params, {
-        ...inputs,
-        16: coef.buffer,
-        17: dx.buffer,
-      }, groups);
-      accumulate(x, dx);
-    }
-    textures.release();
-    accumulate(gamma, dgamma);
-    accumulate(beta, dbeta);
-  });
+/** backward_finish: dgamma, dbeta [C] and the input gradient's coefficients [3, C]. */
+function finish(s: ReturnType<typeof statistics>, partial: Tensor, params: number[]) {
+  const { c, stats, gamma } = s;
+  const dgamma = Tensor.empty([c]);
+  const dbeta = Tensor.empty([c]);
+  const coef = Tensor.empty([3, c]);
+  gpu().dispatch(s.pipe("backward_finish"), params, {
+    4: stats.buffer,
+    5: partial.buffer,
+    7: gamma.buffer,
+    9: dgamma.buffer,
+    10: dbeta.buffer,
+    11: coef.buffer,
+  }, [s.chGroups]);
+  return { dgamma, dbeta, coef };
 }

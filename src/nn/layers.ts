@@ -2,7 +2,7 @@ import { Tensor } from "../autograd/tensor.ts";
 import { conv2d, conv2dOutputSize } from "../autograd/conv2d.ts";
 import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
 import { globalAvgPool } from "../autograd/global_avg_pool.ts";
-import { batchNorm } from "../autograd/batchnorm.ts";
+import { batchNorm, batchNormMaxPool, fusesWithMaxPool } from "../autograd/batchnorm.ts";
 import { maxPool2d } from "../autograd/maxpool.ts";
 import { matmul } from "../autograd/matmul.ts";
 import { add, dropout, relu } from "../autograd/elementwise.ts";
@@ -47,6 +47,13 @@ export interface ForwardContext {
   training: boolean;
   /** Changes every step so dropout masks differ; the same seed reproduces the same masks. */
   seed: number;
+  /**
+   * The caller reads layers' outputs between layers (feature maps, int8 calibration): a batch
+   * norm then leaves the max pool it would absorb (`batchNormFusion`) to the max-pool layer, so
+   * the layers between them give their own full-size outputs. The ReLU stays fused either way (its
+   * layer's output is the batch norm's).
+   */
+  layerOutputs?: boolean;
 }
 
 /**
@@ -197,16 +204,51 @@ function he(rng: Rng, fanIn: number) {
   return () => rng.normal() * std;
 }
 
+/** The layers a batch norm absorbs (see `buildLayers`). */
+export interface BatchNormFusion {
+  /** The ReLU right after it. */
+  relu: boolean;
+  /** The max pool right after it (or after that ReLU), and that layer's index. */
+  pool: { size: number; stride: number; index: number } | null;
+}
+
+/**
+ * What the batch norm at `layers[i]` absorbs: the ReLU right after it, and a max pool right after
+ * that (or after the batch norm) when its channels come in quadruples (`fusesWithMaxPool`).
+ * buildLayers builds from this; anything that re-wires a built batch norm (src/train/freeze.ts)
+ * reads it too.
+ */
+export function batchNormFusion(
+  layers: readonly Pick<LayerPlan, "spec" | "inputShape">[],
+  i: number,
+): BatchNormFusion {
+  const relu = layers[i + 1]?.spec.type === "relu";
+  const index = i + (relu ? 2 : 1);
+  const next = layers[index];
+  const pool = next?.spec.type === "maxpool" && fusesWithMaxPool([1, ...layers[i].inputShape])
+    ? { size: next.spec.size, stride: next.spec.stride ?? next.spec.size, index }
+    : null;
+  return { relu, pool };
+}
+
 /**
  * Builds planned layers in order, drawing initial weights from `rng`. A batchnorm followed by a
- * ReLU runs as one fused kernel pass; that ReLU layer then passes its input through.
+ * ReLU runs as one fused kernel pass; that ReLU layer then passes its input through. A max pool
+ * right after them (or right after the batchnorm) joins the same op (batchNormMaxPool) and passes
+ * its input through too, except when the caller asks for `layerOutputs`.
  */
 export function buildLayers(plans: readonly LayerPlan[], rng: Rng): Layer[] {
+  const pooled = new Set<number>();
   return plans.map((plan, i) => {
-    const fuse = plan.spec.type === "batchnorm" && plans[i + 1]?.spec.type === "relu";
-    const layer = buildLayer(plan, rng, fuse);
+    const fusion = plan.spec.type === "batchnorm" ? batchNormFusion(plans, i) : null;
+    if (fusion?.pool) pooled.add(fusion.pool.index);
+    const layer = buildLayer(plan, rng, fusion?.relu, fusion?.pool);
     if (plan.spec.type === "relu" && plans[i - 1]?.spec.type === "batchnorm") {
       layer.forward = (x) => x;
+    }
+    if (pooled.has(i)) {
+      const own = layer.forward;
+      layer.forward = (x, ctx) => ctx.layerOutputs ? own(x, ctx) : x;
     }
     return layer;
   });
@@ -214,9 +256,16 @@ export function buildLayers(plans: readonly LayerPlan[], rng: Rng): Layer[] {
 
 /**
  * Builds one planned layer. With `fuseRelu`, a batchnorm layer also applies the ReLU that
- * follows it (the caller makes that ReLU a no-op).
+ * follows it (the caller makes that ReLU a no-op); with `fusePool`, also the max pool after
+ * that, unless the forward's context asks for `layerOutputs` (the caller makes that max pool a
+ * no-op otherwise).
  */
-export function buildLayer(plan: LayerPlan, rng: Rng, fuseRelu = false): Layer {
+export function buildLayer(
+  plan: LayerPlan,
+  rng: Rng,
+  fuseRelu = false,
+  fusePool: { size: number; stride: number } | null = null,
+): Layer {
   const { spec } = plan;
   const base = { ...plan, params: [] as Param[], buffers: [] as Param[], children: undefined };
   const zeros = () => 0;
@@ -263,7 +312,19 @@ export function buildLayer(plan: LayerPlan, rng: Rng, fuseRelu = false): Layer {
         ...base,
         params: [gamma, beta],
         buffers: [running],
-        forward: (x, ctx) => batchNorm(x, gamma.value, beta.value, state, ctx.training, fuseRelu),
+        forward: (x, ctx) =>
+          fusePool && !ctx.layerOutputs
+            ? batchNormMaxPool(
+              x,
+              gamma.value,
+              beta.value,
+              state,
+              ctx.training,
+              fuseRelu,
+              fusePool.size,
+              fusePool.stride,
+            )
+            : batchNorm(x, gamma.value, beta.value, state, ctx.training, fuseRelu),
       };
     }
     case "relu":

@@ -70,7 +70,8 @@ export async function calibrate(
 
 /** The f32 layers in eval mode, calling `seen` with each layer's (and branch layer's) output. */
 function run(layers: readonly Layer[], x: Tensor, seen: (layer: string, out: Tensor) => void) {
-  const ctx = { training: false, seed: 0 };
+  // Ranges of each layer's own output (a ReLU's before the max pool that may follow it).
+  const ctx = { training: false, seed: 0, layerOutputs: true };
   let h = x;
   for (const layer of layers) {
     if (layer.children) {

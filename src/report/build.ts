@@ -512,7 +512,8 @@ async function cnnFeatureMaps(
   const captured: { index: number; maps: Float32Array; shape: [number, number, number] }[] = [];
   let h = Tensor.from(image, [1, 28, 28, 1]);
   for (let i = 0; i < layers.length; i++) {
-    h = noGrad(() => layers[i].forward(h, { training: false, seed: 0 }));
+    // Full-size ReLU outputs: no max pool fused into the batch norm before them.
+    h = noGrad(() => layers[i].forward(h, { training: false, seed: 0, layerOutputs: true }));
     // After each conv block's activation (what the next block sees).
     const block = layers[i].spec.type === "relu" && layers.slice(0, i).some((l) =>
       l.spec.type === "conv2d"

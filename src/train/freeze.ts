@@ -9,7 +9,8 @@
 import { Tensor } from "../autograd/tensor.ts";
 import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
 import { relu } from "../autograd/elementwise.ts";
-import type { Layer, LayerPlan } from "../nn/layers.ts";
+import { maxPool2d } from "../autograd/maxpool.ts";
+import { type BatchNormFusion, batchNormFusion, type Layer, type LayerPlan } from "../nn/layers.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Param } from "../optim/optimizer.ts";
 import { UserError } from "../util/errors.ts";
@@ -61,10 +62,13 @@ export function parseFreeze(spec: string, plans: readonly LayerPlan[]): Set<stri
   return frozen;
 }
 
-/** A frozen batch norm as the per-channel affine map y = x·scale + shift (ReLU when fused). */
+/**
+ * A frozen batch norm as the per-channel affine map y = x·scale + shift (then the ReLU and max
+ * pool it absorbs).
+ */
 interface FrozenNorm {
   layer: Layer;
-  fuseRelu: boolean;
+  fusion: BatchNormFusion;
   scale: Tensor | null;
   shift: Tensor | null;
 }
@@ -91,9 +95,9 @@ export class Freezer {
             this.frozen.push(p);
           }
           if (layer.spec.type === "batchnorm") {
-            // As buildLayers decides: a batch norm followed by a ReLU applies it itself.
-            const fuseRelu = layers[i + 1]?.spec.type === "relu";
-            this.norms.push({ layer, fuseRelu, scale: null, shift: null });
+            // As buildLayers decides: a batch norm applies the ReLU (and max pool) after it.
+            const fusion = batchNormFusion(layers, i);
+            this.norms.push({ layer, fusion, scale: null, shift: null });
           }
         }
         if (layer.children) {
@@ -116,7 +120,9 @@ export class Freezer {
       const c = x.shape[x.shape.length - 1];
       const image = x.shape.length === 4 ? x : x.reshape([x.size / c, 1, 1, c]);
       let y = depthwiseConv2d(image, norm.scale, norm.shift, { stride: 1, pad: 0 });
-      if (norm.fuseRelu) y = relu(y);
+      if (norm.fusion.relu) y = relu(y);
+      const pool = norm.fusion.pool;
+      if (pool && !ctx.layerOutputs) return maxPool2d(y, pool.size, pool.stride);
       return y.reshape(x.shape);
     };
   }

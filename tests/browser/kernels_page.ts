@@ -26,7 +26,7 @@ import { matmul, matmulInto, type MatmulStrategy } from "../../src/autograd/matm
 import { conv2d } from "../../src/autograd/conv2d.ts";
 import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
 import { maxPool2d } from "../../src/autograd/maxpool.ts";
-import { batchNorm } from "../../src/autograd/batchnorm.ts";
+import { batchNorm, batchNormMaxPool } from "../../src/autograd/batchnorm.ts";
 import { globalAvgPool } from "../../src/autograd/global_avg_pool.ts";
 import { add, dropout, relu } from "../../src/autograd/elementwise.ts";
 import { sumRows } from "../../src/autograd/reduce.ts";
@@ -280,6 +280,50 @@ check(
         throw new Error(`${fused ? "with" : "without"} the fused ReLU: ${(e as Error).message}`);
       }
     }
+  },
+);
+
+check(
+  "batchNormMaxPool (+ReLU) forward matches the CPU and the ops apart; backward by finite differences",
+  async () => {
+    const running = () => ({
+      running: Tensor.from(new Float32Array(8).fill(1, 4), [2, 4], { persistent: true }),
+      eps: 1e-5,
+      momentum: 0.1,
+    });
+    // Odd 7×9: floor mode leaves the last row and column out of every window.
+    const shape = [3, 7, 9, 4];
+    const x = randn(size(shape), 21, 2);
+    const gamma = randn(4, 22).map((v) => 1 + 0.3 * v);
+    const beta = randn(4, 23);
+    const y = await batchNormMaxPool(
+      Tensor.from(x, shape),
+      Tensor.from(gamma, [4]),
+      Tensor.from(beta, [4]),
+      running(),
+      true,
+      true,
+    ).read();
+    const bn = batchNormRef(x, 4, gamma, beta, 1e-5).out.map((v) => Math.max(v, 0));
+    assertClose(y, maxPoolRef(bn, shape, 2, 2), 1e-4, "bn+relu+maxpool");
+    const apart = await maxPool2d(
+      batchNorm(
+        Tensor.from(x, shape),
+        Tensor.from(gamma, [4]),
+        Tensor.from(beta, [4]),
+        running(),
+        true,
+        true,
+      ),
+      2,
+    ).read();
+    assertClose(y, apart, 0, "fused against the ops apart");
+    endStep();
+    await checkGradients(([a, g, b]) => batchNormMaxPool(a, g, b, running(), true, true), [
+      { data: x, shape },
+      { data: gamma, shape: [4] },
+      { data: beta, shape: [4] },
+    ], { h: 3e-4, tol: 3e-2 }); // small steps: few values cross the kink or swap in a window
   },
 );
 

@@ -132,52 +132,61 @@ gpuTest(
   },
 );
 
-gpuTest(
-  "a frozen batch norm in training mode computes its inference output, and its input gradient",
-  async () => {
-    const arch: Architecture = {
-      name: "bn",
-      input: [3, 5, 8],
-      classes: 8,
-      layers: [
-        { type: "batchnorm" },
-        { type: "relu" },
-        { type: "global_avgpool" },
-        { type: "dense", units: 8 },
-      ],
-    };
-    const model = new Sequential(arch, 2);
-    const [gamma, beta] = model.layers[0].params;
-    gamma.value.write(randn(8, 1, 0.5).map((v) => v + 1));
-    beta.value.write(randn(8, 2, 0.3));
-    const running = new Float32Array(16);
-    running.set(randn(8, 3, 0.2));
-    running.set(randn(8, 4, 0.3).map((v) => 1 + Math.abs(v)), 8);
-    model.layers[0].buffers[0].value.write(running);
-    const freezer = new Freezer(model, parseFreeze("0", model.plan.layers));
-    await freezer.ready();
-    const x = randn(2 * 3 * 5 * 8, 5);
-    const inference = await model.predict(Tensor.from(x, [2, 3, 5, 8])).read();
-    const training = await model.forward(Tensor.from(x, [2, 3, 5, 8], { requiresGrad: true }), {
-      training: true,
-      seed: 0,
-    }).read();
-    for (let i = 0; i < inference.length; i++) {
-      assert.ok(
-        Math.abs(training[i] - inference[i]) < 1e-5,
-        `${i}: ${training[i]} vs ${inference[i]}`,
-      );
-    }
-    // Finite differences of the inference output against the backward of the training path.
-    await checkGradients(
-      ([t]) => model.forward(t, { training: true, seed: 0 }),
-      [{ data: x, shape: [2, 3, 5, 8] }],
-      { h: 1e-2, tol: 2e-2 },
+// With a max pool after the ReLU the batch norm absorbs it too (buildLayers), in eval mode and
+// in the frozen layer's training path alike.
+for (const pool of [false, true]) {
+  gpuTest(
+    "a frozen batch norm in training mode computes its inference output, and its input gradient" +
+      (pool ? " (+ReLU + max pool)" : ""),
+    () => frozenNorm(pool),
+  );
+}
+
+async function frozenNorm(pool: boolean) {
+  const arch: Architecture = {
+    name: "bn",
+    input: [3, 5, 8],
+    classes: 8,
+    layers: [
+      { type: "batchnorm" },
+      { type: "relu" },
+      ...(pool
+        ? [{ type: "maxpool", size: 2 }, { type: "flatten" }] as const
+        : [{ type: "global_avgpool" }] as const),
+      { type: "dense", units: 8 },
+    ],
+  };
+  const model = new Sequential(arch, 2);
+  const [gamma, beta] = model.layers[0].params;
+  gamma.value.write(randn(8, 1, 0.5).map((v) => v + 1));
+  beta.value.write(randn(8, 2, 0.3));
+  const running = new Float32Array(16);
+  running.set(randn(8, 3, 0.2));
+  running.set(randn(8, 4, 0.3).map((v) => 1 + Math.abs(v)), 8);
+  model.layers[0].buffers[0].value.write(running);
+  const freezer = new Freezer(model, parseFreeze("0", model.plan.layers));
+  await freezer.ready();
+  const x = randn(2 * 3 * 5 * 8, 5);
+  const inference = await model.predict(Tensor.from(x, [2, 3, 5, 8])).read();
+  const training = await model.forward(Tensor.from(x, [2, 3, 5, 8], { requiresGrad: true }), {
+    training: true,
+    seed: 0,
+  }).read();
+  for (let i = 0; i < inference.length; i++) {
+    assert.ok(
+      Math.abs(training[i] - inference[i]) < 1e-5,
+      `${i}: ${training[i]} vs ${inference[i]}`,
     );
-    assert.deepEqual(
-      await model.layers[0].buffers[0].value.read(),
-      running,
-      "statistics unchanged",
-    );
-  },
-);
+  }
+  // Finite differences of the inference output against the backward of the training path.
+  await checkGradients(
+    ([t]) => model.forward(t, { training: true, seed: 0 }),
+    [{ data: x, shape: [2, 3, 5, 8] }],
+    { h: 1e-2, tol: 2e-2 },
+  );
+  assert.deepEqual(
+    await model.layers[0].buffers[0].value.read(),
+    running,
+    "statistics unchanged",
+  );
+}
