@@ -6,9 +6,9 @@
 // touch pooled tensors, so the full-size BN output and its gradient never exist:
 //
 // forward:          one invocation per channel quadruple and ROWS pooled positions: normalises
-//                   the window, applies the ReLU, keeps the maximum. With TRAINING it also keeps,
-//                   per output, the winner's window position (argpos, as maxpool.wgsl's forward4)
-//                   and the winner's input value (xwin, for x̂ in backward_partial).
+//                   the window, applies the ReLU, keeps the maximum, and per output the winner's
+//                   window position (argpos, as maxpool.wgsl's forward4) and input value (xwin,
+//                   for x̂ in backward_partial). forward_inference: the maximum only (eval mode).
 // backward_partial: Σ dy and Σ dy·x̂ per channel over POOLED positions (one invocation per
 //                   quadruple and slice, as batchnorm.wgsl's): only a window's winner has a
 //                   non-zero upstream gradient, so Σ_i g_i·x̂_i = Σ_o dy_o·x̂(winner of o), a
@@ -28,7 +28,7 @@
 // those of batchnorm.wgsl's normalize and maxpool.wgsl's forward4, so fused and unfused outputs
 // are the same floats and gradients flow to the same elements.
 //
-// Dispatch: forward over C4 · ceil(pooled / ROWS) invocations, backward_input over
+// Dispatch: forward (and forward_inference) over C4 · ceil(pooled / ROWS) invocations, backward_input over
 // C4 · ceil(rows / ROWS), backward_input_cells over C4 · ceil(cells / ROWS), all as
 // elementwise.wgsl (workgroup 256, p.row = 32768·256 when the grid spills into y);
 // backward_partial (ceil(C4 / WG), slices of rowsPerSlice pooled positions).
@@ -48,8 +48,6 @@ override K: u32;
 override S: u32;
 override C4: u32 = C / 4u;
 override RELU: bool = false;
-// Eval mode has no backward: the forward writes only the pooled output.
-override TRAINING: bool = true;
 override ROWS: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -96,6 +94,28 @@ fn xwinAt(j: u32) -> vec4f {
   return xwin4[j];
 }
 
+// Window o of channel quadruple q: its maximum of relu(x·scale + shift), the winner's position
+// (first wins ties) and the winner's input value.
+struct Winner { best: vec4f, at: vec4f, x: vec4f }
+fn window(o: u32, q: u32, scale: vec4f, shift: vec4f) -> Winner {
+  let ox = o % OW;
+  let oy = (o / OW) % OH;
+  let b = o / (OW * OH);
+  var w = Winner(vec4f(-3.402823e38), vec4f(0.0), vec4f(0.0));
+  for (var ky = 0u; ky < K; ky++) {
+    for (var kx = 0u; kx < K; kx++) {
+      let v = xAt(((b * H + oy * S + ky) * W + ox * S + kx) * C4 + q);
+      var y = v * scale + shift;
+      if (RELU) { y = max(y, vec4f(0.0)); }
+      let better = y > w.best;
+      w.best = select(w.best, y, better);
+      w.at = select(w.at, vec4f(f32(ky * K + kx)), better);
+      w.x = select(w.x, v, better);
+    }
+  }
+  return w;
+}
+
 @compute @workgroup_size(256)
 fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
@@ -105,30 +125,27 @@ fn forward(@builtin(global_invocation_id) gid: vec3u) {
   let scale = stats4[2u * C4 + q];
   let shift = stats4[3u * C4 + q];
   for (var o = o0; o < min(o0 + ROWS, p.pooled); o++) {
-    let ox = o % OW;
-    let oy = (o / OW) % OH;
-    let b = o / (OW * OH);
-    var best = vec4f(-3.402823e38);
-    var at = vec4f(0.0);
-    var xw = vec4f(0.0);
-    for (var ky = 0u; ky < K; ky++) {
-      for (var kx = 0u; kx < K; kx++) {
-        let v = xAt(((b * H + oy * S + ky) * W + ox * S + kx) * C4 + q);
-        var y = v * scale + shift;
-        if (RELU) { y = max(y, vec4f(0.0)); }
-        let better = y > best;
-        best = select(best, y, better);
-        at = select(at, vec4f(f32(ky * K + kx)), better);
-        xw = select(xw, v, better);
-      }
-    }
+    let w = window(o, q, scale, shift);
     let j = o * C4 + q;
-    out4[j] = best;
-    if (TRAINING) {
-      if (RELU) { at = select(vec4f(-1.0), at, best > vec4f(0.0)); }
-      argpos4[j] = at;
-      xwin4[j] = xw;
-    }
+    out4[j] = w.best;
+    var at = w.at;
+    if (RELU) { at = select(at, vec4f(-1.0), w.best <= vec4f(0.0)); }
+    argpos4[j] = at;
+    xwin4[j] = w.x;
+  }
+}
+
+// Eval mode has no backward: only the pooled output (and no winner buffers to bind).
+@compute @workgroup_size(256)
+fn forward_inference(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  let q = i % C4;
+  let o0 = (i / C4) * ROWS;
+  if (o0 >= p.pooled) { return; }
+  let scale = stats4[2u * C4 + q];
+  let shift = stats4[3u * C4 + q];
+  for (var o = o0; o < min(o0 + ROWS, p.pooled); o++) {
+    out4[o * C4 + q] = window(o, q, scale, shift).best;
   }
 }
 

@@ -139,11 +139,11 @@ export function batchNormMaxPool(
   const out = Tensor.empty([batch, oh, ow, c]);
   const argpos = training ? Tensor.empty(out.shape) : null;
   const xwin = training ? Tensor.empty(out.shape) : null;
-  g.dispatch(pipe("forward", xT.TEXTURES, { TRAINING: training ? 1 : 0 }), params(fwdGrid.row), {
+  g.dispatch(pipe(training ? "forward" : "forward_inference", xT.TEXTURES), params(fwdGrid.row), {
     1: x.buffer,
     3: out.buffer,
-    4: argpos?.buffer ?? g.dummy,
-    5: xwin?.buffer ?? g.dummy,
+    4: argpos?.buffer ?? null,
+    5: xwin?.buffer ?? null,
     9: stats.buffer,
     10: xT.bindings[0],
   }, fwdGrid.groups);
