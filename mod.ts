@@ -22,12 +22,14 @@ export { conv2d, type Conv2dOptions } from "./src/autograd/conv2d.ts";
 export { maxPool2d } from "./src/autograd/maxpool.ts";
 export { depthwiseConv2d, type DepthwiseConv2dOptions } from "./src/autograd/depthwise_conv2d.ts";
 export { globalAvgPool } from "./src/autograd/global_avg_pool.ts";
-export { batchNorm, type BatchNormState } from "./src/autograd/batchnorm.ts";
+export { batchNorm, batchNormMaxPool, type BatchNormState } from "./src/autograd/batchnorm.ts";
 export { multiclassHinge, softmaxCrossEntropy } from "./src/autograd/loss.ts";
 export { sumRows } from "./src/autograd/reduce.ts";
 // Layers and models
 export {
+  batchNormFusion,
   buildLayer,
+  type ForwardContext,
   type Layer,
   type LayerPlan,
   type LayerSpec,
