@@ -4,8 +4,9 @@ import { f32bits, type TextureInputs } from "../gpu/gpu.ts";
 import { isLlvmpipe } from "../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
-// backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl: forward,
-// backward_partial, backward_input (batchNormMaxPool, the rest shared).
+// backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl (for
+// batchNormMaxPool, which shares the statistics and backward_finish): forward,
+// forward_inference, backward_partial, backward_input, backward_input_cells.
 const ROWS_PER_SLICE = 256;
 /** The kernel's ROWS (its default): rows per invocation of the aligned per-element passes. */
 const ROWS_PER_INVOCATION = 8;
@@ -41,7 +42,7 @@ export function batchNorm(
     aligned ? (c / 4) * Math.ceil(rows / ROWS_PER_INVOCATION) : n4,
     256,
   );
-  params[4] = row;
+  params[4] = row; // the statistics passes, already recorded, do not read it
   const { stats, xT } = s;
   const out = Tensor.empty(x.shape);
   g.dispatch(pipe("normalize", xT), params, {
