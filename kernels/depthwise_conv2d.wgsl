@@ -16,10 +16,10 @@
 // p.row = 32768 * WG. The geometry is override constants so that llvmpipe folds the index
 // divisions into multiply-shift (see conv2d.wgsl).
 
-// When C % 4 == 0, the *4 entries do the same on channel quadruples through vec4 views of the same
-// buffers (bindings 5–8): one 16-byte load where the scalar entries do four 4-byte ones, and on
-// llvmpipe every lane-varying load is a gather of about the same cost whatever its width. `n` then
-// counts vec4s.
+// When C % 4 == 0 (and KH·KW <= MAX_TAPS), the *_px and *_taps entries below do the same on
+// channel quadruples through vec4 views of the same buffers (bindings 5–8): one 16-byte load where
+// the scalar entries do four 4-byte ones, and on llvmpipe every lane-varying load is a gather of
+// about the same cost whatever its width. `n` then counts invocations.
 
 struct Params { n: u32, row: u32, rows: u32, rowsPerSlice: u32 }
 override WG: u32 = 64;
@@ -130,71 +130,133 @@ fn backward_weight(@builtin(global_invocation_id) gid: vec3u) {
   out[gid.y * (KH * KW * C) + j] = s;
 }
 
-@compute @workgroup_size(WG)
-fn forward4(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.y * p.row + gid.x;
-  if (i >= p.n) { return; }
-  let q = i % C4;
-  let ox = (i / C4) % OW;
-  let oy = (i / (C4 * OW)) % OH;
-  let n = i / (C4 * OW * OH);
-  var s = vec4f(0.0);
-  if (HAS_BIAS != 0u) { s = bias4[q]; }
-  for (var ky = 0u; ky < KH; ky++) {
-    let y = i32(oy * STRIDE + ky) - i32(PAD);
-    if (y < 0 || y >= i32(H)) { continue; }
-    for (var kx = 0u; kx < KW; kx++) {
-      let x = i32(ox * STRIDE + kx) - i32(PAD);
-      if (x < 0 || x >= i32(W)) { continue; }
-      s += a4[((n * H + u32(y)) * W + u32(x)) * C4 + q] * b4[(ky * KW + kx) * C4 + q];
-    }
-  }
-  out4[i] = s;
+// Pixel blocks: each invocation of the *_px entries takes one channel quadruple of PX neighbouring
+// pixels along a row (output pixels for forward_px, input pixels for backward_input_px), so each
+// of its KH·KW weights loads once for PX pixels, not once per pixel: on llvmpipe every
+// lane-varying load is a gather. The loops over taps and block pixels have constant trip counts
+// and unroll, so the accumulators stay in registers and, with PX a multiple of STRIDE, which
+// taps reach which pixel in backward_input_px is decided at compile time. backward_weight_taps
+// gives one invocation all KH·KW taps of a quadruple and row slice, so dy loads once per row, not
+// once per tap. Every accumulator adds its terms in the order of the per-element entries (ky,
+// then kx ascending; rows ascending for the weight gradient): the results are the same floats.
+// TEXTURES: the big inputs (x or dy as `a`, x as `b` in backward_weight_taps) also as textures
+// (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read instead of a4, b4: on llvmpipe a texel
+// fetch is a vectorised gather, a storage load a per-lane loop. Unused ones get a 1×1 dummy.
+// Needs C % 4 == 0, KH·KW <= MAX_TAPS and PX % STRIDE == 0 (else src/autograd/depthwise_conv2d.ts
+// takes the scalar entries).
+// Dispatch: forward_px over B·OH·ceil(OW / PX)·C4 invocations, backward_input_px over
+// B·H·ceil(W / PX)·C4, both as the elementwise entries; backward_weight_taps (ceil(C4 / WG),
+// slices).
+const PX = 4u;
+const MAX_TAPS = 25u;
+override TEXTURES: bool = false;
+@group(0) @binding(9) var aT: texture_2d<f32>;
+@group(0) @binding(10) var bT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn aAt(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(aT, j); }
+  return a4[j];
+}
+fn bAt(j: u32) -> vec4f {
+  if (TEXTURES) { return texel(bT, j); }
+  return b4[j];
 }
 
 @compute @workgroup_size(WG)
-fn backward_input4(@builtin(global_invocation_id) gid: vec3u) {
+fn forward_px(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
   if (i >= p.n) { return; }
+  let blocks = (OW + PX - 1u) / PX;
   let q = i % C4;
-  let x = (i / C4) % W;
-  let y = (i / (C4 * W)) % H;
-  let n = i / (C4 * W * H);
-  var s = vec4f(0.0);
+  let ox0 = ((i / C4) % blocks) * PX;
+  let oy = (i / (C4 * blocks)) % OH;
+  let n = i / (C4 * blocks * OH);
+  var acc: array<vec4f, PX>;
+  for (var t = 0u; t < PX; t++) {
+    acc[t] = vec4f(0.0);
+    if (HAS_BIAS != 0u) { acc[t] = bias4[q]; }
+  }
+  let x0 = i32(ox0 * STRIDE) - i32(PAD);
+  for (var ky = 0u; ky < KH; ky++) {
+    let y = i32(oy * STRIDE + ky) - i32(PAD);
+    if (y < 0 || y >= i32(H)) { continue; }
+    let rowBase = (n * H + u32(y)) * W;
+    for (var kx = 0u; kx < KW; kx++) {
+      let wk = b4[(ky * KW + kx) * C4 + q];
+      for (var t = 0u; t < PX; t++) {
+        let x = x0 + i32(t * STRIDE + kx);
+        if (x >= 0 && x < i32(W)) { acc[t] += aAt((rowBase + u32(x)) * C4 + q) * wk; }
+      }
+    }
+  }
+  let base = (n * OH + oy) * OW;
+  for (var t = 0u; t < PX; t++) {
+    if (ox0 + t < OW) { out4[(base + ox0 + t) * C4 + q] = acc[t]; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn backward_input_px(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let blocks = (W + PX - 1u) / PX;
+  let q = i % C4;
+  let x0 = ((i / C4) % blocks) * PX;
+  let y = (i / (C4 * blocks)) % H;
+  let n = i / (C4 * blocks * H);
+  var acc: array<vec4f, PX>;
+  for (var t = 0u; t < PX; t++) { acc[t] = vec4f(0.0); }
   for (var ky = 0u; ky < KH; ky++) {
     let ty = i32(y + PAD) - i32(ky);
     if (ty < 0 || ty % i32(STRIDE) != 0) { continue; }
     let oy = u32(ty) / STRIDE;
     if (oy >= OH) { continue; }
+    let rowBase = (n * OH + oy) * OW;
     for (var kx = 0u; kx < KW; kx++) {
-      let tx = i32(x + PAD) - i32(kx);
-      if (tx < 0 || tx % i32(STRIDE) != 0) { continue; }
-      let ox = u32(tx) / STRIDE;
-      if (ox >= OW) { continue; }
-      s += a4[((n * OH + oy) * OW + ox) * C4 + q] * b4[(ky * KW + kx) * C4 + q];
+      let wk = b4[(ky * KW + kx) * C4 + q];
+      for (var t = 0u; t < PX; t++) {
+        // x0 is a multiple of STRIDE (PX is), so whether output column tx / STRIDE's window
+        // covers pixel x0 + t at tap kx is known at compile time once the loops unroll.
+        if ((t + PAD + STRIDE * KW - kx) % STRIDE != 0u) { continue; }
+        let tx = i32(x0 + t + PAD) - i32(kx);
+        if (tx < 0) { continue; }
+        let ox = u32(tx) / STRIDE;
+        if (ox < OW) { acc[t] += aAt((rowBase + ox) * C4 + q) * wk; }
+      }
     }
   }
-  out4[i] = s;
+  let base = (n * H + y) * W;
+  for (var t = 0u; t < PX; t++) {
+    if (x0 + t < W) { out4[(base + x0 + t) * C4 + q] = acc[t]; }
+  }
 }
 
 @compute @workgroup_size(WG)
-fn backward_weight4(@builtin(global_invocation_id) gid: vec3u) {
-  let j = gid.x;                      // (ky, kx, quadruple)
-  if (j >= KH * KW * C4) { return; }
-  let q = j % C4;
-  let kx = (j / C4) % KW;
-  let ky = j / (C4 * KW);
+fn backward_weight_taps(@builtin(global_invocation_id) gid: vec3u) {
+  let q = gid.x;
+  if (q >= C4) { return; }
   let start = gid.y * p.rowsPerSlice;
   let end = min(start + p.rowsPerSlice, p.rows);
   var ox = start % OW;
   var oy = (start / OW) % OH;
   var n = start / (OW * OH);
-  var s = vec4f(0.0);
+  var acc: array<vec4f, MAX_TAPS>;
+  for (var t = 0u; t < KH * KW; t++) { acc[t] = vec4f(0.0); }
   for (var r = start; r < end; r++) {
-    let y = i32(oy * STRIDE + ky) - i32(PAD);
-    let x = i32(ox * STRIDE + kx) - i32(PAD);
-    if (y >= 0 && y < i32(H) && x >= 0 && x < i32(W)) {
-      s += a4[r * C4 + q] * b4[((n * H + u32(y)) * W + u32(x)) * C4 + q];
+    let g = aAt(r * C4 + q);
+    for (var ky = 0u; ky < KH; ky++) {
+      let y = i32(oy * STRIDE + ky) - i32(PAD);
+      if (y < 0 || y >= i32(H)) { continue; }
+      let rowBase = (n * H + u32(y)) * W;
+      for (var kx = 0u; kx < KW; kx++) {
+        let x = i32(ox * STRIDE + kx) - i32(PAD);
+        if (x < 0 || x >= i32(W)) { continue; }
+        acc[ky * KW + kx] += g * bAt((rowBase + u32(x)) * C4 + q);
+      }
     }
     ox++;
     if (ox == OW) {
@@ -206,5 +268,5 @@ fn backward_weight4(@builtin(global_invocation_id) gid: vec3u) {
       }
     }
   }
-  out4[gid.y * (KH * KW * C4) + j] = s;
+  for (var t = 0u; t < KH * KW; t++) { out4[gid.y * (KH * KW * C4) + t * C4 + q] = acc[t]; }
 }

@@ -4,7 +4,9 @@ import { sumRows, sumRowsInto } from "./reduce.ts";
 import { conv2dOutputSize } from "./conv2d.ts";
 
 // kernels/depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per row
-// slice, finished by reduce.wgsl's sum_rows); their *4 twins on channel quadruples when C % 4 == 0.
+// slice, finished by reduce.wgsl's sum_rows); on channel quadruples when C % 4 == 0 and the window
+// has at most MAX_TAPS taps (and the stride divides PX), forward_px and backward_input_px (PX pixels of a row per invocation)
+// and backward_weight_taps (all taps per invocation), the same sums in the same order.
 const KERNEL = "depthwise_conv2d";
 const WG = 64;
 /**
@@ -13,6 +15,14 @@ const WG = 64;
  * buffer small (1/256 of dy) while a 128-image batch still has hundreds of slices.
  */
 const ROWS_PER_SLICE = 256;
+/** The kernel's PX and MAX_TAPS: pixels per invocation of the *_px entries, taps they hold. */
+const PX = 4;
+const MAX_TAPS = 25;
+/**
+ * backward_weight_taps has one invocation per channel quadruple and row slice: C/4 lanes of work
+ * per slice, which a 64-wide workgroup would mostly leave idle; llvmpipe runs 8 lanes at a time.
+ */
+const TAPS_WG = 8;
 
 export interface DepthwiseConv2dOptions {
   stride?: number;
@@ -43,22 +53,21 @@ export function depthwiseConv2d(
   if (oh < 1 || ow < 1) throw new Error(`depthwiseConv2d: ${kh}×${kw} window larger than input`);
   const geometry = { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw, STRIDE: stride, PAD: pad };
   const g = gpu();
+  const rows = batch * oh * ow;
+  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8), big
+  // inputs as texture copies where gpu.textureInputs says so (llvmpipe).
+  if (c % 4 === 0 && kh * kw <= MAX_TAPS && PX % stride === 0) {
+    return depthwiseQuad(x, weight, bias, geometry, rows);
+  }
   const pipe = (entry: string, hasBias = 0) =>
     g.pipeline(KERNEL, entry, { WG, ...geometry, HAS_BIAS: hasBias });
-  const rows = batch * oh * ow;
-  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8).
-  const quad = c % 4 === 0;
-  const lanes = quad ? 4 : 1;
-  const entry = (name: string) => quad ? `${name}4` : name;
-  const bind = (slots: Record<number, GPUBuffer>): Record<number, GPUBuffer> =>
-    quad ? Object.fromEntries(Object.entries(slots).map(([k, v]) => [Number(k) + 4, v])) : slots;
 
   const out = Tensor.empty([batch, oh, ow, c]);
-  const fwd = grid1d(out.size / lanes, WG);
+  const fwd = grid1d(out.size, WG);
   g.dispatch(
-    pipe(entry("forward"), bias ? 1 : 0),
-    [out.size / lanes, fwd.row, 0, 0],
-    bind({ 1: x.buffer, 2: weight.buffer, 3: bias ? bias.buffer : g.dummy, 4: out.buffer }),
+    pipe("forward", bias ? 1 : 0),
+    [out.size, fwd.row, 0, 0],
+    { 1: x.buffer, 2: weight.buffer, 3: bias ? bias.buffer : g.dummy, 4: out.buffer },
     fwd.groups,
   );
 
@@ -70,10 +79,10 @@ export function depthwiseConv2d(
       const dw = Tensor.empty(weight.shape);
       const partial = slices === 1 ? dw : Tensor.empty([slices, taps]);
       g.dispatch(
-        pipe(entry("backward_weight")),
+        pipe("backward_weight"),
         [0, 0, rows, ROWS_PER_SLICE],
-        bind({ 1: dy.buffer, 2: x.buffer, 4: partial.buffer }),
-        [Math.ceil(taps / lanes / WG), slices],
+        { 1: dy.buffer, 2: x.buffer, 4: partial.buffer },
+        [Math.ceil(taps / WG), slices],
       );
       if (slices > 1) sumRowsInto(partial, slices, taps, dw);
       accumulate(weight, dw);
@@ -81,14 +90,80 @@ export function depthwiseConv2d(
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
-      const bwd = grid1d(dx.size / lanes, WG);
+      const bwd = grid1d(dx.size, WG);
       g.dispatch(
-        pipe(entry("backward_input")),
-        [dx.size / lanes, bwd.row, 0, 0],
-        bind({ 1: dy.buffer, 2: weight.buffer, 4: dx.buffer }),
+        pipe("backward_input"),
+        [dx.size, bwd.row, 0, 0],
+        { 1: dy.buffer, 2: weight.buffer, 4: dx.buffer },
         bwd.groups,
       );
       accumulate(x, dx);
     }
+  });
+}
+
+/** depthwiseConv2d for C % 4 == 0 and at most MAX_TAPS taps: the kernel's *_px and *_taps entries. */
+function depthwiseQuad(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  geometry: Record<string, number>,
+  rows: number,
+): Tensor {
+  const { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw } = geometry;
+  const batch = x.shape[0];
+  const c4 = c / 4;
+  const g = gpu();
+  const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
+    g.pipeline(KERNEL, entry, { WG, ...geometry, TEXTURES, ...more });
+
+  const out = Tensor.empty([batch, oh, ow, c]);
+  const xT = g.inputTextures([x.buffer], x.size);
+  const fwdN = batch * oh * Math.ceil(ow / PX) * c4;
+  const fwd = grid1d(fwdN, WG);
+  g.dispatch(pipe("forward_px", xT.TEXTURES, { HAS_BIAS: bias ? 1 : 0 }), [fwdN, fwd.row, 0, 0], {
+    5: x.buffer,
+    6: weight.buffer,
+    7: bias ? bias.buffer : g.dummy,
+    8: out.buffer,
+    9: xT.bindings[0],
+  }, fwd.groups);
+  xT.release();
+
+  return record(out, bias ? [x, weight, bias] : [x, weight], () => {
+    const dy = out.grad!;
+    // One TEXTURES decision for both inputs of backward_weight_taps.
+    const xTex = weight.requiresGrad ? g.inputTextures([x.buffer], x.size) : null;
+    const dyTex = g.inputTextures([dy.buffer], dy.size, xTex ? xTex.TEXTURES === 1 : true);
+    const dyT = dyTex.bindings[0];
+    if (weight.requiresGrad) {
+      const taps = kh * kw * c;
+      const slices = Math.ceil(rows / ROWS_PER_SLICE);
+      const dw = Tensor.empty(weight.shape);
+      const partial = slices === 1 ? dw : Tensor.empty([slices, taps]);
+      g.dispatch(
+        pipe("backward_weight_taps", dyTex.TEXTURES, { WG: TAPS_WG }),
+        [0, 0, rows, ROWS_PER_SLICE],
+        { 5: dy.buffer, 6: x.buffer, 8: partial.buffer, 9: dyT, 10: xTex!.bindings[0] },
+        [Math.ceil(c4 / TAPS_WG), slices],
+      );
+      if (slices > 1) sumRowsInto(partial, slices, taps, dw);
+      accumulate(weight, dw);
+    }
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
+    if (x.requiresGrad) {
+      const dx = Tensor.empty(x.shape);
+      const n = batch * h * Math.ceil(w / PX) * c4;
+      const bwd = grid1d(n, WG);
+      g.dispatch(
+        pipe("backward_input_px", dyTex.TEXTURES),
+        [n, bwd.row, 0, 0],
+        { 5: dy.buffer, 6: weight.buffer, 8: dx.buffer, 9: dyT },
+        bwd.groups,
+      );
+      accumulate(x, dx);
+    }
+    xTex?.release();
+    dyTex.release();
   });
 }
