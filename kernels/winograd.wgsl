@@ -22,7 +22,7 @@
 //   x, dx [B, H, W, C]; y, dy [B, H, W, F] (same size: stride 1, padding 1)
 //   tiles t = (b·TY + ty)·TX + tx, TY = ⌈H/2⌉, TX = ⌈W/2⌉; tile (ty, tx) covers outputs
 //   (2ty..2ty+1, 2tx..2tx+1) and reads inputs (2ty-1..2ty+2, 2tx-1..2tx+2), zero outside
-//   V, dV [16, T, C]; U, dU [16, C, F]; M, dM [16, T, F]; weight, dweight [3, 3, C, F]
+//   V, dV [16, T, C]; U [16, C, F]; dU [16, SPLIT, C, F]; M, dM [16, T, F]; weight, dweight [3, 3, C, F]
 // One invocation per vec4 of output; dispatch as elementwise.wgsl (p.row = 32768 · WG). T is a
 // runtime parameter (it grows with the batch) and the geometry override constants (see conv2d.wgsl
 // for why: llvmpipe folds divisions by constants).
@@ -34,6 +34,9 @@ override W: u32;
 override C4: u32;
 override F4: u32;
 override HAS_BIAS: bool = false;
+// weight_transform_backward's dU comes as SPLIT partial sums per position e (K-chunks of the
+// product Vᵀ·dM, src/autograd/matmul.ts matmulBatchedSplitInto): dU [16, SPLIT, C, F].
+override SPLIT: u32 = 1u;
 override TY: u32 = (H + 1u) / 2u;
 override TX: u32 = (W + 1u) / 2u;
 
@@ -229,6 +232,14 @@ fn gt(v0: vec4f, v1: vec4f, v2: vec4f, v3: vec4f) -> array<vec4f, 3> {
   return array<vec4f, 3>(v0 + 0.5 * (v1 + v2), 0.5 * (v1 - v2), 0.5 * (v1 + v2) + v3);
 }
 
+// dU[e, c, f4]: the sum of its SPLIT partial products.
+fn du(e: u32, c: u32, f4: u32) -> vec4f {
+  let cs = 4u * C4;
+  var s = vec4f(0.0);
+  for (var j = 0u; j < SPLIT; j++) { s += src[((e * SPLIT + j) * cs + c) * F4 + f4]; }
+  return s;
+}
+
 @compute @workgroup_size(WG)
 fn weight_transform_backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
@@ -238,8 +249,7 @@ fn weight_transform_backward(@builtin(global_invocation_id) gid: vec3u) {
   let cs = 4u * C4;
   var r: array<array<vec4f, 4>, 3>; // Gᵀ dU
   for (var l = 0u; l < 4u; l++) {
-    let col = gt(src[((0u + l) * cs + c) * F4 + f4], src[((4u + l) * cs + c) * F4 + f4],
-                 src[((8u + l) * cs + c) * F4 + f4], src[((12u + l) * cs + c) * F4 + f4]);
+    let col = gt(du(0u + l, c, f4), du(4u + l, c, f4), du(8u + l, c, f4), du(12u + l, c, f4));
     for (var k = 0u; k < 3u; k++) { r[k][l] = col[k]; }
   }
   for (var ky = 0u; ky < 3u; ky++) {

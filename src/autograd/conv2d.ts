@@ -1,6 +1,11 @@
 import { accumulate, engine, gpu, record, Tensor } from "./tensor.ts";
 import { grid1d } from "./dispatch.ts";
-import { matmulBatchedInto, matmulInto } from "./matmul.ts";
+import {
+  matmulBatchedInto,
+  matmulBatchedSplitInto,
+  matmulInto,
+  weightGradientSplit,
+} from "./matmul.ts";
 import { sumRows } from "./reduce.ts";
 import { conv2dDirect, directApplies } from "./conv2d_direct.ts";
 
@@ -196,10 +201,16 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     dst: Tensor,
     n: number,
     hasBias: Tensor | null = null,
+    split = 1,
   ) => {
     const { groups, row } = grid1d(n, WG);
     g.dispatch(
-      g.pipeline("winograd", entry, { WG, ...geometry, HAS_BIAS: hasBias ? 1 : 0 }),
+      g.pipeline("winograd", entry, {
+        WG,
+        ...geometry,
+        HAS_BIAS: hasBias ? 1 : 0,
+        ...(split > 1 ? { SPLIT: split } : {}),
+      }),
       [n, row, tiles],
       // Binding 3 (the bias) exists only in output_transform's layout.
       entry === "output_transform"
@@ -222,10 +233,13 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     const dm = Tensor.empty([16, tiles, f]);
     run("output_transform_backward", dy, dm, tiles * f / 4);
     if (weight.requiresGrad) {
-      const du = Tensor.empty([16, c, f]);
-      matmulBatchedInto(v, dm, du, { batch: 16, m: c, n: f, k: tiles, transA: true });
+      // dU[e] = V[e]ᵀ·dM[e] has only C×F outputs over K = T tiles: K-chunks of all 16 products
+      // run as one batch, and the weight transform's adjoint sums them as it reads dU.
+      const split = weightGradientSplit(16, c, f, tiles);
+      const du = Tensor.empty([16 * split, c, f]);
+      matmulBatchedSplitInto(v, dm, du, { batch: 16, m: c, n: f, k: tiles, split });
       const dw = Tensor.empty(weight.shape);
-      run("weight_transform_backward", du, dw, c * f / 4);
+      run("weight_transform_backward", du, dw, c * f / 4, null, split);
       accumulate(weight, dw);
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, batch * h * w, f));

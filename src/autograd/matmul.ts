@@ -204,6 +204,46 @@ export function matmulBatchedInto(
   }
 }
 
+/**
+ * Weight-gradient-shaped products Aᵀ[i]·B[i] for i < `batch` (A [batch, K, M], B [batch, K, N],
+ * both K-major as matmulBatchedInto's transA layout) with K cut into `split` chunks of K/split,
+ * all in one dispatch: partial [batch·split, M, N], chunk j of product i at i·split + j; the
+ * caller sums each product's chunks (kernels/winograd.wgsl's weight_transform_backward does, as
+ * it reads them). The split is `weightGradientSplit`'s. No bias, no autograd.
+ */
+export function matmulBatchedSplitInto(
+  a: Tensor,
+  b: Tensor,
+  partial: Tensor,
+  o: { batch: number; m: number; n: number; k: number; split: number; strategy?: MatmulStrategy },
+) {
+  const g = gpu();
+  const strategy = o.strategy ?? matmulStrategy(g.adapter);
+  const kc = o.k / o.split;
+  if (!Number.isInteger(kc)) throw new Error(`matmulBatchedSplitInto: ${o.split} ∤ K = ${o.k}`);
+  // Chunk j of product i starts (i·split + j)·kc rows into A and B, since K = split·kc: one
+  // batch stride walks both the chunks and the products.
+  const batched = {
+    batch: o.batch * o.split,
+    strides: [kc * o.m, kc * o.n, o.m * o.n] as [number, number, number],
+  };
+  const chunk = { m: o.m, n: o.n, k: kc, transA: true };
+  dispatchMatmul(a, b, null, partial, chunk, plan(a, b, chunk, strategy, batched), batched);
+}
+
+/**
+ * How many K-chunks `matmulBatchedSplitInto` should cut `batch` products Aᵀ·B ([M, K]·[K, N]) into:
+ * products with few output tiles (Winograd's 16 dU = Vᵀ·dM at 16-32 channels: one to four 16×16
+ * tiles each, over K = 25,088 tiles at batch 128) would otherwise run on a handful of SIMD lanes;
+ * on llvmpipe (a workgroup of 8 tiles per thread) ~256 tiles in all keep both cores busy. 1 where
+ * the products have enough tiles, or K has no divisor that leaves chunks of ≥ 256.
+ */
+export function weightGradientSplit(batch: number, m: number, n: number, k: number): number {
+  const tile = MATMUL_TILES.matmul_texture.forward_tn;
+  const tiles = batch * Math.ceil(m / tile[0]) * Math.ceil(n / tile[1]);
+  return splitK(k, tiles, 256, 256);
+}
+
 const transposes = (o: MatmulOptions) => ({ TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 });
 
 /**

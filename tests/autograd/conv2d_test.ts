@@ -10,6 +10,7 @@ import {
 } from "../helpers.ts";
 import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
+import { weightGradientSplit } from "../../src/autograd/matmul.ts";
 
 type Case = [number[], number[], number, number];
 // [batch, h, w, c], [kh, kw, c, f], stride, pad: odd sizes, stride 2, padding, 1×1.
@@ -109,8 +110,8 @@ gpuTestBothInputs("conv2d by Winograd: backward by finite differences", async ()
   }
 });
 
-gpuTest("conv2d: Winograd and im2col give the same values and gradients", async () => {
-  const xs = [3, 9, 7, 8], ws = [3, 3, 8, 12];
+/** Winograd's and im2col's y, dx, dw and db agree on x [xs] and weight [ws]. */
+async function winogradEqualsIm2col(xs: number[], ws: number[]) {
   const x = randn(xs.reduce((a, b) => a * b), 13);
   const w = randn(ws.reduce((a, b) => a * b), 14);
   const b = randn(ws[3], 15);
@@ -124,7 +125,40 @@ gpuTest("conv2d: Winograd and im2col give the same values and gradients", async 
     return [await y.read(), ...await Promise.all(leaves.map((l) => l.grad!.read()))];
   };
   const [a, c] = [await run("im2col"), await run("winograd")];
-  for (const [i, name] of ["y", "dx", "dw", "db"].entries()) assertClose(c[i], a[i], 1e-4, name);
+  for (const [i, name] of ["y", "dx", "dw", "db"].entries()) {
+    assertClose(c[i], a[i], 1e-4, `${name} ${xs} ${ws}`);
+  }
+}
+
+gpuTest("conv2d: Winograd and im2col give the same values and gradients", async () => {
+  await winogradEqualsIm2col([3, 9, 7, 8], [3, 3, 8, 12]);
+});
+
+// With enough tiles, dU = Vᵀ·dM runs as K-chunks summed by weight_transform_backward
+// (weightGradientSplit): 4·16·15 = 960 tiles in 3 chunks, 2·16·16 = 512 in 2, on odd and even sides.
+const SPLIT: [number[], number[], number][] = [
+  [[4, 31, 29, 4], [3, 3, 4, 8], 3],
+  [[2, 32, 31, 8], [3, 3, 8, 4], 2],
+];
+
+gpuTest("conv2d by Winograd: the weight gradient in K-chunks equals im2col's", async () => {
+  for (const [xs, ws, split] of SPLIT) {
+    const tiles = xs[0] * Math.ceil(xs[1] / 2) * Math.ceil(xs[2] / 2);
+    assert.equal(weightGradientSplit(16, ws[2], ws[3], tiles), split);
+    await winogradEqualsIm2col(xs, ws);
+  }
+});
+
+gpuTest("conv2d by Winograd, weight gradient in K-chunks: finite differences", async () => {
+  const [xs, ws] = SPLIT[0];
+  await checkGradients(
+    ([x, w]) => conv2d(x, w, null, { pad: 1, algorithm: "winograd" }),
+    [
+      { data: randn(xs.reduce((a, b) => a * b), 17), shape: xs },
+      { data: randn(ws.reduce((a, b) => a * b), 18, 0.5), shape: ws },
+    ],
+    { samples: 20 },
+  );
 });
 
 gpuTest("conv2d refuses Winograd where it does not apply", () => {
