@@ -38,7 +38,7 @@ override ROWS: u32 = 8u;
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> fwd: array<f32>;        // forward output (RELU mask)
+@group(0) @binding(3) var<storage, read> fwd: array<f32>;        // forward output (RELU mask unless ALIGNED)
 // stats = [mean(C), invstd(C), scale(C), shift(C)]: normalize computes x·scale + shift.
 @group(0) @binding(4) var<storage, read_write> stats: array<f32>;
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
@@ -60,7 +60,7 @@ override ROWS: u32 = 8u;
 // `texture()`), read instead of x4, dy4, fwd4 by every vec4 path: on llvmpipe a texel fetch is a
 // vectorised gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl), which makes
 // these passes several times faster for the price of copying their inputs. Unused ones get a
-// 1×1 dummy.
+// 1×1 dummy (the forward output is read only where C % 4 != 0: see reluKeeps).
 override TEXTURES: bool = false;
 @group(0) @binding(18) var xT: texture_2d<f32>;
 @group(0) @binding(19) var dyT: texture_2d<f32>;
@@ -90,6 +90,19 @@ fn setStats(ch: u32, mean: f32, variance: f32) {
   stats[C + ch] = invstd;
   stats[2u * C + ch] = scale;
   stats[3u * C + ch] = beta[ch] - mean * scale;
+}
+
+// Where the fused ReLU passed the normalised value: recomputed from x by normalize's own
+// expression (the same floats, hence the same mask), so the aligned backward passes need not read
+// the forward output, a third full-size input (and on llvmpipe a third texture copy).
+fn reluKeeps(xv: vec4f, scale: vec4f, shift: vec4f) -> vec4<bool> {
+  return normalized(xv, scale, shift) > vec4f(0.0);
+}
+
+// The normalised value before the ReLU, x·scale + shift: one function for normalize and
+// reluKeeps, so both round alike.
+fn normalized(xv: vec4f, scale: vec4f, shift: vec4f) -> vec4f {
+  return xv * scale + shift;
 }
 
 // dy, masked by the fused ReLU: zero where the forward output was clamped.
@@ -188,14 +201,14 @@ fn normalize(@builtin(global_invocation_id) gid: vec3u) {
     let scale = stats4[2u * C4 + q];
     let shift = stats4[3u * C4 + q];
     for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
-      var v = xAt(r * C4 + q) * scale + shift;
+      var v = normalized(xAt(r * C4 + q), scale, shift);
       if (RELU) { v = max(v, vec4f(0.0)); }
       out4[r * C4 + q] = v;
     }
     return;
   }
   if (i >= p.n4) { return; }
-  var v = xAt(i) * statsAt(2u, i) + statsAt(3u, i);
+  var v = normalized(xAt(i), statsAt(2u, i), statsAt(3u, i));
   if (RELU) { v = max(v, vec4f(0.0)); }
   out4[i] = v;
 }
@@ -211,14 +224,18 @@ fn backward_partial(@builtin(global_invocation_id) gid: vec3u) {
     let c0 = 4u * q;
     let mean = vec4f(stats[c0], stats[c0 + 1u], stats[c0 + 2u], stats[c0 + 3u]);
     let invstd = vec4f(stats[C + c0], stats[C + c0 + 1u], stats[C + c0 + 2u], stats[C + c0 + 3u]);
+    let c2 = 2u * C + c0;
+    let scale = vec4f(stats[c2], stats[c2 + 1u], stats[c2 + 2u], stats[c2 + 3u]);
+    let shift = vec4f(stats[C + c2], stats[C + c2 + 1u], stats[C + c2 + 2u], stats[C + c2 + 3u]);
     var sdy = vec4f(0.0);
     var sdyx = vec4f(0.0);
     for (var r = start; r < end; r++) {
       let j = r * C4 + q;
       var g = dyAt(j);
-      if (RELU) { g = select(vec4f(0.0), g, fwdAt(j) > vec4f(0.0)); }
+      let xv = xAt(j);
+      if (RELU) { g = select(vec4f(0.0), g, reluKeeps(xv, scale, shift)); }
       sdy += g;
-      sdyx += g * (xAt(j) - mean) * invstd;
+      sdyx += g * (xv - mean) * invstd;
     }
     for (var k = 0u; k < 4u; k++) {
       partial[gid.y * 2u * C + c0 + k] = sdy[k];
@@ -275,11 +292,14 @@ fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
     let a = coef4[q];
     let b = coef4[C4 + q];
     let c = coef4[2u * C4 + q];
+    let scale = stats4[2u * C4 + q];
+    let shift = stats4[3u * C4 + q];
     for (var r = r0; r < min(r0 + ROWS, p.rows); r++) {
       let j = r * C4 + q;
       var g = dyAt(j);
-      if (RELU) { g = select(vec4f(0.0), g, fwdAt(j) > vec4f(0.0)); }
-      out4[j] = a * g + b * xAt(j) + c;
+      let xv = xAt(j);
+      if (RELU) { g = select(vec4f(0.0), g, reluKeeps(xv, scale, shift)); }
+      out4[j] = a * g + b * xv + c;
     }
     return;
   }

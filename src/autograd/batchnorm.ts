@@ -57,20 +57,15 @@ export function batchNorm(
     if (!training) throw new Error("batchNorm backward in eval mode is not supported");
     const dy = out.grad!;
     const partial = Tensor.empty([slices, 2, c]);
-    const textures = g.inputTextures([x.buffer, dy.buffer, relu ? out.buffer : null], n4 * 4);
+    // The aligned passes recompute the ReLU's mask from x; the others read the forward output.
+    const fwd = relu && !aligned ? out.buffer : null;
+    const textures = g.inputTextures([x.buffer, dy.buffer, fwd], n4 * 4);
     const [xT, dyT, fwdT] = textures.bindings;
-    const inputs = {
-      12: x.buffer,
-      13: dy.buffer,
-      14: relu ? out.buffer : g.dummy,
-      18: xT,
-      19: dyT,
-      20: fwdT,
-    };
+    const inputs = { 12: x.buffer, 13: dy.buffer, 18: xT, 19: dyT };
     g.dispatch(pipe("backward_partial", textures), params, {
       1: x.buffer,
       2: dy.buffer,
-      3: relu ? out.buffer : g.dummy,
+      3: fwd ?? g.dummy,
       4: stats.buffer,
       5: partial.buffer,
       ...inputs,
@@ -80,8 +75,11 @@ export function batchNorm(
       const dx = Tensor.empty(x.shape);
       g.dispatch(pipe("backward_input", textures), params, {
         ...inputs,
+        14: fwd ?? g.dummy,
+        15: stats.buffer,
         16: coef.buffer,
         17: dx.buffer,
+        20: fwdT,
       }, groups);
       accumulate(x, dx);
     }
