@@ -14,6 +14,26 @@ override WG: u32 = 256;
 @group(0) @binding(1) var<storage, read> x: array<vec4f>;
 @group(0) @binding(2) var<storage, read> y: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> out: array<vec4f>;
+// TEXTURES: x and y also as textures (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read by
+// relu_forward, relu_backward and add instead of the buffers: on llvmpipe a texel fetch is a
+// vectorised gather, a storage load a per-lane loop, and these passes do nothing but load. An
+// unused one gets a 1×1 dummy.
+override TEXTURES: bool = false;
+@group(0) @binding(4) var xT: texture_2d<f32>;
+@group(0) @binding(5) var yT: texture_2d<f32>;
+
+// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
+fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
+  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
+}
+fn xAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(xT, i); }
+  return x[i];
+}
+fn yAt(i: u32) -> vec4f {
+  if (TEXTURES) { return texel(yT, i); }
+  return y[i];
+}
 
 fn index(gid: vec3u) -> u32 {
   return gid.y * p.row + gid.x;
@@ -23,21 +43,21 @@ fn index(gid: vec3u) -> u32 {
 @compute @workgroup_size(WG)
 fn relu_forward(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n4) { out[i] = max(x[i], vec4f(0.0)); }
+  if (i < p.n4) { out[i] = max(xAt(i), vec4f(0.0)); }
 }
 
 // d relu: out = dy where the forward output was positive. x = forward output, y = dy.
 @compute @workgroup_size(WG)
 fn relu_backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n4) { out[i] = select(vec4f(0.0), y[i], x[i] > vec4f(0.0)); }
+  if (i < p.n4) { out[i] = select(vec4f(0.0), yAt(i), xAt(i) > vec4f(0.0)); }
 }
 
 // add: out = x + y (also how gradients from several consumers are summed).
 @compute @workgroup_size(WG)
 fn add(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
-  if (i < p.n4) { out[i] = x[i] + y[i]; }
+  if (i < p.n4) { out[i] = xAt(i) + yAt(i); }
 }
 
 // A counter-based hash (PCG-style) gives every element its own reproducible random number from

@@ -4,6 +4,15 @@ import { f32bits } from "../gpu/gpu.ts";
 
 // kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian.
 const WG = 256;
+/** The entries that can read their inputs as texture copies (the kernel's TEXTURES). */
+const TEXTURED = new Set(["relu_forward", "relu_backward", "add"]);
+/**
+ * From this many floats (6 MiB a tensor) the textured entries read texture copies where
+ * gpu.textureInputs says so. On llvmpipe (2 cores) an add from storage buffers fell off a cliff
+ * between 1.2M floats (1.95 ms) and 1.6M (8.2 ms; 9.4 ms at 3.2M), where with the copies it took
+ * 3.4 ms (5.8 ms at 3.2M); below the cliff the copies cost more than they save (2.8 ms at 1.2M).
+ */
+const TEXTURE_MIN_FLOATS = 3 << 19;
 
 function elementwise(
   entry: string,
@@ -15,12 +24,21 @@ function elementwise(
   const g = gpu();
   const n4 = Math.ceil(x.size / 4);
   const { groups, row } = grid1d(n4, WG);
+  const params = [n4, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)];
+  const buffers = [x.buffer, y ? y.buffer : null, out.buffer];
+  if (!TEXTURED.has(entry)) {
+    g.dispatch(g.pipeline("elementwise", entry, { WG }), params, buffers, groups);
+    return out;
+  }
+  // The buffers are padded to 16 bytes (gpu.ts), so n4 vec4s are there to copy.
+  const t = g.inputTextures([x.buffer, y?.buffer ?? null], n4 * 4, x.size >= TEXTURE_MIN_FLOATS);
   g.dispatch(
-    g.pipeline("elementwise", entry, { WG }),
-    [n4, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)],
-    [x.buffer, y ? y.buffer : null, out.buffer],
+    g.pipeline("elementwise", entry, { WG, TEXTURES: t.TEXTURES }),
+    params,
+    [...buffers, t.bindings[0], y ? t.bindings[1] : null],
     groups,
   );
+  t.release();
   return out;
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, gpuTestBothInputs, randn } from "../helpers.ts";
-import { Tensor } from "../../src/autograd/tensor.ts";
+import { backward, Tensor } from "../../src/autograd/tensor.ts";
 import { add, dropout, relu } from "../../src/autograd/elementwise.ts";
 import { sumRows } from "../../src/autograd/reduce.ts";
 
@@ -32,6 +32,25 @@ gpuTest("add forward and backward", async () => {
     shape: [29],
   }]);
 });
+
+// Past elementwise.ts's TEXTURE_MIN_FLOATS (3 · 2^19), where relu and add read texture copies on
+// llvmpipe; odd, so the last vec4 runs into the buffers' padding.
+const BIG = (3 << 19) + 13;
+
+gpuTestBothInputs(
+  "relu forward and backward, add, on tensors past the texture threshold",
+  async () => {
+    const a = randn(BIG, 11);
+    const b = randn(BIG, 12);
+    const sum = await add(Tensor.from(a, [BIG]), Tensor.from(b, [BIG])).read();
+    assert.ok(sum.every((v, i) => v === Math.fround(a[i] + b[i])), "add");
+    const x = Tensor.from(a, [BIG], { requiresGrad: true });
+    const y = relu(x);
+    assertClose(await y.read(), a.map((v) => Math.max(v, 0)), 0, "relu");
+    backward(y, Tensor.from(b, [BIG]));
+    assertClose(await x.grad!.read(), b.map((v, i) => (a[i] > 0 ? v : 0)), 0, "relu backward");
+  },
+);
 
 gpuTest("add sums gradients when a tensor is used twice", async () => {
   await checkGradients(([p]) => add(relu(p), p), [{ data: awayFromZero(23, 7), shape: [23] }]);
