@@ -479,7 +479,10 @@ export async function buildReport(o: BuildOptions) {
   const report = {
     title: "Fashion-MNIST: a CNN against flattened-pixel models",
     headline: sentences,
-    intro: `Every model below was evaluated on the same ${n} Fashion-MNIST test images. ` +
+    intro:
+      `Every model below was evaluated on the same ${
+        n.toLocaleString("en")
+      } Fashion-MNIST test images. ` +
       `Training sizes and times are each model's own (see the table); figures come from the ` +
       `saved models in ${shownPath(o.modelsDir)}, evaluated on ${describeAdapter(o.adapter)}.`,
     classNames: CLASS_NAMES,

@@ -8,7 +8,6 @@ import { modelScales, modelStyles } from "./palette.ts";
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const PIXELS = 28 * 28;
 // One decimal: zoomed accuracy axes tick every 0.5 or 1 point, and ".0%" printed 79.5% as "80%".
-const pct = { format: ".1%" };
 
 export function chart(
   title: string,
@@ -45,6 +44,20 @@ export function accuracyDomain(values: readonly number[], top?: number): [number
   return [round2(lo), round2(hi)];
 }
 
+/**
+ * A zoomed accuracy axis's ticks: every multiple of 5% (10% past a span of 50%) from `lo` to `hi`,
+ * so that its first label is where the axis starts; Vega's own picks on such a domain land on
+ * 76%, 84%, ... which reads as if the axis started elsewhere.
+ */
+export function accuracyAxis(lo: number, hi: number) {
+  const step = hi - lo > 0.5 ? 10 : 5;
+  const values: number[] = [];
+  for (let p = Math.ceil(lo * 100 / step) * step; p <= Math.round(hi * 100); p += step) {
+    values.push(p / 100);
+  }
+  return { format: ".0%", values };
+}
+
 /** "the axis starts at 70%" for a subtitle, where an axis does not start at 0. */
 const startsAt = (lo: number) => lo > 0 ? `; the axis starts at ${Math.round(lo * 100)}%` : "";
 
@@ -71,7 +84,7 @@ export function accuracyByModel(rows: { model: string; accuracy: number }[]): To
           field: "accuracy",
           type: "quantitative",
           title: "Test accuracy",
-          axis: pct,
+          axis: accuracyAxis(lo, hi),
           scale: { domain: [lo, hi], nice: false, zero: false },
         },
       },
@@ -328,7 +341,11 @@ export function trainingCurves(
       data: { values: rows },
       hconcat: [
         panel("loss", "Loss (cross-entropy)"),
-        panel("accuracy", "Accuracy", pct, { domain: [lo, hi], nice: false, zero: false }),
+        panel("accuracy", "Accuracy", accuracyAxis(lo, hi), {
+          domain: [lo, hi],
+          nice: false,
+          zero: false,
+        }),
         {
           vconcat: [
             modelKey(models),
@@ -365,7 +382,7 @@ export function learningCurve(
           field: "accuracy",
           type: "quantitative",
           title: "Test accuracy",
-          axis: pct,
+          axis: accuracyAxis(lo, hi),
           scale: { domain: [lo, hi], nice: false, zero: false },
         },
       },
@@ -422,7 +439,7 @@ export function accuracyVsTime(
     height,
     encoding: {
       x: { field: "trainSeconds", ...x, title: "Training time in seconds (log scale)" },
-      y: { field: "accuracy", ...y, title: "Test accuracy", axis: pct },
+      y: { field: "accuracy", ...y, title: "Test accuracy", axis: accuracyAxis(lo, hi) },
     },
     layer: [
       {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  accuracyAxis,
   accuracyByModel,
   accuracyDomain,
   accuracyVsTime,
@@ -142,7 +143,11 @@ const ZOO: [string, number, number][] = [
   ["cnn-deep", 415, 0.7354],
 ];
 
-type Def = { field?: string; scale?: { domain?: unknown[]; range?: unknown[] } | null };
+type Def = {
+  field?: string;
+  scale?: { domain?: unknown[]; range?: unknown[] } | null;
+  axis?: { values?: number[] };
+};
 
 /** Every `channel` encoding of the spec and its sub-specs. */
 function defs(spec: unknown, channel: string): Def[] {
@@ -212,8 +217,14 @@ Deno.test("accuracy axes are zoomed on the data, never from 0", () => {
     for (const d of axes) {
       const [lo, hi] = d.scale!.domain as number[];
       assert.ok(lo > 0.5 && hi <= 1 && hi - lo <= 0.35, `${name}: [${lo}, ${hi}]`);
+      // Labelled where the axis starts and ends, in whole 5% steps.
+      const ticks = d.axis!.values!;
+      assert.equal(ticks[0], lo, `${name}: first tick`);
+      assert.equal(ticks.at(-1), hi, `${name}: last tick`);
     }
   }
+  assert.deepEqual(accuracyAxis(0.75, 1).values, [0.75, 0.8, 0.85, 0.9, 0.95, 1]);
+  assert.deepEqual(accuracyAxis(0.2, 0.95).values, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
   const [lo, hi] = accuracyDomain(ZOO.map((z) => z[2]), 1);
   assert.ok(lo <= lowest - 0.01 && lo >= lowest - 0.06 && hi === 1, `${lo} ${hi}`);
   assert.deepEqual(accuracyDomain([0.8444, 0.9037]), [0.8, 0.95]);
