@@ -2,10 +2,11 @@
 // file sizes, test accuracy, prediction agreement and inference images/s (rounds alternate
 // float and int8 so the machine's load hits both alike), into results/quantization.json.
 //
-//   deno run -A tools/quant_measure.ts [--rounds 3] [--batch-size 500] [--out FILE] F32_DIR:INT8_DIR ...
+//   deno run -A tools/quant_measure.ts [--rounds 3] [--batch-size 500] [--out FILE] [--merge]
+//                                      F32_DIR:INT8_DIR ...
 //
 // Make each INT8_DIR first with `deno task quantize --model F32_DIR --out INT8_DIR`.
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { Gpu } from "../src/gpu/gpu.ts";
 import { useGpu } from "../src/autograd/tensor.ts";
@@ -28,6 +29,9 @@ const { values, positionals } = parseArgs({
       default: new URL("../results/quantization.json", import.meta.url).pathname,
     },
     modes: { type: "string", default: "dot4I8Packed,unpacked" },
+    // Keep the rows of --out for models not measured now (each row has its own date), replacing
+    // those measured again: re-measuring one retrained model needs no hour-long run of all.
+    merge: { type: "boolean", default: false },
   },
   allowPositionals: true,
 });
@@ -72,9 +76,10 @@ for (const pair of positionals) {
   const int8Bytes = (await Deno.stat(join(int8Dir, QUANT_WEIGHTS_FILE))).size;
   const row = {
     model: basename(floatDir),
+    date: new Date().toISOString().slice(0, 10),
     architecture: model.architecture.name,
-    float: floatDir,
-    int8: int8Dir,
+    float: relative(Deno.cwd(), floatDir),
+    int8: relative(Deno.cwd(), int8Dir),
     bytes: { float: floatBytes, int8: int8Bytes, ratio: floatBytes / int8Bytes },
     accuracy: {
       float: f32.accuracy,
@@ -89,6 +94,19 @@ for (const pair of positionals) {
   };
   console.error(JSON.stringify(row));
   rows.push(row);
+}
+if (values.merge) {
+  const previous = JSON.parse(await Deno.readTextFile(values.out!)) as {
+    date: string;
+    models: { model: string; date?: string }[];
+  };
+  // In the previous order, measured rows in place of their old ones, new models last.
+  const fresh = new Map(rows.map((r) => [r.model, r]));
+  const merged = previous.models.map((r) =>
+    fresh.get(r.model) ?? { ...r, date: r.date ?? previous.date }
+  );
+  const added = rows.filter((r) => !previous.models.some((p) => p.model === r.model));
+  rows.splice(0, rows.length, ...merged as typeof rows, ...added);
 }
 await writeJsonAtomic(values.out!, {
   what: "int8 post-training quantization against the float model, 10,000 test images",
