@@ -44,11 +44,22 @@ override TX: u32 = (W + 1u) / 2u;
 @group(0) @binding(1) var<storage, read> src: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
+// TEXTURES: the transforms of activations and their gradients read `src` as a texture copy (a
+// flat vec4 array, src/gpu/gpu.ts `texture()`) instead of the buffer: on llvmpipe a texel fetch
+// is a vectorised gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl). Else a
+// 1×1 dummy. The weight transforms read the buffer (C·F values).
+override TEXTURES: bool = false;
+@group(0) @binding(4) var srcT: texture_2d<f32>;
+
+fn ld(i: u32) -> vec4f {
+  if (TEXTURES) { return textureLoad(srcT, vec2u(i & 4095u, i >> 12u), 0); }
+  return src[i];
+}
 
 // x[b, y, x, c4], zero in the padding.
 fn pixel(b: u32, y: i32, x: i32, c4: u32) -> vec4f {
   if (y < 0 || y >= i32(H) || x < 0 || x >= i32(W)) { return vec4f(0.0); }
-  return src[((b * H + u32(y)) * W + u32(x)) * C4 + c4];
+  return ld(((b * H + u32(y)) * W + u32(x)) * C4 + c4);
 }
 
 // Bᵀ v for a column (or row) v of four values.
@@ -96,8 +107,8 @@ fn output_transform(@builtin(global_invocation_id) gid: vec3u) {
   let b = t / (TX * TY);
   var s: array<array<vec4f, 4>, 2>; // Aᵀ M
   for (var l = 0u; l < 4u; l++) {
-    let m = at(src[((0u + l) * p.t + t) * F4 + f4], src[((4u + l) * p.t + t) * F4 + f4],
-               src[((8u + l) * p.t + t) * F4 + f4], src[((12u + l) * p.t + t) * F4 + f4]);
+    let m = at(ld(((0u + l) * p.t + t) * F4 + f4), ld(((4u + l) * p.t + t) * F4 + f4),
+               ld(((8u + l) * p.t + t) * F4 + f4), ld(((12u + l) * p.t + t) * F4 + f4));
     s[0][l] = m[0];
     s[1][l] = m[1];
   }
@@ -134,7 +145,7 @@ fn output_transform_backward(@builtin(global_invocation_id) gid: vec3u) {
     for (var l = 0u; l < 2u; l++) {
       let y = 2u * ty + k;
       let x = 2u * tx + l;
-      dy[k][l] = select(vec4f(0.0), src[((b * H + min(y, H - 1u)) * W + min(x, W - 1u)) * F4 + f4],
+      dy[k][l] = select(vec4f(0.0), ld(((b * H + min(y, H - 1u)) * W + min(x, W - 1u)) * F4 + f4),
                         y < H && x < W);
     }
   }
@@ -149,7 +160,7 @@ fn output_transform_backward(@builtin(global_invocation_id) gid: vec3u) {
 // dV[4ξ + ν] of tile (ty, tx) of image b; zero for tiles outside the grid.
 fn dv(b: u32, ty: i32, tx: i32, xi: u32, nu: u32, c4: u32) -> vec4f {
   if (ty < 0 || ty >= i32(TY) || tx < 0 || tx >= i32(TX)) { return vec4f(0.0); }
-  return src[((4u * xi + nu) * p.t + (b * TY + u32(ty)) * TX + u32(tx)) * C4 + c4];
+  return ld(((4u * xi + nu) * p.t + (b * TY + u32(ty)) * TX + u32(tx)) * C4 + c4);
 }
 
 // One invocation per tile (s, r) and channel quadruple: the 2×2 input pixels (2s + p, 2r + q).

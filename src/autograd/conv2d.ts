@@ -204,20 +204,28 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     split = 1,
   ) => {
     const { groups, row } = grid1d(n, WG);
+    // Activations and their gradients are read as textures where gpu.textureInputs says so; the
+    // weight transforms' C·F values from the buffer.
+    const t = g.inputTextures([src.buffer], src.size, !entry.startsWith("weight_"));
     g.dispatch(
       g.pipeline("winograd", entry, {
         WG,
         ...geometry,
         HAS_BIAS: hasBias ? 1 : 0,
         ...(split > 1 ? { SPLIT: split } : {}),
+        ...(entry.startsWith("weight_") ? {} : { TEXTURES: t.TEXTURES }),
       }),
       [n, row, tiles],
-      // Binding 3 (the bias) exists only in output_transform's layout.
-      entry === "output_transform"
-        ? { 1: src.buffer, 2: dst.buffer, 3: hasBias?.buffer ?? g.dummy }
-        : { 1: src.buffer, 2: dst.buffer },
+      {
+        1: src.buffer,
+        2: dst.buffer,
+        // Binding 3 (the bias) exists only in output_transform's layout, 4 not in the weights'.
+        3: entry === "output_transform" ? hasBias?.buffer ?? g.dummy : null,
+        4: entry.startsWith("weight_") ? null : t.bindings[0],
+      },
       groups,
     );
+    t.release();
   };
   const v = Tensor.empty([16, tiles, c]);
   run("input_transform", x, v, tiles * c / 4);
