@@ -22,7 +22,8 @@
 //   x, dx [B, H, W, C]; y, dy [B, H, W, F] (same size: stride 1, padding 1)
 //   tiles t = (b·TY + ty)·TX + tx, TY = ⌈H/2⌉, TX = ⌈W/2⌉; tile (ty, tx) covers outputs
 //   (2ty..2ty+1, 2tx..2tx+1) and reads inputs (2ty-1..2ty+2, 2tx-1..2tx+2), zero outside
-//   V, dV [16, T, C]; U [16, C, F]; dU [16, SPLIT, C, F]; M, dM [16, T, F]; weight, dweight [3, 3, C, F]
+//   V, dV [16, T, C]; U [16, C, F] (Uᵀ [16, F, C] for the forward); dU [16, SPLIT, C, F];
+//   M, dM [16, T, F]; weight, dweight [3, 3, C, F]
 // One invocation per vec4 of output; dispatch as elementwise.wgsl (p.row = 32768 · WG). T is a
 // runtime parameter (it grows with the batch) and the geometry override constants (see conv2d.wgsl
 // for why: llvmpipe folds divisions by constants).
@@ -236,6 +237,34 @@ fn weight_transform(@builtin(global_invocation_id) gid: vec3u) {
     let v = gm(r[k][0], r[k][1], r[k][2]);
     for (var l = 0u; l < 4u; l++) { dst[((4u * k + l) * cs + c) * F4 + f4] = v[l]; }
   }
+}
+
+// U transposed, Uᵀ [16, F, C], for the forward products M[e] = V[e]·(Uᵀ[e])ᵀ: the matmul's nt
+// entry (12×16 tiles) ran 1.1-1.6× as fast as its nn entry (16×12) on V·U at the zoo's shapes on
+// llvmpipe, most where F = 16 leaves a third of nn's second column of tiles idle. One invocation
+// per (f, c4): G g Gᵀ of four input channels' filters at once, as weight_transform.
+@compute @workgroup_size(WG)
+fn weight_transform_t(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let c4 = i % C4;
+  let f = i / C4;
+  var r: array<array<vec4f, 3>, 4>; // G g
+  for (var kx = 0u; kx < 3u; kx++) {
+    let col = gm(taps(kx, c4, f), taps(3u + kx, c4, f), taps(6u + kx, c4, f));
+    for (var k = 0u; k < 4u; k++) { r[k][kx] = col[k]; }
+  }
+  for (var k = 0u; k < 4u; k++) {
+    let v = gm(r[k][0], r[k][1], r[k][2]);
+    for (var l = 0u; l < 4u; l++) { dst[((4u * k + l) * 4u * F4 + f) * C4 + c4] = v[l]; }
+  }
+}
+
+// weight[tap, 4·c4 .. 4·c4 + 3, f]: filter f's tap for four input channels.
+fn taps(tap: u32, c4: u32, f: u32) -> vec4f {
+  let row = (tap * 4u * C4 + 4u * c4) * F4 + f / 4u;
+  let j = f % 4u;
+  return vec4f(src[row][j], src[row + F4][j], src[row + 2u * F4][j], src[row + 3u * F4][j]);
 }
 
 // Gᵀ v for four values: three (the adjoint of `gm`).

@@ -229,10 +229,11 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   };
   const v = Tensor.empty([16, tiles, c]);
   run("input_transform", x, v, tiles * c / 4);
-  const u = Tensor.empty([16, c, f]);
-  run("weight_transform", weight, u, c * f / 4);
+  // The forward multiplies by Uᵀ stored [16, F, C] (weight_transform_t says why); dV by U.
+  const ut = Tensor.empty([16, f, c]);
+  run("weight_transform_t", weight, ut, c * f / 4);
   const m = Tensor.empty([16, tiles, f]);
-  matmulBatchedInto(v, u, m, { batch: 16, m: tiles, n: f, k: c });
+  matmulBatchedInto(v, ut, m, { batch: 16, m: tiles, n: f, k: c, transB: true });
   const out = Tensor.empty([batch, h, w, f]);
   run("output_transform", m, out, tiles * f / 4, bias);
 
@@ -252,6 +253,8 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, batch * h * w, f));
     if (x.requiresGrad) {
+      const u = Tensor.empty([16, c, f]);
+      run("weight_transform", weight, u, c * f / 4);
       const dv = Tensor.empty([16, tiles, c]);
       matmulBatchedInto(dm, u, dv, { batch: 16, m: tiles, n: c, k: f, transB: true });
       const dx = Tensor.empty(x.shape);

@@ -22,7 +22,12 @@ import {
 } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
 import { backward, endStep, Tensor, useGpu } from "../../src/autograd/tensor.ts";
-import { matmul, matmulInto, type MatmulStrategy } from "../../src/autograd/matmul.ts";
+import {
+  matmul,
+  matmulInto,
+  type MatmulStrategy,
+  weightGradientSplit,
+} from "../../src/autograd/matmul.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
 import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
 import { maxPool2d } from "../../src/autograd/maxpool.ts";
@@ -145,6 +150,34 @@ check(
       { data: randn(size(ws), 5), shape: ws },
       { data: randn(8, 6), shape: [8] },
     ]);
+  },
+);
+
+check(
+  "Winograd conv2d with its weight gradient in K-chunks (960 tiles, 3 chunks) equals im2col's",
+  async () => {
+    // Enough tiles that dU = Vᵀ·dM runs as K-chunks (weightGradientSplit); odd sides.
+    const xs = [4, 31, 29, 4];
+    const ws = [3, 3, 4, 8];
+    assertClose([weightGradientSplit(16, 4, 8, 4 * 16 * 15)], [3], 0, "split");
+    const x = randn(size(xs), 7);
+    const w = randn(size(ws), 8);
+    const dy = randn(4 * 31 * 29 * 8, 9);
+    const run = async (algorithm: "im2col" | "winograd") => {
+      const [xt, wt] = [
+        Tensor.from(x, xs, { requiresGrad: true }),
+        Tensor.from(w, ws, {
+          requiresGrad: true,
+        }),
+      ];
+      const y = conv2d(xt, wt, null, { pad: 1, algorithm });
+      backward(y, Tensor.from(dy, y.shape));
+      const out = [await y.read(), await xt.grad!.read(), await wt.grad!.read()];
+      endStep();
+      return out;
+    };
+    const [a, c] = [await run("im2col"), await run("winograd")];
+    for (const [i, name] of ["y", "dx", "dw"].entries()) assertClose(c[i], a[i], 1e-4, name);
   },
 );
 
