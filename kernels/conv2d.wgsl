@@ -149,3 +149,21 @@ fn col2im4(@builtin(global_invocation_id) gid: vec3u) {
   }
   dst4[i] = s;
 }
+
+// The weight [K, F] (K = KH·KW·C rows) transposed and zero-padded to Wᵀ [F, KP], for the forward
+// product y = col·(Wᵀ)ᵀ: the matmul's nt entry (12×16 tiles) ran 1.1-1.35× as fast as its nn
+// entry (16×12) at the zoo's im2col shapes on llvmpipe (src/autograd/conv2d.ts). One invocation
+// per vec4 of Wᵀ (p.n = F·KP/4).
+override F: u32 = 1u;
+@compute @workgroup_size(WG)
+fn weight_t(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.y * p.row + gid.x;
+  if (i >= p.n) { return; }
+  let k = 4u * (i % (KP / 4u));
+  let f = i / (KP / 4u);
+  var v = vec4f(0.0);
+  for (var j = 0u; j < 4u; j++) {
+    if (k + j < KH * KW * C) { v[j] = src[(k + j) * F + f]; }
+  }
+  dst4[i] = v;
+}

@@ -118,9 +118,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
 
   const col = Tensor.empty([rows, k]);
   patches("im2col", geometry, x, col, col.size);
-  const wk = paddedRows(weight, k);
+  // The forward multiplies by Wᵀ [F, K] (conv2d.wgsl weight_t says why), dcol by W itself.
+  const wt = Tensor.empty([f, k]);
+  const g = gpu();
+  const { groups, row } = grid1d(wt.size / 4, WG);
+  g.dispatch(
+    g.pipeline("conv2d", "weight_t", { WG, ...geometry, F: f }),
+    [wt.size / 4, row],
+    { 1: weight.buffer, 4: wt.buffer },
+    groups,
+  );
   const out = Tensor.empty([batch, oh, ow, f]);
-  matmulInto(col, wk, out, { m: rows, n: f, k, bias });
+  matmulInto(col, wt, out, { m: rows, n: f, k, bias, transB: true });
 
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
@@ -132,6 +141,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, f));
     if (x.requiresGrad) {
+      const wk = paddedRows(weight, k);
       const dcol = Tensor.empty([rows, k]);
       matmulInto(dy, wk, dcol, { m: rows, n: k, k: f, transB: true });
       const dx = Tensor.empty(x.shape);
