@@ -132,23 +132,30 @@ fn backward_weight(@builtin(global_invocation_id) gid: vec3u) {
 
 // Pixel blocks: each invocation of the *_px entries takes one channel quadruple of PX neighbouring
 // pixels along a row (output pixels for forward_px, input pixels for backward_input_px), so each
-// of its KH·KW weights loads once for PX pixels, not once per pixel: on llvmpipe every
-// lane-varying load is a gather. The loops over taps and block pixels have constant trip counts
-// and unroll, so the accumulators stay in registers and, with PX a multiple of STRIDE, which
-// taps reach which pixel in backward_input_px is decided at compile time. backward_weight_taps
-// gives one invocation all KH·KW taps of a quadruple and row slice, so dy loads once per row, not
-// once per tap. Every accumulator adds its terms in the order of the per-element entries (ky,
-// then kx ascending; rows ascending for the weight gradient): the results are the same floats.
+// of its KH·KW weights loads once for PX pixels, not once per pixel, and each column of a row
+// under its windows (SPAN input columns, OUT_SPAN output columns) once, not once per tap and
+// pixel: on llvmpipe every lane-varying load is a gather. The loops over columns, taps and block
+// pixels have constant trip counts and unroll, so the column arrays and accumulators stay in
+// registers and, with PX a multiple of STRIDE, which column meets which pixel at which tap is
+// decided at compile time. backward_weight_taps gives one invocation all KH·KW taps of a quadruple
+// and row slice, so dy loads once per row, not once per tap. Every accumulator adds its terms in
+// the order of the per-element entries (ky, then kx ascending; rows ascending for the weight
+// gradient), and only terms inside the image, so the results are the same floats.
 // TEXTURES: the big inputs (x or dy as `a`, x as `b` in backward_weight_taps) also as textures
 // (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read instead of a4, b4: on llvmpipe a texel
 // fetch is a vectorised gather, a storage load a per-lane loop. Unused ones get a 1×1 dummy.
-// Needs C % 4 == 0, KH·KW <= MAX_TAPS and PX % STRIDE == 0 (else src/autograd/depthwise_conv2d.ts
-// takes the scalar entries).
+// Needs C % 4 == 0, KH·KW <= MAX_TAPS, PX % STRIDE == 0 and SPAN <= MAX_SPAN (else
+// src/autograd/depthwise_conv2d.ts takes the scalar entries).
 // Dispatch: forward_px over B·OH·ceil(OW / PX)·C4 invocations, backward_input_px over
 // B·H·ceil(W / PX)·C4, both as the elementwise entries; backward_weight_taps (ceil(C4 / WG),
 // slices).
 const PX = 4u;
 const MAX_TAPS = 25u;
+// Input columns under a block of PX output windows: (PX − 1)·STRIDE + KW, at most MAX_SPAN.
+override SPAN: u32 = (PX - 1u) * STRIDE + KW;
+// Output columns whose windows reach a block of PX input pixels, at most MAX_SPAN.
+override OUT_SPAN: u32 = (PX + KW - 2u) / STRIDE + 1u;
+const MAX_SPAN = 16u;
 override TEXTURES: bool = false;
 @group(0) @binding(9) var aT: texture_2d<f32>;
 @group(0) @binding(10) var bT: texture_2d<f32>;
@@ -185,11 +192,18 @@ fn forward_px(@builtin(global_invocation_id) gid: vec3u) {
     let y = i32(oy * STRIDE + ky) - i32(PAD);
     if (y < 0 || y >= i32(H)) { continue; }
     let rowBase = (n * H + u32(y)) * W;
+    // The block's input columns, each loaded once for the windows that share it.
+    var col: array<vec4f, MAX_SPAN>;
+    var inside: array<bool, MAX_SPAN>;
+    for (var u = 0u; u < SPAN; u++) {
+      let x = x0 + i32(u);
+      inside[u] = x >= 0 && x < i32(W);
+      col[u] = aAt((rowBase + u32(clamp(x, 0, i32(W) - 1))) * C4 + q);
+    }
     for (var kx = 0u; kx < KW; kx++) {
       let wk = b4[(ky * KW + kx) * C4 + q];
       for (var t = 0u; t < PX; t++) {
-        let x = x0 + i32(t * STRIDE + kx);
-        if (x >= 0 && x < i32(W)) { acc[t] += aAt((rowBase + u32(x)) * C4 + q) * wk; }
+        if (inside[t * STRIDE + kx]) { acc[t] += col[t * STRIDE + kx] * wk; }
       }
     }
   }
@@ -210,22 +224,30 @@ fn backward_input_px(@builtin(global_invocation_id) gid: vec3u) {
   let n = i / (C4 * blocks * H);
   var acc: array<vec4f, PX>;
   for (var t = 0u; t < PX; t++) { acc[t] = vec4f(0.0); }
+  // The output columns whose windows reach the block, from the last one down (index j), each
+  // loaded once. x0 is a multiple of STRIDE (PX is), so which column and whether it reaches pixel
+  // x0 + t at tap kx is known at compile time once the loops unroll.
+  let oxLast = i32((x0 + PX - 1u + PAD) / STRIDE);
   for (var ky = 0u; ky < KH; ky++) {
     let ty = i32(y + PAD) - i32(ky);
     if (ty < 0 || ty % i32(STRIDE) != 0) { continue; }
     let oy = u32(ty) / STRIDE;
     if (oy >= OH) { continue; }
     let rowBase = (n * OH + oy) * OW;
+    var col: array<vec4f, MAX_SPAN>;
+    var inside: array<bool, MAX_SPAN>;
+    for (var j = 0u; j < OUT_SPAN; j++) {
+      let ox = oxLast - i32(j);
+      inside[j] = ox >= 0 && ox < i32(OW);
+      col[j] = aAt((rowBase + u32(clamp(ox, 0, i32(OW) - 1))) * C4 + q);
+    }
     for (var kx = 0u; kx < KW; kx++) {
       let wk = b4[(ky * KW + kx) * C4 + q];
       for (var t = 0u; t < PX; t++) {
-        // x0 is a multiple of STRIDE (PX is), so whether output column tx / STRIDE's window
-        // covers pixel x0 + t at tap kx is known at compile time once the loops unroll.
         if ((t + PAD + STRIDE * KW - kx) % STRIDE != 0u) { continue; }
-        let tx = i32(x0 + t + PAD) - i32(kx);
-        if (tx < 0) { continue; }
-        let ox = u32(tx) / STRIDE;
-        if (ox < OW) { acc[t] += aAt((rowBase + ox) * C4 + q) * wk; }
+        // oxLast − ox, ox = (x0 + t + PAD − kx) / STRIDE (exact).
+        let j = i32((PX - 1u + PAD) / STRIDE) - (i32(t + PAD) - i32(kx)) / i32(STRIDE);
+        if (inside[j]) { acc[t] += col[j] * wk; }
       }
     }
   }

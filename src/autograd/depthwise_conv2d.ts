@@ -5,8 +5,9 @@ import { conv2dOutputSize } from "./conv2d.ts";
 
 // kernels/depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per row
 // slice, finished by reduce.wgsl's sum_rows); on channel quadruples when C % 4 == 0 and the window
-// has at most MAX_TAPS taps (and the stride divides PX), forward_px and backward_input_px (PX pixels of a row per invocation)
-// and backward_weight_taps (all taps per invocation), the same sums in the same order.
+// fits (MAX_TAPS, MAX_SPAN; the stride divides PX), forward_px and backward_input_px (PX pixels
+// of a row per invocation) and backward_weight_taps (all taps per invocation), the same sums in
+// the same order.
 const KERNEL = "depthwise_conv2d";
 const WG = 64;
 /**
@@ -15,9 +16,13 @@ const WG = 64;
  * buffer small (1/256 of dy) while a 128-image batch still has hundreds of slices.
  */
 const ROWS_PER_SLICE = 256;
-/** The kernel's PX and MAX_TAPS: pixels per invocation of the *_px entries, taps they hold. */
+/**
+ * The kernel's PX, MAX_TAPS and MAX_SPAN: pixels per invocation of the *_px entries, the taps and
+ * the row's columns under a block's windows ((PX − 1)·stride + KW) that they hold.
+ */
 const PX = 4;
 const MAX_TAPS = 25;
+const MAX_SPAN = 16;
 /**
  * backward_weight_taps has one invocation per channel quadruple and row slice: C/4 lanes of work
  * per slice, which a 64-wide workgroup would mostly leave idle; llvmpipe runs 8 lanes at a time.
@@ -56,7 +61,9 @@ export function depthwiseConv2d(
   const rows = batch * oh * ow;
   // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8), big
   // inputs as texture copies where gpu.textureInputs says so (llvmpipe).
-  if (c % 4 === 0 && kh * kw <= MAX_TAPS && PX % stride === 0) {
+  if (
+    c % 4 === 0 && kh * kw <= MAX_TAPS && PX % stride === 0 && (PX - 1) * stride + kw <= MAX_SPAN
+  ) {
     return depthwiseQuad(x, weight, bias, geometry, rows);
   }
   const pipe = (entry: string, hasBias = 0) =>
