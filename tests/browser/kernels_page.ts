@@ -371,7 +371,7 @@ check("globalAvgPool forward matches the CPU; backward by finite differences", a
 });
 
 check(
-  "relu, add, dropout and sumRows forward match the CPU; backward by finite differences",
+  "relu, add, dropout and sumRows forward match the CPU (relu and add also past the texture threshold); backward by finite differences",
   async () => {
     const x = randn(1037, 1);
     assertClose(await relu(Tensor.from(x, [1037])).read(), x.map((v) => Math.max(v, 0)), 0, "relu");
@@ -394,6 +394,18 @@ check(
     await checkGradients(([t]) => relu(t), [{ data: awayFromZero(37, 2), shape: [37] }]);
     await checkGradients(([p]) => add(relu(p), p), [{ data: awayFromZero(23, 7), shape: [23] }]);
     await checkGradients(([t]) => dropout(t, 0.4, 9), [{ data: randn(41, 8), shape: [41] }]);
+    // Past elementwise.ts's TEXTURE_MIN_FLOATS, where llvmpipe's path reads texture copies.
+    const big = (3 << 19) + 13;
+    const p = randn(big, 4);
+    const q = randn(big, 5);
+    const sum = await add(Tensor.from(p, [big]), Tensor.from(q, [big])).read();
+    if (!sum.every((v, i) => v === Math.fround(p[i] + q[i]))) throw new Error("add, big");
+    const t = Tensor.from(p, [big], { requiresGrad: true });
+    const r = relu(t);
+    assertClose(await r.read(), p.map((v) => Math.max(v, 0)), 0, "relu, big");
+    backward(r, Tensor.from(q, [big]));
+    assertClose(await t.grad!.read(), q.map((v, i) => (p[i] > 0 ? v : 0)), 0, "relu backward, big");
+    endStep();
   },
 );
 
