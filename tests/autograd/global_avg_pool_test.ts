@@ -13,8 +13,14 @@ function globalAvgPoolRef(x: ArrayLike<number>, [batch, h, w, c]: number[]) {
   return out;
 }
 
-// Odd sizes; 67 channels × 3 images is more (b, c) pairs than one 64-wide workgroup.
-const SHAPES = [[2, 3, 5, 7], [3, 7, 7, 67], [1, 1, 1, 3]];
+// Odd sizes; 67 channels × 3 images is more (b, c) pairs than one 64-wide workgroup; C % 4 == 0
+// takes the channel-quadruple entries (68 × 5 images: more quadruples than one workgroup).
+const SHAPES = [[2, 3, 5, 7], [3, 7, 7, 67], [1, 1, 1, 3], [2, 3, 5, 8], [5, 3, 3, 68], [
+  1,
+  1,
+  1,
+  4,
+]];
 
 gpuTest("globalAvgPool forward matches the per-channel mean over pixels", async () => {
   for (const shape of SHAPES) {
@@ -26,7 +32,7 @@ gpuTest("globalAvgPool forward matches the per-channel mean over pixels", async 
 });
 
 gpuTest("globalAvgPool backward by finite differences", async () => {
-  for (const shape of SHAPES.slice(0, 2)) {
+  for (const shape of [...SHAPES.slice(0, 2), ...SHAPES.slice(3, 5)]) {
     await checkGradients(([x]) => globalAvgPool(x), [
       { data: randn(shape.reduce((a, b) => a * b), 2), shape },
     ]);

@@ -361,13 +361,16 @@ check(
 );
 
 check("globalAvgPool forward matches the CPU; backward by finite differences", async () => {
-  const shape = [2, 3, 5, 7];
-  const x = randn(size(shape), 1);
-  const ref = new Float32Array(2 * 7);
-  for (let i = 0; i < x.length; i++) ref[Math.floor(i / (15 * 7)) * 7 + (i % 7)] += x[i] / 15;
-  assertClose(await globalAvgPool(Tensor.from(x, shape)).read(), ref, 1e-5, "gap");
-  endStep();
-  await checkGradients(([t]) => globalAvgPool(t), [{ data: randn(size(shape), 2), shape }]);
+  // C = 8 takes the channel-quadruple entries.
+  for (const c of [7, 8]) {
+    const shape = [2, 3, 5, c];
+    const x = randn(size(shape), 1);
+    const ref = new Float32Array(2 * c);
+    for (let i = 0; i < x.length; i++) ref[Math.floor(i / (15 * c)) * c + (i % c)] += x[i] / 15;
+    assertClose(await globalAvgPool(Tensor.from(x, shape)).read(), ref, 1e-5, `gap C=${c}`);
+    endStep();
+    await checkGradients(([t]) => globalAvgPool(t), [{ data: randn(size(shape), 2), shape }]);
+  }
 });
 
 check(
