@@ -79,33 +79,22 @@ pass.dispatchWorkgroups = function (x: number, y = 1, z = 1) {
   return dispatchWorkgroups.call(this, x, y, z);
 };
 const enc = GPUCommandEncoder.prototype;
-const { copyBufferToTexture, copyBufferToBuffer, clearBuffer } = enc;
-enc.copyBufferToTexture = function (...args: Parameters<typeof copyBufferToTexture>) {
-  if (recording) {
-    ops.push({
-      kind: "copy",
-      label: "copyBufferToTexture",
-      replay: (e) => copyBufferToTexture.apply(e, args),
-    });
-  }
-  return copyBufferToTexture.apply(this, args);
-};
-enc.copyBufferToBuffer = function (...args: Parameters<typeof copyBufferToBuffer>) {
-  if (recording) {
-    ops.push({
-      kind: "copy",
-      label: "copyBufferToBuffer",
-      replay: (e) => copyBufferToBuffer.apply(e, args),
-    });
-  }
-  return copyBufferToBuffer.apply(this, args);
-};
-enc.clearBuffer = function (...args: Parameters<typeof clearBuffer>) {
-  if (recording) {
-    ops.push({ kind: "copy", label: "clearBuffer", replay: (e) => clearBuffer.apply(e, args) });
-  }
-  return clearBuffer.apply(this, args);
-};
+/** Records a copy command of the step (replayed alone like the dispatches), then runs it. */
+function recordCopies(name: "copyBufferToTexture" | "copyBufferToBuffer" | "clearBuffer") {
+  const original = enc[name] as unknown as (...args: unknown[]) => void;
+  (enc as unknown as Record<string, unknown>)[name] = function (
+    this: GPUCommandEncoder,
+    ...args: unknown[]
+  ) {
+    if (recording) {
+      ops.push({ kind: "copy", label: name, replay: (e) => original.apply(e, args) });
+    }
+    return original.apply(this, args);
+  };
+}
+recordCopies("copyBufferToTexture");
+recordCopies("copyBufferToBuffer");
+recordCopies("clearBuffer");
 
 const step = trainingStep("profile", values.model!, Number(values.batch));
 for (let i = 0; i < 2; i++) {
