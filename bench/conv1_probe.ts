@@ -6,7 +6,8 @@
 //
 //   deno run -A bench/conv1_probe.ts [--shapes "B,HW,C,F,stride;..."] [--rounds 7]
 import { parseArgs } from "node:util";
-import { backward, conv2d, endStep, Gpu, Tensor, useGpu } from "../mod.ts";
+import { race, rnd } from "./_race.ts";
+import { backward, conv2d, Gpu, Tensor, useGpu } from "../mod.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,32 +20,6 @@ const rounds = Number(values.rounds);
 const g = await Gpu.create();
 useGpu(g);
 console.log(`adapter: ${g.adapter.description} (${g.adapter.backend})`);
-const rnd = (n: number) => Float32Array.from({ length: n }, () => Math.random() - 0.5);
-const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
-const median = (v: number[]) => sorted(v)[v.length >> 1];
-
-/** Median ms per call of each case, and the median of the per-round ratios first / each. */
-async function race(cases: Record<string, () => void>, calls = 5) {
-  const times: Record<string, number[]> = {};
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, f] of Object.entries(cases)) {
-      f();
-      await g.sync();
-      endStep();
-      const t0 = performance.now();
-      for (let i = 0; i < calls; i++) f();
-      await g.sync();
-      endStep();
-      (times[name] ??= []).push((performance.now() - t0) / calls);
-    }
-  }
-  const first = Object.keys(times)[0];
-  return Object.keys(times).map((name) => ({
-    name,
-    ms: median(times[name]),
-    ratio: name === first ? 1 : median(times[first].map((t, i) => t / times[name][i])),
-  }));
-}
 
 for (const [b, hw, c, f, stride] of values.shapes.split(";").map((s) => s.split(",").map(Number))) {
   const x = Tensor.from(rnd(b * hw * hw * c), [b, hw, hw, c], { persistent: true });
@@ -59,7 +34,7 @@ for (const [b, hw, c, f, stride] of values.shapes.split(";").map((s) => s.split(
     w.grad = bias.grad = null;
   };
   for (const withBackward of [false, true]) {
-    const rows = await race({
+    const rows = await race(g, rounds, {
       im2col: run("im2col", withBackward),
       direct: run("direct", withBackward),
     });

@@ -6,7 +6,8 @@
 //
 //   deno run -A bench/winograd_probe.ts [--shapes "B,HW,C,F;..."] [--rounds 7]
 import { parseArgs } from "node:util";
-import { backward, conv2d, endStep, Gpu, matmulInto, Tensor, useGpu } from "../mod.ts";
+import { race, rnd } from "./_race.ts";
+import { backward, conv2d, Gpu, matmulInto, Tensor, useGpu } from "../mod.ts";
 import { matmulBatchedInto } from "../src/autograd/matmul.ts";
 
 const { values } = parseArgs({
@@ -19,32 +20,6 @@ const rounds = Number(values.rounds);
 const g = await Gpu.create();
 useGpu(g);
 console.log(`adapter: ${g.adapter.description} (${g.adapter.backend})`);
-const rnd = (n: number) => Float32Array.from({ length: n }, () => Math.random() - 0.5);
-const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
-const median = (v: number[]) => sorted(v)[v.length >> 1];
-
-/** Median ms per call of each case, and the median of the per-round ratios first / each. */
-async function race(cases: Record<string, () => void>, calls = 5) {
-  const times: Record<string, number[]> = {};
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, f] of Object.entries(cases)) {
-      f();
-      await g.sync();
-      endStep();
-      const t0 = performance.now();
-      for (let i = 0; i < calls; i++) f();
-      await g.sync();
-      endStep();
-      (times[name] ??= []).push((performance.now() - t0) / calls);
-    }
-  }
-  const first = Object.keys(times)[0];
-  return Object.keys(times).map((name) => ({
-    name,
-    ms: median(times[name]),
-    ratio: name === first ? 1 : median(times[first].map((t, i) => t / times[name][i])),
-  }));
-}
 
 for (const [b, hw, c, f] of values.shapes.split(";").map((s) => s.split(",").map(Number))) {
   const opts = { requiresGrad: true, persistent: true };
@@ -55,7 +30,7 @@ for (const [b, hw, c, f] of values.shapes.split(";").map((s) => s.split(",").map
     backward(conv2d(x, w, null, { pad: 1, algorithm }), dy);
     x.grad = w.grad = null;
   };
-  const rows = await race({ im2col: step("im2col"), winograd: step("winograd") });
+  const rows = await race(g, rounds, { im2col: step("im2col"), winograd: step("winograd") });
   console.log(
     `conv 3×3 ${c} → ${f}, ${hw}×${hw}, batch ${b}, forward + backward: ` +
       rows.map((r) => `${r.name} ${r.ms.toFixed(1)} ms`).join(", ") +
@@ -69,7 +44,7 @@ const keep = (shape: number[]) =>
   Tensor.from(rnd(shape.reduce((a, b) => a * b)), shape, { persistent: true });
 const [v, u, m] = [keep([16, t, c]), keep([16, c, f]), keep([16, t, f])];
 const [col, wk, y] = [keep([4 * t, 288]), keep([288, f]), keep([4 * t, f])];
-const rows = await race({
+const rows = await race(g, rounds, {
   "im2col [25088, 288]·[288, 64]": () => matmulInto(col, wk, y, { m: 4 * t, n: f, k: 288 }),
   "winograd 16 × [6272, 32]·[32, 64]": () =>
     matmulBatchedInto(v, u, m, { batch: 16, m: t, n: f, k: c }),
