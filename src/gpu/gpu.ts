@@ -25,6 +25,13 @@ export const TEXTURE_WIDTH_LOG2 = 12;
 const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
 
 /** Reinterprets an f32 as the u32 with the same bits, to pass floats in a u32 uniform array. */
+/** Files `item` under `key` in a size-keyed pool (buffers by size, textures by rows). */
+export function putBack<T>(pool: Map<number, T[]>, key: number, item: T) {
+  let free = pool.get(key);
+  if (!free) pool.set(key, free = []);
+  free.push(item);
+}
+
 export function f32bits(x: number): number {
   F32[0] = x;
   return U32[0];
@@ -123,9 +130,7 @@ export class Gpu {
    * commands that read it are still being recorded can be handed to a later command safely.
    */
   release(buffer: GPUBuffer) {
-    let free = this.pool.get(buffer.size);
-    if (!free) this.pool.set(buffer.size, free = []);
-    free.push(buffer);
+    putBack(this.pool, buffer.size, buffer);
   }
 
   /** Whether `floats` floats fit one `texture()` (its rows are capped by the adapter). */
@@ -228,16 +233,12 @@ export class Gpu {
 
   /** Returns a `uniformCopy` buffer to the pool (safe at once, for the same reason as `release`). */
   releaseUniformCopy(buffer: GPUBuffer) {
-    let free = this.uniformCopies.get(buffer.size);
-    if (!free) this.uniformCopies.set(buffer.size, free = []);
-    free.push(buffer);
+    putBack(this.uniformCopies, buffer.size, buffer);
   }
 
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */
   releaseTexture(texture: GPUTexture) {
-    let free = this.texturePool.get(texture.height);
-    if (!free) this.texturePool.set(texture.height, free = []);
-    free.push(texture);
+    putBack(this.texturePool, texture.height, texture);
   }
 
   /** A buffer holding `data`, written now (queue order: before the commands recorded since). */

@@ -2,7 +2,7 @@
 // Activations stay int8 packed four to a u32 from the quantized input to the logits; only the
 // input (f32 pixels) and the logits (f32) cross the bus.
 
-import type { Gpu } from "../gpu/gpu.ts";
+import { type Gpu, putBack } from "../gpu/gpu.ts";
 import { grid1d } from "../autograd/dispatch.ts";
 import { QuantKernels } from "./kernels.ts";
 import { QUANT_TEXTURE_TILE } from "./tiles.ts";
@@ -358,7 +358,7 @@ export class QuantizedForward {
   releaseTemps() {
     for (const b of this.temps) this.gpu.release(b);
     this.temps.length = 0;
-    for (const t of this.tempTextures) this.texturePool.get(t.height)!.push(t);
+    for (const t of this.tempTextures) putBack(this.texturePool, t.height, t);
     this.tempTextures.length = 0;
   }
 
@@ -390,9 +390,7 @@ export class QuantizedForward {
   /** A pooled rgba32uint texture of at least `texels` texels (rows of TEXTURE_WIDTH). */
   private tempTexture(texels: number): GPUTexture {
     const rows = Math.max(1, Math.ceil(texels / TEXTURE_WIDTH));
-    let free = this.texturePool.get(rows);
-    if (!free) this.texturePool.set(rows, free = []);
-    const t = free.pop() ?? this.gpu.device.createTexture({
+    const t = this.texturePool.get(rows)?.pop() ?? this.gpu.device.createTexture({
       size: [TEXTURE_WIDTH, rows],
       format: "rgba32uint",
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING |
