@@ -130,27 +130,39 @@ check("conv2d backward (input, weight, bias) by finite differences", async () =>
   }
 });
 
+/**
+ * One conv2d algorithm at `xs`/`ws`, bias included: forward against the CPU convolution, backward
+ * (input, weight, bias) by finite differences.
+ */
+async function checkConvAlgorithm(
+  algorithm: "winograd" | "direct",
+  xs: number[],
+  ws: number[],
+  stride: number,
+  pad: number,
+) {
+  const f = ws[3];
+  const x = randn(size(xs), 1);
+  const w = randn(size(ws), 2);
+  const b = randn(f, 3);
+  const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [f]), {
+    stride,
+    pad,
+    algorithm,
+  });
+  assertClose(await y.read(), conv2dRef(x, xs, w, ws, b, stride, pad).out, 1e-4, algorithm);
+  endStep();
+  await checkGradients(([a, k, c]) => conv2d(a, k, c, { stride, pad, algorithm }), [
+    { data: randn(size(xs), 4), shape: xs },
+    { data: randn(size(ws), 5), shape: ws },
+    { data: randn(f, 6), shape: [f] },
+  ]);
+}
+
 check(
   "Winograd conv2d (3×3, stride 1, channels in fours) matches the CPU; backward by finite differences",
-  async () => {
-    // Odd sides: the last 2×2 output tile is partly outside. The CNN's second convolution runs so.
-    const xs = [2, 7, 5, 4];
-    const ws = [3, 3, 4, 8];
-    const x = randn(size(xs), 1);
-    const w = randn(size(ws), 2);
-    const b = randn(8, 3);
-    const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [8]), {
-      pad: 1,
-      algorithm: "winograd",
-    });
-    assertClose(await y.read(), conv2dRef(x, xs, w, ws, b, 1, 1).out, 1e-4, "winograd");
-    endStep();
-    await checkGradients(([a, k, c]) => conv2d(a, k, c, { pad: 1, algorithm: "winograd" }), [
-      { data: randn(size(xs), 4), shape: xs },
-      { data: randn(size(ws), 5), shape: ws },
-      { data: randn(8, 6), shape: [8] },
-    ]);
-  },
+  // Odd sides: the last 2×2 output tile is partly outside. The CNN's second convolution runs so.
+  () => checkConvAlgorithm("winograd", [2, 7, 5, 4], [3, 3, 4, 8], 1, 1),
 );
 
 check(
@@ -183,29 +195,8 @@ check(
 
 check(
   "Direct conv2d (one input channel, stride 2, F not in fours) matches the CPU; backward by finite differences",
-  async () => {
-    // A network's first layer takes this path for inference; odd sides, "same" padding.
-    const xs = [3, 9, 7, 1];
-    const ws = [3, 3, 1, 6];
-    const x = randn(size(xs), 1);
-    const w = randn(size(ws), 2);
-    const b = randn(6, 3);
-    const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [6]), {
-      stride: 2,
-      pad: 1,
-      algorithm: "direct",
-    });
-    assertClose(await y.read(), conv2dRef(x, xs, w, ws, b, 2, 1).out, 1e-4, "direct");
-    endStep();
-    await checkGradients(
-      ([a, k, c]) => conv2d(a, k, c, { stride: 2, pad: 1, algorithm: "direct" }),
-      [
-        { data: randn(size(xs), 4), shape: xs },
-        { data: randn(size(ws), 5), shape: ws },
-        { data: randn(6, 6), shape: [6] },
-      ],
-    );
-  },
+  // A network's first layer takes this path for inference; odd sides, "same" padding.
+  () => checkConvAlgorithm("direct", [3, 9, 7, 1], [3, 3, 1, 6], 2, 1),
 );
 
 /** NHWC depthwise convolution, weight [KH, KW, C]. */
