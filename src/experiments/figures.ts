@@ -1,11 +1,10 @@
 // The experiments' charts (Vega-Lite specs) and the occlusion figure (a PNG composed as SVG and
 // drawn by resvg with the Inter font, like the report's other image grids).
-import { Buffer } from "node:buffer";
 import type { TopLevelSpec } from "vega-lite";
 import { accuracyDomain, chart, modelKey, modelLines } from "../report/charts.ts";
 import { modelScales } from "../report/palette.ts";
 import { encodePng } from "../report/png.ts";
-import { escapeXml, FONT_FAMILY, svgToRgb, textWidth } from "../report/svg_png.ts";
+import { escapeXml, pngWithText, textWidth } from "../report/svg_png.ts";
 import { DIRECTIONS, type TranslationRow } from "./translation.ts";
 import type { OcclusionImage, PermutationModel, Provenance } from "./results.ts";
 
@@ -288,13 +287,5 @@ export function occlusionFigure(
       );
     });
   });
-  const raster = encodePng(width, height, 3, rgb);
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
-    `width="${width}" height="${height}" font-family="${FONT_FAMILY}">` +
-    `<image x="0" y="0" width="${width}" height="${height}" image-rendering="optimizeSpeed" ` +
-    `xlink:href="data:image/png;base64,${Buffer.from(raster).toString("base64")}"/>` +
-    texts.join("") + "</svg>";
-  const out = svgToRgb(svg);
-  return encodePng(out.width, out.height, 3, out.rgb);
+  return pngWithText(encodePng(width, height, 3, rgb), width, height, texts);
 }

@@ -6,6 +6,7 @@ import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { readJsonOrNull } from "../util/fs.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { escapeHtml, scopeIds } from "./html.ts";
 import type {
   OcclusionResult,
   PermutationResult,
@@ -139,18 +140,6 @@ export function translationSentences(r: TranslationResult): string[] {
     );
   }
   return out;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Prefixes the SVG's ids and references so that two inlined charts cannot share one. */
-function scopeIds(svg: string, prefix: string): string {
-  return svg
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
 
 interface Table {

@@ -1,9 +1,8 @@
 // Labelled image grids as PNGs: test images with predictions, weights and activations. The
 // pixels are laid out here; the text is set in a real font (Inter) and the whole drawn by resvg
 // (svg_png.ts).
-import { Buffer } from "node:buffer";
 import { encodePng } from "./png.ts";
-import { escapeXml, FONT_FAMILY, svgToRgb, textWidth } from "./svg_png.ts";
+import { escapeXml, pngWithText, textWidth } from "./svg_png.ts";
 
 type Rgb = readonly [number, number, number];
 
@@ -108,15 +107,7 @@ function grid(tiles: Tile[], scale: number, columns: number, title: string): Uin
         }</text>`,
     );
   });
-  // The pixels as one embedded image drawn at its own size, the text on top.
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
-    `width="${width}" height="${height}" font-family="${FONT_FAMILY}">` +
-    `<image x="0" y="0" width="${width}" height="${height}" image-rendering="optimizeSpeed" ` +
-    `xlink:href="data:image/png;base64,${Buffer.from(r.png()).toString("base64")}"/>` +
-    texts.join("") + "</svg>";
-  const out = svgToRgb(svg);
-  return encodePng(out.width, out.height, 3, out.rgb);
+  return pngWithText(r.png(), width, height, texts);
 }
 
 const grey = (v: number): Rgb => [v, v, v];

@@ -225,7 +225,7 @@ export function escapeHtml(s: string): string {
 
 /** Prefixes the SVG's ids and their references: Vega numbers clip paths and gradients per
  * process, so two inlined charts could otherwise point at each other's. */
-function scopeIds(svg: string, prefix: string): string {
+export function scopeIds(svg: string, prefix: string): string {
   return svg
     .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)

@@ -2,7 +2,9 @@
 // --allow-ffi, and the same pixels on every platform) and one real font, Inter, from its npm
 // package: text in the PNG grids is drawn and measured with it, never with a system font.
 import { createRequire } from "node:module";
+import { Buffer } from "node:buffer";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { encodePng } from "./png.ts";
 // Imported for its side effect only: it makes the font package part of the module graph, so that
 // Deno installs it (and locks it) and require.resolve below finds its files.
 import "@expo-google-fonts/inter/metadata.json" with { type: "json" };
@@ -78,4 +80,19 @@ export function textWidth(text: string, size: number): number {
     widths.set(key, w);
   }
   return w;
+}
+
+/**
+ * A PNG of `png` (width × height pixels) with SVG `texts` (elements such as <text>) drawn over it
+ * in FONT_FAMILY: the pixels embedded as one image at their own size, the text rendered on top.
+ */
+export function pngWithText(png: Uint8Array, width: number, height: number, texts: string[]) {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+    `width="${width}" height="${height}" font-family="${FONT_FAMILY}">` +
+    `<image x="0" y="0" width="${width}" height="${height}" image-rendering="optimizeSpeed" ` +
+    `xlink:href="data:image/png;base64,${Buffer.from(png).toString("base64")}"/>` +
+    texts.join("") + "</svg>";
+  const out = svgToRgb(svg);
+  return encodePng(out.width, out.height, 3, out.rgb);
 }
