@@ -290,8 +290,9 @@ EVAL_RESERVE=25 # kept after the trainings for their test accuracies
 log "e. training in $LANES lanes: $JOBS (slowdown assumed ${SLOWDOWN}x)"
 recipe() { # recipe DIR: the job's training flags
   case $1 in
+  # The recipe that reached 94.42% in 40 epochs on llvmpipe (README, the comparison).
   resnet) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle \
-    --augment flip,shift=2,erase=0.5 --label-smoothing 0.1 ;;
+    --augment flip,shift=2,erase=0.25 --label-smoothing 0.1 --tta ;;
   cnn-deep | mobilenet | cnn-strided | cnn) echo --optimizer adamw --lr 3e-3 \
     --lr-schedule onecycle --augment flip,shift=2 --label-smoothing 0.1 ;;
   cnn-default-plain) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle --label-smoothing 0.1 ;;
