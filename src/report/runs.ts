@@ -165,12 +165,18 @@ const NOT_RECIPE = new Set([
   "maxIterations",
 ]);
 
-/** "flip=0.5,shift=2,erase=0.5,erase-scale=…" → "flip, shift 2, erase": what, not how exactly. */
+// parseAugment's probabilities for a bare "flip" or "erase": said only when a run used another.
+const DEFAULT_PROBABILITY: Record<string, string> = { flip: "0.5", erase: "0.5" };
+
+/**
+ * "flip=0.5,shift=2,erase=0.25,erase-scale=…" → "flip, shift 2, erase 0.25": what, not how exactly
+ * (erasing's area and aspect ranges stay out).
+ */
 function augmentWords(spec: unknown): string[] {
   if (typeof spec !== "string" || spec === "none" || spec === "") return [];
   return spec.split(",").filter((t) => !/^erase-/.test(t)).map((t) => {
     const [name, value] = t.split("=");
-    return name === "flip" || name === "erase" || value === undefined ? name : `${name} ${value}`;
+    return value === undefined || DEFAULT_PROBABILITY[name] === value ? name : `${name} ${value}`;
   });
 }
 

@@ -92,6 +92,15 @@ Deno.test("trainingSummary: epochs, adapter or library, recipe in words", () => 
     trainedWith: "NVIDIA H200",
     recipe: "adamw onecycle lr 0.003, label smoothing 0.1, flip, shift 2, erase",
   });
+  // A probability other than the default is said.
+  const lighter = {
+    ...cnn,
+    hyperParameters: { ...cnn.hyperParameters, augment: "flip=0.5,shift=2,erase=0.25" },
+  };
+  assert.equal(
+    trainingSummary(lighter).recipe,
+    "adamw onecycle lr 0.003, label smoothing 0.1, flip, shift 2, erase 0.25",
+  );
   // A run copied mid-way (no epochsCompleted) counts history.json's epochs.
   const { epochsCompleted: _, ...copied } = cnn;
   assert.equal(trainingSummary(copied, [{}, {}, {}]).epochs, 3);
