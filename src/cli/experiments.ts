@@ -9,6 +9,7 @@ import {
   userPath,
 } from "./common.ts";
 import { UserError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
 
 const EXPERIMENTS = ["permutation", "translation", "occlusion"] as const;
 type Experiment = typeof EXPERIMENTS[number];
@@ -41,7 +42,8 @@ epoch; an interrupted training resumes when the command runs again) into --train
 already trained there is reused.
 
   --only LIST          comma-separated experiments to run (default all: ${EXPERIMENTS.join(",")})
-  --models DIR         the comparison's saved models (default models/comparison)
+  --models DIR         the comparison's saved models (default models/comparison, else
+                       models/, where train and baselines save)
   --train-dir DIR      where the experiments' own models are trained (default models/experiments)
   --out DIR            the report folder (default results); results go to DIR/experiments/
   --no-train           train nothing: models not yet trained are left out (and said so)
@@ -112,9 +114,13 @@ await runCli(async () => {
   if (perClass > 10) throw new UserError(`--per-class must be at most 10, got ${perClass}`, USAGE);
   const seed = intFlag("permute-seed", flags["permute-seed"], 1, 0);
 
-  const modelsDir = flags.models === undefined
-    ? projectPath("models", "comparison")
-    : userPath(flags.models);
+  // The comparison's folder when there is one, else where train and baselines save by default.
+  const comparison = projectPath("models", "comparison");
+  const modelsDir = flags.models !== undefined
+    ? userPath(flags.models)
+    : (await exists(comparison))
+    ? comparison
+    : projectPath("models");
   const trainDir = flags["train-dir"] === undefined
     ? projectPath("models", "experiments")
     : userPath(flags["train-dir"]);
@@ -127,7 +133,8 @@ await runCli(async () => {
     if (!Deno.statSync(modelsDir).isDirectory) throw new Error();
   } catch {
     throw new UserError(
-      `--models ${modelsDir}: no such folder; point it at the comparison's saved models`,
+      `--models ${modelsDir}: no such folder; train models first ("deno task train", ` +
+        `"deno task baselines" save under models/) or point --models at the folder that has them`,
     );
   }
 

@@ -11,6 +11,7 @@ import {
 import { readConfig } from "../io/checkpoint.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
 
 const HELP = `deno task predict --model DIR [flags]
 
@@ -65,10 +66,19 @@ await runCli(async () => {
   const batchSize = intFlag("batch-size", flags["batch-size"], 500);
   const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 1);
 
+  // Before the GPU: a path that is not there is a usage error naming its flag.
+  for (const k of ["model", "images"] as const) {
+    if (flags[k] !== undefined && !(await exists(flags[k]!))) {
+      const fix = k === "model"
+        ? 'give a folder written by "deno task train", "deno task baselines" or "deno task quantize"'
+        : "check the path (relative to where you run the command)";
+      throw new UserError(`predict: --${k} ${flags[k]}: no such file or folder; ${fix}`, USAGE);
+    }
+  }
+  const config = await readConfig(flags.model);
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);
-  const config = await readConfig(flags.model);
   // Loaded here, not at the top: the baselines' npm packages are needed for a saved baseline
   // only, and --help or a usage error needs none.
   const { loadSavedModel } = await import("../baselines/saved.ts");

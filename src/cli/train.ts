@@ -109,6 +109,7 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --val-split X       fraction held out for validation, stratified (default 0.1; 0 = none)
   --out DIR           where to save config.json, weights.safetensors, history.json and
                       ${TRAINING_STATE_FILE} (for --resume) (default models/<model>)
+  --overwrite         replace the model or unfinished run already in --out (refused without)
   --data-dir DIR      dataset directory (else $FASHION_MNIST_DIR, the cache,
                       /usr/share/datasets/fashion-mnist, then download)
   --test-every-epoch  also measure test accuracy after every epoch (for accuracy-vs-epochs
@@ -198,6 +199,7 @@ const FLAGS = {
   "permute-pixels": { type: "string" },
   "val-split": { type: "string" },
   out: { type: "string" },
+  overwrite: { type: "boolean" },
   "data-dir": { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -212,6 +214,38 @@ type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
 
 function usage(message: string): never {
   throw new UserError(message, USAGE);
+}
+
+/**
+ * A new run saves into `out` only when nothing is there to lose: a finished model (a quick
+ * `--limit` run would otherwise replace a long one) or an interrupted run (which --resume can
+ * finish). Checked before the data and the GPU; --overwrite skips it.
+ *
+ * @throws UserError (usage, exit 2) naming what is there and the two ways on
+ */
+async function refuseToReplace(out: string): Promise<void> {
+  const config = await Deno.readTextFile(join(out, "config.json")).then(
+    (t) => JSON.parse(t) as Record<string, unknown>,
+    () => null,
+  );
+  const test = (config?.test ?? {}) as { accuracy?: number };
+  if (config && typeof test.accuracy === "number") {
+    const when = typeof config.createdAt === "string" ? `, ${config.createdAt.slice(0, 10)}` : "";
+    const epochs = typeof config.epochsCompleted === "number"
+      ? `, ${config.epochsCompleted} epochs`
+      : "";
+    usage(
+      `--out ${out} already holds a trained ${config.name ?? "model"} (${
+        (test.accuracy * 100).toFixed(2)
+      }% test${epochs}${when}); give another --out, or --overwrite to replace it`,
+    );
+  }
+  if (await exists(join(out, TRAINING_STATE_FILE))) {
+    usage(
+      `--out ${out} holds an unfinished run; continue it with --resume ${out}, or give ` +
+        `--overwrite to start over`,
+    );
+  }
 }
 
 /** Flags → settings, refusing values and combinations that would be silently ignored. */
@@ -422,6 +456,7 @@ await runCli(async () => {
     if (flags.init !== undefined) init = await readInit(userPath(flags.init), flags.model);
     settings = settingsFromFlags(flags, init);
     out = flags.out === undefined ? projectPath("models", settings.model) : userPath(flags.out);
+    if (!flags.overwrite) await refuseToReplace(out);
   }
   // Before the data, the GPU and the epochs: a folder it cannot save into fails now.
   await checkWritableDir(out, flags.resume === undefined ? "--out" : "--resume");

@@ -54,6 +54,17 @@ Deno.test("unknown flags and bad values are usage errors (exit 2) naming the fla
     ["train.ts", ["--lr", "-0.5"], /--lr must be a number in \[1e-8, 10\], got "-0.5"$/],
     ["baselines.ts", ["--seed", "-3"], /--seed must be an integer ≥ 0, got "-3"$/],
     ["predict.ts", ["--model", "x", "--limit", "-5"], /--limit must be an integer ≥ 1, got "-5"$/],
+    // Paths that are not there: named with their flag, before the GPU.
+    [
+      "predict.ts",
+      ["--model", "/nonexistent-model"],
+      /^error: predict: --model \/nonexistent-model: no such file or folder; give a folder written by/,
+    ],
+    [
+      "predict.ts",
+      ["--model", "/", "--images", "/nonexistent.png"],
+      /^error: predict: --images \/nonexistent.png: no such file or folder; check the path/,
+    ],
     // Near-misses name the flag meant, in every command.
     [
       "train.ts",
@@ -430,7 +441,7 @@ Deno.test("paths are relative to where the user ran deno task (INIT_CWD); defaul
   assert.equal(predicted.model, out);
   assert.equal(predicted.predictions.length, 20);
   const missing = await run("predict.ts", ["--model", "runs/nothing"], env);
-  assert.equal(missing.code, 1, missing.stderr);
+  assert.equal(missing.code, 2, missing.stderr);
   assert.match(errorLine(missing.stderr), new RegExp(`${user}/runs/nothing`));
 
   const e = await run("evaluate.ts", ["--models", "data", "--out", "report"], env);

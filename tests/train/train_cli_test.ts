@@ -212,3 +212,37 @@ Deno.test("a split too small for what needs validation, or leaving nothing to tr
   assert.match(r.stderr, /\d+ train \/ [1-9]\d* validation images/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a new run never replaces a trained model or an unfinished run in --out without --overwrite", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = JSON.stringify({
+    name: "cnn",
+    epochsCompleted: 12,
+    test: { accuracy: 0.9275 },
+    createdAt: "2026-11-30T06:35:00.000Z",
+  });
+  await Deno.writeTextFile(join(dir, "config.json"), config);
+  const args = ["--model", "softmax", "--limit", "10", "--val-split", "0", "--epochs", "1"];
+  const kept = await train([...args, "--out", dir, "--quiet"]);
+  assert.equal(kept.code, 2, kept.stderr);
+  assert.equal(
+    kept.error,
+    `error: --out ${dir} already holds a trained cnn (92.75% test, 12 epochs, 2026-11-30); ` +
+      "give another --out, or --overwrite to replace it",
+  );
+  assert.doesNotMatch(kept.stderr, /^(adapter|model):/m, "before the GPU and the model");
+  assert.equal(await Deno.readTextFile(join(dir, "config.json")), config, "nothing written");
+
+  const unfinished = join(dir, "unfinished");
+  await Deno.mkdir(unfinished);
+  await Deno.writeTextFile(join(unfinished, TRAINING_STATE_FILE), "");
+  const resumable = await train([...args, "--out", unfinished, "--quiet"]);
+  assert.equal(resumable.code, 2, resumable.stderr);
+  assert.match(resumable.error!, /holds an unfinished run; continue it with --resume .*unfinished/);
+
+  const replaced = await train([...args, "--out", dir, "--overwrite", "--quiet"]);
+  assert.equal(replaced.code, 0, replaced.stderr);
+  const after = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+  assert.equal(after.name, "softmax");
+  await Deno.remove(dir, { recursive: true });
+});
