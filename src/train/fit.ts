@@ -222,7 +222,7 @@ export async function fit(
       (onlyCompile
         ? "  (the epoch was its first step: compile included)"
         : compile
-        ? `  (+${compile.seconds.toFixed(1)}s first step, compiling)`
+        ? `  (+${compile.seconds.toFixed(1)}s first step: compiling or cached kernels)`
         : "");
     if (opts.valIndices?.length) {
       const val = await evaluate(model, train, { indices: opts.valIndices });
