@@ -29,6 +29,24 @@ const MAX_SPAN = 16;
  */
 const TAPS_WG = 8;
 
+/**
+ * dW for both entry families: `dispatch` writes one partial sum per slice of ROWS_PER_SLICE
+ * output rows into `partial` ([slices, KH·KW·C], or dW itself when there is one slice), which
+ * are then summed into dW and accumulated into weight's gradient.
+ */
+function accumulateWeightGrad(
+  weight: Tensor,
+  rows: number,
+  dispatch: (partial: Tensor, slices: number) => void,
+): void {
+  const slices = Math.ceil(rows / ROWS_PER_SLICE);
+  const dw = Tensor.empty(weight.shape);
+  const partial = slices === 1 ? dw : Tensor.empty([slices, weight.size]);
+  dispatch(partial, slices);
+  if (slices > 1) sumRowsInto(partial, slices, weight.size, dw);
+  accumulate(weight, dw);
+}
+
 export interface DepthwiseConv2dOptions {
   stride?: number;
   /** Zero padding on each side; "same" keeps H×W at stride 1 for odd kernels. */
@@ -81,18 +99,13 @@ export function depthwiseConv2d(
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (weight.requiresGrad) {
-      const taps = kh * kw * c;
-      const slices = Math.ceil(rows / ROWS_PER_SLICE);
-      const dw = Tensor.empty(weight.shape);
-      const partial = slices === 1 ? dw : Tensor.empty([slices, taps]);
-      g.dispatch(
-        pipe("backward_weight"),
-        [0, 0, rows, ROWS_PER_SLICE],
-        { 1: dy.buffer, 2: x.buffer, 4: partial.buffer },
-        [Math.ceil(taps / WG), slices],
-      );
-      if (slices > 1) sumRowsInto(partial, slices, taps, dw);
-      accumulate(weight, dw);
+      accumulateWeightGrad(weight, rows, (partial, slices) =>
+        g.dispatch(
+          pipe("backward_weight"),
+          [0, 0, rows, ROWS_PER_SLICE],
+          { 1: dy.buffer, 2: x.buffer, 4: partial.buffer },
+          [Math.ceil(weight.size / WG), slices],
+        ));
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
@@ -117,7 +130,7 @@ function depthwiseQuad(
   geometry: Record<string, number>,
   rows: number,
 ): Tensor {
-  const { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw } = geometry;
+  const { H: h, W: w, C: c, OH: oh, OW: ow } = geometry;
   const batch = x.shape[0];
   const c4 = c / 4;
   const g = gpu();
@@ -144,18 +157,13 @@ function depthwiseQuad(
     const dyTex = g.inputTextures([dy.buffer], dy.size, xTex ? xTex.TEXTURES === 1 : true);
     const dyT = dyTex.bindings[0];
     if (weight.requiresGrad) {
-      const taps = kh * kw * c;
-      const slices = Math.ceil(rows / ROWS_PER_SLICE);
-      const dw = Tensor.empty(weight.shape);
-      const partial = slices === 1 ? dw : Tensor.empty([slices, taps]);
-      g.dispatch(
-        pipe("backward_weight_taps", dyTex.TEXTURES, { WG: TAPS_WG }),
-        [0, 0, rows, ROWS_PER_SLICE],
-        { 5: dy.buffer, 6: x.buffer, 8: partial.buffer, 9: dyT, 10: xTex!.bindings[0] },
-        [Math.ceil(c4 / TAPS_WG), slices],
-      );
-      if (slices > 1) sumRowsInto(partial, slices, taps, dw);
-      accumulate(weight, dw);
+      accumulateWeightGrad(weight, rows, (partial, slices) =>
+        g.dispatch(
+          pipe("backward_weight_taps", dyTex.TEXTURES, { WG: TAPS_WG }),
+          [0, 0, rows, ROWS_PER_SLICE],
+          { 5: dy.buffer, 6: x.buffer, 8: partial.buffer, 9: dyT, 10: xTex!.bindings[0] },
+          [Math.ceil(c4 / TAPS_WG), slices],
+        ));
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
