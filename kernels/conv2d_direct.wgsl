@@ -74,10 +74,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(12) var xT: texture_2d<f32>;
 @group(0) @binding(13) var dyT: texture_2d<f32>;
 
-// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
-fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
-  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
-}
+// #include texel
 fn xAt(j: u32) -> f32 {
   if (TEXTURES) { return texel(xT, j / 4u)[j % 4u]; }
   return x[j];

@@ -22,10 +22,7 @@ struct Params { M: u32, N: u32, K: u32, batch: u32, aBatchStride: u32, bBatchStr
 @group(0) @binding(1) var a: texture_2d<f32>;
 @group(0) @binding(2) var b: texture_2d<f32>;
 
-// Texel i of a flat vec4 array wrapped at 4096 texels per row.
-fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
-  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
-}
+// #include texel
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> c4: array<vec4f>;
 override WG: u32 = 8;

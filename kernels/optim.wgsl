@@ -26,10 +26,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(8) var mT: texture_2d<f32>;
 @group(0) @binding(9) var vT: texture_2d<f32>;
 
-// Texel i of a flat vec4 array wrapped at 4096 texels per row (src/gpu/gpu.ts TEXTURE_WIDTH_LOG2).
-fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
-  return textureLoad(t, vec2u(i & 4095u, i >> 12u), 0);
-}
+// #include texel
 fn hyper(k: u32) -> f32 { return hyper4[k / 4u][k % 4u]; }
 fn gradAt(i: u32) -> vec4f {
   if (TEXTURES) { return texel(gradT, i); }

@@ -26,12 +26,7 @@ const TEXTURE: Variant = {
   operands: `@group(0) @binding(1) var a: texture_2d<f32>;
 @group(0) @binding(2) var b: texture_2d<f32>;
 
-// Texel i of a flat vec4 array wrapped at ${1 << TEXTURE_WIDTH_LOG2} texels per row.
-fn texel(t: texture_2d<f32>, i: u32) -> vec4f {
-  return textureLoad(t, vec2u(i & ${
-    (1 << TEXTURE_WIDTH_LOG2) - 1
-  }u, i >> ${TEXTURE_WIDTH_LOG2}u), 0);
-}`,
+// #include texel`,
   load: (name, index) => `texel(${name}, ${index})`,
   tiles: MATMUL_TILES.matmul_texture,
   about:

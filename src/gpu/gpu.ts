@@ -1,5 +1,5 @@
 import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
-import { platform } from "../platform/mod.ts";
+import { kernelText } from "../platform/mod.ts";
 
 /** Storage buffers' usage flags; read when used, as a page without WebGPU has no GPUBufferUsage. */
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -97,7 +97,7 @@ export class Gpu {
     if (p) return p;
     let module = this.modules.get(kernel);
     if (!module) {
-      const code = platform().kernelSource(kernel);
+      const code = kernelText(kernel);
       module = this.device.createShaderModule({ label: kernel, code });
       this.modules.set(kernel, module);
     }

@@ -68,3 +68,15 @@ export function platform(): Platform {
 export function setPlatform(p: Platform): void {
   current = p;
 }
+
+/**
+ * The WGSL text of `kernels/<name>.wgsl` ready to compile: each line `// #include NAME` replaced
+ * by `kernels/NAME.wgsl`'s text (WGSL has no includes; shared helpers such as `texel` live once).
+ * Throws as `kernelSource` does for an unknown kernel or include.
+ */
+export function kernelText(name: string): string {
+  return platform().kernelSource(name).replace(
+    /^\/\/ #include (\w+)$/gm,
+    (_, include: string) => kernelText(include),
+  );
+}

@@ -4,7 +4,7 @@
 // even where never reached), and gets the UNPACK constant of the chosen Dot4Mode.
 
 import type { Gpu } from "../gpu/gpu.ts";
-import { platform } from "../platform/mod.ts";
+import { kernelText } from "../platform/mod.ts";
 
 export const DOT4_FEATURE = "packed_4x8_integer_dot_product";
 
@@ -56,7 +56,7 @@ export class QuantKernels {
     if (p) return p;
     let module = this.modules.get(kernel);
     if (!module) {
-      let code = platform().kernelSource(kernel);
+      let code = kernelText(kernel);
       if (!hasPackedDot4()) code = code.replaceAll("dot4I8Packed(", "dot4_shifts(");
       module = this.gpu.device.createShaderModule({ label: kernel, code });
       this.modules.set(kernel, module);
