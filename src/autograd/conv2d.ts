@@ -216,14 +216,15 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     const { groups, row } = grid1d(n, WG);
     // Activations and their gradients are read as textures where gpu.textureInputs says so; the
     // weight transforms' C·F values from the buffer.
-    const t = g.inputTextures([src.buffer], src.size, !entry.startsWith("weight_"));
+    const ofWeights = entry.startsWith("weight_");
+    const t = g.inputTextures([src.buffer], src.size, !ofWeights);
     g.dispatch(
       g.pipeline("winograd", entry, {
         WG,
         ...geometry,
         HAS_BIAS: hasBias ? 1 : 0,
         ...(split > 1 ? { SPLIT: split } : {}),
-        ...(entry.startsWith("weight_") ? {} : { TEXTURES: t.TEXTURES }),
+        ...(ofWeights ? {} : { TEXTURES: t.TEXTURES }),
       }),
       [n, row, tiles],
       {
@@ -231,7 +232,7 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
         2: dst.buffer,
         // Binding 3 (the bias) exists only in output_transform's layout, 4 not in the weights'.
         3: entry === "output_transform" ? hasBias?.buffer ?? g.dummy : null,
-        4: entry.startsWith("weight_") ? null : t.bindings[0],
+        4: ofWeights ? null : t.bindings[0],
       },
       groups,
     );

@@ -201,16 +201,17 @@ export function matmulBatchedInto(
   // Where C's products start at offsets a storage binding may take, each writes its place
   // directly instead of through a scratch matrix and a copy.
   const one = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
-  const direct = (strides[2] * 4) % g.device.limits.minStorageBufferOffsetAlignment === 0;
-  const scratch = direct ? c : Tensor.empty([o.m, o.n]);
+  const cBytes = strides[2] * 4;
+  const direct = cBytes % g.device.limits.minStorageBufferOffsetAlignment === 0;
+  const scratch = direct ? null : Tensor.empty([o.m, o.n]);
   for (let i = 0; i < o.batch; i++) {
     const at: [number, number] = [i * strides[0], i * strides[1]];
-    if (direct) {
-      dispatchMatmul(a, b, null, c, o, p, one, at, i * strides[2] * 4);
+    if (!scratch) {
+      dispatchMatmul(a, b, null, c, o, p, one, at, i * cBytes);
       continue;
     }
     dispatchMatmul(a, b, null, scratch, o, p, one, at);
-    g.copy(scratch.buffer, c.buffer, strides[2] * 4, i * strides[2] * 4);
+    g.copy(scratch.buffer, c.buffer, cBytes, i * cBytes);
   }
 }
 
