@@ -7,7 +7,8 @@ import { Gpu } from "../src/gpu/gpu.ts";
 import { endStep, gpu, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
 import { Sequential } from "../src/nn/model.ts";
 import type { Architecture } from "../src/nn/zoo.ts";
-import { decodeModelWeights } from "../src/io/weights.ts";
+import { decodeCheckedWeights, writeStateTensors } from "../src/io/weights.ts";
+import { checkArchitecture } from "../src/nn/check.ts";
 import { useBrowserPlatform } from "../src/platform/browser.ts";
 import { UserError } from "../src/util/errors.ts";
 import { decodeQuantized, isQuantizedConfig } from "../src/quant/codec.ts";
@@ -93,14 +94,17 @@ export function modelFromFiles(
   } catch {
     throw new UserError(`${source.config}: not valid JSON; pick the config.json of a model folder`);
   }
-  const architecture = config.architecture as Architecture | undefined;
-  if (config.kind !== "network" || !architecture?.layers) {
+  if (config.kind !== "network" || typeof config.architecture !== "object") {
     throw new UserError(
-      `${source.config}: not a network's config (kind ${JSON.stringify(config.kind ?? null)}); ` +
-        `the page runs networks saved by "deno task train" (baselines run in "deno task predict")`,
+      `${source.config}: not a network's config (kind ${
+        JSON.stringify(config.kind ?? null)?.slice(0, 40)
+      }); the page runs networks saved by "deno task train" (baselines run in "deno task predict")`,
     );
   }
-  const [h, w, c] = architecture.input ?? [];
+  // Everything is checked before a GPU buffer exists: the architecture's fields and budget, then
+  // the weights' header against it, then their values (src/nn/check.ts, src/io/weights.ts).
+  const { architecture, plan } = checkArchitecture(config.architecture, source.config);
+  const [h, w, c] = architecture.input;
   if (h !== 28 || w !== 28 || c !== 1 || architecture.classes !== 10) {
     throw new UserError(
       `${source.config}: input [${architecture.input}] with ${architecture.classes} classes; ` +
@@ -108,19 +112,13 @@ export function modelFromFiles(
     );
   }
   if (isQuantizedConfig(config)) {
-    const net = decodeQuantized(config, weights, source.weights);
+    const net = decodeQuantized(config, weights, source.weights, source.config);
     const int8 = new QuantizedForward(gpu(), compile(net));
     return { model: null, int8, architecture, config, source: source.label };
   }
-  let model: Sequential;
-  try {
-    model = new Sequential(architecture);
-  } catch (e) {
-    throw new UserError(
-      `${source.config}: its architecture cannot be built: ${(e as Error).message}`,
-    );
-  }
-  decodeModelWeights(model, weights, source.weights);
+  const tensors = decodeCheckedWeights(weights, plan, source.weights);
+  const model = new Sequential(architecture);
+  writeStateTensors(model, tensors, source.weights, architecture.name);
   return { model, int8: null, architecture, config, source: source.label };
 }
 

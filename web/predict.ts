@@ -18,6 +18,7 @@ import { type Picture, pictureFromFile, pictureFromSource } from "./picture.ts";
 import { paintFeatureMaps, paintGray } from "./render.ts";
 import { $, guarded, showMessage } from "./ui.ts";
 import { UserError } from "../src/util/errors.ts";
+import { MODEL_FILE_LIMITS } from "../src/io/limits.ts";
 
 const EXAMPLES = ["pullover", "ankle-boot", "trouser", "sandal", "bag"];
 const REFERENCE_LABEL = "the reference CNN shipped with the page";
@@ -195,6 +196,21 @@ export async function openModelFiles(files: File[]) {
   }
   const folder = (config as File & { webkitRelativePath?: string }).webkitRelativePath
     ?.split("/")[0];
+  // Sizes first: a 4 GB "weights" file is refused before it is read into memory.
+  for (
+    const [file, limit] of [[config, MODEL_FILE_LIMITS.config], [
+      weights,
+      MODEL_FILE_LIMITS.weights,
+    ]] as const
+  ) {
+    if (file.size > limit) {
+      throw new UserError(
+        `${file.name}: ${(file.size / 2 ** 20).toFixed(1)} MiB, over the ${
+          (limit / 2 ** 20).toFixed(0)
+        } MiB limit for a model file; pick the files "deno task train" wrote`,
+      );
+    }
+  }
   await startGpu();
   const loaded = modelFromFiles(await config.text(), new Uint8Array(await weights.arrayBuffer()), {
     config: config.name,

@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { checkPlainName, MODEL_FILE_LIMITS, readFolderText } from "../io/model_folder.ts";
 import { type Dataset, stratifiedSplit, subset } from "../data/dataset.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
@@ -124,14 +125,21 @@ export class RbfRows {
   }
 }
 
-/** Reads a JSON file; a missing or unparsable file is a one-line UserError naming it. */
-export async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new UserError(`${path}: cannot read (${(e as Error).message}); train and save it again`);
-  }
+/**
+ * Reads a model folder's JSON file (`path` is `dir/name`) as untrusted input: a regular file
+ * inside its folder, at most `maxBytes` (src/io/model_folder.ts). A missing, oversized or
+ * unparsable file is a one-line UserError naming it.
+ */
+export async function readJson(
+  path: string,
+  maxBytes = MODEL_FILE_LIMITS.baseline,
+): Promise<Record<string, unknown>> {
+  const text = await readFolderText(
+    dirname(path),
+    basename(path),
+    maxBytes,
+    "train and save it again",
+  );
   try {
     const v = JSON.parse(text);
     if (v && typeof v === "object" && !Array.isArray(v)) return v;
@@ -217,6 +225,16 @@ export abstract class Baseline<H extends Record<string, unknown>> implements Cla
   protected abstract serialize(): unknown;
 }
 
+/** The `kind` a saved baseline's config.json gives, one per baseline class. */
+export const BASELINE_KINDS = [
+  "logistic-regression",
+  "svm-ovr",
+  "random-forest",
+  "svm-libsvm",
+  "histogram-forest",
+] as const;
+export type BaselineKind = typeof BASELINE_KINDS[number];
+
 /** Reads `dir/config.json` and the JSON model file it names; errors name the file at fault. */
 export async function readSaved(
   dir: string,
@@ -228,11 +246,12 @@ export async function readSaved(
 /** `dir/config.json` and the path of the model file it names. */
 export async function readConfig(dir: string): Promise<{ config: BaselineConfig; path: string }> {
   const configPath = join(dir, "config.json");
-  const config = await readJson(configPath) as unknown as BaselineConfig;
-  if (typeof config.kind !== "string" || typeof config.file !== "string") {
+  const config = await readJson(configPath, MODEL_FILE_LIMITS.config) as unknown as BaselineConfig;
+  if (typeof config.kind !== "string" || config.file === undefined) {
     throw new UserError(`${configPath}: no "kind"/"file" fields, not a baseline model's config`);
   }
-  return { config, path: join(dir, config.file) };
+  // The file it names must be inside the folder: a shared model cannot read /etc/passwd.
+  return { config, path: join(dir, checkPlainName(config.file, `${configPath}: "file"`)) };
 }
 
 /** Runs `build` on the parsed model; a library error on malformed data becomes a UserError. */

@@ -4,7 +4,7 @@ import { type Architecture, architecture } from "../nn/zoo.ts";
 import { Adam } from "../optim/optimizer.ts";
 import { fit } from "../train/fit.ts";
 import { evaluate } from "../train/evaluate.ts";
-import { loadModel, saveModel } from "../io/checkpoint.ts";
+import { loadModel, readConfig, saveModel } from "../io/checkpoint.ts";
 import { gpu } from "../autograd/tensor.ts";
 import type { Dataset } from "../data/dataset.ts";
 
@@ -53,14 +53,22 @@ export class NetworkClassifier implements Classifier {
 
   static async load(dir: string): Promise<NetworkClassifier> {
     const model = await loadModel(dir);
-    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
-    const h = config.hyperParameters ?? {};
+    const config = await readConfig(dir);
+    // Recorded settings, shown in reports; untrusted, so only sane numbers are kept (the batch
+    // size sizes buffers when the classifier predicts).
+    const h =
+      (typeof config.hyperParameters === "object" && config.hyperParameters || {}) as Record<
+        string,
+        unknown
+      >;
+    const num = (v: unknown, lo: number, hi: number, fallback: number) =>
+      typeof v === "number" && v >= lo && v <= hi ? v : fallback;
     const network = new NetworkClassifier(model.architecture, {
-      epochs: h.epochs ?? 0,
-      batchSize: h.batchSize ?? 128,
-      lr: h.lr ?? 0,
-      weightDecay: h.weightDecay,
-      seed: h.seed ?? 0,
+      epochs: num(h.epochs, 0, 1e6, 0),
+      batchSize: Math.round(num(h.batchSize, 1, 4096, 128)),
+      lr: num(h.lr, 0, 1e3, 0),
+      weightDecay: h.weightDecay === undefined ? undefined : num(h.weightDecay, 0, 1e3, 0),
+      seed: num(h.seed, 0, 2 ** 32, 0),
     }, model);
     const classes = config.classes;
     if (Array.isArray(classes) && classes.length === model.architecture.classes) {

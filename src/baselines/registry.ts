@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { UserError } from "../util/errors.ts";
 import type { Classifier } from "./classifier.ts";
-import { readJson } from "./common.ts";
+import { type BaselineKind, readJson } from "./common.ts";
 import { HistogramForestBaseline } from "./histogram_forest.ts";
 import { LogisticRegressionBaseline } from "./logistic_regression.ts";
 import { RandomForestBaseline } from "./random_forest.ts";
@@ -40,7 +40,7 @@ export const BASELINES: Record<string, BaselineEntry> = {
   },
 };
 
-const BY_KIND: Record<string, (dir: string) => Promise<Classifier>> = {
+const BY_KIND: Record<BaselineKind, (dir: string) => Promise<Classifier>> = {
   "logistic-regression": LogisticRegressionBaseline.load,
   "svm-ovr": SvmOvrBaseline.load,
   "random-forest": RandomForestBaseline.load,
@@ -52,7 +52,10 @@ const BY_KIND: Record<string, (dir: string) => Promise<Classifier>> = {
 export async function loadClassifier(dir: string): Promise<Classifier> {
   const path = join(dir, "config.json");
   const { kind } = await readJson(path);
-  const load = typeof kind === "string" ? BY_KIND[kind] : undefined;
+  // Own keys only: a config saying "constructor" must not find Object's.
+  const load = typeof kind === "string" && Object.hasOwn(BY_KIND, kind)
+    ? BY_KIND[kind as BaselineKind]
+    : undefined;
   if (!load) {
     throw new UserError(
       `${path}: unknown model kind ${JSON.stringify(kind)}; expected one of ${

@@ -1,5 +1,6 @@
 import process from "node:process";
-import { UserError } from "../util/errors.ts";
+import { basename, dirname } from "node:path";
+import { MODEL_FILE_LIMITS, readFolderText } from "../io/model_folder.ts";
 import {
   argmax,
   Baseline,
@@ -275,14 +276,12 @@ export class LibsvmBaseline extends Baseline<LibsvmParams> {
 
   static async load(dir: string): Promise<LibsvmBaseline> {
     const { config, path } = await readConfig(dir);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (e) {
-      throw new UserError(
-        `${path}: cannot read (${(e as Error).message}); train and save it again`,
-      );
-    }
+    const text = await readFolderText(
+      dirname(path),
+      basename(path),
+      MODEL_FILE_LIMITS.baseline,
+      "train and save it again",
+    );
     return loadWith(path, () => {
       const c = new LibsvmBaseline(config.hyperParameters as LibsvmParams);
       c.model = parseModel(text);

@@ -1,7 +1,13 @@
 import { basename, dirname, join } from "node:path";
 import { checkWritableDir, choiceFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
-import { CONFIG_FILE, readConfig, WEIGHTS_FILE } from "../io/checkpoint.ts";
-import { decodeSafetensors } from "../io/safetensors.ts";
+import {
+  checkNetworkConfig,
+  CONFIG_FILE,
+  readCheckedWeights,
+  readConfig,
+  WEIGHTS_FILE,
+} from "../io/checkpoint.ts";
+import { checkFinite, decodeTypedSafetensors } from "../io/safetensors.ts";
 import {
   ARCHITECTURE_METADATA,
   encodeTorchSafetensors,
@@ -55,19 +61,21 @@ await runCli(async () => {
     );
   }
   const config = await readConfig(dir);
-  if (config.kind !== "network" || !config.architecture?.layers) {
+  if (config.kind !== "network" || config.architecture === undefined) {
     throw new UserError(
-      `${join(dir, CONFIG_FILE)}: not a network (kind "${config.kind}"); only networks trained ` +
-        `by "deno task train" have a PyTorch equivalent`,
+      `${join(dir, CONFIG_FILE)}: not a network (kind ${JSON.stringify(config.kind ?? null)}); ` +
+        `only networks trained by "deno task train" have a PyTorch equivalent`,
     );
   }
   if (config.quantization) {
     const source = (config.quantization as { source?: { dir?: string } }).source?.dir;
     throw new UserError(
       `${dir}: an int8 model from "deno task quantize"; PyTorch's layout is for float weights` +
-        (source ? `: export ${source}, its float model` : ""),
+        (typeof source === "string" ? `: export ${source.slice(0, 200)}, its float model` : ""),
     );
   }
+  // Architecture, then the weights' header against it, then their values: all before converting.
+  const { architecture: arch, plan } = checkNetworkConfig(config, dir);
   if ((await Deno.stat(out).catch(() => null))?.isDirectory) {
     throw new UserError(
       `export: --out ${out} is a folder; give a file path, e.g. ${join(out, TORCH_FILE)}`,
@@ -76,14 +84,12 @@ await runCli(async () => {
   }
   await checkWritableDir(dirname(out), "--out");
   const weightsPath = join(dir, WEIGHTS_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(weightsPath);
-  } catch {
-    throw new UserError(`${weightsPath}: not found; retrain with "deno task train --out ${dir}"`);
-  }
-  const arch = config.architecture;
-  const { tensors } = decodeSafetensors(bytes, weightsPath);
+  const tensors = await readCheckedWeights(
+    dir,
+    WEIGHTS_FILE,
+    plan,
+    `retrain with "deno task train --out ${dir}"`,
+  );
   let torch;
   try {
     torch = toTorch(arch, tensors);
@@ -100,6 +106,7 @@ await runCli(async () => {
     [ARCHITECTURE_METADATA]: JSON.stringify(arch),
     module: `tools/torch_models.py: ${module}`,
   });
+  checkWritten(file, torch, out);
   await writeFileAtomic(out, file);
   console.error(
     `wrote ${out}: ${torch.length} tensors of ${arch.name} (${arch.classes} classes) in PyTorch ` +
@@ -117,3 +124,23 @@ await runCli(async () => {
     }));
   }
 });
+
+/**
+ * What export is about to write, read back as a reader would: every tensor it converted, with its
+ * dtype and shape, every float finite. A mismatch is a bug in the conversion, not the user's.
+ */
+function checkWritten(
+  bytes: Uint8Array,
+  torch: { name: string; dtype: string; shape: number[] }[],
+  out: string,
+) {
+  const { tensors } = decodeTypedSafetensors(bytes, out);
+  for (const t of torch) {
+    const back = tensors.get(t.name);
+    if (!back || back.dtype !== t.dtype || back.shape.join() !== t.shape.join()) {
+      throw new Error(`${out}: ${t.name} would be written as ${back?.dtype} [${back?.shape}]`);
+    }
+  }
+  if (tensors.size !== torch.length) throw new Error(`${out}: unexpected tensors written`);
+  checkFinite(tensors.values(), out);
+}

@@ -8,7 +8,7 @@ import {
   loadFashionMnist,
   loadImagesFile,
 } from "../data/mod.ts";
-import { readConfig } from "../io/checkpoint.ts";
+import { checkModelFolder } from "../io/check_model.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
@@ -75,7 +75,9 @@ await runCli(async () => {
       throw new UserError(`predict: --${k} ${flags[k]}: no such file or folder; ${fix}`, USAGE);
     }
   }
-  const config = await readConfig(flags.model);
+  // The whole folder is checked before the GPU starts: a shared model can't make us build a
+  // network of a billion parameters or read outside its folder.
+  const { config } = await checkModelFolder(flags.model!);
   const gpu = await Gpu.create();
   useGpu(gpu);
   info(`adapter: ${gpu.adapter.description} (${gpu.adapter.backend})`);

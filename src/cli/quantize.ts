@@ -3,7 +3,8 @@ import { checkWritableDir, intFlag, parseFlags, runCli, USAGE, userPath } from "
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
-import { CONFIG_FILE, loadModel, readConfig, WEIGHTS_FILE } from "../io/checkpoint.ts";
+import { CONFIG_FILE, loadModel, WEIGHTS_FILE } from "../io/checkpoint.ts";
+import { checkModelFolder } from "../io/check_model.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
@@ -64,7 +65,7 @@ await runCli(async () => {
   const batchSize = intFlag("batch-size", flags["batch-size"], 500);
 
   // Everything that can be refused is, before the data, the GPU and the calibration.
-  const config = await readConfig(modelDir) as unknown as Record<string, unknown>;
+  const { config } = await checkModelFolder(modelDir);
   if (isQuantizedConfig(config)) {
     const source = (config.quantization as QuantizationInfo).source?.dir;
     throw new UserError(

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { parseFlags, runCli, USAGE, userPath } from "./common.ts";
 import { ARCHITECTURES } from "../nn/zoo.ts";
 import { architectureSummary, summaryTable } from "../nn/summary.ts";
-import { readConfig } from "../io/checkpoint.ts";
+import { CONFIG_FILE, readConfig } from "../io/checkpoint.ts";
+import { checkArchitecture } from "../nn/check.ts";
 import { UserError } from "../util/errors.ts";
 import type { Architecture } from "../nn/zoo.ts";
 
@@ -36,8 +38,9 @@ async function resolveArchitecture(model: string): Promise<Architecture> {
     );
   }
   const config = await readConfig(dir);
-  if (!config.architecture?.layers) {
+  if (config.architecture === undefined) {
     throw new UserError(`${dir}: no network architecture in config.json (a baseline model?)`);
   }
-  return config.architecture;
+  // Float or int8 alike: the summary needs the architecture only, checked as any loader checks it.
+  return checkArchitecture(config.architecture, join(dir, CONFIG_FILE)).architecture;
 }

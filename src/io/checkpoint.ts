@@ -1,8 +1,16 @@
-import { join } from "node:path";
-import { Sequential } from "../nn/model.ts";
+import { basename, dirname, join } from "node:path";
+import { type ArchitecturePlan, Sequential } from "../nn/model.ts";
+import { checkArchitecture } from "../nn/check.ts";
 import type { Architecture } from "../nn/zoo.ts";
-import { decodeSafetensors, encodeSafetensors, type NamedArray } from "./safetensors.ts";
-import { decodeModelWeights, encodeModelWeights } from "./weights.ts";
+import {
+  checkFinite,
+  decodeEntries,
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedArray,
+} from "./safetensors.ts";
+import { checkWeightsHeader, encodeModelWeights, writeStateTensors } from "./weights.ts";
+import { readConfigFile, readSafetensorsFile } from "./model_folder.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
 
@@ -25,62 +33,101 @@ export async function saveModel(dir: string, model: Sequential, config: ModelCon
   await writeJsonAtomic(join(dir, CONFIG_FILE), config);
 }
 
+/**
+ * `dir/config.json`, read as an untrusted file (see src/io/model_folder.ts: a regular file inside
+ * the folder, at most 4 MiB, a JSON object). Its architecture is checked by `loadModel` and
+ * `checkNetworkConfig`, not here (a baseline's config has none).
+ */
 export async function readConfig(dir: string): Promise<ModelConfig> {
-  const path = join(dir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    throw new UserError(
-      `${path}: not found; pass --model with a directory written by "deno task train"`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UserError(`${path}: not valid JSON; retrain the model or restore the file`);
-  }
+  return await readConfigFile(dir) as ModelConfig;
 }
 
 /**
- * Rebuilds the network described by `dir/config.json` (or `expected`, when the caller insists
- * on an architecture) and loads its weights. Every tensor must be present with the shape the
- * architecture gives; anything else is a checkpoint of another network and is refused.
+ * A float network's config.json checked before anything is built: kind "network", not int8, and
+ * an architecture that passes nn/check.ts (fields, ranges, parameter and buffer budget). Throws a
+ * one-line UserError naming the file and field.
  */
-export async function loadModel(dir: string, expected?: Architecture): Promise<Sequential> {
-  const config = await readConfig(dir);
+export function checkNetworkConfig(
+  config: ModelConfig,
+  dir: string,
+  expected?: Architecture,
+): { architecture: Architecture; plan: ArchitecturePlan } {
+  const file = join(dir, CONFIG_FILE);
   if (config.quantization) {
     // An int8 model's folder has no float weights: say so rather than "not found".
     const source = (config.quantization as { source?: { dir?: string } }).source?.dir;
     throw new UserError(
       `${dir}: an int8 model from "deno task quantize"; it predicts and is evaluated, but ` +
-        `this needs float weights${source ? `: use ${source}, its float model` : ""}`,
+        `this needs float weights${
+          typeof source === "string" ? `: use ${source.slice(0, 200)}, its float model` : ""
+        }`,
     );
   }
-  const architecture = expected ?? config.architecture;
-  if (!architecture?.layers) {
+  if (!expected && (config.kind !== "network" || config.architecture === undefined)) {
     throw new UserError(
-      `${join(dir, CONFIG_FILE)}: no network architecture in it; is it a baseline model?`,
+      `${file}: no network architecture in it (kind ${
+        JSON.stringify(config.kind ?? null)
+      }); is it a baseline model?`,
     );
   }
+  return checkArchitecture(expected ?? config.architecture, file);
+}
+
+/**
+ * Rebuilds the network described by `dir/config.json` (or `expected`, when the caller insists
+ * on an architecture) and loads its weights. Everything is checked before the network is built:
+ * the architecture (`checkNetworkConfig`), the weights file's header against it (every tensor
+ * present with its shape, no other), then every value finite. Throws a one-line UserError naming
+ * the file and the field or tensor at fault.
+ */
+export async function loadModel(dir: string, expected?: Architecture): Promise<Sequential> {
+  const { architecture, plan } = checkNetworkConfig(await readConfig(dir), dir, expected);
+  const tensors = await readCheckedWeights(
+    dir,
+    WEIGHTS_FILE,
+    plan,
+    `retrain with "deno task train --out ${dir}"`,
+  );
   const model = new Sequential(architecture);
-  await loadWeights(model, join(dir, WEIGHTS_FILE), `retrain with "deno task train --out ${dir}"`);
+  writeStateTensors(model, tensors, join(dir, WEIGHTS_FILE), architecture.name);
   return model;
 }
 
 /**
+ * The tensors of `dir/name`, a weights file for `plan`: header checked against the plan before
+ * the data are read, values checked finite. `missing` says what to do when the file is not there.
+ */
+export async function readCheckedWeights(
+  dir: string,
+  name: string,
+  plan: ArchitecturePlan,
+  missing: string,
+): Promise<Map<string, NamedArray>> {
+  const { bytes, header, path } = await readSafetensorsFile(
+    dir,
+    name,
+    missing,
+    (h, path) => checkWeightsHeader(h, plan, path),
+    {
+      header: {
+        dtypes: ["F32"],
+        otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
+      },
+    },
+  );
+  const tensors = decodeEntries(bytes, header) as Map<string, NamedArray>;
+  checkFinite(tensors.values(), path);
+  return tensors;
+}
+
+/**
  * Loads a weights file (as `saveModel` writes it) into `model`, which must have exactly these
- * tensors with these shapes; anything else is a checkpoint of another network and is refused.
+ * tensors with these shapes, all finite; anything else is refused before any value is written.
  * `fix` says what to do when the file is missing.
  */
 export async function loadWeights(model: Sequential, path: string, fix: string) {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    throw new UserError(`${path}: not found; ${fix}`);
-  }
-  decodeModelWeights(model, bytes, path);
+  const tensors = await readCheckedWeights(dirname(path), basename(path), model.plan, fix);
+  writeStateTensors(model, tensors, path, model.architecture.name);
 }
 
 /**

@@ -91,56 +91,140 @@ export function encodeTypedSafetensors(
   return out;
 }
 
+/** One tensor's entry in a safetensors header, checked: byte range relative to the data section. */
+export interface HeaderEntry {
+  name: string;
+  dtype: TensorDType;
+  shape: number[];
+  /** Element count (the product of `shape`). */
+  count: number;
+  begin: number;
+  end: number;
+}
+
+/** A safetensors header, checked (see `readSafetensorsHeader`). */
+export interface SafetensorsHeader {
+  entries: Map<string, HeaderEntry>;
+  metadata: Record<string, string>;
+  /** Byte offset of the data section in the file (8 + the header's length). */
+  dataStart: number;
+  /** Bytes of the data section the entries cover (their largest end). */
+  dataBytes: number;
+}
+
 /**
- * Decodes a safetensors file whose tensors are F32, I32, I8 or I64 (see `encodeTypedSafetensors`);
- * `file` names it in errors. Throws a UserError for a damaged file, or for a tensor whose dtype
- * is not among `o.dtypes` (default: all four) saying `o.otherDtype` (default: which are read).
+ * The largest header read (the `safetensors` library's own limit is 100 MB; ours are a few KiB, a
+ * 1,000-layer network's under 200 KiB).
  */
-export function decodeTypedSafetensors(
+export const MAX_SAFETENSORS_HEADER_BYTES = 16 * 2 ** 20;
+/** Tensors larger than this many elements are refused before any is allocated (8 GiB of F32). */
+const MAX_TENSOR_ELEMENTS = 2 ** 31;
+
+/**
+ * Checks a safetensors header without touching (or copying) the data: `bytes` holds at least the
+ * file's first 8 + header-length bytes; `fileSize` is the whole file's length in bytes. Every
+ * entry must have a known dtype among `dtypes` (default: all four), a shape of non-negative
+ * integers, and `data_offsets` that match the shape, lie inside the file and do not overlap; the
+ * metadata, when present, maps strings to strings. Follows the format's definition in
+ * https://github.com/huggingface/safetensors (README, "Format"). Throws a one-line UserError naming
+ * `file` and the entry at fault.
+ */
+export function readSafetensorsHeader(
   bytes: Uint8Array,
+  fileSize: number,
   file: string,
   o: { dtypes?: TensorDType[]; otherDtype?: string } = {},
-): { tensors: Map<string, TypedTensor>; metadata: Record<string, string> } {
+): SafetensorsHeader {
   const dtypes = new Set<string>(o.dtypes ?? Object.keys(DTYPE_BYTES));
   const bad = (what: string) =>
     new UserError(
       `${file}: ${what}; the file is damaged or not a safetensors file, re-create or re-copy it`,
     );
-  if (bytes.length < 8) throw bad("shorter than the 8-byte header length");
+  if (fileSize < 8 || bytes.length < 8) throw bad("shorter than the 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) throw bad(`header length ${headerLength} past end of file`);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const declared = view.getBigUint64(0, true);
+  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+    throw bad(`header length ${declared} over the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit`);
+  }
+  const headerLength = Number(declared);
+  if (8 + headerLength > fileSize) throw bad(`header length ${headerLength} past end of file`);
+  if (8 + headerLength > bytes.length) throw bad("header not read in full");
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(
+      bytes.subarray(8, 8 + headerLength),
+    ));
   } catch {
     throw bad("header is not JSON");
   }
-  const data = bytes.subarray(8 + headerLength);
-  const tensors = new Map<string, TypedTensor>();
+  if (!isPlainObject(header)) throw bad("header is not a JSON object");
+  const dataStart = 8 + headerLength;
+  const dataLength = fileSize - dataStart;
+  const entries = new Map<string, HeaderEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
+    const shown = JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
     if (name === "__metadata__") {
-      metadata = entry as unknown as Record<string, string>;
+      if (!isPlainObject(entry) || Object.values(entry).some((v) => typeof v !== "string")) {
+        throw bad("__metadata__ is not a map of strings");
+      }
+      metadata = entry as Record<string, string>;
       continue;
     }
-    const dtype = entry.dtype as TensorDType;
-    if (!dtypes.has(dtype)) {
+    if (!isPlainObject(entry)) throw bad(`tensor ${shown} is not an object`);
+    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+    if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_BYTES, dtype) || !dtypes.has(dtype)) {
       throw new UserError(
-        `${file}: tensor "${name}" is ${entry.dtype}; ` +
+        `${file}: tensor ${shown} is ${
+          typeof dtype === "string" ? dtype.slice(0, 20) : JSON.stringify(dtype)?.slice(0, 20)
+        }; ` +
           (o.otherDtype ?? `only ${[...dtypes].join(", ")} tensors are read`),
       );
     }
-    const [start, end] = entry.data_offsets;
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (end - start !== count * DTYPE_BYTES[dtype] || end > data.length || start < 0) {
-      throw bad(
-        `tensor "${name}" data range [${start}, ${end}) does not fit shape [${entry.shape}]`,
-      );
+    if (
+      !Array.isArray(shape) || shape.length > 8 ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      throw bad(`tensor ${shown} has shape ${JSON.stringify(shape)?.slice(0, 40)}`);
     }
-    // Copies: the data section need not be aligned in the file buffer.
-    const raw = data.slice(start, end);
-    const shape = entry.shape;
+    const count = shape.reduce((a: number, b: number) => a * b, 1);
+    if (count > MAX_TENSOR_ELEMENTS) throw bad(`tensor ${shown} has ${count} elements`);
+    if (
+      !Array.isArray(offsets) || offsets.length !== 2 ||
+      !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      throw bad(`tensor ${shown} has data_offsets ${JSON.stringify(offsets)?.slice(0, 40)}`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (end - begin !== count * DTYPE_BYTES[dtype as TensorDType] || end > dataLength) {
+      throw bad(`tensor ${shown} data range [${begin}, ${end}) does not fit shape [${shape}]`);
+    }
+    entries.set(name, { name, dtype: dtype as TensorDType, shape, count, begin, end });
+  }
+  // Overlapping ranges would let one stored value stand for two tensors.
+  const sorted = [...entries.values()].filter((e) => e.end > e.begin)
+    .sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) {
+      throw bad(`tensors "${sorted[i - 1].name}" and "${sorted[i].name}" overlap`);
+    }
+  }
+  const dataBytes = sorted.reduce((most, e) => Math.max(most, e.end), 0);
+  return { entries, metadata, dataStart, dataBytes };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The tensors of a checked header, copied out of the file's bytes (the data need not be aligned). */
+export function decodeEntries(
+  bytes: Uint8Array,
+  header: SafetensorsHeader,
+): Map<string, TypedTensor> {
+  const tensors = new Map<string, TypedTensor>();
+  for (const { name, dtype, shape, begin, end } of header.entries.values()) {
+    const raw = bytes.slice(header.dataStart + begin, header.dataStart + end);
     tensors.set(
       name,
       dtype === "F32"
@@ -152,5 +236,43 @@ export function decodeTypedSafetensors(
         : { name, dtype, shape, data: new Int8Array(raw.buffer) },
     );
   }
-  return { tensors, metadata };
+  return tensors;
+}
+
+/**
+ * Throws a one-line UserError naming `file` and the tensor when a float tensor holds NaN or
+ * ±Infinity (a diverged run's weights predict one class for every image, silently).
+ */
+export function checkFinite(
+  tensors: Iterable<{ name: string; data: ArrayLike<number | bigint> }>,
+  file: string,
+) {
+  for (const t of tensors) {
+    if (!(t.data instanceof Float32Array)) continue;
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i])) {
+        throw new UserError(
+          `${file}: tensor "${t.name}" holds ${
+            t.data[i]
+          } at element ${i}; the weights are from a ` +
+            `diverged run or damaged, retrain (with a lower --lr) or re-copy them`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Decodes a safetensors file whose tensors are F32, I32, I8 or I64 (see `encodeTypedSafetensors`);
+ * `file` names it in errors. Throws a UserError for a damaged file (`readSafetensorsHeader`'s
+ * checks), or for a tensor whose dtype is not among `o.dtypes` (default: all four) saying
+ * `o.otherDtype` (default: which are read).
+ */
+export function decodeTypedSafetensors(
+  bytes: Uint8Array,
+  file: string,
+  o: { dtypes?: TensorDType[]; otherDtype?: string } = {},
+): { tensors: Map<string, TypedTensor>; metadata: Record<string, string> } {
+  const header = readSafetensorsHeader(bytes, bytes.length, file, o);
+  return { tensors: decodeEntries(bytes, header), metadata: header.metadata };
 }

@@ -28,6 +28,7 @@ import {
   decodeTypedSafetensors,
   encodeTypedSafetensors,
   type NamedArray,
+  type TensorDType,
   type TypedTensor,
 } from "./safetensors.ts";
 import { UserError } from "../util/errors.ts";
@@ -298,13 +299,16 @@ export function encodeTorchSafetensors(
  * holds). Other dtypes (F16, BF16, F64) are refused naming the tensor: save float32 weights.
  * Throws a UserError naming `file` on a damaged file.
  */
+/** The dtypes a PyTorch state dict may hold for us (I64: batch norm's num_batches_tracked). */
+export const TORCH_DTYPES = {
+  dtypes: ["F32", "I64"] as TensorDType[],
+  otherDtype: "only float32 weights are read — save them with model.float() first",
+};
+
 export function decodeTorchSafetensors(
   bytes: Uint8Array,
   file: string,
 ): { tensors: Map<string, TorchTensor>; metadata: Record<string, string> } {
-  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, {
-    dtypes: ["F32", "I64"],
-    otherDtype: "only float32 weights are read — save them with model.float() first",
-  });
+  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, TORCH_DTYPES);
   return { tensors: tensors as Map<string, TorchTensor>, metadata };
 }

@@ -8,10 +8,13 @@ import { CONFIG_FILE, readConfig } from "../io/checkpoint.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
 import type { QuantizedNetwork } from "./quantize.ts";
+import { readSafetensorsFile } from "../io/model_folder.ts";
 import {
+  checkQuantizedHeader,
   countParameters,
   decodeQuantized,
   isQuantizedConfig,
+  planQuantizedModel,
   QUANT_FORMAT,
   QUANT_WEIGHTS_FILE,
   quantizedTensors,
@@ -53,26 +56,27 @@ export async function saveQuantized(
 }
 
 /**
- * Loads an int8 model folder (Deno: reads its two files; see `decodeQuantized` for the checks).
+ * Loads an int8 model folder as untrusted input: config.json and weights-int8.safetensors read as
+ * src/io/model_folder.ts says, the architecture and the weights' header checked before the data
+ * are read (see `decodeQuantized` for the checks).
  */
 export async function loadQuantized(dir: string): Promise<{
   net: QuantizedNetwork;
   config: Record<string, unknown>;
 }> {
   const config = await readConfig(dir) as unknown as Record<string, unknown>;
+  const configFile = join(dir, CONFIG_FILE);
   if (!isQuantizedConfig(config)) {
     throw new UserError(
-      `${
-        join(dir, CONFIG_FILE)
-      }: not an int8 model; make one with "deno task quantize --model ${dir}"`,
+      `${configFile}: not an int8 model; make one with "deno task quantize --model ${dir}"`,
     );
   }
-  const path = join(dir, QUANT_WEIGHTS_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    throw new UserError(`${path}: not found; re-create it with "deno task quantize"`);
-  }
-  return { net: decodeQuantized(config, bytes, path), config };
+  const { ops, expected } = planQuantizedModel(config, configFile);
+  const { bytes, path } = await readSafetensorsFile(
+    dir,
+    QUANT_WEIGHTS_FILE,
+    're-create it with "deno task quantize"',
+    (header, path) => checkQuantizedHeader(header, expected, ops, path),
+  );
+  return { net: decodeQuantized(config, bytes, path, configFile), config };
 }

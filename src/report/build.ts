@@ -2,6 +2,8 @@
 import { basename, isAbsolute, join, relative } from "node:path";
 import type { Classifier } from "../baselines/classifier.ts";
 import { loadSavedModel } from "../baselines/saved.ts";
+import { checkModelFolder } from "../io/check_model.ts";
+import { MODEL_FILE_LIMITS, readConfigFile, readFolderText } from "../io/model_folder.ts";
 import { defaultTrainImages } from "../baselines/run.ts";
 import { NetworkClassifier } from "../baselines/network.ts";
 import { CLASS_NAMES, type Dataset } from "../data/dataset.ts";
@@ -53,7 +55,8 @@ export async function loadSavedModels(modelsDir: string) {
   for (const e of entries) {
     const dir = join(modelsDir, e.name);
     try {
-      const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+      // Checked as any shared folder is (size, JSON, fields, weights against the architecture).
+      const { config } = await checkModelFolder(dir);
       if (Array.isArray(config.classes) && config.classes.length < CLASS_NAMES.length) {
         // Its accuracy over all ten classes would count classes it was never taught.
         throw new Error(
@@ -64,8 +67,11 @@ export async function loadSavedModels(modelsDir: string) {
       const classifier = await loadSavedModel(dir, config);
       let history: EpochRecord[] | null = null;
       try {
-        history = JSON.parse(await Deno.readTextFile(join(dir, "history.json")));
-      } catch { /* baselines have none */ }
+        const parsed = JSON.parse(
+          await readFolderText(dir, "history.json", MODEL_FILE_LIMITS.config, "none"),
+        );
+        if (Array.isArray(parsed)) history = parsed;
+      } catch { /* baselines have none; a damaged one is left out of the curves */ }
       models.push({ name: e.name, dir, classifier, config, history });
     } catch (err) {
       skipped.push({ dir, reason: (err as Error).message.split("\n")[0] });
@@ -93,7 +99,7 @@ export async function listSavedModels(modelsDir: string): Promise<string[]> {
   }
   for (const e of entries) {
     try {
-      JSON.parse(await Deno.readTextFile(join(modelsDir, e.name, "config.json")));
+      await readConfigFile(join(modelsDir, e.name));
       names.push(e.name);
     } catch { /* not a model, or a damaged one: loadSavedModels reports it */ }
   }

@@ -8,13 +8,22 @@ import { basename, dirname, join } from "node:path";
 import { type Architecture, ARCHITECTURES } from "../nn/zoo.ts";
 import type { Sequential } from "../nn/model.ts";
 import { planArchitecture } from "../nn/model.ts";
-import { CONFIG_FILE, readConfig, WEIGHTS_FILE } from "../io/checkpoint.ts";
-import type { NamedArray } from "../io/safetensors.ts";
+import {
+  checkNetworkConfig,
+  CONFIG_FILE,
+  readCheckedWeights,
+  readConfig,
+  WEIGHTS_FILE,
+} from "../io/checkpoint.ts";
+import { checkFinite, type NamedArray } from "../io/safetensors.ts";
+import { checkFolderFile, MODEL_FILE_LIMITS, readSafetensorsFile } from "../io/model_folder.ts";
+import { checkArchitecture } from "../nn/check.ts";
 import {
   ARCHITECTURE_METADATA,
   decodeTorchSafetensors,
   firstMismatch,
   fromTorch,
+  TORCH_DTYPES,
   TORCH_LAYOUT,
   torchLayout,
   type TorchTensor,
@@ -100,13 +109,16 @@ export async function readInit(path: string, model?: string): Promise<InitSource
         2,
       );
     }
-    const source = await fromOurs(
-      join(path, WEIGHTS_FILE),
-      config.architecture,
-      "model-dir",
-      model,
+    // Architecture, weights header against it, values: checked before anything is built.
+    const { architecture, plan } = checkNetworkConfig(config, path);
+    checkModelFlag(model, architecture, path);
+    const tensors = await readCheckedWeights(
+      path,
+      WEIGHTS_FILE,
+      plan,
+      "the model folder is incomplete",
     );
-    return { ...source, path };
+    return { path, format: "model-dir", architecture, tensors };
   }
   if (basename(path) === CONFIG_FILE) {
     throw new UserError(
@@ -114,22 +126,32 @@ export async function readInit(path: string, model?: string): Promise<InitSource
       2,
     );
   }
-  const file = await Deno.readFile(path);
+  // A regular file under the weights size cap (never /dev/zero, a FIFO or a 10 GB file).
+  await checkFolderFile(dirname(path), basename(path), MODEL_FILE_LIMITS.weights, "check --init");
   // Not a safetensors file at all (a JSON, a CSV, a picture): its 8-byte header length does not
   // point inside the file at a JSON object. Said before the header is parsed.
-  const headerLength = file.length >= 9
-    ? new DataView(file.buffer, file.byteOffset, 8).getBigUint64(0, true)
+  const first = await firstBytes(path, 9);
+  const headerLength = first.length >= 9
+    ? new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true)
     : 0n;
-  if (headerLength === 0n || 8n + headerLength > BigInt(file.length) || file[8] !== 0x7b) {
+  if (headerLength === 0n || 8n + headerLength > BigInt(stat.size) || first[8] !== 0x7b) {
     throw new UserError(
       `--init ${path}: not a safetensors file; give a model folder saved by "deno task train" ` +
         `or a .safetensors file (ours, or a PyTorch state dict exported by "deno task export")`,
       2,
     );
   }
+  const { bytes: file } = await readSafetensorsFile(
+    dirname(path),
+    basename(path),
+    "check --init",
+    () => {},
+    { header: TORCH_DTYPES },
+  );
   const { tensors, metadata } = decodeTorchSafetensors(file, path);
+  checkFinite(tensors.values(), path);
   const saved = metadata[ARCHITECTURE_METADATA]
-    ? JSON.parse(metadata[ARCHITECTURE_METADATA]) as Architecture
+    ? savedArchitecture(metadata[ARCHITECTURE_METADATA], path)
     : null;
   if (metadata.layout !== TORCH_LAYOUT && ourNames(tensors)) {
     if (!saved) {
@@ -139,20 +161,14 @@ export async function readInit(path: string, model?: string): Promise<InitSource
         2,
       );
     }
-    return fromOurs(path, saved, "weights", model, tensors);
+    return fromOurs(path, saved, model, tensors);
   }
   const arch = torchArchitecture(path, tensors, model, saved);
   return { path, format: "torch", architecture: arch, tensors: fromTorch(arch, tensors, path) };
 }
 
-/** Weights in our own names and layout (a model folder's, or a weights.safetensors). */
-async function fromOurs(
-  path: string,
-  arch: Architecture,
-  format: "model-dir" | "weights",
-  model: string | undefined,
-  read?: Map<string, TorchTensor>,
-): Promise<InitSource> {
+/** Refuses `--model` naming another network than the saved one. */
+function checkModelFlag(model: string | undefined, arch: Architecture, path: string) {
   if (model !== undefined && model !== arch.name) {
     throw new UserError(
       `--model ${model} but --init ${path} holds ${arch.name}; leave out --model (the ` +
@@ -160,18 +176,49 @@ async function fromOurs(
       2,
     );
   }
-  let tensors = read;
-  if (!tensors) {
-    const bytes = await Deno.readFile(path).catch(() => {
-      throw new UserError(`${path}: not found; the model folder is incomplete`);
-    });
-    tensors = decodeTorchSafetensors(bytes, path).tensors;
-  }
+}
+
+/** Weights in our own names and layout, from a weights.safetensors whose metadata names `arch`. */
+function fromOurs(
+  path: string,
+  arch: Architecture,
+  model: string | undefined,
+  read: Map<string, TorchTensor>,
+): InitSource {
+  checkModelFlag(model, arch, path);
   const ours = new Map<string, NamedArray>();
-  for (const [name, t] of tensors) {
+  for (const [name, t] of read) {
     if (t.dtype === "F32") ours.set(name, { name, shape: t.shape, data: t.data as Float32Array });
   }
-  return { path, format, architecture: arch, tensors: ours };
+  return { path, format: "weights", architecture: arch, tensors: ours };
+}
+
+/** The architecture a weights file's metadata records, checked as config.json's would be. */
+function savedArchitecture(text: string, path: string): Architecture {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UserError(`--init ${path}: its metadata's architecture is not JSON; re-export it`);
+  }
+  return checkArchitecture(value, `${path} (metadata)`).architecture;
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+async function firstBytes(path: string, n: number): Promise<Uint8Array> {
+  const file = await Deno.open(path);
+  try {
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const r = await file.read(out.subarray(got));
+      if (r === null) break;
+      got += r;
+    }
+    return out.subarray(0, got);
+  } finally {
+    file.close();
+  }
 }
 
 /**
