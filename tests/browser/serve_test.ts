@@ -54,10 +54,22 @@ Deno.test("serve builds the page and serves it, the kernels, the model and the d
     );
     const meta = await (await get("/data/meta.json")).json();
     assert.deepEqual(meta.train, { count: 60000, rows: 28, cols: 28 });
+    // The dataset folder's name for the page's log, not where it lies on this machine.
+    assert.match(meta.dir, /^[^/]+$/);
     const labels = new Uint8Array(await (await get("/data/test-labels.u8")).arrayBuffer());
     assert.deepEqual(Array.from(labels.subarray(0, 5)), [9, 2, 1, 1, 6]);
-    // Nothing outside web/, and no sources.
-    for (const path of ["/../README.md", "/%2e%2e/deno.json", "/engine.ts", "/missing.png"]) {
+    // Nothing outside web/, no sources, nothing the page does not fetch.
+    for (
+      const path of [
+        "/../README.md",
+        "/%2e%2e/deno.json",
+        "/engine.ts",
+        "/main.ts/",
+        "/missing.png",
+        "/screenshots/predict.png",
+        "/data/constructor",
+      ]
+    ) {
       const r = await get(path);
       assert.equal(r.status, 404, path);
       await r.body?.cancel();
