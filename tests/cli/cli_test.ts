@@ -81,13 +81,35 @@ Deno.test("unknown flags and bad values are usage errors (exit 2) naming the fla
       /^error: summary: unknown option --modle; did you mean --model\?/,
     ],
   ];
-  for (const [script, args, pattern] of cases) {
-    const r = await run(script, args);
-    assert.equal(r.code, 2, `${script} ${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
-    assert.match(errorLine(r.stderr), pattern);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  // Every folder a command reads or writes by default (the project's models/ and results/) is a
+  // temporary one here: a refusal must not depend on what earlier runs saved there.
+  const scratch = await Deno.makeTempDir({ prefix: "cli-usage-" });
+  try {
+    for (const [script, args, pattern] of cases) {
+      const r = await run(script, [...args, ...awayFromProject(script, args, scratch)]);
+      assert.equal(r.code, 2, `${script} ${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+      assert.match(errorLine(r.stderr), pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    }
+    assert.deepEqual([...Deno.readDirSync(scratch)], [], "nothing written");
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
   }
 });
+
+/** Each command's flags whose defaults are the project's models/ or results/. */
+const DEFAULT_FOLDERS: Record<string, string[]> = {
+  "train.ts": ["--out"],
+  "evaluate.ts": ["--models", "--out"],
+  "baselines.ts": ["--out", "--results"],
+};
+
+/** Those flags (where `args` lacks them) pointed into `dir`, which they must leave empty. */
+function awayFromProject(script: string, args: string[], dir: string): string[] {
+  return (DEFAULT_FOLDERS[script] ?? [])
+    .filter((flag) => !args.some((a) => a === flag || a.startsWith(`${flag}=`)))
+    .flatMap((flag) => [flag, join(dir, flag.slice(2))]);
+}
 
 Deno.test("parseFlags: negative values of string options, suggestions for unknown flags", () => {
   const options = {
@@ -134,12 +156,19 @@ Deno.test("parseFlags: negative values of string options, suggestions for unknow
 
 Deno.test("a missing dataset is one error line listing the ways to get it", async () => {
   const empty = await Deno.makeTempDir();
-  const r = await run("train.ts", ["--data-dir", empty]);
-  assert.equal(r.code, 1);
-  const line = errorLine(r.stderr);
-  assert.match(line, new RegExp(empty));
-  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
-  await Deno.remove(empty, { recursive: true });
+  // A folder of its own, not the default models/cnn, which may hold a trained model (exit 2).
+  const out = await Deno.makeTempDir();
+  try {
+    const r = await run("train.ts", ["--data-dir", empty, "--out", join(out, "cnn")]);
+    assert.equal(r.code, 1, r.stderr);
+    const line = errorLine(r.stderr);
+    assert.match(line, new RegExp(empty));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    assert.deepEqual([...Deno.readDirSync(out)], [], "nothing saved");
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+    await Deno.remove(out, { recursive: true });
+  }
 });
 
 Deno.test("train --json then predict --json on the saved model agree", async () => {

@@ -30,11 +30,20 @@ const CASES: [string[], number, RegExp][] = [
 
 for (const [args, code, message] of CASES) {
   Deno.test(`experiments ${args.join(" ")}: exit ${code}, one line`, async () => {
-    const r = await run(...args);
-    assert.equal(r.code, code, r.stderr);
-    assert.match(r.stderr, message);
-    assert.equal(r.stderr.split("\n").length, 1, r.stderr);
-    assert.equal(r.stdout, "");
+    // The folders it would read and write by default (the project's models/, models/experiments
+    // and results/) are temporary ones: a refusal must not depend on what earlier runs saved.
+    const dir = await Deno.makeTempDir({ prefix: "experiments-cli-" });
+    try {
+      const away = ["--models", "--train-dir", "--out"].flatMap((f) => [f, join(dir, f.slice(2))]);
+      const r = await run(...args, ...away);
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split("\n").length, 1, r.stderr);
+      assert.equal(r.stdout, "");
+      assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 }
 
@@ -46,7 +55,7 @@ Deno.test("experiments: a missing --models folder and an --out that is a file ar
     assert.match(missing.stderr, /--models .*nope: no such folder/);
     const file = join(dir, "file");
     await Deno.writeTextFile(file, "");
-    const out = await run("--out", file, "--models", dir);
+    const out = await run("--out", file, "--models", dir, "--train-dir", dir);
     assert.equal(out.code, 1, out.stderr);
     assert.match(out.stderr, /--out .*file\/experiments: cannot be created, .*file is a file/);
     const empty = await run(
