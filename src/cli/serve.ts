@@ -19,6 +19,7 @@ requests addressed to 127.0.0.1:PORT or localhost:PORT.
 
 const WEB_DIR = join(PROJECT_ROOT, "web");
 const KERNEL_DIR = join(PROJECT_ROOT, "kernels");
+const SRC_DIR = join(PROJECT_ROOT, "src");
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -68,7 +69,11 @@ export async function bundlePage(entry = join(WEB_DIR, "main.ts")): Promise<Uint
   }
 }
 
-/** Every kernels/*.wgsl as one JSON object, name → source (what src/platform/browser.ts loads). */
+/**
+ * Every kernel body as one JSON object, key → source (what src/platform/browser.ts loads): each
+ * kernels/*.wgsl by its name, and each *.wgsl under src/ by its path there without ".wgsl"
+ * ("ops/maxpool/maxpool"), the keys src/gpu/kernel.ts specs use.
+ */
 export async function kernelSources(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for await (const e of Deno.readDir(KERNEL_DIR)) {
@@ -76,6 +81,15 @@ export async function kernelSources(): Promise<Record<string, string>> {
       out[e.name.slice(0, -5)] = await Deno.readTextFile(join(KERNEL_DIR, e.name));
     }
   }
+  const walk = async (dir: string, prefix: string) => {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory) await walk(join(dir, e.name), `${prefix}${e.name}/`);
+      else if (e.isFile && e.name.endsWith(".wgsl")) {
+        out[prefix + e.name.slice(0, -5)] = await Deno.readTextFile(join(dir, e.name));
+      }
+    }
+  };
+  await walk(SRC_DIR, "");
   return out;
 }
 

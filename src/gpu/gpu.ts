@@ -1,5 +1,6 @@
 import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
 import { kernelText } from "../platform/mod.ts";
+import { type Kernel, packParams } from "./kernel.ts";
 
 /** Storage buffers' usage flags; read when used, as a page without WebGPU has no GPUBufferUsage. */
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -48,6 +49,7 @@ const U32 = new Uint32Array(F32.buffer);
 export class Gpu {
   private pipelines = new Map<string, GPUComputePipeline>();
   private modules = new Map<string, GPUShaderModule>();
+  private kernelModules = new WeakMap<Kernel, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<number, GPUTexture[]>();
   private uniformCopies = new Map<number, GPUBuffer[]>();
@@ -109,6 +111,57 @@ export class Gpu {
     this.pipelines.set(key, p);
     this.check(`compiling kernels/${kernel}.wgsl entry ${entry}`);
     return p;
+  }
+
+  /**
+   * The compute pipeline for `entry` of a declared kernel (src/gpu/kernel.ts), with override
+   * constants; its module (header + body) is compiled once per kernel.
+   */
+  kernelPipeline(kernel: Kernel, entry: string, constants: Record<string, number> = {}) {
+    const key = `${kernel.label}:${entry}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (p) return p;
+    let module = this.kernelModules.get(kernel);
+    if (!module) {
+      module = this.device.createShaderModule({ label: kernel.label, code: kernel.code() });
+      this.kernelModules.set(kernel, module);
+    }
+    p = this.device.createComputePipeline({
+      label: `${kernel.label}.${entry}`,
+      layout: "auto",
+      compute: { module, entryPoint: entry, constants },
+    });
+    this.pipelines.set(key, p);
+    this.check(`compiling ${kernel.label} entry ${entry}`);
+    return p;
+  }
+
+  /**
+   * Records one dispatch of `entry` of a declared kernel: its parameters and bindings by name
+   * (`{ x, out }`, `params: { n, row }`), override `constants`, and the workgroup grid. Every
+   * binding the entry uses must be given; others in `bindings` are left out (one record can
+   * serve several entries). Throws naming the kernel, entry and binding that is missing.
+   */
+  run<B extends string, P extends string, E extends string>(
+    kernel: Kernel<B, P, E>,
+    entry: E,
+    args: {
+      constants?: Record<string, number>;
+      params?: Readonly<Record<P, number>>;
+      bindings: Readonly<Partial<Record<B, Binding | null>>>;
+    },
+    workgroups: [number, number?, number?],
+  ) {
+    const numbered: Record<number, Binding> = {};
+    for (const [name, n] of kernel.used[entry]) {
+      const b = args.bindings[name];
+      if (!b) throw new Error(`${kernel.label}.${entry}: binding ${name} not given`);
+      numbered[n] = b;
+    }
+    const params = kernel.readsParams[entry]
+      ? packParams(kernel, args.params ?? ({} as Record<P, number>), [])
+      : null;
+    this.dispatch(this.kernelPipeline(kernel, entry, args.constants), params, numbered, workgroups);
   }
 
   /** The keys (`kernel:entry:constants`) of every pipeline created so far. */

@@ -3,7 +3,7 @@ import { conv2d, conv2dOutputSize } from "../autograd/conv2d.ts";
 import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
 import { globalAvgPool } from "../autograd/global_avg_pool.ts";
 import { batchNorm, batchNormMaxPool, fusesWithMaxPool } from "../autograd/batchnorm.ts";
-import { maxPool2d } from "../autograd/maxpool.ts";
+import { maxPool2d } from "../ops/maxpool/maxpool.ts";
 import { matmul } from "../autograd/matmul.ts";
 import { add, dropout, relu } from "../autograd/elementwise.ts";
 import type { Param } from "../optim/optimizer.ts";

@@ -9,7 +9,7 @@
 import { Tensor } from "../autograd/tensor.ts";
 import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
 import { relu } from "../autograd/elementwise.ts";
-import { maxPool2d } from "../autograd/maxpool.ts";
+import { maxPool2d } from "../ops/maxpool/maxpool.ts";
 import { type BatchNormFusion, batchNormFusion, type Layer, type LayerPlan } from "../nn/layers.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Param } from "../optim/optimizer.ts";

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  assertClose,
-  batchNormRef,
-  checkGradients,
-  gpuTestBothInputs,
-  maxPoolRef,
-  randn,
-} from "../helpers.ts";
+import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { backward, endStep, Tensor } from "../../src/autograd/tensor.ts";
 import { batchNorm, batchNormMaxPool } from "../../src/autograd/batchnorm.ts";
-import { maxPool2d } from "../../src/autograd/maxpool.ts";
+import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
+import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 
 const EPS = 1e-5;
 

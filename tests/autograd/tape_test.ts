@@ -4,7 +4,7 @@ import { backward, endStep, engine, noGrad, Tensor } from "../../src/autograd/te
 import { conv2d } from "../../src/autograd/conv2d.ts";
 import { batchNorm } from "../../src/autograd/batchnorm.ts";
 import { add, relu } from "../../src/autograd/elementwise.ts";
-import { maxPool2d } from "../../src/autograd/maxpool.ts";
+import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { matmul } from "../../src/autograd/matmul.ts";
 
 function bnState(c: number) {

@@ -17,7 +17,6 @@ import {
   conv2dRef,
   crossEntropyRef,
   matmulRef,
-  maxPoolRef,
   randn,
 } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
@@ -30,7 +29,8 @@ import {
 } from "../../src/autograd/matmul.ts";
 import { conv2d } from "../../src/autograd/conv2d.ts";
 import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
-import { maxPool2d } from "../../src/autograd/maxpool.ts";
+import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
+import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 import { batchNorm, batchNormMaxPool } from "../../src/autograd/batchnorm.ts";
 import { globalAvgPool } from "../../src/autograd/global_avg_pool.ts";
 import { add, dropout, relu } from "../../src/autograd/elementwise.ts";

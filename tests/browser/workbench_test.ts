@@ -329,6 +329,17 @@ if (!chromium) {
                 /damaged or not a safetensors file/,
               ],
               [await folder("baseline", { kind: "svm-rbf" }, weights), /not a network's config/],
+              // Refused before anything is built (it once took 4.2 GB and left the page unable
+              // to classify until reloaded).
+              [
+                await folder("huge", withLayer(config, "dense", { units: 1_000_000 }), weights),
+                /architecture has [\d,]+ parameters, over the limit/,
+              ],
+              [
+                await folder("kernel0", withLayer(config, "conv2d", { kernel: 0 }), weights),
+                /layers\[0\]\.kernel must be an integer from 1/,
+              ],
+              [await folder("nan", config, nanWeights(weights)), /holds NaN at element 0/],
               [[join(MODEL, "config.json")], /holds config\.json and weights\.safetensors/],
             ];
             for (const [files, message] of cases) {
@@ -540,4 +551,19 @@ if (!chromium) {
       }
     },
   });
+}
+
+/** `config` with the first layer of `type` changed by `fields`. */
+function withLayer(config: Record<string, unknown>, type: string, fields: object) {
+  const c = structuredClone(config) as { architecture: { layers: { type: string }[] } };
+  Object.assign(c.architecture.layers.find((l) => l.type === type)!, fields);
+  return c;
+}
+
+/** A copy of a weights file whose every value is NaN (a diverged run's). */
+function nanWeights(weights: Uint8Array): Uint8Array {
+  const out = weights.slice();
+  const start = 8 + Number(new DataView(out.buffer).getBigUint64(0, true));
+  new Float32Array(out.buffer, start, (out.length - start) / 4).fill(NaN);
+  return out;
 }

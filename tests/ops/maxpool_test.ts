@@ -1,6 +1,7 @@
-import { assertClose, checkGradients, gpuTestBothInputs, maxPoolRef, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
-import { maxPool2d } from "../../src/autograd/maxpool.ts";
+import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
+import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 
 // Odd sizes (floor mode drops the last row/column), and overlapping windows (stride < size);
 // C = 4 and 8 take the channel-quadruple entries.

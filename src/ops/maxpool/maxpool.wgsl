@@ -11,7 +11,6 @@
 // The scalar pair stores flat input indices, the vec4 pair window positions (see argpos4); each
 // backward reads what its own forward stored (C decides the pair for both).
 
-struct Params { n: u32, row: u32 }
 override WG: u32 = 256;
 override H: u32;
 override W: u32;
@@ -21,23 +20,10 @@ override OW: u32;
 override K: u32;
 override S: u32;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;       // forward: input; backward: dy
-@group(0) @binding(2) var<storage, read_write> argmax: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>; // forward: y; backward: dx
-// The same buffers as vec4 views, for the quadruple entries.
-@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
-// The vec4 entries keep, per output, the winner's position in its window (ky·K + kx) as an f32:
-// small integers are exact, and unlike flat u32 indices they can be read back through a float
-// texture (`argposT`) without their bits passing for denormals.
-@group(0) @binding(5) var<storage, read_write> argpos4: array<vec4f>;
-@group(0) @binding(6) var<storage, read_write> out4: array<vec4f>;
-// TEXTURES: x (forward) or dy (backward) also as a texture (a flat vec4 array, src/gpu/gpu.ts
-// `texture()`), read by the vec4 entries instead of x4: on llvmpipe a texel fetch is a vectorised
-// gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl). Else a 1×1 dummy.
+// Bindings and `p` (n, row) are declared in maxpool.ts and generated above this body.
+// TEXTURES: x (forward) or dy (backward) is also bound as a texture (xT), read by the vec4
+// entries instead of x4 (src/gpu/gpu.ts `texture()` says when and why). Else a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(7) var xT: texture_2d<f32>;
-@group(0) @binding(8) var argposT: texture_2d<f32>;
 
 // #include texel
 fn x4At(j: u32) -> vec4f {
