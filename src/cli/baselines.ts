@@ -21,6 +21,7 @@ import {
 import { info } from "../train/progress.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
+import { acquireFolderLock, type FolderLock } from "../util/lock.ts";
 
 const HELP = `deno task baselines [flags]
 
@@ -72,8 +73,21 @@ await runCli(async () => {
   const out = flags.out === undefined ? projectPath("models") : userPath(flags.out);
   const resultsDir = flags.results === undefined ? projectPath("results") : userPath(flags.results);
   // Before minutes of training: the folder this run writes into (models, or the curve's results).
-  if (curve) await checkWritableDir(resultsDir, "--results");
-  else await checkWritableDir(out, "--out");
+  const [dir, flag] = curve ? [resultsDir, "--results"] : [out, "--out"];
+  await checkWritableDir(dir, flag);
+  // One writer per folder: a second baselines run into it is refused now, not after the data.
+  // The CPU models train for minutes without yielding, when a signal handler could not run: a
+  // Ctrl-C keeps its immediate exit, and the next run takes over the lock file it leaves.
+  using _lock = acquireFolderLock(dir, flag, { releaseOnSignal: false });
+  // Each model's own folder too: "deno task train --out models/cnn" writes the same files as
+  // --models cnn here.
+  const modelLocks: FolderLock[] = [];
+  using _modelLocks = { [Symbol.dispose]: () => modelLocks.forEach((l) => l.release()) };
+  if (!curve) {
+    for (const n of names) {
+      modelLocks.push(acquireFolderLock(join(out, n), "--out", { releaseOnSignal: false }));
+    }
+  }
 
   const data = await loadFashionMnist({
     dataDir: flags["data-dir"] === undefined ? undefined : userPath(flags["data-dir"]),

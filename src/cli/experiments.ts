@@ -10,6 +10,7 @@ import {
 } from "./common.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
+import { acquireFolderLock, FolderLockedError } from "../util/lock.ts";
 
 const EXPERIMENTS = ["permutation", "translation", "occlusion"] as const;
 type Experiment = typeof EXPERIMENTS[number];
@@ -137,6 +138,11 @@ await runCli(async () => {
         `"deno task baselines" save under models/) or point --models at the folder that has them`,
     );
   }
+  // One writer per folder. The trainings it starts lock their own subfolders of --train-dir.
+  // Permutation retrains CPU models in this process for minutes without yielding, when a signal
+  // handler could not run: Ctrl-C keeps its immediate exit, the next run takes over the locks.
+  using _outLock = acquireFolderLock(outDir, "--out", { releaseOnSignal: false });
+  using _trainLock = acquireFolderLock(trainDir, "--train-dir", { releaseOnSignal: false });
 
   // Model, charting and image code loads only now: --help and usage errors need none of it.
   const { listSavedModels } = await import("../report/build.ts");
@@ -194,7 +200,20 @@ await runCli(async () => {
     }
     info(`${experiment}: ${((performance.now() - start) / 1000).toFixed(0)} s`);
   }
-  const pages = await updateReportPages(reportDir);
+  // The report's pages are evaluate's: edited only while no other run writes that folder. When
+  // one does, its pages are rebuilt with these results by "deno task evaluate".
+  let pages: string[] = [];
+  try {
+    using _reportLock = acquireFolderLock(reportDir, "--out", { releaseOnSignal: false });
+    pages = await updateReportPages(reportDir);
+  } catch (e) {
+    if (!(e instanceof FolderLockedError)) throw e;
+    info(
+      `note: the pages in ${reportDir} were not updated: another run${
+        e.owner ? ` (PID ${e.owner.pid} on ${e.owner.hostname})` : ""
+      } is writing there; "deno task evaluate" adds the Experiments section when it runs`,
+    );
+  }
   info(`wrote ${outDir}/` + (pages.length ? `; Experiments section in ${pages.join(", ")}` : ""));
   if (flags.json) console.log(JSON.stringify(results));
 });

@@ -23,7 +23,7 @@ import {
   SCHEDULES,
 } from "../optim/schedule.ts";
 import { loadFashionMnist, stratifiedSplit } from "../data/mod.ts";
-import { fit } from "../train/fit.ts";
+import { DivergedError, type EpochRecord, fit } from "../train/fit.ts";
 import {
   type Callback,
   EarlyStopping,
@@ -38,14 +38,21 @@ import {
 import { evaluate } from "../train/evaluate.ts";
 import { augmenter, describeAugment, isIdentity, parseAugment } from "../augment/mod.ts";
 import { info } from "../train/progress.ts";
-import { HISTORY_FILE, saveModel, TRAINING_STATE_FILE } from "../io/checkpoint.ts";
+import {
+  CONFIG_FILE,
+  HISTORY_FILE,
+  saveModel,
+  TRAINING_STATE_FILE,
+  WEIGHTS_FILE,
+} from "../io/checkpoint.ts";
 import { UserError } from "../util/errors.ts";
 import { type InitSource, loadInit, readInit, withClasses } from "../train/finetune.ts";
 import { Freezer, parseFreeze, trainableParams } from "../train/freeze.ts";
 import { parseClasses, samplePerClass, selectClasses } from "../data/subset.ts";
 import { CLASS_NAMES } from "../data/dataset.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
-import { exists } from "../util/fs.ts";
+import { DiskFullError, writeJsonAtomic } from "../util/atomic.ts";
+import { exists, readJsonOrNull } from "../util/fs.ts";
+import { acquireFolderLock } from "../util/lock.ts";
 import { permuteSplits } from "../experiments/permutation.ts";
 
 const HELP = `deno task train [flags]
@@ -119,7 +126,10 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
 
 The training state (weights, optimizer moments, schedule, callbacks, history) is written to
 DIR/${TRAINING_STATE_FILE} after every epoch; --resume DIR continues from the last one and
-gives the same weights as an uninterrupted run.`;
+gives the same weights as an uninterrupted run. While a run writes DIR, DIR/.lock (its PID,
+host and start) makes a second run into DIR stop at once (exit 2). A loss that becomes NaN or
+infinite, or a model at chance after its loss exploded, stops the run as diverged (exit 1)
+without saving that epoch.`;
 
 const OPTIMIZERS = ["adam", "adamw", "sgd", "rmsprop"] as const;
 type OptimizerName = typeof OPTIMIZERS[number];
@@ -246,6 +256,42 @@ async function refuseToReplace(out: string): Promise<void> {
         `--overwrite to start over`,
     );
   }
+}
+
+/**
+ * `--resume DIR` needs DIR's training state; without one, says what DIR holds instead and how to
+ * go on (a model whose state was never saved, e.g. when the disk filled during the first epoch's
+ * save, or a finished import; or nothing). Called under the folder's lock, before reading it.
+ *
+ * @throws UserError (usage, exit 2) when DIR has no training state
+ */
+function refuseResumeWithoutState(dir: string): void {
+  if (exists(join(dir, TRAINING_STATE_FILE))) return;
+  const config = readJsonOrNull<Record<string, unknown>>(join(dir, CONFIG_FILE));
+  const test = (config?.test ?? {}) as { accuracy?: number };
+  const lacks = `no training state (${TRAINING_STATE_FILE}) to continue from`;
+  if (config && typeof test.accuracy === "number") {
+    usage(
+      `--resume ${dir}: it holds a finished ${config.name ?? "model"} (${
+        (test.accuracy * 100).toFixed(2)
+      }% test) but ${lacks}; train on from its weights with --init ${dir} and another --out, ` +
+        `or start again with --out ${dir} --overwrite`,
+    );
+  }
+  if (config || exists(join(dir, WEIGHTS_FILE))) {
+    const epochs = typeof config?.epochsCompleted === "number"
+      ? ` (${config.epochsCompleted} epoch${config.epochsCompleted === 1 ? "" : "s"} saved)`
+      : "";
+    usage(
+      `--resume ${dir}: it holds an interrupted run's model${epochs} but ${lacks}: its state's ` +
+        `save did not complete (a full disk?); start again with --out ${dir} --overwrite, or ` +
+        `from its weights with --init ${dir} and another --out`,
+    );
+  }
+  usage(
+    `--resume ${dir}: ${lacks} and no model in it; --resume takes the --out folder of an ` +
+      `unfinished "deno task train" run`,
+  );
 }
 
 /** Flags → settings, refusing values and combinations that would be silently ignored. */
@@ -430,16 +476,39 @@ function buildOptimizer(s: TrainSettings, model: Sequential): Optimizer {
 
 await runCli(async () => {
   const flags = parseFlags("train", FLAGS, HELP);
-  let settings: TrainSettings;
   let out: string;
-  let saved: Awaited<ReturnType<typeof readTraining<TrainSettings>>> | null = null;
+  let fresh: TrainSettings | null = null;
   let init: InitSource | null = null;
+  const outFlag = flags.resume === undefined ? "--out" : "--resume";
   if (flags.resume !== undefined) {
     const refused = Object.keys(flags).filter((k) => !RESUME_FLAGS.has(k));
     if (refused.length) {
       usage(`--${refused[0]} cannot be combined with --resume (the run's saved settings are used)`);
     }
     out = userPath(flags.resume);
+    if (!exists(out)) {
+      usage(
+        `--resume ${out}: no such folder; --resume takes the --out folder of an unfinished ` +
+          `"deno task train" run`,
+      );
+    }
+  } else {
+    if (flags.model !== undefined) {
+      choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
+    }
+    if (flags.init !== undefined) init = await readInit(userPath(flags.init), flags.model);
+    fresh = settingsFromFlags(flags, init);
+    out = flags.out === undefined ? projectPath("models", fresh.model) : userPath(flags.out);
+  }
+  // Before the data, the GPU and the epochs: a folder it cannot save into fails now.
+  await checkWritableDir(out, outFlag);
+  // One writer per folder until this command ends: what is in it is judged under the lock, so
+  // that another run cannot change it between that check and this run's saves.
+  using _lock = acquireFolderLock(out, outFlag);
+  let saved: Awaited<ReturnType<typeof readTraining<TrainSettings>>> | null = null;
+  let settings: TrainSettings;
+  if (flags.resume !== undefined) {
+    refuseResumeWithoutState(out);
     saved = await readTraining<TrainSettings>(join(out, TRAINING_STATE_FILE));
     settings = { ...saved.state.settings };
     if (flags.epochs !== undefined) {
@@ -450,16 +519,9 @@ await runCli(async () => {
         (saved.state.stopped ? " (stopped early)" : ""),
     );
   } else {
-    if (flags.model !== undefined) {
-      choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
-    }
-    if (flags.init !== undefined) init = await readInit(userPath(flags.init), flags.model);
-    settings = settingsFromFlags(flags, init);
-    out = flags.out === undefined ? projectPath("models", settings.model) : userPath(flags.out);
+    settings = fresh!;
     if (!flags.overwrite) await refuseToReplace(out);
   }
-  // Before the data, the GPU and the epochs: a folder it cannot save into fails now.
-  await checkWritableDir(out, flags.resume === undefined ? "--out" : "--resume");
   const quiet = flags.quiet ?? false;
   const s = settings;
   // The weights' architecture (--init) or the zoo's, with one output per class trained on.
@@ -609,6 +671,10 @@ await runCli(async () => {
 
   // Older training states (before augmentation existed) have no spec: none.
   const augmentation = parseAugment(s.augment ?? "none");
+  // A diverged run or a full disk, said in this command's terms (its flags, its folder).
+  const explain = (e: unknown): never => {
+    throw explainFailure(e, s, out, outFlag, saved !== null);
+  };
   const started = performance.now();
   const history = await fit(model, optimizer, data.train, split.train, {
     epochs: s.epochs,
@@ -622,11 +688,21 @@ await runCli(async () => {
     callbacks,
     resume,
     quiet,
-  });
+  }).catch(explain);
   // A resumed run adds the training seconds its earlier sessions recorded per epoch.
   const trainSeconds = (performance.now() - started) / 1000 +
     (resume?.history ?? []).reduce((t, h) => t + h.seconds, 0);
   const test = await evaluate(model, data.test, { tta: s.tta });
+  if (!Number.isFinite(test.loss)) {
+    // The last update can break the weights after the last loss that was read (no validation).
+    explain(
+      new DivergedError(
+        `the test loss became ${test.loss} after the last epoch`,
+        history.length + 1,
+        optimizer.lr,
+      ),
+    );
+  }
   info(
     `test${s.tta ? " (flip TTA)" : ""}: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
       test.loss.toFixed(4)
@@ -649,13 +725,51 @@ await runCli(async () => {
     test: { accuracy: test.accuracy, loss: test.loss },
     createdAt: new Date().toISOString(),
   });
-  await saveModel(out, model, summary);
+  await saveModel(out, model, summary).catch(explain);
   if (s.epochs === 0) {
     // Nothing trained (--init --epochs 0): a model folder like any other, with an empty history.
-    await writeJsonAtomic(join(out, HISTORY_FILE), history);
+    await writeJsonAtomic(join(out, HISTORY_FILE), history).catch(explain);
     info(`saved ${out}/{config.json, weights.safetensors, history.json}`);
   } else {
     info(`saved ${out}/{config.json, weights.safetensors, history.json, ${TRAINING_STATE_FILE}}`);
   }
   if (flags.json) console.log(JSON.stringify({ out, ...summary, history }));
 });
+
+/**
+ * The one line for a failure of training or saving that the user can act on: divergence names
+ * --lr and what --out still holds; a full disk in `out` names the folder, the file and whether
+ * --resume can go on. Anything else is returned as it is.
+ */
+function explainFailure(
+  e: unknown,
+  s: TrainSettings,
+  out: string,
+  outFlag: string,
+  resumed: boolean,
+): unknown {
+  if (e instanceof DivergedError) {
+    const lower = Number((s.lr / 10).toPrecision(3));
+    // Epochs before the diverged one ran their callbacks: their checkpoints are what is there.
+    const last = readJsonOrNull<EpochRecord[]>(join(out, HISTORY_FILE))?.at(-1)?.epoch;
+    const kept = last === undefined ? "" : ` (${out} keeps what epoch ${last} saved)`;
+    const fix = resumed
+      ? `: start again with --lr ${lower} --out ${out} --overwrite${kept}`
+      : kept
+      ? `, e.g. --lr ${lower} --overwrite${kept}`
+      : `, e.g. --lr ${lower}; nothing was saved in ${out}`;
+    return new UserError(`diverged: ${e.reason}; lower --lr (now ${s.lr})${fix}`);
+  }
+  if (e instanceof DiskFullError && e.dir === out) {
+    const next = exists(join(out, TRAINING_STATE_FILE))
+      ? `free space and continue with --resume ${out}`
+      : "free space and run the same command again";
+    const left = exists(join(out, e.file))
+      ? `${e.file} there keeps its previous version and nothing is half-written`
+      : "nothing is half-written";
+    return new UserError(
+      `${outFlag} ${out}: the disk is full (${e.reason}) while saving ${e.file}; ${left}; ${next}`,
+    );
+  }
+  return e;
+}

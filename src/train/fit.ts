@@ -34,6 +34,36 @@ export interface EpochRecord {
   readySeconds?: number;
 }
 
+/**
+ * Training that blew up: the loss became NaN or infinite, or the model ended an epoch at chance
+ * after its loss had exploded. `fit` throws it as soon as it sees it, before the epoch's
+ * callbacks, so no checkpoint of the broken weights is written. The CLI names its --lr instead
+ * of `lr`, the optimizer's rate at that step.
+ */
+export class DivergedError extends UserError {
+  constructor(
+    /** What was seen, e.g. "the loss became NaN at epoch 2, step 7 of 15". */
+    readonly reason: string,
+    readonly epoch: number,
+    readonly lr: number,
+  ) {
+    super(`diverged: ${reason}; lower the learning rate (now ${lr})`);
+    this.name = "DivergedError";
+  }
+}
+
+/**
+ * Accuracy up to chance (1 / classes) plus this counts as chance for divergence: a model that
+ * learned anything is far above it after an epoch.
+ */
+export const CHANCE_MARGIN = 0.02;
+
+/**
+ * A mean loss this many times a uniform guess's counts as exploded. Untrained models start near
+ * 1× (the synthetic test network at 1.8×); rates that wreck a model reach 6× to 1000× and more.
+ */
+export const EXPLODED = 3;
+
 /** The running figures of an epoch, given to `FitOptions.onProgress` after each readback. */
 export interface FitProgress {
   epoch: number;
@@ -101,6 +131,18 @@ export interface FitOptions {
  * The training loop. A step is: upload the batch, forward, loss, backward, optimizer update,
  * one submit. Nothing is read back inside a step: the loss kernel writes each step's loss sum
  * and hit count into a slot of `log`, read once per `logEvery` steps for the progress bar.
+ *
+ * Divergence is judged on what is read anyway (those slots and each epoch's evaluation): a NaN
+ * or infinite step loss stops training at that readback; so does an epoch that ends with
+ * validation accuracy (training accuracy without a validation split) at chance, at most
+ * `CHANCE_MARGIN` above 1 / classes, once the learning rate is past its warm-up (falling, or
+ * constant over the epoch) and the mean loss of some readback window has reached `EXPLODED`
+ * times a uniform guess's (ln(classes) for cross-entropy, 1 for hinge). The loss condition
+ * keeps a short run that has not learned yet (a --limit smoke test, a rate too low) from being
+ * called diverged.
+ *
+ * @throws DivergedError before the epoch's `onEpoch` and callbacks, so nothing is saved from it
+ * @throws UserError (exit 2) for a batch size the adapter cannot hold
  */
 export async function fit(
   model: Sequential,
@@ -131,6 +173,15 @@ export async function fit(
   let step = opts.resume?.step ?? 0;
   const pipelinesBefore = new Set(gpu().pipelineKeys());
   const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
+  const stepsPerEpoch = Math.ceil(trainIndices.length / opts.batchSize);
+  const classes = model.architecture.classes;
+  // A uniform guess's loss: zero logits give ln(classes) under cross-entropy (label smoothing
+  // or not) and a margin of 1 under the hinge loss.
+  const guessLoss = model.architecture.loss === "hinge" ? 1 : Math.log(classes);
+  // Largest learning rate and largest windowed mean loss so far (a resumed run's from its
+  // history: epoch means and end-of-epoch rates, lower bounds of both).
+  let peakLr = Math.max(0, ...history.map((h) => h.lr));
+  let peakLoss = Math.max(0, ...history.map((h) => h.trainLoss));
   for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
     const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
     let start = performance.now();
@@ -140,23 +191,32 @@ export async function fit(
     let lossSum = 0;
     let hits = 0;
     let counted = 0;
+    let epochStep = 0;
+    let lrLow = Infinity;
+    let lrHigh = -Infinity;
     const drain = async () => {
       const values = await log.read();
       let recentLoss = 0;
       let recentHits = 0;
       for (let i = 0; i < pending; i++) {
-        recentLoss += values[2 * i];
+        const loss = values[2 * i];
+        if (!Number.isFinite(loss)) {
+          const at = `step ${epochStep - pending + i + 1} of ${stepsPerEpoch}`;
+          // Ends the bar's line, so that the error is a line of its own on a terminal.
+          bar.done(`epoch ${epoch}/${opts.epochs}  stopped at ${at}: loss ${loss}`);
+          throw new DivergedError(
+            `the loss became ${loss} at epoch ${epoch}, ${at}`,
+            epoch,
+            optimizer.lr,
+          );
+        }
+        recentLoss += loss;
         recentHits += values[2 * i + 1];
       }
       lossSum += recentLoss;
       hits += recentHits;
-      if (!Number.isFinite(lossSum)) {
-        throw new UserError(
-          `training diverged: loss is ${lossSum} in epoch ${epoch} near step ${step}; ` +
-            `lower --lr (now ${optimizer.lr}) or check the data`,
-        );
-      }
       const recentImages = seen - counted;
+      peakLoss = Math.max(peakLoss, recentLoss / recentImages);
       counted = seen;
       pending = 0;
       bar.update(seen, { loss: lossSum / counted, accuracy: hits / counted });
@@ -175,6 +235,8 @@ export async function fit(
     for (const batch of batcher.epoch(epoch - 1)) {
       opts.signal?.throwIfAborted();
       if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
+      lrLow = Math.min(lrLow, optimizer.lr);
+      lrHigh = Math.max(lrHigh, optimizer.lr);
       const uploaded = Tensor.from(batch.x, [batch.size, h, w, c]);
       const x = opts.augment ? opts.augment(uploaded, step) : uploaded;
       const y = Tensor.from(batch.y, [batch.size]);
@@ -187,6 +249,7 @@ export async function fit(
       optimizer.step();
       endStep();
       step++;
+      epochStep++;
       pending++;
       seen += batch.size;
       if (epoch === firstEpoch && seen === batch.size) {
@@ -235,6 +298,28 @@ export async function fit(
       summary += `  test_acc ${(record.testAccuracy * 100).toFixed(2)}%`;
     }
     bar.done(summary);
+    // Past the warm-up: below the run's peak rate, or a rate that did not move this epoch.
+    peakLr = Math.max(peakLr, lrHigh);
+    const fallen = record.lr < peakLr || lrLow === lrHigh;
+    if (record.valLoss !== null && !Number.isFinite(record.valLoss)) {
+      throw new DivergedError(
+        `the validation loss became ${record.valLoss} after epoch ${epoch}`,
+        epoch,
+        optimizer.lr,
+      );
+    }
+    const accuracy = record.valAccuracy ?? record.trainAccuracy;
+    if (fallen && accuracy <= 1 / classes + CHANCE_MARGIN && peakLoss >= EXPLODED * guessLoss) {
+      throw new DivergedError(
+        `${record.valAccuracy === null ? "training" : "validation"} accuracy is ${
+          (accuracy * 100).toFixed(2)
+        }% after epoch ${epoch}, chance for ${classes} classes, and the training loss reached ${
+          peakLoss < 100 ? peakLoss.toPrecision(3) : Math.round(peakLoss)
+        } (a uniform guess scores ${guessLoss.toPrecision(3)})`,
+        epoch,
+        optimizer.lr,
+      );
+    }
     history.push(record);
     if (opts.scheduler?.endEpoch?.(record.valLoss) && !opts.quiet) {
       info(

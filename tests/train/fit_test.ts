@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { gpuTest } from "../helpers.ts";
 import { Sequential } from "../../src/nn/model.ts";
 import { type Architecture, architecture } from "../../src/nn/zoo.ts";
-import { Adam } from "../../src/optim/optimizer.ts";
-import { fit } from "../../src/train/fit.ts";
+import { Adam, Sgd } from "../../src/optim/optimizer.ts";
+import { CHANCE_MARGIN, DivergedError, EXPLODED, fit } from "../../src/train/fit.ts";
 import { evaluate } from "../../src/train/evaluate.ts";
 import { type Dataset, loadFashionMnist, subset } from "../../src/data/mod.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
@@ -195,5 +195,58 @@ gpuTest(
     const zeroed = await run((x) => Tensor.from(new Float32Array(x.size), x.shape));
     assert.deepEqual(zeroed[0], initial);
     assert.notDeepEqual(plain[0], initial);
+  },
+);
+
+gpuTest(
+  "a loss that becomes NaN or infinite stops training at that readback, before the epoch's callbacks",
+  async () => {
+    const ds = syntheticDataset(200);
+    const model = new Sequential(tinyNet, 3);
+    const seen: string[] = [];
+    const error = await fit(model, new Sgd(model.params(), { lr: 1e6 }), ds, range(0, 160), {
+      epochs: 3,
+      batchSize: 16, // 10 steps per epoch, read back every 4
+      logEvery: 4,
+      seed: 1,
+      quiet: true,
+      valIndices: range(160, 200),
+      onEpoch: () => void seen.push("onEpoch"),
+      callbacks: [{
+        onEpochEnd: () => void seen.push("onEpochEnd"),
+        onTrainEnd: () => void seen.push("onTrainEnd"),
+      }],
+    }).then(() => null, (e) => e);
+    assert.ok(error instanceof DivergedError, `rejected with ${error}`);
+    assert.match(
+      error.reason,
+      /^the loss became (NaN|-?Infinity) at epoch 1, step ([1-9]|10) of 10$/,
+    );
+    assert.equal(error.epoch, 1);
+    assert.equal(error.exitCode, 1);
+    assert.match(error.message, /^diverged: .*; lower the learning rate \(now 1000000\)$/);
+    assert.deepEqual(seen, [], "nothing ran that could save the broken weights");
+  },
+);
+
+gpuTest(
+  "a model still at chance without an exploded loss (a rate too low to learn) is not diverged",
+  async () => {
+    const ds = syntheticDataset(120);
+    const model = new Sequential(tinyNet, 3);
+    // A constant rate of 1e-9 moves nothing: accuracy stays near chance for both epochs, with
+    // the loss near a uniform guess's, so the run ends normally.
+    const history = await fit(model, new Adam(model.params(), { lr: 1e-9 }), ds, range(0, 100), {
+      epochs: 2,
+      batchSize: 20,
+      seed: 1,
+      quiet: true,
+      valIndices: range(100, 120),
+    });
+    assert.equal(history.length, 2);
+    for (const h of history) {
+      assert.ok(h.valAccuracy! <= 0.1 + CHANCE_MARGIN, `at chance: ${JSON.stringify(h)}`);
+      assert.ok(h.trainLoss < EXPLODED * Math.log(10), `not exploded: ${JSON.stringify(h)}`);
+    }
   },
 );

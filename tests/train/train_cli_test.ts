@@ -57,8 +57,105 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
     /--batch-size 4096 is too large for cnn-deep.*use --batch-size \d+ or less/,
   );
   const missing = await train(["--resume", "/nonexistent-run"]);
-  assert.equal(missing.code, 1);
-  assert.match(missing.error!, /training-state\.safetensors: not found; --resume/);
+  assert.equal(missing.code, 2);
+  assert.equal(
+    missing.error,
+    "error: --resume /nonexistent-run: no such folder; --resume takes the --out folder of an " +
+      'unfinished "deno task train" run',
+  );
+});
+
+Deno.test("--resume DIR without a training state says what DIR holds and how to go on (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  const state = "no training state (training-state.safetensors) to continue from";
+  // The first epoch's model was saved, its state was not (a full disk).
+  const interrupted = join(dir, "interrupted");
+  await Deno.mkdir(interrupted);
+  await Deno.writeTextFile(
+    join(interrupted, "config.json"),
+    JSON.stringify({ name: "mlp", epochsCompleted: 1 }),
+  );
+  await Deno.writeFile(join(interrupted, "weights.safetensors"), new Uint8Array(16));
+  // A finished model without one (--init ... --epochs 0 saves none).
+  const finished = join(dir, "finished");
+  await Deno.mkdir(finished);
+  await Deno.writeTextFile(
+    join(finished, "config.json"),
+    JSON.stringify({ name: "cnn", epochsCompleted: 0, test: { accuracy: 0.9271 } }),
+  );
+  const empty = join(dir, "empty");
+  await Deno.mkdir(empty);
+  const cases: [string, string][] = [
+    [
+      interrupted,
+      `--resume ${interrupted}: it holds an interrupted run's model (1 epoch saved) but ${state}: ` +
+      `its state's save did not complete (a full disk?); start again with --out ${interrupted} ` +
+      `--overwrite, or from its weights with --init ${interrupted} and another --out`,
+    ],
+    [
+      finished,
+      `--resume ${finished}: it holds a finished cnn (92.71% test) but ${state}; train on from ` +
+      `its weights with --init ${finished} and another --out, or start again with --out ` +
+      `${finished} --overwrite`,
+    ],
+    [
+      empty,
+      `--resume ${empty}: ${state} and no model in it; --resume takes the --out folder of an ` +
+      'unfinished "deno task train" run',
+    ],
+  ];
+  for (const [folder, message] of cases) {
+    const before = [...Deno.readDirSync(folder)].map((e) => e.name).sort();
+    const r = await train(["--resume", folder]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.error, `error: ${message}`);
+    assert.doesNotMatch(r.stderr, /^(data|adapter):/m, "before the data and the GPU");
+    const after = [...Deno.readDirSync(folder)].map((e) => e.name).sort();
+    assert.deepEqual(after, before, "nothing written, the lock gone");
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a tiny run that has not learned yet is not called diverged; a wrecked one is, naming --lr", async () => {
+  const dir = await Deno.makeTempDir();
+  const slow = await train([
+    "--model",
+    "mlp",
+    "--limit",
+    "300",
+    "--epochs",
+    "2",
+    "--lr",
+    "1e-6",
+    "--out",
+    join(dir, "slow"),
+    "--quiet",
+  ]);
+  assert.equal(slow.code, 0, slow.stderr);
+  assert.match(slow.stderr, /test: accuracy \d/);
+  // SGD at 10 overflows within the first epoch: stopped at the readback that sees it.
+  const wrecked = await train([
+    "--model",
+    "mlp",
+    "--limit",
+    "2000",
+    "--epochs",
+    "2",
+    "--optimizer",
+    "sgd",
+    "--lr",
+    "10",
+    "--out",
+    join(dir, "wrecked"),
+    "--quiet",
+  ]);
+  assert.equal(wrecked.code, 1, wrecked.stderr);
+  assert.match(
+    wrecked.error!,
+    /^error: diverged: (the loss became (NaN|-?Infinity) at epoch 1, step \d+ of 15|validation accuracy is .* chance for 10 classes.*); lower --lr \(now 10\), e\.g\. --lr 1; nothing was saved in /,
+  );
+  assert.doesNotMatch(wrecked.stderr, /\n\s+at /, "no stack trace");
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("a run killed after its first checkpoint and resumed saves the uninterrupted run's weights", async () => {
