@@ -12,6 +12,12 @@ import { checkModelFolder } from "../io/check_model.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
+import { MAX_PICTURE_BYTES, MAX_PIXELS } from "../image/limits.ts";
+import { MAX_DATA_BYTES } from "../data/idx.ts";
+
+// The limits of src/image/limits.ts and src/data/idx.ts, for --help.
+const PICTURE_LIMIT = `${MAX_PIXELS / 1e6} megapixels and ${MAX_PICTURE_BYTES / 1e6} MB`;
+const DATA_LIMIT = `${MAX_DATA_BYTES / 1e6} MB`;
 
 const HELP = `deno task predict --model DIR [flags]
 
@@ -25,7 +31,9 @@ Predicts classes with a model saved by "deno task train", "deno task baselines" 
                       or none (784 pixel columns: accuracy null); a pandas index is skipped.
                       Or pictures: a PNG or JPEG file, or a folder of them (any size, colour),
                       converted as the dataset was made: light backgrounds negated, grayscale,
-                      trimmed to the garment, fitted and centred on 28×28
+                      trimmed to the garment, fitted and centred on 28×28. Each must be a
+                      regular file of at most ${PICTURE_LIMIT} (a picture) or
+                      ${DATA_LIMIT} (IDX or CSV, also once gunzipped), checked before decoding
   --save-inputs DIR   pictures: also write the 28×28 image each became, as DIR/<name>.28x28.png
   --labels FILE       IDX labels for --images (a CSV with a label column carries its own)
   --no-invert         keep images with a light background as they are (by default they are
@@ -206,6 +214,7 @@ await runCli(async () => {
             description: p.preprocessed.description,
             saved: p.saved ?? null,
           })),
+          skipped: pictures.skipped,
         }
         : {}),
       engine: classifier.engine,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { UserError } from "../util/errors.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { fileKind, MAX_DATA_BYTES } from "./idx.ts";
 
 export type FileKey = "trainImages" | "trainLabels" | "testImages" | "testLabels";
 export type DatasetFiles = Record<FileKey, string>;
@@ -124,7 +125,8 @@ async function download(
     const gz = new Uint8Array(await res.arrayBuffer());
     let raw: Uint8Array;
     try {
-      raw = gunzipSync(gz);
+      // Bounded like a file given by the user: a wrong or hostile mirror cannot exhaust memory.
+      raw = gunzipSync(gz, { maxOutputLength: MAX_DATA_BYTES });
     } catch (e) {
       throw new Error(`${url}: corrupt gzip data (${(e as Error).message})`);
     }
@@ -161,7 +163,17 @@ export async function locateFashionMnist(opts: LocateOptions = {}): Promise<Loca
   if (explicit) {
     const found = await scan(explicit.dir);
     if (complete(found)) return { dir: explicit.dir, source: explicit.source, files: found };
-    const missing = KEYS.filter((k) => !found[k]).map((k) => FILE_NAMES[k] + "[.gz]");
+    const missing = await Promise.all(
+      KEYS.filter((k) => !found[k]).map(async (k) => {
+        // Only regular files are read: a FIFO or a link to a device by that name is said to be one.
+        const names = [FILE_NAMES[k], FILE_NAMES[k] + ".gz"];
+        const kinds = await Promise.all(
+          names.map((n) => Deno.stat(join(explicit.dir, n)).then(fileKind, () => null)),
+        );
+        const odd = kinds.find((x) => x !== null);
+        return FILE_NAMES[k] + "[.gz]" + (odd ? ` (${odd}, not a regular file)` : "");
+      }),
+    );
     throw new UserError(
       `${explicit.dir} (from ${explicit.how}) lacks Fashion-MNIST files: ${missing.join(", ")}; ` +
         `put them there or point ${explicit.how} at the directory holding them`,

@@ -29,11 +29,12 @@
  */
 import { UserError } from "../util/errors.ts";
 import { borderMean, LIGHT_BORDER_MEAN } from "../data/polarity.ts";
+import { MAX_PIXELS } from "./limits.ts";
 
 /** Side of the dataset's images. */
 export const SIDE = 28;
-/** Larger pictures are refused before decoding: 64 megapixels take 256 MB as RGBA. */
-export const MAX_PIXELS = 64_000_000;
+/** Larger pictures are refused before decoding (./limits.ts). */
+export { MAX_PIXELS };
 /** Trim distance: 5% of the black-to-white distance in RGB space (the paper's step 2). */
 export const TRIM_DISTANCE = 0.05;
 /** A row or column stays trimmed while fewer than this fraction of its pixels differ. */

@@ -8,3 +8,23 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/**
+ * `value` as a message quotes it: in double quotes, JSON-escaped (so control characters and
+ * newlines stay on one line), at most `max` characters between the quotes (default 80), an
+ * ellipsis after the quotes when it was cut. A value read from a file can be megabytes long;
+ * only its start is shown.
+ */
+export function quote(value: string, max = 80): string {
+  let shown = "";
+  let cut = false;
+  for (const ch of value) {
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    if (shown.length + escaped.length > max) {
+      cut = true;
+      break;
+    }
+    shown += escaped;
+  }
+  return `"${shown}"${cut ? "…" : ""}`;
+}

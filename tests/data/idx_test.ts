@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseIdx, readIdxFile, readImages, readLabels } from "../../src/data/idx.ts";
+import { gzipSync } from "node:zlib";
+import {
+  MAX_DATA_BYTES,
+  parseIdx,
+  readIdxFile,
+  readImages,
+  readLabels,
+  readMaybeGzipped,
+  readRegularFile,
+} from "../../src/data/idx.ts";
 import { gz, idx, inTemp, rejectsUser, throwsUser } from "./_helpers.ts";
 
 Deno.test("parseIdx reads dims and payload of labels and images", () => {
@@ -123,5 +132,94 @@ Deno.test("readImages wants 3 dims of 28×28; readLabels 1 dim of classes 0..9",
     await rejectsUser(readLabels(noLabels), `${noLabels}: holds no labels (its header says 0)`);
     const outOfRange = await write("bad-labels", gz(idx([5], [0, 3, 10, 11, 2])));
     await rejectsUser(readLabels(outOfRange), `${outOfRange}: label 10 at index 2`);
+  });
+});
+
+/** Makes a FIFO with mkfifo(1); null where there is none. */
+async function fifo(path: string): Promise<string | null> {
+  try {
+    const { code } = await new Deno.Command("mkfifo", { args: [path] }).output();
+    return code === 0 ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("readRegularFile reads regular files and links to them, refuses devices, FIFOs and folders before reading", async () => {
+  await inTemp(async (dir) => {
+    const file = join(dir, "a.idx");
+    await Deno.writeFile(file, new Uint8Array([1, 2, 3]));
+    await Deno.symlink(file, join(dir, "link"));
+    assert.deepEqual([...await readRegularFile(join(dir, "link"), 10, "fix")], [1, 2, 3]);
+    assert.deepEqual([...await readRegularFile(file, 3, "fix")], [1, 2, 3]);
+    await rejectsUser(
+      readRegularFile(file, 2, "fix"),
+      `${file}: 1 MB, more than the 1 MB`,
+      "; fix",
+    );
+    await rejectsUser(
+      readRegularFile("/dev/zero", 10, "give a file"),
+      "/dev/zero: a character device, not a regular file; give a file",
+    );
+    await Deno.symlink("/dev/zero", join(dir, "zero.csv"));
+    await rejectsUser(
+      readRegularFile(join(dir, "zero.csv"), MAX_DATA_BYTES, "fix"),
+      "zero.csv: a character device, not a regular file",
+    );
+    await rejectsUser(readRegularFile(dir, 10, "fix"), `${dir}: a folder, not a regular file`);
+    await rejectsUser(readRegularFile(join(dir, "nope"), 10, "fix"), "nope: file not found");
+    // Opening a FIFO would wait for a writer: refused from its stat, never opened.
+    const pipe = await fifo(join(dir, "pipe"));
+    if (pipe) {
+      await rejectsUser(
+        readRegularFile(pipe, 10, "fix"),
+        "pipe: a FIFO (named pipe), not a regular",
+      );
+    }
+    // A sparse 600 MB file: refused by its size, without reading it.
+    const big = join(dir, "big.csv");
+    await Deno.writeFile(big, new Uint8Array());
+    await Deno.truncate(big, 600_000_000);
+    const rss = Deno.memoryUsage().rss;
+    await rejectsUser(
+      readMaybeGzipped(big, "split it"),
+      `${big}: 600 MB, more than the 500 MB read from one file; split it`,
+    );
+    assert.ok(Deno.memoryUsage().rss - rss < 50e6);
+  });
+});
+
+Deno.test("a gzipped IDX file inflates to at most the size its header implies", async () => {
+  await inTemp(async (dir) => {
+    // Header: 10 images of 28×28 (7,856 bytes); gzipped data: 300 MB (a small gzip bomb).
+    const header = idx([10, 28, 28]).subarray(0, 16);
+    const bomb = new Uint8Array(300_000_000);
+    bomb.set(header);
+    const path = join(dir, "bomb-idx3-ubyte.gz");
+    await Deno.writeFile(path, gzipSync(bomb, { level: 1 }));
+    const rss = Deno.memoryUsage().rss;
+    const start = performance.now();
+    await rejectsUser(
+      readImages(path),
+      `${path}: its IDX header says 7,856 bytes but its gzipped data holds more`,
+      "decompressing stopped there",
+    );
+    assert.ok(performance.now() - start < 2000, `${performance.now() - start} ms`);
+    assert.ok(Deno.memoryUsage().rss - rss < 100e6, "RSS grew by more than 100 MB");
+    // Without an IDX header (a CSV, say), the cap is the data limit, here made small.
+    const text = join(dir, "rows.csv.gz");
+    await Deno.writeFile(text, gzipSync(new Uint8Array(5_000_000).fill(48)));
+    await rejectsUser(
+      readMaybeGzipped(text, "fix", 1_000_000),
+      `${text}: decompresses to more than the 1 MB read from one file`,
+    );
+    // Its header in the wrong byte order still reads whole, for parseIdx to say so.
+    const le = idx([3, 28, 28]);
+    le.set([3, 8, 0, 0], 0);
+    const dims = new DataView(le.buffer);
+    [3, 28, 28].forEach((d, i) => dims.setUint32(4 + 4 * i, d, true));
+    const lePath = join(dir, "le.gz");
+    await Deno.writeFile(lePath, gzipSync(le));
+    await rejectsUser(readImages(lePath), "little-endian");
   });
 });

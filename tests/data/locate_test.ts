@@ -85,6 +85,21 @@ Deno.test("locate: a named dir missing files is an error, not a fall-through", a
   });
 });
 
+Deno.test("locate: a dataset file that is a link to /dev/zero is named as not a regular file", async () => {
+  await inTemp(async (root) => {
+    const d = await setup(root, ["a"]);
+    await writeDataset(d.a, { skip: ["trainImages"] });
+    await Deno.symlink("/dev/zero", join(d.a, FILE_NAMES.trainImages));
+    await withEnv({ [ENV_VAR]: undefined }, async () => {
+      await rejectsUser(
+        locateFashionMnist({ cacheDir: d.cache, systemDir: d.system, ...quiet, dataDir: d.a }),
+        "lacks Fashion-MNIST files: train-images-idx3-ubyte[.gz] (a character device, not a " +
+          "regular file)",
+      );
+    });
+  });
+});
+
 Deno.test("locate: nothing found and the download failing lists every way", async () => {
   await inTemp(async (root) => {
     const d = await setup(root, ["a", "b", "cache", "system"]);

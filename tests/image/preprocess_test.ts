@@ -188,7 +188,7 @@ Deno.test("headers: a 20,000×20,000 PNG is refused before decoding, 0×0 too, n
   assert.throws(() => decodePicture(ihdr(0, 0), "empty.png"), /empty\.png: the picture is 0×0/);
   assert.throws(
     () => decodePicture(ihdr(64, 64), "cut.png"),
-    /cut\.png: a damaged or truncated PNG file; re-save or re-copy it/,
+    /cut\.png: a damaged or truncated PNG file( \(.*\))?; re-save or re-copy it/,
   );
   assert.throws(
     () => checkedPictureHeader(new TextEncoder().encode("label,pixel1\n"), "a.csv"),
