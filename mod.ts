@@ -16,15 +16,18 @@
 export { type AdapterReport, Gpu } from "./src/gpu/mod.ts";
 export { backward, endStep, engine, noGrad, Tensor, useGpu } from "./src/autograd/tensor.ts";
 // Ops (forward + backward each)
-export { add, dropout, relu } from "./src/autograd/elementwise.ts";
-export { matmul, matmulInto, type MatmulOptions } from "./src/autograd/matmul.ts";
-export { conv2d, type Conv2dOptions } from "./src/autograd/conv2d.ts";
-export { maxPool2d } from "./src/autograd/maxpool.ts";
-export { depthwiseConv2d, type DepthwiseConv2dOptions } from "./src/autograd/depthwise_conv2d.ts";
-export { globalAvgPool } from "./src/autograd/global_avg_pool.ts";
-export { batchNorm, batchNormMaxPool, type BatchNormState } from "./src/autograd/batchnorm.ts";
-export { multiclassHinge, softmaxCrossEntropy } from "./src/autograd/loss.ts";
-export { sumRows } from "./src/autograd/reduce.ts";
+export { add, dropout, relu } from "./src/ops/elementwise/elementwise.ts";
+export { matmul, matmulInto, type MatmulOptions } from "./src/ops/matmul/matmul.ts";
+export { conv2d, type Conv2dOptions } from "./src/ops/conv2d/conv2d.ts";
+export { maxPool2d } from "./src/ops/maxpool/maxpool.ts";
+export {
+  depthwiseConv2d,
+  type DepthwiseConv2dOptions,
+} from "./src/ops/depthwise_conv2d/depthwise_conv2d.ts";
+export { globalAvgPool } from "./src/ops/global_avg_pool/global_avg_pool.ts";
+export { batchNorm, batchNormMaxPool, type BatchNormState } from "./src/ops/batchnorm/batchnorm.ts";
+export { multiclassHinge, softmaxCrossEntropy } from "./src/ops/loss/loss.ts";
+export { sumRows } from "./src/ops/reduce/reduce.ts";
 // Layers and models
 export {
   batchNormFusion,

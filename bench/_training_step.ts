@@ -3,7 +3,7 @@
 // Shared by bench/training_bench.ts and bench/peer_bench.ts so both time the same work.
 import { backward, Sequential, Tensor } from "../mod.ts";
 import { architecture } from "../src/nn/zoo.ts";
-import { lossByName } from "../src/autograd/loss.ts";
+import { lossByName } from "../src/ops/loss/loss.ts";
 import { Adam } from "../src/optim/optimizer.ts";
 import { Rng } from "../src/util/random.ts";
 import type { Measure } from "./_harness.ts";

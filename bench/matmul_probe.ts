@@ -37,7 +37,7 @@ for (const a of Deno.args) {
   args.set(m[1], m[2] ?? "true");
 }
 const kernelPath = args.get("kernel") ??
-  new URL("../kernels/matmul.wgsl", import.meta.url).pathname;
+  new URL("../src/ops/matmul/matmul.wgsl", import.meta.url).pathname;
 const reps = Number(args.get("reps") ?? 5);
 const targetMs = Number(args.get("target-ms") ?? 400);
 const shapeFilter = args.get("shapes")?.split(",");

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { race, rnd } from "./_race.ts";
 import { backward, conv2d, Gpu, matmulInto, Tensor, useGpu } from "../mod.ts";
-import { matmulBatchedInto } from "../src/autograd/matmul.ts";
+import { matmulBatchedInto } from "../src/ops/matmul/matmul.ts";
 
 const { values } = parseArgs({
   options: {

@@ -5,7 +5,7 @@
 // loaded vec4s from storage buffers (kernels/matmul_vec4.wgsl, 32×32 tiles) was dropped once
 // textures fit every product the binding limit allows: nothing but its tests used it.
 //   deno run -A tools/gen_matmul.ts
-import { MATMUL_TILES, type MatmulEntry } from "../src/autograd/matmul_tiles.ts";
+import { MATMUL_TILES, type MatmulEntry } from "../src/ops/matmul/tiles.ts";
 import { TEXTURE_WIDTH_LOG2 } from "../src/gpu/gpu.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -26,7 +26,7 @@ const TEXTURE: Variant = {
   operands: `@group(0) @binding(1) var a: texture_2d<f32>;
 @group(0) @binding(2) var b: texture_2d<f32>;
 
-// #include texel`,
+// #include gpu/texel`,
   load: (name, index) => `texel(${name}, ${index})`,
   tiles: MATMUL_TILES.matmul_texture,
   about:
@@ -195,14 +195,14 @@ fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   return L.join("\n") + "\n";
 }
 
-/** Each generated file's name in kernels/ and its text. */
+/** Each generated file's name in src/ops/matmul/ and its text. */
 export function generatedMatmulKernels(): Record<string, string> {
   return Object.fromEntries([TEXTURE].map((v) => [v.file, generate(v)]));
 }
 
 if (import.meta.main) {
   for (const [file, text] of Object.entries(generatedMatmulKernels())) {
-    const out = new URL(`../kernels/${file}`, import.meta.url);
+    const out = new URL(`../src/ops/matmul/${file}`, import.meta.url);
     await Deno.writeTextFile(out, text);
     console.error(`wrote ${out.pathname}`);
   }

@@ -171,7 +171,7 @@ fn forward_tex(@builtin(global_invocation_id) gid: vec3u) {
 export const QUANT_TEXTURE_FILE = "quant_matmul_texture.wgsl";
 
 if (import.meta.main) {
-  const path = fileURLToPath(new URL(`../kernels/${QUANT_TEXTURE_FILE}`, import.meta.url));
+  const path = fileURLToPath(new URL(`../src/quant/${QUANT_TEXTURE_FILE}`, import.meta.url));
   await Deno.writeTextFile(path, quantMatmulTexture());
   console.error(`wrote ${path}`);
 }

@@ -62,7 +62,7 @@ export function augment(x: Tensor, opts: AugmentOptions, seed: number): Tensor {
   const groupsX = Math.min(batch, MAX_GROUPS_X);
   const g = gpu();
   g.dispatch(
-    g.pipeline("augment", "augment", { WG }),
+    g.pipeline("augment/augment", "augment", { WG }),
     augmentParams(opts, seed, x.shape, groupsX),
     { 1: x.buffer, 3: out.buffer },
     [groupsX, Math.ceil(batch / groupsX)],
@@ -120,7 +120,7 @@ export function logMeanSoftmax(a: Tensor, b: Tensor): Tensor {
   // The shared Params struct: this entry reads n (rows), c (classes) and groups_x only.
   const params = [rows, 0, 0, classes, 0, groupsX, ...new Array(14).fill(0)];
   g.dispatch(
-    g.pipeline("augment", "tta_flip_mean", { WG }),
+    g.pipeline("augment/augment", "tta_flip_mean", { WG }),
     params,
     { 1: a.buffer, 2: b.buffer, 3: out.buffer },
     [groupsX, Math.ceil(groups / groupsX)],

@@ -2,8 +2,8 @@
 // squared distances, `gaussian` turns them into kernel values, a second matmul (with bias) gives
 // every decision function at once.
 import { endStep, engine, Tensor } from "../autograd/tensor.ts";
-import { matmulInto } from "../autograd/matmul.ts";
-import { gaussian } from "../autograd/elementwise.ts";
+import { matmulInto } from "../ops/matmul/matmul.ts";
+import { gaussian } from "../ops/elementwise/elementwise.ts";
 import { PIXELS } from "./common.ts";
 
 /** Augmented width: ‖x − s‖² = [x, ‖x‖², 1] · [−2s, 1, ‖s‖²]. */

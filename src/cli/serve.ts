@@ -18,7 +18,6 @@ requests addressed to 127.0.0.1:PORT or localhost:PORT.
   --data-dir DIR   dataset directory for the Train tab (default: where "deno task train" looks)`;
 
 const WEB_DIR = join(PROJECT_ROOT, "web");
-const KERNEL_DIR = join(PROJECT_ROOT, "kernels");
 const SRC_DIR = join(PROJECT_ROOT, "src");
 
 const TYPES: Record<string, string> = {
@@ -71,16 +70,10 @@ export async function bundlePage(entry = join(WEB_DIR, "main.ts")): Promise<Uint
 
 /**
  * Every kernel body as one JSON object, key → source (what src/platform/browser.ts loads): each
- * kernels/*.wgsl by its name, and each *.wgsl under src/ by its path there without ".wgsl"
- * ("ops/maxpool/maxpool"), the keys src/gpu/kernel.ts specs use.
+ * *.wgsl under src/ by its path there without ".wgsl" ("ops/maxpool/maxpool").
  */
 export async function kernelSources(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for await (const e of Deno.readDir(KERNEL_DIR)) {
-    if (e.isFile && e.name.endsWith(".wgsl")) {
-      out[e.name.slice(0, -5)] = await Deno.readTextFile(join(KERNEL_DIR, e.name));
-    }
-  }
   const walk = async (dir: string, prefix: string) => {
     for await (const e of Deno.readDir(dir)) {
       if (e.isDirectory) await walk(join(dir, e.name), `${prefix}${e.name}/`);

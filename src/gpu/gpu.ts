@@ -92,7 +92,7 @@ export class Gpu {
     return new Gpu(device, report);
   }
 
-  /** The compute pipeline for `entry` of `kernels/<kernel>.wgsl`, with override constants. */
+  /** The compute pipeline for `entry` of `src/<kernel>.wgsl` (a key: "ops/conv2d/conv2d"). */
   pipeline(kernel: string, entry: string, constants: Record<string, number> = {}) {
     const key = `${kernel}:${entry}:${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
@@ -109,7 +109,7 @@ export class Gpu {
       compute: { module, entryPoint: entry, constants },
     });
     this.pipelines.set(key, p);
-    this.check(`compiling kernels/${kernel}.wgsl entry ${entry}`);
+    this.check(`compiling src/${kernel}.wgsl entry ${entry}`);
     return p;
   }
 

@@ -11,7 +11,7 @@ const FLOPS_PER_ITERATION = 4 * 4 * 2;
  */
 export function dispatchPeak(g: Gpu, out: GPUBuffer, invocations: number, iterations: number) {
   g.dispatch(
-    g.pipeline("peak", "fma_chains", { WG }),
+    g.pipeline("gpu/peak", "fma_chains", { WG }),
     [iterations, invocations],
     [out],
     [Math.ceil(invocations / WG)],

@@ -1,7 +1,7 @@
 // An architecture from someone else's config.json, checked before anything is built: every field
 // of every layer has the type and range the kernels can run, and the whole network fits a budget
 // of parameters, FLOPs and buffer sizes. No GPU; the browser page uses it too.
-import type { LossName } from "../autograd/loss.ts";
+import type { LossName } from "../ops/loss/loss.ts";
 import { UserError } from "../util/errors.ts";
 import type { LayerSpec } from "./layers.ts";
 import { type ArchitecturePlan, largestPerExample, planArchitecture } from "./model.ts";

@@ -1,11 +1,11 @@
 import { Tensor } from "../autograd/tensor.ts";
-import { conv2d, conv2dOutputSize } from "../autograd/conv2d.ts";
-import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
-import { globalAvgPool } from "../autograd/global_avg_pool.ts";
-import { batchNorm, batchNormMaxPool, fusesWithMaxPool } from "../autograd/batchnorm.ts";
+import { conv2d, conv2dOutputSize } from "../ops/conv2d/conv2d.ts";
+import { depthwiseConv2d } from "../ops/depthwise_conv2d/depthwise_conv2d.ts";
+import { globalAvgPool } from "../ops/global_avg_pool/global_avg_pool.ts";
+import { batchNorm, batchNormMaxPool, fusesWithMaxPool } from "../ops/batchnorm/batchnorm.ts";
 import { maxPool2d } from "../ops/maxpool/maxpool.ts";
-import { matmul } from "../autograd/matmul.ts";
-import { add, dropout, relu } from "../autograd/elementwise.ts";
+import { matmul } from "../ops/matmul/matmul.ts";
+import { add, dropout, relu } from "../ops/elementwise/elementwise.ts";
 import type { Param } from "../optim/optimizer.ts";
 import type { Rng } from "../util/random.ts";
 

@@ -1,5 +1,5 @@
 import type { LayerSpec } from "./layers.ts";
-import type { LossName } from "../autograd/loss.ts";
+import type { LossName } from "../ops/loss/loss.ts";
 
 /** A network as saved in config.json. */
 export interface Architecture {

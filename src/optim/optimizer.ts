@@ -96,7 +96,7 @@ export abstract class Optimizer {
       // the copies would cost more than the storage loads they save.
       const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
       const t = g.inputTextures(buffers, n4 * 4, n4 >= TEXTURE_MIN_VEC4S);
-      const pipe = g.pipeline("optim", this.entry, { WG, TEXTURES: t.TEXTURES });
+      const pipe = g.pipeline("optim/optim", this.entry, { WG, TEXTURES: t.TEXTURES });
       g.dispatch(pipe, [n4, row], {
         1: this.hyper,
         2: grad.buffer,

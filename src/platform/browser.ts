@@ -1,6 +1,6 @@
 /**
  * The platform of a web page (see `./mod.ts`): kernel sources fetched once as one JSON object
- * (`deno task serve` builds it from `kernels/*.wgsl`), no environment, progress lines handed to
+ * (`deno task serve` builds it from the `*.wgsl` files under `src/`), no environment, progress lines handed to
  * the page (or the console). Pages must be served over http(s): `file://` pages can neither
  * import modules nor fetch the kernels.
  */
@@ -13,7 +13,7 @@ export const NO_WEBGPU_HINT =
   "chrome://flags/#enable-vulkan), Safari 26 or Firefox 141 or later on Windows, and open the " +
   "page over http://127.0.0.1 or https (WebGPU needs a secure context)";
 
-/** Kernel sources by name (`conv2d` for kernels/conv2d.wgsl). */
+/** Kernel sources by key (`ops/conv2d/conv2d` for src/ops/conv2d/conv2d.wgsl). */
 export type KernelSources = Record<string, string>;
 
 /** A page's platform with these kernel sources; progress lines go to `onProgress`. */
@@ -26,7 +26,7 @@ export function browserPlatform(
     name: "browser",
     kernelSource(name) {
       const code = kernels[name];
-      if (code === undefined) throw new Error(`kernels/${name}.wgsl is not in the page's kernels`);
+      if (code === undefined) throw new Error(`src/${name}.wgsl is not in the page's kernels`);
       return code;
     },
     env: () => undefined,

@@ -8,8 +8,8 @@
 export interface Platform {
   readonly name: "deno" | "browser";
   /**
-   * The WGSL text of a kernel body: `src/<name>.wgsl` for a key with a folder
-   * ("ops/maxpool/maxpool"), else `kernels/<name>.wgsl`. Synchronous because pipelines are built the first
+   * The WGSL text of a kernel body, `src/<name>.wgsl` (the key "ops/maxpool/maxpool" is
+   * src/ops/maxpool/maxpool.wgsl). Synchronous because pipelines are built the first
    * time an op runs, inside code that records a step without awaiting; a browser loads every
    * kernel's text once before the first `Gpu.create()`. Throws when the kernel is unknown.
    */
@@ -26,7 +26,6 @@ export interface Platform {
   progressIsTerminal(): boolean;
 }
 
-const KERNEL_DIR = new URL("../../kernels/", import.meta.url);
 const SRC_DIR = new URL("../", import.meta.url);
 
 /** Node's os.tmpdir() on POSIX, without importing node:os (which a page cannot load). */
@@ -38,9 +37,8 @@ function tmpdir(): string {
 /** The command line's platform: kernels read from the repository, Deno's environment, stderr. */
 export const denoPlatform: Platform = {
   name: "deno",
-  // "ops/maxpool/maxpool" is src/ops/maxpool/maxpool.wgsl; a plain name is kernels/<name>.wgsl.
-  kernelSource: (name) =>
-    Deno.readTextFileSync(new URL(`${name}.wgsl`, name.includes("/") ? SRC_DIR : KERNEL_DIR)),
+  // "ops/maxpool/maxpool" is src/ops/maxpool/maxpool.wgsl.
+  kernelSource: (name) => Deno.readTextFileSync(new URL(`${name}.wgsl`, SRC_DIR)),
   env: (name) => Deno.env.get(name),
   beforeAdapter() {
     // Mesa's Vulkan window-system layer prints "XDG_RUNTIME_DIR is invalid" on stderr when the
@@ -74,13 +72,13 @@ export function setPlatform(p: Platform): void {
 }
 
 /**
- * The WGSL text of `kernels/<name>.wgsl` ready to compile: each line `// #include NAME` replaced
- * by `kernels/NAME.wgsl`'s text (WGSL has no includes; shared helpers such as `texel` live once).
+ * The WGSL text of `src/<name>.wgsl` ready to compile: each line `// #include NAME` replaced
+ * by `src/NAME.wgsl`'s text (WGSL has no includes; shared helpers such as `texel` live once).
  * Throws as `kernelSource` does for an unknown kernel or include.
  */
 export function kernelText(name: string): string {
   return platform().kernelSource(name).replace(
-    /^\/\/ #include (\w+)$/gm,
+    /^\/\/ #include ([\w/]+)$/gm,
     (_, include: string) => kernelText(include),
   );
 }

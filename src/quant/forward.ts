@@ -159,7 +159,7 @@ export class QuantizedForward {
   /** f32 buffer of `count` values → int8: clamp(round(x · inv) + z). */
   quantize(input: GPUBuffer, count: number, inv: number, z: number): Packed {
     const out = this.packed(count);
-    this.dispatch("quant_elementwise", "quantize", { INV: inv, Z_OUT: z }, count, {
+    this.dispatch("quant/quant_elementwise", "quantize", { INV: inv, Z_OUT: z }, count, {
       1: input,
       4: out.buffer,
     });
@@ -183,7 +183,7 @@ export class QuantizedForward {
       const { groups, row } = grid1d(tiles, TEX_WG);
       const { H, W, C, OH, OW, KW, S, P } = g;
       this.gpu.dispatch(
-        this.kernels.pipeline("quant_matmul_texture", "forward_tex", {
+        this.kernels.pipeline("quant/quant_matmul_texture", "forward_tex", {
           WG: TEX_WG,
           KT: Math.ceil(op.K / 16),
           N: g.N,
@@ -205,7 +205,7 @@ export class QuantizedForward {
       const out = this.temp(m * g.N * 4);
       const { groups, row } = grid1d(tiles, WG);
       this.gpu.dispatch(
-        this.kernels.pipeline("quant_matmul", "logits", constants),
+        this.kernels.pipeline("quant/quant_matmul", "logits", constants),
         [m, row],
         { 1: a, 2: w.weight, 3: w.bias, 4: w.mult, 6: out },
         groups,
@@ -216,7 +216,7 @@ export class QuantizedForward {
     const aligned = g.N % 4 === 0;
     const { groups, row } = grid1d(aligned ? tiles : Math.ceil(m * g.N / 4), WG);
     this.gpu.dispatch(
-      this.kernels.pipeline("quant_matmul", aligned ? "forward" : "forward_any", {
+      this.kernels.pipeline("quant/quant_matmul", aligned ? "forward" : "forward_any", {
         ...constants,
         Z_OUT: op.zOut,
         LO: op.lo,
@@ -233,7 +233,7 @@ export class QuantizedForward {
     const { g } = op;
     const words = batch * g.OH * g.OW * Math.ceil(op.K / 4);
     const out = this.temp(words * 4);
-    this.dispatch("quant_conv", "im2col", { ...geometry(op.g), Z_IN: op.zIn }, words * 4, {
+    this.dispatch("quant/quant_conv", "im2col", { ...geometry(op.g), Z_IN: op.zIn }, words * 4, {
       1: x.buffer,
       2: out,
     });
@@ -247,7 +247,7 @@ export class QuantizedForward {
     const out = this.tempTexture(texels);
     const { groups, row } = grid1d(texels, WG);
     this.gpu.dispatch(
-      this.kernels.pipeline("quant_conv", "im2col_tex", { WG, ...geometry(g), Z_IN: op.zIn }),
+      this.kernels.pipeline("quant/quant_conv", "im2col_tex", { WG, ...geometry(g), Z_IN: op.zIn }),
       [texels, row, 0],
       { 1: x.buffer, 6: out },
       groups,
@@ -268,7 +268,7 @@ export class QuantizedForward {
       this.weights.set(op, w);
     }
     this.dispatch(
-      "quant_conv",
+      "quant/quant_conv",
       "depthwise",
       { ...geometry(g), Z_IN: op.zIn, Z_OUT: op.zOut, LO: op.lo },
       out.count,
@@ -281,14 +281,17 @@ export class QuantizedForward {
     const { g } = op;
     const out = this.packed(batch * g.OH * g.OW * g.C);
     const constants = { H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, S: g.S };
-    this.dispatch("quant_pool", "maxpool", constants, out.count, { 1: x.buffer, 2: out.buffer });
+    this.dispatch("quant/quant_pool", "maxpool", constants, out.count, {
+      1: x.buffer,
+      2: out.buffer,
+    });
     return out;
   }
 
   gap(op: GapOp, x: Packed, batch: number): Packed {
     const out = this.packed(batch * op.C);
     this.dispatch(
-      "quant_pool",
+      "quant/quant_pool",
       "gap",
       { H: op.H, W: op.W, C: op.C, Z_IN: op.zIn, Z_OUT: op.zOut, MULT: op.mult },
       out.count,
@@ -299,7 +302,7 @@ export class QuantizedForward {
 
   relu(op: ReluOp, x: Packed): Packed {
     const out = this.packed(x.count);
-    this.dispatch("quant_elementwise", "relu", { Z_OUT: op.z }, x.count, {
+    this.dispatch("quant/quant_elementwise", "relu", { Z_OUT: op.z }, x.count, {
       2: x.buffer,
       4: out.buffer,
     });
@@ -319,7 +322,7 @@ export class QuantizedForward {
   add(op: ResidualOp, a: Packed, b: Packed): Packed {
     const out = this.packed(a.count);
     this.dispatch(
-      "quant_elementwise",
+      "quant/quant_elementwise",
       "add",
       { Z_A: op.za, M_A: op.ma, Z_B: op.zb, M_B: op.mb, Z_OUT: op.zOut, LO: op.lo },
       a.count,

@@ -46,9 +46,9 @@ export class QuantKernels {
     }
   }
 
-  /** The pipeline for `entry` of `kernels/<kernel>.wgsl` with override constants. */
+  /** The pipeline for `entry` of `src/<kernel>.wgsl` (a key: "quant/quant_conv") with override constants. */
   pipeline(kernel: string, entry: string, constants: Record<string, number>): GPUComputePipeline {
-    if (kernel.startsWith("quant_matmul")) {
+    if (kernel.startsWith("quant/quant_matmul")) {
       constants = { ...constants, UNPACK: this.dot4 === "unpacked" ? 1 : 0 };
     }
     const key = `${kernel}:${entry}:${JSON.stringify(constants)}`;
@@ -67,7 +67,7 @@ export class QuantKernels {
       compute: { module, entryPoint: entry, constants },
     });
     this.pipelines.set(key, p);
-    this.gpu.check(`compiling kernels/${kernel}.wgsl entry ${entry} (${this.dot4})`);
+    this.gpu.check(`compiling src/${kernel}.wgsl entry ${entry} (${this.dot4})`);
     return p;
   }
 }

@@ -1,5 +1,5 @@
 import { endStep, Tensor } from "../autograd/tensor.ts";
-import { lossByName } from "../autograd/loss.ts";
+import { lossByName } from "../ops/loss/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import { Batcher } from "../data/batches.ts";
 import type { Dataset } from "../data/dataset.ts";

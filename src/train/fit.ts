@@ -1,5 +1,5 @@
 import { backward, endStep, gpu, Tensor } from "../autograd/tensor.ts";
-import { lossByName } from "../autograd/loss.ts";
+import { lossByName } from "../ops/loss/loss.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { Batcher } from "../data/batches.ts";

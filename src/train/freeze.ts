@@ -7,8 +7,8 @@
  * it.
  */
 import { Tensor } from "../autograd/tensor.ts";
-import { depthwiseConv2d } from "../autograd/depthwise_conv2d.ts";
-import { relu } from "../autograd/elementwise.ts";
+import { depthwiseConv2d } from "../ops/depthwise_conv2d/depthwise_conv2d.ts";
+import { relu } from "../ops/elementwise/elementwise.ts";
 import { maxPool2d } from "../ops/maxpool/maxpool.ts";
 import { type BatchNormFusion, batchNormFusion, type Layer, type LayerPlan } from "../nn/layers.ts";
 import type { Sequential } from "../nn/model.ts";

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { checkGradients, gpuTest, randn } from "../helpers.ts";
 import { backward, endStep, engine, noGrad, Tensor } from "../../src/autograd/tensor.ts";
-import { conv2d } from "../../src/autograd/conv2d.ts";
-import { batchNorm } from "../../src/autograd/batchnorm.ts";
-import { add, relu } from "../../src/autograd/elementwise.ts";
+import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
+import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
+import { add, relu } from "../../src/ops/elementwise/elementwise.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
-import { matmul } from "../../src/autograd/matmul.ts";
+import { matmul } from "../../src/ops/matmul/matmul.ts";
 
 function bnState(c: number) {
   const init = new Float32Array(2 * c).fill(1, c);

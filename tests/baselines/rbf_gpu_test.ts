@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { engine } from "../../src/autograd/tensor.ts";
-import { gaussian } from "../../src/autograd/elementwise.ts";
+import { gaussian } from "../../src/ops/elementwise/elementwise.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { PIXELS } from "../../src/baselines/common.ts";
 import { rbfDecisionValues } from "../../src/baselines/rbf_gpu.ts";

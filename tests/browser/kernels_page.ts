@@ -26,16 +26,16 @@ import {
   matmulInto,
   type MatmulStrategy,
   weightGradientSplit,
-} from "../../src/autograd/matmul.ts";
-import { conv2d } from "../../src/autograd/conv2d.ts";
-import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
+} from "../../src/ops/matmul/matmul.ts";
+import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
+import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
-import { batchNorm, batchNormMaxPool } from "../../src/autograd/batchnorm.ts";
-import { globalAvgPool } from "../../src/autograd/global_avg_pool.ts";
-import { add, dropout, relu } from "../../src/autograd/elementwise.ts";
-import { sumRows } from "../../src/autograd/reduce.ts";
-import { softmaxCrossEntropy } from "../../src/autograd/loss.ts";
+import { batchNorm, batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm.ts";
+import { globalAvgPool } from "../../src/ops/global_avg_pool/global_avg_pool.ts";
+import { add, dropout, relu } from "../../src/ops/elementwise/elementwise.ts";
+import { sumRows } from "../../src/ops/reduce/reduce.ts";
+import { softmaxCrossEntropy } from "../../src/ops/loss/loss.ts";
 import { Adam } from "../../src/optim/optimizer.ts";
 import { augment } from "../../src/augment/augment.ts";
 import { augmentReference } from "../../src/augment/reference.ts";

@@ -42,8 +42,10 @@ Deno.test("serve builds the page and serves it, the kernels, the model and the d
     // One self-contained bundle: nothing left for the browser to resolve.
     assert.doesNotMatch(js, /from\s*["'](node:|npm:|\.\.?\/)/);
     const kernels = await (await get("/kernels.json")).json();
-    for (const name of ["matmul", "conv2d", "batchnorm", "loss", "optim"]) {
-      assert.equal(kernels[name], await Deno.readTextFile(join(ROOT, `kernels/${name}.wgsl`)));
+    for (
+      const name of ["ops/matmul/matmul", "ops/conv2d/conv2d", "ops/maxpool/maxpool", "optim/optim"]
+    ) {
+      assert.equal(kernels[name], await Deno.readTextFile(join(ROOT, `src/${name}.wgsl`)));
     }
     const config = await (await get("/model/config.json")).json();
     assert.equal(config.kind, "network");

@@ -3,7 +3,7 @@ import { gpuTest } from "../helpers.ts";
 import { Sequential } from "../../src/nn/model.ts";
 import { architecture } from "../../src/nn/zoo.ts";
 import { backward, endStep, Tensor } from "../../src/autograd/tensor.ts";
-import { softmaxCrossEntropy } from "../../src/autograd/loss.ts";
+import { softmaxCrossEntropy } from "../../src/ops/loss/loss.ts";
 import { Adam } from "../../src/optim/optimizer.ts";
 import { loadModel, saveModel } from "../../src/io/checkpoint.ts";
 import { Rng } from "../../src/util/random.ts";

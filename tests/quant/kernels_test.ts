@@ -20,13 +20,13 @@ import type {
 import * as ref from "../../src/quant/reference.ts";
 import { QUANT_TEXTURE_FILE, quantMatmulTexture } from "../../tools/gen_quant_matmul.ts";
 
-Deno.test("kernels/quant_matmul_texture.wgsl is what tools/gen_quant_matmul.ts generates", async () => {
+Deno.test("src/quant/quant_matmul_texture.wgsl is what tools/gen_quant_matmul.ts generates", async () => {
   const onDisk = await Deno.readTextFile(
-    new URL(`../../kernels/${QUANT_TEXTURE_FILE}`, import.meta.url),
+    new URL(`../../src/quant/${QUANT_TEXTURE_FILE}`, import.meta.url),
   );
   assert.ok(
     onDisk === quantMatmulTexture(),
-    `kernels/${QUANT_TEXTURE_FILE} is stale: run deno run -A tools/gen_quant_matmul.ts`,
+    `src/quant/${QUANT_TEXTURE_FILE} is stale: run deno run -A tools/gen_quant_matmul.ts`,
   );
 });
 

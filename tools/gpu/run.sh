@@ -226,10 +226,10 @@ log "adapter: $(grep -o '"description": "[^"]*"' "$WORK/adapter.json" 2>/dev/nul
 # Each step's time limit keeps R_* seconds for what follows it (training most of all).
 if [[ $TINY == 1 ]]; then
   R_TESTS=120 R_BENCH=90 R_PEER=80
-  TESTS=(tests/autograd/global_avg_pool_test.ts)
+  TESTS=(tests/ops/global_avg_pool_test.ts)
 else
   R_TESTS=240 R_BENCH=200 R_PEER=180
-  TESTS=(tests/autograd tests/nn tests/optim tests/augment tests/gpu)
+  TESTS=(tests/ops tests/autograd tests/nn tests/optim tests/augment tests/gpu)
 fi
 
 # --- d. benchmarks ------------------------------------------------------------------------------

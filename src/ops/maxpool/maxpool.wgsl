@@ -25,7 +25,7 @@ override S: u32;
 // entries instead of x4 (src/gpu/gpu.ts `texture()` says when and why). Else a 1×1 dummy.
 override TEXTURES: bool = false;
 
-// #include texel
+// #include gpu/texel
 fn x4At(j: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, j); }
   return x4[j];

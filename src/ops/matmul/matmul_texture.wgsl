@@ -22,7 +22,7 @@ struct Params { M: u32, N: u32, K: u32, batch: u32, aBatchStride: u32, bBatchStr
 @group(0) @binding(1) var a: texture_2d<f32>;
 @group(0) @binding(2) var b: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> c4: array<vec4f>;
 override WG: u32 = 8;

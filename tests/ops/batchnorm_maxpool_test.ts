@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { backward, endStep, Tensor } from "../../src/autograd/tensor.ts";
-import { batchNorm, batchNormMaxPool } from "../../src/autograd/batchnorm.ts";
+import { batchNorm, batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 

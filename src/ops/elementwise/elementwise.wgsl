@@ -22,7 +22,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(4) var xT: texture_2d<f32>;
 @group(0) @binding(5) var yT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn xAt(i: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, i); }
   return x[i];

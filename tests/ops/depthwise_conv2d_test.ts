@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
-import { depthwiseConv2d } from "../../src/autograd/depthwise_conv2d.ts";
+import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
 
 /** NHWC depthwise convolution by plain loops; weight [KH, KW, C]. */
 function depthwiseRef(

@@ -1,14 +1,14 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
-import { sumRows, sumRowsInto } from "./reduce.ts";
-import { conv2dOutputSize } from "./conv2d.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
+import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
+import { conv2dOutputSize } from "../conv2d/conv2d.ts";
 
 // kernels/depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per row
 // slice, finished by reduce.wgsl's sum_rows); on channel quadruples when C % 4 == 0 and the window
 // fits (MAX_TAPS, MAX_SPAN; the stride divides PX), forward_px and backward_input_px (PX pixels
 // of a row per invocation) and backward_weight_taps (all taps per invocation), the same sums in
 // the same order.
-const KERNEL = "depthwise_conv2d";
+const KERNEL = "ops/depthwise_conv2d/depthwise_conv2d";
 const WG = 64;
 /**
  * Output pixels per slice of the weight gradient's first pass: with few taps × channels (9 × 32 =

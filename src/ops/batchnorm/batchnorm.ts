@@ -1,7 +1,7 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
-import { f32bits, type TextureInputs } from "../gpu/gpu.ts";
-import { isLlvmpipe } from "../gpu/device.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
+import { f32bits, type TextureInputs } from "../../gpu/gpu.ts";
+import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
 // backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl (for
@@ -133,7 +133,7 @@ export function batchNormMaxPool(
   ) => [rows, pooled, ROWS_PER_SLICE, pooledSlices, row, cellCount, 0, 0];
   const constants = { C: c, H: h, W: w, OH: oh, OW: ow, K: k, S: stride, RELU: relu ? 1 : 0 };
   const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
-    g.pipeline("batchnorm_maxpool", entry, { ...constants, TEXTURES, ...more });
+    g.pipeline("ops/batchnorm/batchnorm_maxpool", entry, { ...constants, TEXTURES, ...more });
 
   const out = Tensor.empty([batch, oh, ow, c]);
   const argpos = training ? Tensor.empty(out.shape) : null;
@@ -240,7 +240,12 @@ function statistics(
   ];
   const chGroups = Math.ceil(c / WG);
   const pipe = (entry: string, t?: TextureInputs) =>
-    g.pipeline("batchnorm", entry, { WG, C: c, RELU: relu ? 1 : 0, TEXTURES: t?.TEXTURES ?? 0 });
+    g.pipeline("ops/batchnorm/batchnorm", entry, {
+      WG,
+      C: c,
+      RELU: relu ? 1 : 0,
+      TEXTURES: t?.TEXTURES ?? 0,
+    });
   // The vec4 passes read x, dy and the forward output as textures where gpu.textureInputs says so
   // (llvmpipe); the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
 

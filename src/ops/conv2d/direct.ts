@@ -1,6 +1,6 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
-import { isLlvmpipe } from "../gpu/device.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
+import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/conv2d_direct.wgsl: forward, backward_input, backward_weight_partial,
 // backward_weight_finish.
@@ -64,7 +64,7 @@ export function conv2dDirect(
     HAS_BIAS: bias ? 1 : 0,
   };
   const pipe = (entry: string, constants: Record<string, number>) =>
-    g.pipeline("conv2d_direct", entry, { ...geometry, ...constants });
+    g.pipeline("ops/conv2d/direct", entry, { ...geometry, ...constants });
   // Writable bindings may not alias one another or a read-only one (WebGPU's usage scope), so
   // those a dispatch does not write (FALIGNED picks scalar or vec4 views) each get a spare buffer.
   const spare = () => Tensor.empty([4]).buffer;

@@ -1,5 +1,5 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
 
 // kernels/global_avg_pool.wgsl: forward, backward; forward4, backward4 when C % 4 == 0.
 const WG = 64;
@@ -18,7 +18,7 @@ export function globalAvgPool(x: Tensor): Tensor {
   const out = Tensor.empty([batch, c]);
   const fwd = grid1d(out.size / lanes, WG);
   g.dispatch(
-    g.pipeline("global_avg_pool", entry("forward"), constants),
+    g.pipeline("ops/global_avg_pool/global_avg_pool", entry("forward"), constants),
     [out.size / lanes, fwd.row],
     bind(x.buffer, out.buffer),
     fwd.groups,
@@ -27,7 +27,7 @@ export function globalAvgPool(x: Tensor): Tensor {
     const dx = Tensor.empty(x.shape);
     const bwd = grid1d(dx.size / lanes, WG);
     g.dispatch(
-      g.pipeline("global_avg_pool", entry("backward"), constants),
+      g.pipeline("ops/global_avg_pool/global_avg_pool", entry("backward"), constants),
       [dx.size / lanes, bwd.row],
       bind(out.grad!.buffer, dx.buffer),
       bwd.groups,

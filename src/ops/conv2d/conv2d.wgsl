@@ -42,7 +42,7 @@ override KP: u32 = KH * KW * C;
 override TEXTURES: bool = false;
 @group(0) @binding(5) var srcT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn srcAt(j: u32) -> f32 {
   if (TEXTURES) { return texel(srcT, j / 4u)[j % 4u]; }
   return src[j];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
-import { globalAvgPool } from "../../src/autograd/global_avg_pool.ts";
+import { globalAvgPool } from "../../src/ops/global_avg_pool/global_avg_pool.ts";
 
 function globalAvgPoolRef(x: ArrayLike<number>, [batch, h, w, c]: number[]) {
   const out = new Float32Array(batch * c);

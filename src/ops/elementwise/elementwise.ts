@@ -1,6 +1,6 @@
-import { accumulate, gpu, record, setGradAdder, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
-import { f32bits } from "../gpu/gpu.ts";
+import { accumulate, gpu, record, setGradAdder, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
+import { f32bits } from "../../gpu/gpu.ts";
 
 // kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian.
 const WG = 256;
@@ -27,13 +27,13 @@ function elementwise(
   const params = [n4, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)];
   const buffers = [x.buffer, y ? y.buffer : null, out.buffer];
   if (!TEXTURED.has(entry)) {
-    g.dispatch(g.pipeline("elementwise", entry, { WG }), params, buffers, groups);
+    g.dispatch(g.pipeline("ops/elementwise/elementwise", entry, { WG }), params, buffers, groups);
     return out;
   }
   // The buffers are padded to 16 bytes (gpu.ts), so n4 vec4s are there to copy.
   const t = g.inputTextures([x.buffer, y?.buffer ?? null], n4 * 4, x.size >= TEXTURE_MIN_FLOATS);
   g.dispatch(
-    g.pipeline("elementwise", entry, { WG, TEXTURES: t.TEXTURES }),
+    g.pipeline("ops/elementwise/elementwise", entry, { WG, TEXTURES: t.TEXTURES }),
     params,
     [...buffers, t.bindings[0], y ? t.bindings[1] : null],
     groups,

@@ -66,7 +66,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(19) var dyT: texture_2d<f32>;
 @group(0) @binding(20) var fwdT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn xAt(j: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, j); }
   return x4[j];

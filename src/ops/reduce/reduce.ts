@@ -1,5 +1,5 @@
-import { gpu, Tensor } from "./tensor.ts";
-import { isLlvmpipe } from "../gpu/device.ts";
+import { gpu, Tensor } from "../../autograd/tensor.ts";
+import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/reduce.wgsl: sum_rows.
 /**
@@ -27,7 +27,7 @@ export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) 
   const WG = workgroupSize();
   const pass = (src: Tensor, n: number, rowsPerSlice: number, dst: Tensor, y: number) => {
     const t = g.inputTextures([src.buffer], Math.ceil(n / 4) * 4);
-    const pipe = g.pipeline("reduce", quad ? "sum_rows4" : "sum_rows", {
+    const pipe = g.pipeline("ops/reduce/reduce", quad ? "sum_rows4" : "sum_rows", {
       WG,
       TEXTURES: t.TEXTURES,
     });

@@ -1,13 +1,13 @@
-import { accumulate, engine, gpu, record, Tensor } from "./tensor.ts";
-import { grid1d } from "./dispatch.ts";
+import { accumulate, engine, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { grid1d } from "../../autograd/dispatch.ts";
 import {
   matmulBatchedInto,
   matmulBatchedSplitInto,
   matmulInto,
   weightGradientSplit,
-} from "./matmul.ts";
-import { sumRows } from "./reduce.ts";
-import { conv2dDirect, directApplies } from "./conv2d_direct.ts";
+} from "../matmul/matmul.ts";
+import { sumRows } from "../reduce/reduce.ts";
+import { conv2dDirect, directApplies } from "./direct.ts";
 
 // kernels/conv2d.wgsl: im2col, col2im (im2col4, col2im4 when C % 4 == 0); the arithmetic is
 // kernels/matmul.wgsl. 3×3 stride-1 "same" convolutions with channels in fours take Winograd's
@@ -123,7 +123,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   const g = gpu();
   const { groups, row } = grid1d(wt.size / 4, WG);
   g.dispatch(
-    g.pipeline("conv2d", "weight_t", { WG, ...geometry, F: f }),
+    g.pipeline("ops/conv2d/conv2d", "weight_t", { WG, ...geometry, F: f }),
     [wt.size / 4, row],
     { 1: weight.buffer, 4: wt.buffer },
     groups,
@@ -177,7 +177,7 @@ function patches(
   const { groups, row } = grid1d(count, WG);
   const t = g.inputTextures([src.buffer], Math.ceil(src.size / 4) * 4);
   g.dispatch(
-    g.pipeline("conv2d", quad ? `${entry}4` : entry, {
+    g.pipeline("ops/conv2d/conv2d", quad ? `${entry}4` : entry, {
       WG,
       ...geometry,
       TEXTURES: t.TEXTURES,
@@ -219,7 +219,7 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     const ofWeights = entry.startsWith("weight_");
     const t = g.inputTextures([src.buffer], src.size, !ofWeights);
     g.dispatch(
-      g.pipeline("winograd", entry, {
+      g.pipeline("ops/conv2d/winograd", entry, {
         WG,
         ...geometry,
         HAS_BIAS: hasBias ? 1 : 0,

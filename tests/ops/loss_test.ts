@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, crossEntropyRef, gpuTest, hingeRef, randn } from "../helpers.ts";
 import { backward, Tensor } from "../../src/autograd/tensor.ts";
-import { multiclassHinge, softmaxCrossEntropy } from "../../src/autograd/loss.ts";
+import { multiclassHinge, softmaxCrossEntropy } from "../../src/ops/loss/loss.ts";
 
 // 67 rows: not a multiple of the 64-wide workgroup.
 const ROWS = 67;

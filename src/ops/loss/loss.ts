@@ -1,5 +1,5 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { f32bits } from "../gpu/gpu.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { f32bits } from "../../gpu/gpu.ts";
 
 // kernels/loss.wgsl: cross_entropy, hinge (loss rows + gradient), reduce.
 const WG = 64;
@@ -57,13 +57,13 @@ function classificationLoss(
     0,
     0,
   ];
-  g.dispatch(g.pipeline("loss", entry, { WG }), params, [
+  g.dispatch(g.pipeline("ops/loss/loss", entry, { WG }), params, [
     logits.buffer,
     labels.buffer,
     grad.buffer,
     rowStats.buffer,
   ], [Math.ceil(rows / WG)]);
-  g.dispatch(g.pipeline("loss", "reduce", { WG }), params, [
+  g.dispatch(g.pipeline("ops/loss/loss", "reduce", { WG }), params, [
     null,
     null,
     null,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, gpuTestBothInputs, randn } from "../helpers.ts";
 import { backward, Tensor } from "../../src/autograd/tensor.ts";
-import { add, dropout, relu } from "../../src/autograd/elementwise.ts";
-import { sumRows } from "../../src/autograd/reduce.ts";
+import { add, dropout, relu } from "../../src/ops/elementwise/elementwise.ts";
+import { sumRows } from "../../src/ops/reduce/reduce.ts";
 
 // Odd sizes: not a multiple of the 256-wide workgroup.
 const N = 1037;

@@ -1,7 +1,7 @@
-import { accumulate, gpu, record, Tensor } from "./tensor.ts";
-import { sumRows, sumRowsInto } from "./reduce.ts";
-import { type AdapterReport, isLlvmpipe } from "../gpu/device.ts";
-import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./matmul_tiles.ts";
+import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
+import { type AdapterReport, isLlvmpipe } from "../../gpu/device.ts";
+import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
 
 // kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn /
 // forward_nt / forward_tn, from tools/gen_matmul.ts).
@@ -139,7 +139,7 @@ function dispatchMatmul(
   const params = [o.m, o.n, o.k, batched.batch, ...batched.strides, flags];
   const { tile } = p;
   if (p.kernel === "matmul" && p.entry === "forward_tiled") {
-    const pipe = g.pipeline("matmul", "forward_tiled", transposes(o));
+    const pipe = g.pipeline("ops/matmul/matmul", "forward_tiled", transposes(o));
     g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], [
       Math.ceil(o.n / 64),
       Math.ceil(o.m / 64),
@@ -155,7 +155,7 @@ function dispatchMatmul(
   const x = Math.min(groups, 65535);
   const grid: [number, number, number] = [x, Math.ceil(groups / x), generated ? 1 : batched.batch];
   if (p.kernel === "matmul") {
-    const pipe = g.pipeline("matmul", "forward", { ...transposes(o), ...tile });
+    const pipe = g.pipeline("ops/matmul/matmul", "forward", { ...transposes(o), ...tile });
     g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], grid);
     return;
   }
@@ -165,7 +165,7 @@ function dispatchMatmul(
       g.texture(b.buffer, offsets ? o.k * o.n : b.size, offsets?.[1]),
     ]
     : null;
-  g.dispatch(g.pipeline(p.kernel, p.entry, { WG: tile.WG }), params, {
+  g.dispatch(g.pipeline(`ops/matmul/${p.kernel}`, p.entry, { WG: tile.WG }), params, {
     1: textures ? textures[0] : a.buffer,
     2: textures ? textures[1] : b.buffer,
     3: bias ? bias.buffer : g.dummy,

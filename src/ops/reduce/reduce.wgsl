@@ -21,7 +21,7 @@ override WG: u32 = 64;
 override TEXTURES: bool = false;
 @group(0) @binding(3) var xT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn x4At(i: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, i); }
   return x4[i];

@@ -9,8 +9,8 @@ import {
   testGpu,
 } from "../helpers.ts";
 import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
-import { conv2d } from "../../src/autograd/conv2d.ts";
-import { weightGradientSplit } from "../../src/autograd/matmul.ts";
+import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
+import { weightGradientSplit } from "../../src/ops/matmul/matmul.ts";
 
 type Case = [number[], number[], number, number];
 // [batch, h, w, c], [kh, kw, c, f], stride, pad: odd sizes, stride 2, padding, 1×1.
@@ -241,7 +241,9 @@ gpuTest("conv2d picks the direct convolution for one input channel without gradi
   const g = await testGpu();
   // Sizes no other test uses, so that the pipelines are these calls'.
   const picked = (h: number) =>
-    g.pipelineKeys().some((k) => k.startsWith("conv2d_direct:forward:") && k.includes(`"H":${h},`));
+    g.pipelineKeys().some((k) =>
+      k.startsWith("ops/conv2d/direct:forward:") && k.includes(`"H":${h},`)
+    );
   const w = Tensor.from(randn(9 * 4, 28), [3, 3, 1, 4], { requiresGrad: true });
   conv2d(Tensor.from(randn(2 * 11 * 13, 27), [2, 11, 13, 1]), w, null, { pad: "same" });
   assert.ok(!picked(11), "training takes im2col");

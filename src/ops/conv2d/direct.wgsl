@@ -74,7 +74,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(12) var xT: texture_2d<f32>;
 @group(0) @binding(13) var dyT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn xAt(j: u32) -> f32 {
   if (TEXTURES) { return texel(xT, j / 4u)[j % 4u]; }
   return x[j];

@@ -26,7 +26,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(8) var mT: texture_2d<f32>;
 @group(0) @binding(9) var vT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn hyper(k: u32) -> f32 { return hyper4[k / 4u][k % 4u]; }
 fn gradAt(i: u32) -> vec4f {
   if (TEXTURES) { return texel(gradT, i); }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
-import { batchNorm } from "../../src/autograd/batchnorm.ts";
+import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
 
 const EPS = 1e-5;
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { gpu, Tensor } from "../../src/autograd/tensor.ts";
 import { isLlvmpipe } from "../../src/gpu/device.ts";
 import { generatedMatmulKernels } from "../../tools/gen_matmul.ts";
-import { matmul, matmulBatchedInto, matmulInto } from "../../src/autograd/matmul.ts";
+import { matmul, matmulBatchedInto, matmulInto } from "../../src/ops/matmul/matmul.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
 // are multiples of 4 (but not of the tiles), which takes the entries of kernels/matmul_texture.wgsl
@@ -161,7 +161,12 @@ gpuTest("matmul backward by finite differences", async () => {
 Deno.test("generated matmul kernels match tools/gen_matmul.ts and the tile table", async () => {
   // Dispatch sizes come from src/autograd/matmul_tiles.ts: a stale kernel would skip outputs.
   for (const [file, text] of Object.entries(generatedMatmulKernels())) {
-    const onDisk = await Deno.readTextFile(new URL(`../../kernels/${file}`, import.meta.url));
-    assert.ok(onDisk === text, `kernels/${file} is stale: run deno run -A tools/gen_matmul.ts`);
+    const onDisk = await Deno.readTextFile(
+      new URL(`../../src/ops/matmul/${file}`, import.meta.url),
+    );
+    assert.ok(
+      onDisk === text,
+      `src/ops/matmul/${file} is stale: run deno run -A tools/gen_matmul.ts`,
+    );
   }
 });

@@ -73,7 +73,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(12) var argposT: texture_2d<f32>;
 @group(0) @binding(13) var xwinT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn xAt(j: u32) -> vec4f {
   if (TEXTURES) { return texel(xT, j); }
   return x4[j];

@@ -160,7 +160,7 @@ override TEXTURES: bool = false;
 @group(0) @binding(9) var aT: texture_2d<f32>;
 @group(0) @binding(10) var bT: texture_2d<f32>;
 
-// #include texel
+// #include gpu/texel
 fn aAt(j: u32) -> vec4f {
   if (TEXTURES) { return texel(aT, j); }
   return a4[j];
