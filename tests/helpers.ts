@@ -1,6 +1,7 @@
 // Shared by the kernel tests: one GPU for the whole run, CPU references, a finite-difference
 // gradient checker. GPU tests turn Deno's sanitizers off because the device outlives each test.
 import { Gpu } from "../src/gpu/gpu.ts";
+import type { AdapterProfile } from "../src/gpu/profile.ts";
 import { backward, endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
 import { Rng } from "../src/util/random.ts";
 
@@ -32,20 +33,26 @@ export function gpuTest(name: string, fn: () => Promise<void>) {
 
 /**
  * gpuTest run twice: memory-bound kernels reading their inputs as textures, then as storage
- * buffers (`Gpu.textureInputs`, on by default on llvmpipe only), so both paths stay checked.
+ * buffers (the adapter profile's `textureInputs`, on by default for the software adapter only),
+ * so both paths stay checked.
  */
 export function gpuTestBothInputs(name: string, fn: () => Promise<void>) {
   for (const textures of [true, false]) {
     gpuTest(`${name} (${textures ? "texture" : "buffer"} inputs)`, async () => {
       const g = await testGpu();
-      const saved = g.textureInputs;
-      g.textureInputs = textures;
-      try {
-        await fn();
-      } finally {
-        g.textureInputs = saved;
-      }
+      await withProfile(g, { ...g.profile, textureInputs: textures }, fn);
     });
+  }
+}
+
+/** Runs `fn` with `profile` in place of the adapter's own (src/gpu/profile.ts), then restores it. */
+export async function withProfile(g: Gpu, profile: AdapterProfile, fn: () => Promise<void>) {
+  const saved = g.profile;
+  g.profile = profile;
+  try {
+    await fn();
+  } finally {
+    g.profile = saved;
   }
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from "../util/errors.ts";
+import { adapterBackend } from "./profile.ts";
 import { platform } from "../platform/mod.ts";
 
 /** What we record about the adapter with every result, so a figure always says where it came from. */
@@ -6,26 +7,14 @@ export interface AdapterReport {
   description: string;
   vendor: string;
   architecture: string;
-  /** "vulkan" / "gl" for Mesa's llvmpipe (told apart by subgroupMaxSize), else "unknown". */
+  /** "vulkan" / "gl" for the software adapter (src/gpu/profile.ts `adapterBackend`), else "unknown". */
   backend: string;
   isFallbackAdapter: boolean;
   subgroupMaxSize: number;
   requestedBackend: string | null;
 }
 
-/** Mesa's software rasteriser, for which several kernels pick llvmpipe-tuned shapes. */
-export function isLlvmpipe(adapter: { description: string }): boolean {
-  return adapter.description.includes("llvmpipe");
-}
-
-/** A software rasteriser or WebGPU's fallback adapter: its figures are not GPU figures. */
-export function isSoftwareAdapter(
-  a: Pick<AdapterReport, "description"> & Partial<AdapterReport>,
-): boolean {
-  if (a.isFallbackAdapter) return true;
-  const text = `${a.description} ${a.vendor ?? ""} ${a.architecture ?? ""}`;
-  return /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i.test(text);
-}
+export { isSoftwareAdapter } from "./profile.ts";
 
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {
   const p = platform();
@@ -47,12 +36,11 @@ export async function requestDevice(): Promise<{ device: GPUDevice; report: Adap
     },
   });
   const subgroupMaxSize = (info as unknown as { subgroupMaxSize?: number }).subgroupMaxSize ?? 0;
-  const llvmpipe = isLlvmpipe(info);
   const report: AdapterReport = {
     description: info.description || `${info.vendor} ${info.architecture}`.trim() || "unknown",
     vendor: info.vendor,
     architecture: info.architecture,
-    backend: llvmpipe ? (subgroupMaxSize === 8 ? "vulkan" : "gl") : "unknown",
+    backend: adapterBackend(info, subgroupMaxSize),
     isFallbackAdapter: (info as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
       false,
     subgroupMaxSize,

@@ -1,4 +1,5 @@
-import { type AdapterReport, isLlvmpipe, requestDevice } from "./device.ts";
+import { type AdapterReport, requestDevice } from "./device.ts";
+import { type AdapterProfile, profileFor } from "./profile.ts";
 import { kernelText } from "../platform/mod.ts";
 import { type Kernel, packParams } from "./kernel.ts";
 
@@ -67,11 +68,10 @@ export class Gpu {
   /** A 1×1 texture for texture bindings an entry declares but a dispatch doesn't use. */
   readonly dummyTexture: GPUTexture;
   /**
-   * Whether memory-bound kernels read their big inputs through `texture()` copies: on llvmpipe a
-   * texel fetch is a vectorised gather and a storage load a per-lane loop; real GPUs coalesce
-   * storage loads, so there the copies would be pure cost. Tests flip it to check both paths.
+   * Which strategy each op runs here and its tuning constants (src/gpu/profile.ts). Tests replace
+   * it to run every profile's paths on llvmpipe.
    */
-  textureInputs: boolean;
+  profile: AdapterProfile;
 
   private constructor(readonly device: GPUDevice, readonly adapter: AdapterReport) {
     device.addEventListener("uncapturederror", (e) => {
@@ -84,7 +84,7 @@ export class Gpu {
       format: "rgba32float",
       usage: GPUTextureUsage.TEXTURE_BINDING,
     });
-    this.textureInputs = isLlvmpipe(adapter);
+    this.profile = profileFor(adapter);
   }
 
   static async create(): Promise<Gpu> {
@@ -251,11 +251,11 @@ export class Gpu {
 
   /**
    * The inputs of a memory-bound kernel as textures: `texture()` of each buffer's first `floats`
-   * floats when `textureInputs` is on, `wanted` and they fit; else none, and the kernel (its
+   * floats when the profile's `textureInputs` is on, `wanted` and they fit; else none, and the kernel (its
    * TEXTURES override 0) reads the buffers. Null inputs and skipped copies bind the 1×1 dummy.
    */
   inputTextures(buffers: (GPUBuffer | null)[], floats: number, wanted = true): TextureInputs {
-    const on = wanted && this.textureInputs && this.fitsTexture(floats);
+    const on = wanted && this.profile.textureInputs && this.fitsTexture(floats);
     const copies = buffers.map((b) => on && b ? this.texture(b, floats) : null);
     return {
       TEXTURES: on ? 1 : 0,

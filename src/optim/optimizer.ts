@@ -92,7 +92,7 @@ export abstract class Optimizer {
       const n4 = Math.ceil(p.value.size / 4);
       const { groups, row } = grid1d(n4, WG);
       const s = this.state[i];
-      // Big tensors are read through textures where gpu.textureInputs says so; for small ones
+      // Big tensors are read through textures where the adapter profile says so; for small ones
       // the copies would cost more than the storage loads they save.
       const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
       const t = g.inputTextures(buffers, n4 * 4, n4 >= TEXTURE_MIN_VEC4S);

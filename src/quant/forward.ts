@@ -75,13 +75,13 @@ export class QuantizedForward {
   /**
    * Whether products read their operands from textures (forward_tex): on llvmpipe a texel fetch
    * is a vectorised gather and a storage load a per-lane loop; real GPUs read storage buffers
-   * well. Defaults to the Gpu's `textureInputs` (on for llvmpipe); tests flip it.
+   * well. Defaults to the adapter profile's `textureInputs`; tests flip it.
    */
   textures: boolean;
 
   constructor(readonly gpu: Gpu, readonly program: Program, kernels?: QuantKernels) {
     this.kernels = kernels ?? new QuantKernels(gpu);
-    this.textures = gpu.textureInputs;
+    this.textures = gpu.profile.textureInputs;
   }
 
   /** Logits [batch, classes] for f32 images x [batch, inputSize]. */

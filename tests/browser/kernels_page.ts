@@ -486,9 +486,11 @@ async function run() {
     if (only && !name.includes(only)) continue;
     const start = performance.now();
     let error: string | null = null;
-    for (const textures of gpu.textureInputs ? [true] : [false, true]) {
-      // The page's adapter reads storage buffers; texture inputs (llvmpipe's path) are checked too.
-      gpu.textureInputs = textures;
+    const own = gpu.profile;
+    for (const textures of own.textureInputs ? [true] : [false, true]) {
+      // The page's adapter reads storage buffers; texture inputs (the software profile's path)
+      // are checked too.
+      gpu.profile = { ...own, textureInputs: textures };
       try {
         await fn();
       } catch (e) {
@@ -497,7 +499,7 @@ async function run() {
         break;
       }
     }
-    gpu.textureInputs = false;
+    gpu.profile = own;
     state.results.push({
       name,
       ok: error === null,

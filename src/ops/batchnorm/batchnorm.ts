@@ -1,13 +1,11 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { f32bits, type TextureInputs } from "../../gpu/gpu.ts";
-import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
 // backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl (for
 // batchNormMaxPool, which shares the statistics and backward_finish): forward,
 // forward_inference, backward_partial, backward_input, backward_input_cells.
-const ROWS_PER_SLICE = 256;
 /** The kernel's ROWS (its default): rows per invocation of the aligned per-element passes. */
 const ROWS_PER_INVOCATION = 8;
 
@@ -122,7 +120,7 @@ export function batchNormMaxPool(
   const rows = batch * h * w;
   const pooled = batch * oh * ow;
   const c4 = c / 4;
-  const pooledSlices = Math.ceil(pooled / ROWS_PER_SLICE);
+  const pooledSlices = Math.ceil(pooled / g.profile.rowsPerSlice);
   // backward_input_cells' S×S cells, where windows do not overlap.
   const cells = stride >= k;
   const cellCount = batch * Math.ceil(h / stride) * Math.ceil(w / stride);
@@ -130,7 +128,7 @@ export function batchNormMaxPool(
   const inGrid = grid1d(c4 * Math.ceil((cells ? cellCount : rows) / ROWS_PER_INVOCATION), 256);
   const params = (
     row: number,
-  ) => [rows, pooled, ROWS_PER_SLICE, pooledSlices, row, cellCount, 0, 0];
+  ) => [rows, pooled, g.profile.rowsPerSlice, pooledSlices, row, cellCount, 0, 0];
   const constants = { C: c, H: h, W: w, OH: oh, OW: ow, K: k, S: stride, RELU: relu ? 1 : 0 };
   const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
     g.pipeline("ops/batchnorm/batchnorm_maxpool", entry, { ...constants, TEXTURES, ...more });
@@ -220,17 +218,17 @@ function statistics(
   const c = x.shape[x.shape.length - 1];
   const rows = x.size / c;
   const g = gpu();
-  const slices = Math.ceil(rows / ROWS_PER_SLICE);
+  const slices = Math.ceil(rows / g.profile.rowsPerSlice);
   const n4 = Math.ceil(x.size / 4);
   const aligned = c % 4 === 0;
   // llvmpipe runs 8 lanes at a time and the partial passes have only C/4 lanes of work per slice;
   // a real GPU wants a fuller workgroup.
-  const WG = isLlvmpipe(g.adapter) ? 8 : 64;
+  const WG = g.profile.reductionWorkgroup;
   const partialGroups: [number, number] = [Math.ceil((aligned ? c / 4 : c) / WG), slices];
   // params[4] (the per-element grid's row) is the caller's.
   const params = [
     rows,
-    ROWS_PER_SLICE,
+    g.profile.rowsPerSlice,
     slices,
     n4,
     0,
@@ -246,7 +244,7 @@ function statistics(
       RELU: relu ? 1 : 0,
       TEXTURES: t?.TEXTURES ?? 0,
     });
-  // The vec4 passes read x, dy and the forward output as textures where gpu.textureInputs says so
+  // The vec4 passes read x, dy and the forward output as textures where the adapter profile says so
   // (llvmpipe); the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
 
   const stats = Tensor.empty([4, c]);

@@ -13,7 +13,7 @@ import { conv2dDirect, directApplies } from "./direct.ts";
 // kernels/matmul.wgsl. 3×3 stride-1 "same" convolutions with channels in fours take Winograd's
 // F(2×2, 3×3) instead (kernels/winograd.wgsl: the transforms; matmulBatchedInto: 16 products).
 // One input channel (a network's first layer) takes a direct convolution when no gradient is
-// recorded (kernels/conv2d_direct.wgsl; see DIRECT_MAX_CHANNELS).
+// recorded (direct.wgsl; the adapter profile's directMaxChannels says when).
 const WG = 256;
 
 export interface Conv2dOptions {
@@ -29,18 +29,6 @@ export interface Conv2dOptions {
    */
   algorithm?: "auto" | "im2col" | "winograd" | "direct";
 }
-
-// On llvmpipe a 3×3 convolution's forward and backward at the zoo's shapes ran 1.3-4.5× faster
-// than by im2col (bench/winograd_probe.ts, alternating rounds); no GPU has measured it yet, but its 2.25× fewer multiplies
-// for ~1.5× the data movement should not lose there either.
-const WINOGRAD_BY_DEFAULT = true;
-
-// With C input channels im2col's matmul has K = 9C: at C = 1 it mostly moves the patch matrix.
-// On llvmpipe (bench/conv1_probe.ts, batch 128, alternating rounds) the direct forward ran 1.1-1.65×
-// faster than im2col's at the zoo's first layers, but forward + weight gradient 0.6-0.9× as fast
-// (its reduction over B·OH·OW pixels has only C·F/4 lanes per slice), and a cnn or resnet training
-// step was unchanged within noise. So it is the default only where no gradient is recorded.
-const DIRECT_MAX_CHANNELS = 1;
 
 /** Whether this call will be taped for backward (as `record` decides). */
 function recordsGradient(...inputs: (Tensor | null)[]) {
@@ -83,7 +71,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
         `(got ${kh}×${kw}, stride ${stride}, padding ${pad}, ${c} → ${f} channels)`,
     );
   }
-  if (applies && (algorithm === "winograd" || (algorithm === "auto" && WINOGRAD_BY_DEFAULT))) {
+  if (applies && (algorithm === "winograd" || (algorithm === "auto" && gpu().profile.winograd))) {
     return conv2dWinograd(x, weight, bias);
   }
   if (algorithm === "direct" && !directApplies(weight.shape)) {
@@ -94,7 +82,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   }
   if (
     algorithm === "direct" ||
-    (algorithm === "auto" && c <= DIRECT_MAX_CHANNELS && !recordsGradient(x, weight, bias) &&
+    (algorithm === "auto" && c <= gpu().profile.directMaxChannels &&
+      !recordsGradient(x, weight, bias) &&
       directApplies(weight.shape))
   ) {
     return conv2dDirect(x, weight, bias, { stride, pad, oh, ow });
@@ -171,7 +160,7 @@ function patches(
 ) {
   const g = gpu();
   // Channel quadruples where they exist: vec4 views of the same buffers (bindings 3, 4); the
-  // source as a texture where gpu.textureInputs says so (binding 5; buffers are 16-byte padded).
+  // source as a texture where the adapter profile says so (binding 5; buffers are 16-byte padded).
   const quad = geometry.C % 4 === 0;
   const count = quad ? n / 4 : n;
   const { groups, row } = grid1d(count, WG);
@@ -214,7 +203,7 @@ function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     split = 1,
   ) => {
     const { groups, row } = grid1d(n, WG);
-    // Activations and their gradients are read as textures where gpu.textureInputs says so; the
+    // Activations and their gradients are read as textures where the adapter profile says so; the
     // weight transforms' C·F values from the buffer.
     const ofWeights = entry.startsWith("weight_");
     const t = g.inputTextures([src.buffer], src.size, !ofWeights);

@@ -1,12 +1,10 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
-import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/conv2d_direct.wgsl: forward, backward_input, backward_weight_partial,
 // backward_weight_finish.
 const WG = 256;
 /** Output pixels per slice of the weight gradient's first pass (as batchnorm.ts's statistics). */
-const ROWS_PER_SLICE = 256;
 /** The kernel's MAX_W4 (vec4s of weights in its uniform buffer) and MAX_TAPS. */
 const MAX_W4 = 1024;
 const MAX_TAPS = 25;
@@ -101,12 +99,12 @@ export function conv2dDirect(
     const TEXTURES = dyTextures.TEXTURES;
     const dyReads = { 5: dy.buffer, 6: dy.buffer, 13: dyTex };
     if (weight.requiresGrad || bias?.requiresGrad) {
-      const slices = Math.ceil(pixels / ROWS_PER_SLICE);
+      const slices = Math.ceil(pixels / g.profile.rowsPerSlice);
       const partial = Tensor.empty([slices, taps + 1, f4 * 4]);
       // llvmpipe runs 8 lanes at a time, and a slice has only C·F/4 invocations of work (8 for
       // conv1); a real GPU wants fuller workgroups.
-      const wg = isLlvmpipe(g.adapter) ? 8 : 64;
-      const params = [0, 0, pixels, ROWS_PER_SLICE, slices];
+      const wg = g.profile.reductionWorkgroup;
+      const params = [0, 0, pixels, g.profile.rowsPerSlice, slices];
       g.dispatch(
         pipe("backward_weight_partial", { WG: wg, TEXTURES }),
         params,

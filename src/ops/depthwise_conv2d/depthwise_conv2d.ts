@@ -15,7 +15,6 @@ const WG = 64;
  * 288 invocations), slicing the rows is what gives every core work; 256 keeps the partial-sum
  * buffer small (1/256 of dy) while a 128-image batch still has hundreds of slices.
  */
-const ROWS_PER_SLICE = 256;
 /**
  * The kernel's PX, MAX_TAPS and MAX_SPAN: pixels per invocation of the *_px entries, the taps and
  * the row's columns under a block's windows ((PX − 1)·stride + KW) that they hold.
@@ -30,7 +29,7 @@ const MAX_SPAN = 16;
 const TAPS_WG = 8;
 
 /**
- * dW for both entry families: `dispatch` writes one partial sum per slice of ROWS_PER_SLICE
+ * dW for both entry families: `dispatch` writes one partial sum per slice of the profile's rowsPerSlice
  * output rows into `partial` ([slices, KH·KW·C], or dW itself when there is one slice), which
  * are then summed into dW and accumulated into weight's gradient.
  */
@@ -39,7 +38,7 @@ function accumulateWeightGrad(
   rows: number,
   dispatch: (partial: Tensor, slices: number) => void,
 ): void {
-  const slices = Math.ceil(rows / ROWS_PER_SLICE);
+  const slices = Math.ceil(rows / gpu().profile.rowsPerSlice);
   const dw = Tensor.empty(weight.shape);
   const partial = slices === 1 ? dw : Tensor.empty([slices, weight.size]);
   dispatch(partial, slices);
@@ -78,7 +77,7 @@ export function depthwiseConv2d(
   const g = gpu();
   const rows = batch * oh * ow;
   // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8), big
-  // inputs as texture copies where gpu.textureInputs says so (llvmpipe).
+  // inputs as texture copies where the adapter profile says so (llvmpipe).
   if (
     c % 4 === 0 && kh * kw <= MAX_TAPS && PX % stride === 0 && (PX - 1) * stride + kw <= MAX_SPAN
   ) {
@@ -102,7 +101,7 @@ export function depthwiseConv2d(
       accumulateWeightGrad(weight, rows, (partial, slices) =>
         g.dispatch(
           pipe("backward_weight"),
-          [0, 0, rows, ROWS_PER_SLICE],
+          [0, 0, rows, gpu().profile.rowsPerSlice],
           { 1: dy.buffer, 2: x.buffer, 4: partial.buffer },
           [Math.ceil(weight.size / WG), slices],
         ));
@@ -160,7 +159,7 @@ function depthwiseQuad(
       accumulateWeightGrad(weight, rows, (partial, slices) =>
         g.dispatch(
           pipe("backward_weight_taps", dyTex.TEXTURES, { WG: TAPS_WG }),
-          [0, 0, rows, ROWS_PER_SLICE],
+          [0, 0, rows, gpu().profile.rowsPerSlice],
           { 5: dy.buffer, 6: x.buffer, 8: partial.buffer, 9: dyT, 10: xTex!.bindings[0] },
           [Math.ceil(c4 / TAPS_WG), slices],
         ));

@@ -8,7 +8,7 @@ const WG = 256;
 const TEXTURED = new Set(["relu_forward", "relu_backward", "add"]);
 /**
  * From this many floats (6 MiB a tensor) the textured entries read texture copies where
- * gpu.textureInputs says so. On llvmpipe (2 cores) an add from storage buffers fell off a cliff
+ * the adapter profile says so. On llvmpipe (2 cores) an add from storage buffers fell off a cliff
  * between 1.2M floats (1.95 ms) and 1.6M (8.2 ms; 9.4 ms at 3.2M), where with the copies it took
  * 3.4 ms (5.8 ms at 3.2M); below the cliff the copies cost more than they save (2.8 ms at 1.2M).
  */

@@ -1,6 +1,6 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
-import { type AdapterReport, isLlvmpipe } from "../../gpu/device.ts";
+import type { MatmulStrategy } from "../../gpu/profile.ts";
 import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
 
 // kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn /
@@ -17,27 +17,18 @@ export interface MatmulOptions {
   bias?: Tensor | null;
   /** C += A·B instead of C = A·B. */
   accumulate?: boolean;
-  /** Force a kernel strategy (tests); by default the adapter's best, see `matmulStrategy`. */
+  /** Force a kernel strategy (tests); by default the adapter profile's. */
   strategy?: MatmulStrategy;
 }
 
 /**
- * How a product is run: "texture" (operands copied into textures, kernels/matmul_texture.wgsl),
- * "register" (8×8 register tiles over storage buffers, kernels/matmul.wgsl's `forward`), or
- * workgroup-memory "tiled" blocks of 64×64 for real GPUs (kernels/matmul.wgsl's header says why).
- * "texture" falls back to the register kernel when a layout rules vec4s out.
+ * How a product is run: "texture" (operands copied into textures, the generated
+ * matmul_texture.wgsl), "register" (8×8 register tiles over storage buffers, matmul.wgsl's
+ * `forward`), or workgroup-memory "tiled" blocks of 64×64 (matmul.wgsl's header says why).
+ * "texture" falls back to the register kernel when a layout rules vec4s out. Which one an adapter
+ * runs is its profile's (src/gpu/profile.ts).
  */
-export type MatmulStrategy = "texture" | "register" | "tiled";
-
-/**
- * llvmpipe: textures (its texel fetch is a vectorised gather, its storage loads per-lane loops);
- * its GL path compiles big unrolled tiles very slowly (~50 s for 32×16), so GL gets plain 8×8
- * register tiles. Real GPUs get workgroup tiles.
- */
-export function matmulStrategy(adapter: AdapterReport): MatmulStrategy {
-  if (!isLlvmpipe(adapter)) return "tiled";
-  return adapter.backend === "gl" ? "register" : "texture";
-}
+export type { MatmulStrategy };
 
 /** The register kernel's tile (`plan` says why it is small). */
 const SMALL_TILE: Tile = { WG: 8, TM: 8, TN: 8 };
@@ -58,7 +49,7 @@ interface Plan {
 /** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
-  const strategy = o.strategy ?? matmulStrategy(g.adapter);
+  const strategy = o.strategy ?? g.profile.matmul;
   const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
@@ -186,7 +177,7 @@ export function matmulBatchedInto(
   o: Omit<MatmulOptions, "bias" | "accumulate"> & { batch: number },
 ) {
   const g = gpu();
-  const strategy = o.strategy ?? matmulStrategy(g.adapter);
+  const strategy = o.strategy ?? g.profile.matmul;
   const strides = [o.m * o.k, o.k * o.n, o.m * o.n] as [number, number, number];
   const batched = { batch: o.batch, strides };
   const p = plan(a, b, o, strategy, batched);
@@ -229,7 +220,7 @@ export function matmulBatchedSplitInto(
   o: { batch: number; m: number; n: number; k: number; split: number; strategy?: MatmulStrategy },
 ) {
   const g = gpu();
-  const strategy = o.strategy ?? matmulStrategy(g.adapter);
+  const strategy = o.strategy ?? g.profile.matmul;
   const kc = o.k / o.split;
   if (!Number.isInteger(kc)) throw new Error(`matmulBatchedSplitInto: ${o.split} ∤ K = ${o.k}`);
   // Chunk j of product i starts (i·split + j)·kc rows into A and B, since K = split·kc: one

@@ -5,7 +5,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
 /**
  * maxpool.wgsl: forward (with argmax) and backward, one invocation per element; forward4 and
  * backward4 on channel quadruples when C % 4 == 0, reading their input from a texture (xT,
- * argposT) where `gpu.textureInputs` says so. The scalar pair keeps flat input indices in
+ * argposT) where the adapter profile says so. The scalar pair keeps flat input indices in
  * `argmax`; the vec4 pair keeps, per output, the winner's position in its window (ky·K + kx) as an
  * f32 in `argpos4`: small integers are exact, and unlike u32 indices they can be read back
  * through a float texture without their bits passing for denormals.

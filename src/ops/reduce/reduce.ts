@@ -1,14 +1,12 @@
 import { gpu, Tensor } from "../../autograd/tensor.ts";
-import { isLlvmpipe } from "../../gpu/device.ts";
 
 // kernels/reduce.wgsl: sum_rows.
 /**
  * llvmpipe runs 8 lanes at a time, and bias gradients have few columns (32 quadruples at most
  * in the CNN): small workgroups spread them over both cores. A real GPU wants fuller ones.
  */
-const workgroupSize = () => isLlvmpipe(gpu().adapter) ? 8 : 64;
+const workgroupSize = () => gpu().profile.reductionWorkgroup;
 /** Rows per slice of the first pass: enough slices to keep every core busy for few columns. */
-const ROWS_PER_SLICE = 512;
 
 /** Column sums of a rows×cols matrix (no autograd: used inside backward closures). */
 export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
@@ -20,8 +18,8 @@ export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
 /** Column sums of a rows×cols matrix into `out` (at least cols long). */
 export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) {
   const g = gpu();
-  const slices = Math.ceil(rows / ROWS_PER_SLICE);
-  // The big first pass reads x as a texture where gpu.textureInputs says so (buffers are padded
+  const slices = Math.ceil(rows / gpu().profile.sumRowsPerSlice);
+  // The big first pass reads x as a texture where the adapter profile says so (buffers are padded
   // to 16 bytes, so the last vec4 is there to copy).
   const quad = cols % 4 === 0;
   const WG = workgroupSize();
@@ -42,6 +40,6 @@ export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) 
     return;
   }
   const partial = Tensor.empty([slices, cols]);
-  pass(x, rows * cols, ROWS_PER_SLICE, partial, slices);
+  pass(x, rows * cols, gpu().profile.sumRowsPerSlice, partial, slices);
   pass(partial, slices * cols, slices, out, 1);
 }

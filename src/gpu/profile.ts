@@ -1,0 +1,114 @@
+// The one place that decides, per adapter, which strategy each op runs and with which tuning
+// constants. Ops read `gpu().profile`; nothing else in src/ asks what the adapter is. Each field
+// carries the measurement behind it (docs/engine.md has the figures and dates).
+import type { AdapterReport } from "./device.ts";
+
+/** How a matrix product is run (src/ops/matmul/matmul.ts says what each strategy is). */
+export type MatmulStrategy = "texture" | "register" | "tiled";
+
+/** Which strategy each op runs on an adapter, and its tuning constants. */
+export interface AdapterProfile {
+  /** "software-vulkan" and "software-gl" are Mesa's llvmpipe through those APIs. */
+  readonly name: "software-vulkan" | "software-gl" | "gpu";
+  /**
+   * Memory-bound kernels read their big inputs through texture copies (`Gpu.inputTextures`):
+   * on llvmpipe a texel fetch is a vectorised gather and a storage load a per-lane loop (about
+   * 3× faster there); real GPUs coalesce storage loads, so there the copies would be pure cost.
+   */
+  textureInputs: boolean;
+  /**
+   * matmul: "texture" (llvmpipe's Vulkan path: generated register tiles reading textures),
+   * "register" (llvmpipe's GL path compiles big unrolled tiles very slowly, ~50 s for 32×16, so
+   * plain 8×8 register tiles), "tiled" (64×64 workgroup-memory blocks: real GPUs).
+   */
+  matmul: MatmulStrategy;
+  /**
+   * Invocations per workgroup of the column-reduction passes (batch-norm statistics and
+   * gradients, sumRows, the direct convolution's weight gradient): llvmpipe runs a workgroup's
+   * invocations as SIMD lanes of one thread, so 8 keeps its partial sums in registers; a GPU
+   * wants at least a warp (64).
+   */
+  reductionWorkgroup: number;
+  /** Rows each workgroup of those passes sums before one partial result is written. */
+  rowsPerSlice: number;
+  /** sumRows' rows per slice (its rows are short: twice batch norm's keeps the passes balanced). */
+  sumRowsPerSlice: number;
+  /**
+   * conv2d's 3×3 stride-1 layers run Winograd F(2×2, 3×3) when the algorithm is "auto". On
+   * llvmpipe a 3×3 convolution's forward and backward at the zoo's shapes ran 1.3-4.5× faster than
+   * by im2col (bench/winograd_probe.ts, alternating rounds); no GPU has measured it yet, but its
+   * 2.25× fewer multiplies for ~1.5× the data movement should not lose there either.
+   */
+  winograd: boolean;
+  /**
+   * conv2d without gradients runs the direct kernel for inputs of at most this many channels.
+   * With C input channels im2col's matmul has K = 9C: at C = 1 it mostly moves the patch matrix.
+   * On llvmpipe (bench/conv1_probe.ts, batch 128, alternating rounds) the direct forward ran
+   * 1.1-1.65× faster than im2col's at the zoo's first layers, but forward + weight gradient
+   * 0.6-0.9× as fast, and a cnn or resnet training step was unchanged within noise: so it is the
+   * default only where no gradient is recorded.
+   */
+  directMaxChannels: number;
+}
+
+const SOFTWARE_VULKAN: AdapterProfile = {
+  name: "software-vulkan",
+  textureInputs: true,
+  matmul: "texture",
+  reductionWorkgroup: 8,
+  rowsPerSlice: 256,
+  sumRowsPerSlice: 512,
+  winograd: true,
+  directMaxChannels: 1,
+};
+
+/** Every profile, by name: tests force each one on llvmpipe so that every path stays checked. */
+export const PROFILES: Readonly<Record<AdapterProfile["name"], AdapterProfile>> = {
+  "software-vulkan": SOFTWARE_VULKAN,
+  "software-gl": { ...SOFTWARE_VULKAN, name: "software-gl", matmul: "register" },
+  gpu: {
+    name: "gpu",
+    textureInputs: false,
+    matmul: "tiled",
+    reductionWorkgroup: 64,
+    rowsPerSlice: 256,
+    sumRowsPerSlice: 512,
+    // Not yet measured on a GPU against im2col: kept as on llvmpipe.
+    winograd: true,
+    directMaxChannels: 1,
+  },
+};
+
+/** Mesa's software rasteriser (llvmpipe), which the software profiles are tuned for. */
+export function isLlvmpipe(adapter: { description: string }): boolean {
+  return adapter.description.includes("llvmpipe");
+}
+
+/**
+ * The API a software adapter runs through: Mesa's llvmpipe reports a subgroup size of 8 through
+ * Vulkan (lavapipe) and none through GL; "unknown" for every other adapter.
+ */
+export function adapterBackend(
+  info: { description: string },
+  subgroupMaxSize: number,
+): "vulkan" | "gl" | "unknown" {
+  if (!isLlvmpipe(info)) return "unknown";
+  return subgroupMaxSize === 8 ? "vulkan" : "gl";
+}
+
+/** A software rasteriser or WebGPU's fallback adapter: its figures are not GPU figures. */
+export function isSoftwareAdapter(
+  a: Pick<AdapterReport, "description"> & Partial<AdapterReport>,
+): boolean {
+  if (a.isFallbackAdapter) return true;
+  const text = `${a.description} ${a.vendor ?? ""} ${a.architecture ?? ""}`;
+  return /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i.test(text);
+}
+
+/** The profile for an adapter: llvmpipe's by its backend, every other adapter "gpu". */
+export function profileFor(
+  adapter: Pick<AdapterReport, "description" | "backend">,
+): AdapterProfile {
+  if (!isLlvmpipe(adapter)) return PROFILES.gpu;
+  return adapter.backend === "gl" ? PROFILES["software-gl"] : PROFILES["software-vulkan"];
+}
