@@ -3,6 +3,7 @@ import { checkWritableDir, parseFlags, projectPath, runCli, userPath } from "./c
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
+import { acquireFolderLock } from "../util/lock.ts";
 import { info } from "../train/progress.ts";
 
 const HELP = `deno task evaluate [flags]
@@ -36,6 +37,8 @@ await runCli(async () => {
   const modelsDir = flags.models === undefined ? projectPath("models") : userPath(flags.models);
   const resultsDir = flags.out === undefined ? projectPath("results") : userPath(flags.out);
   await checkWritableDir(resultsDir, "--out");
+  // One writer per folder: a second evaluate into the same --out is refused at once.
+  using _lock = acquireFolderLock(resultsDir, "--out");
   // At once, before the data, the GPU and minutes of predictions (buildReport checks again
   // with the models it could load).
   await checkReportReplace(resultsDir, modelsDir, await listSavedModels(modelsDir), {

@@ -5,6 +5,7 @@ import { useGpu } from "../autograd/tensor.ts";
 import { loadFashionMnist } from "../data/mod.ts";
 import { CONFIG_FILE, loadModel, WEIGHTS_FILE } from "../io/checkpoint.ts";
 import { checkModelFolder } from "../io/check_model.ts";
+import { acquireFolderLock } from "../util/lock.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { info } from "../train/progress.ts";
 import { UserError } from "../util/errors.ts";
@@ -83,6 +84,8 @@ await runCli(async () => {
   const architecture = config.architecture as Architecture;
   planQuantized(architecture);
   await checkWritableDir(out, "--out");
+  // One writer per folder: a second quantize into the same --out is refused at once.
+  using _lock = acquireFolderLock(out, "--out");
   // Another model's folder would be half replaced (config.json) and half left (its weights).
   const existing = await Deno.readTextFile(join(out, "config.json")).then(JSON.parse, () => null)
     .catch(() => ({}));

@@ -275,7 +275,7 @@ if (!chromium) {
           const cases: [string, RegExp][] = [
             ["huge.png", /^huge\.png: the picture is 20,000×20,000 pixels/],
             ["empty.png", /^empty\.png: the picture is 0×0 pixels/],
-            ["broken.png", /^broken\.png: the browser cannot decode this picture/],
+            ["broken.png", /^broken\.png: a damaged or truncated PNG file/],
             ["notes.txt", /^notes\.txt: not a picture/],
           ];
           for (const [name, message] of cases) {

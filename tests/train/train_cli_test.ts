@@ -50,7 +50,19 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
   }
   // A batch whose patch matrices would outgrow the adapter's binding limit (128 MiB on llvmpipe):
   // a bad value like the others.
-  const big = await train(["--model", "cnn-deep", "--batch-size", "4096", "--limit", "600"]);
+  // Into a folder of its own: the project's models/cnn-deep may hold a trained model.
+  const bigOut = await Deno.makeTempDir({ prefix: "train_cli_big_" });
+  const big = await train([
+    "--model",
+    "cnn-deep",
+    "--batch-size",
+    "4096",
+    "--limit",
+    "600",
+    "--out",
+    join(bigOut, "run"),
+  ]);
+  await Deno.remove(bigOut, { recursive: true });
   assert.equal(big.code, 2, big.stderr);
   assert.match(
     big.error!,

@@ -142,6 +142,33 @@ Deno.test("baselines and experiments refuse a folder another run is writing (exi
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("quantize and evaluate refuse an --out another run is writing (exit 2, before the data)", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = join(dir, "out");
+  await Deno.mkdir(out);
+  const holder = await holdLock(out);
+  try {
+    const model = join(ROOT, "web/model");
+    for (
+      const [cli, args] of [
+        ["quantize", ["--model", model, "--out", out]],
+        ["evaluate", ["--models", join(dir, "none"), "--out", out]],
+      ] as const
+    ) {
+      const r = await runCommand(cli, [...args], { env: ENV });
+      report(cli, r);
+      assertCleanRefusal(
+        r,
+        new RegExp(`^error: --out ${out}: another run \\(PID ${holder.pid} on .*is writing here`),
+        { code: 2 },
+      );
+    }
+  } finally {
+    await holder.kill();
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("a lock left by a killed run is taken over with a note; a live or foreign one is not", async () => {
   const dir = await Deno.makeTempDir();
   const holder = await holdLock(dir);
