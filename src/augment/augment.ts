@@ -1,44 +1,99 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
-import { f32bits } from "../gpu/gpu.ts";
+import { defineKernel } from "../gpu/kernel.ts";
 import { type AugmentOptions, hasAffine, isIdentity, noAugment } from "./options.ts";
 import { hash, kernelConstants } from "./reference.ts";
 
-// kernels/augment.wgsl: augment (one workgroup per image), tta_flip_mean (one row per invocation).
+/**
+ * augment.wgsl: augment (one workgroup per image of x [B, H, W, C], NHWC, into out) and
+ * tta_flip_mean (one invocation per row of two logit matrices x and y [rows, classes] into out).
+ * Both entries share the parameters; tta_flip_mean reads n (rows), c (classes) and groups_x only.
+ */
+export const augmentKernel = defineKernel({
+  source: "augment/augment",
+  params: {
+    /** Images (augment) or rows (tta_flip_mean). */
+    n: "u32",
+    h: "u32",
+    w: "u32",
+    /** Channels (augment) or classes (tta_flip_mean). */
+    c: "u32",
+    seed: "u32",
+    /** Workgroups along x: index = wid.y · groups_x + wid.x. */
+    groups_x: "u32",
+    /** 0 when rotation, zoom and shift are all off: then no resampling at all. */
+    affine: "u32",
+    /** 1: erased elements get uniform [0, 1) noise instead of erase_value. */
+    erase_random: "u32",
+    flip_p: "f32",
+    /** Largest |angle|, radians. */
+    rotate: "f32",
+    zoom_lo: "f32",
+    zoom_hi: "f32",
+    /** Largest |translation|, pixels. */
+    shift_x: "f32",
+    shift_y: "f32",
+    erase_p: "f32",
+    erase_value: "f32",
+    /** Erased area as a fraction of the image area. */
+    erase_scale_lo: "f32",
+    erase_scale_hi: "f32",
+    /** Log of the erased rectangle's height / width. */
+    erase_log_ratio_lo: "f32",
+    erase_log_ratio_hi: "f32",
+  },
+  bindings: {
+    /** augment: the images; tta_flip_mean: the logits of the images. */
+    x: "read array<f32>",
+    /** tta_flip_mean: the logits of their flips. */
+    y: "read array<f32>",
+    out: "read_write array<f32>",
+  },
+  entries: {
+    augment: ["p", "x", "out"],
+    tta_flip_mean: ["p", "x", "y", "out"],
+  },
+});
+
+/** The uniform parameters of `augmentKernel`, by name. */
+export type AugmentParams = Record<keyof NonNullable<typeof augmentKernel.params>, number>;
+
 const WG = 64;
+const CONSTANTS = { WG };
 const MAX_GROUPS_X = 32768;
 
-/** Uniform words of kernels/augment.wgsl `Params`, in declaration order. */
+/**
+ * The augment entry's parameters for images [B, H, W, C] augmented with `opts` and `seed`,
+ * dispatched as `groupsX` workgroups along x (floats as the f32 values reference.ts computes).
+ */
 export function augmentParams(
   opts: AugmentOptions,
   seed: number,
   [batch, h, w, c]: readonly number[],
   groupsX: number,
-): number[] {
+): AugmentParams {
   const k = kernelConstants(opts, h, w);
-  return [
-    batch,
+  return {
+    n: batch,
     h,
     w,
     c,
-    seed >>> 0,
-    groupsX,
-    hasAffine(opts) ? 1 : 0,
-    opts.eraseValue === "random" ? 1 : 0,
-    ...[
-      k.flipP,
-      k.rotate,
-      k.zoomLo,
-      k.zoomHi,
-      k.shiftX,
-      k.shiftY,
-      k.eraseP,
-      k.eraseValue,
-      k.eraseScaleLo,
-      k.eraseScaleHi,
-      k.eraseLogRatioLo,
-      k.eraseLogRatioHi,
-    ].map(f32bits),
-  ];
+    seed: seed >>> 0,
+    groups_x: groupsX,
+    affine: hasAffine(opts) ? 1 : 0,
+    erase_random: opts.eraseValue === "random" ? 1 : 0,
+    flip_p: k.flipP,
+    rotate: k.rotate,
+    zoom_lo: k.zoomLo,
+    zoom_hi: k.zoomHi,
+    shift_x: k.shiftX,
+    shift_y: k.shiftY,
+    erase_p: k.eraseP,
+    erase_value: k.eraseValue,
+    erase_scale_lo: k.eraseScaleLo,
+    erase_scale_hi: k.eraseScaleHi,
+    erase_log_ratio_lo: k.eraseLogRatioLo,
+    erase_log_ratio_hi: k.eraseLogRatioHi,
+  };
 }
 
 /**
@@ -61,12 +116,11 @@ export function augment(x: Tensor, opts: AugmentOptions, seed: number): Tensor {
   const out = Tensor.empty(x.shape);
   const groupsX = Math.min(batch, MAX_GROUPS_X);
   const g = gpu();
-  g.dispatch(
-    g.pipeline("augment/augment", "augment", { WG }),
-    augmentParams(opts, seed, x.shape, groupsX),
-    { 1: x.buffer, 3: out.buffer },
-    [groupsX, Math.ceil(batch / groupsX)],
-  );
+  g.run(augmentKernel, "augment", {
+    constants: CONSTANTS,
+    params: augmentParams(opts, seed, x.shape, groupsX),
+    bindings: { x: x.buffer, out: out.buffer },
+  }, [groupsX, Math.ceil(batch / groupsX)]);
   return out;
 }
 
@@ -102,6 +156,11 @@ export function flipHorizontal(x: Tensor): Tensor {
   return augment(x, FLIP_ONLY, 0);
 }
 
+/** tta_flip_mean's parameters but n, c and groups_x: zeros, unread. */
+const TTA_PARAMS = Object.fromEntries(
+  augmentKernel.paramList.map(([name]) => [name, 0]),
+) as AugmentParams;
+
 /**
  * log(½·softmax(a) + ½·softmax(b)) row by row for logits a, b [rows, classes]: the log of the
  * averaged class probabilities, usable wherever logits are (its softmax is that average).
@@ -117,13 +176,11 @@ export function logMeanSoftmax(a: Tensor, b: Tensor): Tensor {
   const groups = Math.ceil(rows / WG);
   const groupsX = Math.min(groups, MAX_GROUPS_X);
   const g = gpu();
-  // The shared Params struct: this entry reads n (rows), c (classes) and groups_x only.
-  const params = [rows, 0, 0, classes, 0, groupsX, ...new Array(14).fill(0)];
-  g.dispatch(
-    g.pipeline("augment/augment", "tta_flip_mean", { WG }),
-    params,
-    { 1: a.buffer, 2: b.buffer, 3: out.buffer },
-    [groupsX, Math.ceil(groups / groupsX)],
-  );
+  // The shared parameters: this entry reads n (rows), c (classes) and groups_x only.
+  g.run(augmentKernel, "tta_flip_mean", {
+    constants: CONSTANTS,
+    params: { ...TTA_PARAMS, n: rows, c: classes, groups_x: groupsX },
+    bindings: { x: a.buffer, y: b.buffer, out: out.buffer },
+  }, [groupsX, Math.ceil(groups / groupsX)]);
   return out;
 }

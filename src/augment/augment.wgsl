@@ -12,40 +12,17 @@
 //   workgroup memory once (the erase draw loops up to 10 attempts, too dear to repeat per pixel),
 //   then the group strides over the image's H·W·C elements.
 //   Dispatch: (min(B, 32768), ceil(B / 32768)) workgroups; p.groups_x = the x count.
-// tta_flip_mean: one invocation per row of two logit matrices a (the images) and b (their
-//   flips); writes log(½·softmax(a) + ½·softmax(b)), the log of the averaged probabilities. Those
+// tta_flip_mean: one invocation per row of two logit matrices x (the images) and y (their
+//   flips); writes log(½·softmax(x) + ½·softmax(y)), the log of the averaged probabilities. Those
 //   are valid logits (their softmax is the average itself), so evaluation code that takes logits
 //   (argmax, cross-entropy) works on them unchanged. Uses p.n (rows) and p.c (classes).
 //   Dispatch: (min(g, 32768), ceil(g / 32768)), g = ceil(rows / WG).
 
-struct Params {
-  n: u32, // images (augment) or rows (tta_flip_mean)
-  h: u32,
-  w: u32,
-  c: u32, // channels (augment) or classes (tta_flip_mean)
-  seed: u32,
-  groups_x: u32, // workgroups along x: index = wid.y * groups_x + wid.x
-  affine: u32, // 0 when rotation, zoom and shift are all off: then no resampling at all
-  erase_random: u32, // 1: erased elements get uniform [0, 1) noise instead of erase_value
-  flip_p: f32,
-  rotate: f32, // largest |angle|, radians
-  zoom_lo: f32,
-  zoom_hi: f32,
-  shift_x: f32, // largest |translation|, pixels
-  shift_y: f32,
-  erase_p: f32,
-  erase_value: f32,
-  erase_scale_lo: f32, // erased area as a fraction of the image area
-  erase_scale_hi: f32,
-  erase_log_ratio_lo: f32, // log of the erased rectangle's height / width
-  erase_log_ratio_hi: f32,
-}
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+// Bindings and `p` (n, h, w, c, seed, groups_x, affine, erase_random, then the f32 flip_p ..
+// erase_log_ratio_hi) are declared in augment.ts and generated above this body. augment reads
+// x and writes out; tta_flip_mean reads x (the images' logits) and y (their flips').
 
 // The same PCG-style integer hash as elementwise.wgsl's dropout (a bijection on u32).
 fn hash(v: u32) -> u32 {

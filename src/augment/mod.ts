@@ -1,5 +1,5 @@
 /**
- * Data augmentation on the GPU (kernels/augment.wgsl): seeded per-batch random flip, rotation,
+ * Data augmentation on the GPU (augment.wgsl): seeded per-batch random flip, rotation,
  * zoom, translation and erasing; the deterministic flip and flip test-time augmentation.
  *
  * Training: `fit(..., { augment: augmenter(parseAugment(flag), seed) })`, which runs

@@ -1,7 +1,7 @@
 import type { AugmentOptions } from "./options.ts";
 
 /**
- * The augmentation of kernels/augment.wgsl in plain TypeScript: the same hash, the same slots,
+ * The augmentation of augment.wgsl in plain TypeScript: the same hash, the same slots,
  * the same f32 steps (Math.fround wherever the kernel rounds to f32 before a decision: flip,
  * whole-pixel translation, erased rectangle). Tests check the kernel against it; it also shows
  * on the CPU what a seed does to an image (e.g. for a grid of augmented samples).
@@ -13,19 +13,19 @@ import type { AugmentOptions } from "./options.ts";
 
 const f32 = Math.fround;
 
-/** kernels/augment.wgsl `hash` (and elementwise.wgsl's): a PCG-style bijection on u32. */
+/** augment.wgsl `hash` (and elementwise.wgsl's): a PCG-style bijection on u32. */
 export function hash(v: number): number {
   let s = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
   s = Math.imul(((s >>> ((s >>> 28) + 4)) ^ s) >>> 0, 277803737) >>> 0;
   return ((s >>> 22) ^ s) >>> 0;
 }
 
-/** kernels/augment.wgsl `unit`: 24 random bits as a float in [0, 1), exact in f32. */
+/** augment.wgsl `unit`: 24 random bits as a float in [0, 1), exact in f32. */
 export function unit(key: number, slot: number): number {
   return (hash((key ^ slot) >>> 0) >>> 8) / 16777216;
 }
 
-/** kernels/augment.wgsl SLOT_*: which random number of an image drives what. */
+/** augment.wgsl SLOT_*: which random number of an image drives what. */
 export const SLOT = {
   flip: 0,
   angle: 1,
@@ -77,7 +77,7 @@ export function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** The parameters kernels/augment.wgsl `draw` gives image `image` of a batch augmented with `seed`. */
+/** The parameters augment.wgsl `draw` gives image `image` of a batch augmented with `seed`. */
 export function imageParams(
   opts: AugmentOptions,
   seed: number,
@@ -165,6 +165,32 @@ export function augmentReference(
             fy * ((1 - fx) * at(x0, y0 + 1, ch) + fx * at(x0 + 1, y0 + 1, ch));
         }
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * `logMeanSoftmax` (augment.wgsl tta_flip_mean) on the CPU, in float64: for logits a and b
+ * [rows, classes] (row-major), log(½·softmax(a) + ½·softmax(b)) row by row.
+ */
+export function logMeanSoftmaxRef(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  classes: number,
+): Float64Array {
+  const out = new Float64Array(a.length);
+  const logSoftmax = (row: number[]) => {
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    return row.map((v) => v - lse);
+  };
+  for (let r = 0; r < a.length / classes; r++) {
+    const la = logSoftmax(Array.from({ length: classes }, (_, j) => a[r * classes + j]));
+    const lb = logSoftmax(Array.from({ length: classes }, (_, j) => b[r * classes + j]));
+    for (let j = 0; j < classes; j++) {
+      const m = Math.max(la[j], lb[j]);
+      out[r * classes + j] = m + Math.log(0.5 * (Math.exp(la[j] - m) + Math.exp(lb[j] - m)));
     }
   }
   return out;

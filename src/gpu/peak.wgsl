@@ -3,12 +3,9 @@
 // memory traffic but one store, which keeps the compiler from removing the work.
 // FLOPs of a dispatch: invocations × iterations × 4 chains × 4 lanes × 2.
 
-struct Params { iterations: u32, n: u32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read_write> out: array<vec4f>;
-
 override WG: u32 = 64;
+
+// Bindings and `p` (iterations, n) are declared in peak.ts and generated above this body.
 
 @compute @workgroup_size(WG)
 fn fma_chains(@builtin(global_invocation_id) gid: vec3u) {

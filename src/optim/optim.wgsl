@@ -1,30 +1,20 @@
-// Optimizer updates, one invocation per four parameter elements (a vec4: on llvmpipe a 16-byte
-// gather costs about what a 4-byte one does; every buffer is padded to 16 bytes, see gpu.ts, and
-// the padding lanes compute values nobody reads). Hyper-parameters that change every
+// Optimizer updates, one invocation per four parameter elements (a vec4: on the software adapter
+// a 16-byte gather costs about what a 4-byte one does; every buffer is padded to 16 bytes, see
+// gpu.ts, and the padding lanes compute values nobody reads). Hyper-parameters that change every
 // step (learning rate under a schedule, Adam's bias corrections) live in a small uniform buffer
-// the optimizer rewrites once per step, so the bind group of each dispatch stays the same from
-// step to step and is built once (constant-index uniform loads are broadcasts on llvmpipe, where
-// each storage load is a per-lane loop).
+// (hyper4) the optimizer rewrites once per step, so the bind group of each dispatch stays the
+// same from step to step and is built once (constant-index uniform loads are broadcasts on the
+// software adapter, where each storage load is a per-lane loop).
 // TEXTURES: grad, param, m, v are also bound as textures (flat vec4 arrays, src/gpu/gpu.ts
-// `texture()`, copied just before the dispatch) and read from there: on llvmpipe a texel fetch
-// is a vectorised gather (kernels/matmul_texture.wgsl). Writes still go to the buffers. Else the
-// texture bindings get a 1×1 dummy.
+// `texture()`, copied just before the dispatch) and read from there: on the software adapter a
+// texel fetch is a vectorised gather (src/ops/matmul/matmul_texture.wgsl). Writes still go to the
+// buffers. Else the texture bindings get a 1×1 dummy.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-struct Params { n4: u32, row: u32 }
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<uniform> hyper4: array<vec4f, 2>;
-@group(0) @binding(2) var<storage, read> grad: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> param: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> m: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> v: array<vec4f>;
+// Bindings and `p` (n4, row) are declared in optimizer.ts and generated above this body.
 override TEXTURES: bool = false;
-@group(0) @binding(6) var gradT: texture_2d<f32>;
-@group(0) @binding(7) var paramT: texture_2d<f32>;
-@group(0) @binding(8) var mT: texture_2d<f32>;
-@group(0) @binding(9) var vT: texture_2d<f32>;
 
 // #include gpu/texel
 fn hyper(k: u32) -> f32 { return hyper4[k / 4u][k % 4u]; }

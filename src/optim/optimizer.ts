@@ -1,8 +1,40 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { grid1d } from "../autograd/dispatch.ts";
+import { defineKernel } from "../gpu/kernel.ts";
 
-// kernels/optim.wgsl: adam, sgd, rmsprop.
+/**
+ * optim.wgsl: adam, sgd, rmsprop, one invocation per vec4 of a parameter (n4 = ⌈size / 4⌉). Each
+ * reads the step's hyper-parameters from `hyper4` (written once per step) and updates `param`
+ * and its moments `m` (and `v`: Adam, RMSprop) in place; gradT, paramT, mT, vT are texture copies
+ * of the same, read instead of the buffers where the adapter profile says so.
+ */
+export const optimKernel = defineKernel({
+  source: "optim/optim",
+  params: { n4: "u32", row: "u32" },
+  bindings: {
+    /** The optimizer's hyper-parameters: 8 floats, their order per entry in optim.wgsl. */
+    hyper4: "uniform array<vec4f, 2>",
+    grad: "read array<vec4f>",
+    param: "read_write array<vec4f>",
+    /** Adam: first moment; SGD: velocity; RMSprop: momentum buffer. */
+    m: "read_write array<vec4f>",
+    /** Adam: second moment; RMSprop: running mean of g²; SGD: none. */
+    v: "read_write array<vec4f>",
+    gradT: "texture",
+    paramT: "texture",
+    mT: "texture",
+    vT: "texture",
+  },
+  entries: {
+    adam: ["p", "hyper4", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
+    sgd: ["p", "hyper4", "grad", "param", "m", "gradT", "paramT", "mT"],
+    rmsprop: ["p", "hyper4", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
+  },
+});
+
 const WG = 256;
+/** Override constants by the textures' TEXTURES. */
+const BY_TEXTURES = [{ WG, TEXTURES: 0 }, { WG, TEXTURES: 1 }];
 /** Parameters of at least this many vec4s are read through textures (see `step`). */
 const TEXTURE_MIN_VEC4S = 4096;
 
@@ -96,17 +128,20 @@ export abstract class Optimizer {
       // the copies would cost more than the storage loads they save.
       const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
       const t = g.inputTextures(buffers, n4 * 4, n4 >= TEXTURE_MIN_VEC4S);
-      const pipe = g.pipeline("optim/optim", this.entry, { WG, TEXTURES: t.TEXTURES });
-      g.dispatch(pipe, [n4, row], {
-        1: this.hyper,
-        2: grad.buffer,
-        3: p.value.buffer,
-        4: s.m.buffer,
-        5: s.v ? s.v.buffer : null,
-        6: t.bindings[0],
-        7: t.bindings[1],
-        8: t.bindings[2],
-        9: s.v ? t.bindings[3] : null,
+      g.run(optimKernel, this.entry, {
+        constants: BY_TEXTURES[t.TEXTURES],
+        params: { n4, row },
+        bindings: {
+          hyper4: this.hyper,
+          grad: grad.buffer,
+          param: p.value.buffer,
+          m: s.m.buffer,
+          v: s.v ? s.v.buffer : null,
+          gradT: t.bindings[0],
+          paramT: t.bindings[1],
+          mT: t.bindings[2],
+          vT: s.v ? t.bindings[3] : null,
+        },
       }, groups);
       t.release();
       p.value.grad = null;

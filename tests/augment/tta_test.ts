@@ -3,26 +3,8 @@ import { assertClose, gpuTest, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { flipHorizontal, logMeanSoftmax } from "../../src/augment/augment.ts";
 import { predictWithFlipTta } from "../../src/augment/tta.ts";
+import { logMeanSoftmaxRef } from "../../src/augment/reference.ts";
 import { Sequential } from "../../src/nn/model.ts";
-
-/** log(½ softmax(a) + ½ softmax(b)) per row, in float64. */
-function logMeanSoftmaxRef(a: ArrayLike<number>, b: ArrayLike<number>, classes: number) {
-  const out = new Float64Array(a.length);
-  const logSoftmax = (row: number[]) => {
-    const m = Math.max(...row);
-    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
-    return row.map((v) => v - lse);
-  };
-  for (let r = 0; r < a.length / classes; r++) {
-    const la = logSoftmax(Array.from({ length: classes }, (_, j) => a[r * classes + j]));
-    const lb = logSoftmax(Array.from({ length: classes }, (_, j) => b[r * classes + j]));
-    for (let j = 0; j < classes; j++) {
-      const m = Math.max(la[j], lb[j]);
-      out[r * classes + j] = m + Math.log(0.5 * (Math.exp(la[j] - m) + Math.exp(lb[j] - m)));
-    }
-  }
-  return out;
-}
 
 // 67 rows: more than one 64-wide workgroup.
 const ROWS = 67;

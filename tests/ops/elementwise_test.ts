@@ -33,8 +33,9 @@ gpuTest("add forward and backward", async () => {
   }]);
 });
 
-// Past elementwise.ts's TEXTURE_MIN_FLOATS (3 · 2^19), where relu and add read texture copies on
-// llvmpipe; odd, so the last vec4 runs into the buffers' padding.
+// Past elementwise.ts's TEXTURE_MIN_FLOATS (3 · 2^19), where relu and add read texture copies
+// under the software profile (src/gpu/profile.ts); odd, so the last vec4 runs into the buffers'
+// padding.
 const BIG = (3 << 19) + 13;
 
 gpuTestBothInputs(

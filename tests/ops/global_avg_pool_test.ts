@@ -2,16 +2,7 @@ import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { globalAvgPool } from "../../src/ops/global_avg_pool/global_avg_pool.ts";
-
-function globalAvgPoolRef(x: ArrayLike<number>, [batch, h, w, c]: number[]) {
-  const out = new Float32Array(batch * c);
-  for (let b = 0; b < batch; b++) {
-    for (let p = 0; p < h * w; p++) {
-      for (let ch = 0; ch < c; ch++) out[b * c + ch] += x[(b * h * w + p) * c + ch] / (h * w);
-    }
-  }
-  return out;
-}
+import { globalAvgPoolRef } from "../../src/ops/global_avg_pool/reference.ts";
 
 // Odd sizes; 67 channels × 3 images is more (b, c) pairs than one 64-wide workgroup; C % 4 == 0
 // takes the channel-quadruple entries (68 × 5 images: more quadruples than one workgroup).

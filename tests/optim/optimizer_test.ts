@@ -3,8 +3,9 @@ import { endStep, Tensor } from "../../src/autograd/tensor.ts";
 import assert from "node:assert/strict";
 import { Adam, Rmsprop, Sgd } from "../../src/optim/optimizer.ts";
 
-// 300 elements: more than one 256-wide workgroup, not a multiple of it; 16,390: big enough that
-// llvmpipe reads it through textures (optimizer.ts TEXTURE_MIN_VEC4S), and a ragged last vec4.
+// 300 elements: more than one 256-wide workgroup, not a multiple of it; 16,390: big enough to be
+// read through textures under the software profile (src/gpu/profile.ts; optimizer.ts
+// TEXTURE_MIN_VEC4S), and a ragged last vec4.
 for (const N of [300, 16_390]) {
   const setup = (seed: number) => {
     const w = randn(N, seed);

@@ -1,21 +1,53 @@
 import { accumulate, gpu, record, setGradAdder, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
-import { f32bits } from "../../gpu/gpu.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 
-// kernels/elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian.
+/**
+ * elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian, one invocation per vec4
+ * of elements (n4 = ⌈n / 4⌉). relu and add may read their inputs from texture copies (xT, yT)
+ * where the adapter profile says so; dropout and gaussian read `x` only. `seed` is dropout's;
+ * `rate` is dropout's rate or gaussian's gamma.
+ */
+export const elementwiseKernel = defineKernel({
+  source: "ops/elementwise/elementwise",
+  params: { n4: "u32", row: "u32", seed: "u32", rate: "f32" },
+  bindings: {
+    /** The input (relu_backward: the forward output). */
+    x: "read array<vec4f>",
+    /** The second input (add: the other summand; relu_backward: dy). */
+    y: "read array<vec4f>",
+    out: "read_write array<vec4f>",
+    xT: "texture",
+    yT: "texture",
+  },
+  entries: {
+    relu_forward: ["p", "x", "out", "xT"],
+    relu_backward: ["p", "x", "y", "out", "xT", "yT"],
+    add: ["p", "x", "y", "out", "xT", "yT"],
+    dropout: ["p", "x", "out"],
+    gaussian: ["p", "x", "out"],
+  },
+});
+
+type Entry = keyof typeof elementwiseKernel.entries;
+
 const WG = 256;
+/** Override constants: the untextured entries', then the textured ones' by TEXTURES. */
+const PLAIN = { WG };
+const BY_TEXTURES = [{ WG, TEXTURES: 0 }, { WG, TEXTURES: 1 }];
 /** The entries that can read their inputs as texture copies (the kernel's TEXTURES). */
-const TEXTURED = new Set(["relu_forward", "relu_backward", "add"]);
+const TEXTURED = new Set<Entry>(["relu_forward", "relu_backward", "add"]);
 /**
  * From this many floats (6 MiB a tensor) the textured entries read texture copies where
- * the adapter profile says so. On llvmpipe (2 cores) an add from storage buffers fell off a cliff
- * between 1.2M floats (1.95 ms) and 1.6M (8.2 ms; 9.4 ms at 3.2M), where with the copies it took
- * 3.4 ms (5.8 ms at 3.2M); below the cliff the copies cost more than they save (2.8 ms at 1.2M).
+ * the adapter profile says so. On the software adapter (2 cores) an add from storage buffers fell
+ * off a cliff between 1.2M floats (1.95 ms) and 1.6M (8.2 ms; 9.4 ms at 3.2M), where with the
+ * copies it took 3.4 ms (5.8 ms at 3.2M); below the cliff the copies cost more than they save
+ * (2.8 ms at 1.2M).
  */
 const TEXTURE_MIN_FLOATS = 3 << 19;
 
 function elementwise(
-  entry: string,
+  entry: Entry,
   x: Tensor,
   y: Tensor | null,
   extra: { seed?: number; rate?: number } = {},
@@ -24,20 +56,28 @@ function elementwise(
   const g = gpu();
   const n4 = Math.ceil(x.size / 4);
   const { groups, row } = grid1d(n4, WG);
-  const params = [n4, row, extra.seed ?? 0, f32bits(extra.rate ?? 0)];
-  const buffers = [x.buffer, y ? y.buffer : null, out.buffer];
+  const params = { n4, row, seed: extra.seed ?? 0, rate: extra.rate ?? 0 };
   if (!TEXTURED.has(entry)) {
-    g.dispatch(g.pipeline("ops/elementwise/elementwise", entry, { WG }), params, buffers, groups);
+    g.run(elementwiseKernel, entry, {
+      constants: PLAIN,
+      params,
+      bindings: { x: x.buffer, out: out.buffer },
+    }, groups);
     return out;
   }
   // The buffers are padded to 16 bytes (gpu.ts), so n4 vec4s are there to copy.
   const t = g.inputTextures([x.buffer, y?.buffer ?? null], n4 * 4, x.size >= TEXTURE_MIN_FLOATS);
-  g.dispatch(
-    g.pipeline("ops/elementwise/elementwise", entry, { WG, TEXTURES: t.TEXTURES }),
+  g.run(elementwiseKernel, entry, {
+    constants: BY_TEXTURES[t.TEXTURES],
     params,
-    [...buffers, t.bindings[0], y ? t.bindings[1] : null],
-    groups,
-  );
+    bindings: {
+      x: x.buffer,
+      y: y ? y.buffer : null,
+      out: out.buffer,
+      xT: t.bindings[0],
+      yT: y ? t.bindings[1] : null,
+    },
+  }, groups);
   t.release();
   return out;
 }

@@ -1,26 +1,22 @@
 // Elementwise ops, forward and backward side by side. One invocation per 4 elements (a vec4):
-// on llvmpipe each lane-varying load is a gather, and one 16-byte gather costs about what one
-// 4-byte gather does. Every buffer is allocated in multiples of 16 bytes (see gpu.ts), so the
-// last vec4 may run past n into padding that nobody reads.
+// on the software adapter each lane-varying load is a gather, and one 16-byte gather costs about
+// what one 4-byte gather does. Every buffer is allocated in multiples of 16 bytes (see gpu.ts), so
+// the last vec4 may run past n into padding that nobody reads.
 // Dispatch: (min(groups, 32768), ceil(groups / 32768)) workgroups of WG, groups = ceil(n4 / WG),
 // n4 = ceil(n / 4); `p.row` = 32768 * WG is the vec4 stride of one step in y.
-// WG = 256: llvmpipe runs a workgroup as a loop over 8-wide SIMD slices, so larger groups amortise
-// its per-workgroup cost; a real GPU is indifferent between 64 and 256 for such streaming work.
+// WG = 256: the software adapter runs a workgroup as a loop over 8-wide SIMD slices, so larger
+// groups amortise its per-workgroup cost; a real GPU is indifferent between 64 and 256 for such
+// streaming work.
 
-struct Params { n4: u32, row: u32, seed: u32, rate: f32 }
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<vec4f>;
-@group(0) @binding(2) var<storage, read> y: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> out: array<vec4f>;
+// Bindings and `p` (n4, row, seed, rate) are declared in elementwise.ts and generated above this
+// body.
 // TEXTURES: x and y also as textures (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read by
-// relu_forward, relu_backward and add instead of the buffers: on llvmpipe a texel fetch is a
-// vectorised gather, a storage load a per-lane loop, and these passes do nothing but load. An
-// unused one gets a 1×1 dummy.
+// relu_forward, relu_backward and add instead of the buffers: on the software adapter a texel
+// fetch is a vectorised gather, a storage load a per-lane loop, and these passes do nothing but
+// load. An unused one gets a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(4) var xT: texture_2d<f32>;
-@group(0) @binding(5) var yT: texture_2d<f32>;
 
 // #include gpu/texel
 fn xAt(i: u32) -> vec4f {

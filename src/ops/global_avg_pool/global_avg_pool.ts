@@ -1,37 +1,61 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 
-// kernels/global_avg_pool.wgsl: forward, backward; forward4, backward4 when C % 4 == 0.
+/**
+ * global_avg_pool.wgsl: forward (one invocation per (b, c)) and backward (one per input element);
+ * forward4 and backward4 do the same on channel quadruples when C % 4 == 0, through vec4 views
+ * (src4, dst4) of the same buffers. `n` counts invocations (vec4s for the quadruple entries).
+ */
+export const globalAvgPoolKernel = defineKernel({
+  source: "ops/global_avg_pool/global_avg_pool",
+  params: { n: "u32", row: "u32" },
+  bindings: {
+    /** forward: x [B, H, W, C]; backward: dy [B, C]. */
+    src: "read array<f32>",
+    /** forward: y [B, C]; backward: dx [B, H, W, C]. */
+    dst: "read_write array<f32>",
+    src4: "read array<vec4f>",
+    dst4: "read_write array<vec4f>",
+  },
+  entries: {
+    forward: ["p", "src", "dst"],
+    backward: ["p", "src", "dst"],
+    forward4: ["p", "src4", "dst4"],
+    backward4: ["p", "src4", "dst4"],
+  },
+});
+
 const WG = 64;
 
-/** Mean over the pixels of x [B, H, W, C] → [B, C] (the head of MobileNet and ResNet). */
+/**
+ * Mean over the pixels of x [B, H, W, C] (NHWC) → y [B, C] (the head of MobileNet and ResNet):
+ * y[b, c] = (1 / HW) Σ_p x[b, p, c]. Backward spreads dy[b, c] / HW over every pixel. Throws when
+ * x is not 4-D.
+ */
 export function globalAvgPool(x: Tensor): Tensor {
   if (x.shape.length !== 4) throw new Error(`globalAvgPool: needs [B, H, W, C], got [${x.shape}]`);
   const [batch, h, w, c] = x.shape;
   const g = gpu();
   const constants = { WG, HW: h * w, C: c };
-  // Channel quadruples: vec4 views of the same buffers (bindings 3, 4).
-  const lanes = c % 4 === 0 ? 4 : 1;
-  const entry = (name: string) => lanes === 4 ? `${name}4` : name;
-  const bind = (src: GPUBuffer, dst: GPUBuffer): Record<number, GPUBuffer> =>
-    lanes === 4 ? { 3: src, 4: dst } : { 1: src, 2: dst };
+  // Channel quadruples where they exist: the same buffers, as vec4 views.
+  const quad = c % 4 === 0;
+  const lanes = quad ? 4 : 1;
+  const run = (entry: "forward" | "backward", src: Tensor, dst: Tensor) => {
+    const { groups, row } = grid1d(dst.size / lanes, WG);
+    g.run(globalAvgPoolKernel, quad ? `${entry}4` : entry, {
+      constants,
+      params: { n: dst.size / lanes, row },
+      bindings: quad
+        ? { src4: src.buffer, dst4: dst.buffer }
+        : { src: src.buffer, dst: dst.buffer },
+    }, groups);
+  };
   const out = Tensor.empty([batch, c]);
-  const fwd = grid1d(out.size / lanes, WG);
-  g.dispatch(
-    g.pipeline("ops/global_avg_pool/global_avg_pool", entry("forward"), constants),
-    [out.size / lanes, fwd.row],
-    bind(x.buffer, out.buffer),
-    fwd.groups,
-  );
+  run("forward", x, out);
   return record(out, [x], () => {
     const dx = Tensor.empty(x.shape);
-    const bwd = grid1d(dx.size / lanes, WG);
-    g.dispatch(
-      g.pipeline("ops/global_avg_pool/global_avg_pool", entry("backward"), constants),
-      [dx.size / lanes, bwd.row],
-      bind(out.grad!.buffer, dx.buffer),
-      bwd.groups,
-    );
+    run("backward", out.grad!, dx);
     accumulate(x, dx);
   });
 }

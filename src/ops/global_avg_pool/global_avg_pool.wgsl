@@ -6,20 +6,16 @@
 // matrix does C (or B) times the arithmetic of these sums and needs an HW·C × C constant.
 // forward4, backward4: the same on channel quadruples (C % 4 == 0) through vec4 views of the same
 // buffers, each sum and quotient as the scalar entries compute it (the same floats): a quarter of
-// the invocations, and on llvmpipe a 16-byte gather costs about what a 4-byte one does. n then
-// counts vec4s.
+// the invocations, and on the software adapter a 16-byte gather costs about what a 4-byte one
+// does. n then counts vec4s.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-struct Params { n: u32, row: u32 }
 override WG: u32 = 64;
 override HW: u32;
 override C: u32;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> src: array<f32>;       // forward: x; backward: dy
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>; // forward: y; backward: dx
-@group(0) @binding(3) var<storage, read> src4: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> dst4: array<vec4f>;
+// Bindings and `p` (n, row) are declared in global_avg_pool.ts and generated above this body:
+// src (forward: x; backward: dy), dst (forward: y; backward: dx), and their vec4 views src4, dst4.
 override C4: u32 = C / 4u;
 
 @compute @workgroup_size(WG)
