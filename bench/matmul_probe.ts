@@ -1,13 +1,21 @@
-// Tuning probe for kernels/matmul.wgsl: checks correctness against a CPU matmul on odd sizes
-// (all TRANS_A/TRANS_B combinations, batch > 1, bias and accumulate flags) and prints a GFLOP/s
-// table for the shapes the CNN uses.  Standalone: no imports from src/.
+// Tuning probe for the storage-buffer matmul kernels of src/ops/matmul: the register kernel
+// (`forward`, generated for any TM×TN tile by src/ops/matmul/generate.ts) or the workgroup-tiled
+// one (`forward_tiled`, matmul.wgsl). Checks correctness against a CPU matmul on odd sizes (all
+// TRANS_A/TRANS_B combinations, batch > 1, bias and accumulate flags) and prints a GFLOP/s table
+// for the shapes the CNN uses. It dispatches by hand (one pipeline per transpose pair, no Gpu) so
+// that only the kernel is timed.
 //
-//   deno run -A bench/matmul_probe.ts [--kernel=path.wgsl] [--reps=5] [--target-ms=400]
-//                                     [--shapes=name,name] [--const=NAME=value,...] [--no-check]
+//   deno run -A bench/matmul_probe.ts [--entry=forward|forward_tiled] [--tile=8x8] [--wg=8]
+//                                     [--reps=5] [--target-ms=400] [--shapes=name,name] [--no-check]
 //
-// Backend: DENO_WEBGPU_BACKEND=gl or =vulkan (both report "llvmpipe"; GL has subgroupMaxSize 128,
-// Vulkan/lavapipe 8).  Each timing submits as many dispatches as fit in ~target-ms (at least 1)
-// followed by one onSubmittedWorkDone, and reports the median over --reps repetitions.
+// --tile (TM×TN, TN a multiple of 4) and --wg apply to `forward`; the default tile is the one
+// matmul runs (src/ops/matmul/tiles.ts). Backend: DENO_WEBGPU_BACKEND=gl or =vulkan (the software
+// adapter has subgroupMaxSize 128 on GL, 8 on Vulkan). Each timing submits as many dispatches as
+// fit in ~target-ms (at least 1) followed by one onSubmittedWorkDone, and reports the median over
+// --reps repetitions.
+import { type Kernel, PARAMS } from "../src/gpu/kernel.ts";
+import { matmulRegisterKernel, matmulTiledKernel } from "../src/ops/matmul/matmul.ts";
+import { MATMUL_TILES } from "../src/ops/matmul/tiles.ts";
 
 interface Shape {
   name: string;
@@ -36,26 +44,16 @@ for (const a of Deno.args) {
   if (!m) throw new Error(`bad argument ${a}`);
   args.set(m[1], m[2] ?? "true");
 }
-const kernelPath = args.get("kernel") ??
-  new URL("../src/ops/matmul/matmul.wgsl", import.meta.url).pathname;
+const entry = args.get("entry") ?? "forward";
+if (entry !== "forward" && entry !== "forward_tiled") throw new Error(`bad --entry ${entry}`);
 const reps = Number(args.get("reps") ?? 5);
 const targetMs = Number(args.get("target-ms") ?? 400);
 const shapeFilter = args.get("shapes")?.split(",");
-const extraConstants: Record<string, number> = {};
-for (const kv of (args.get("const") ?? "").split(",").filter((s) => s)) {
-  const [k, v] = kv.split("=");
-  extraConstants[k] = v === "true" ? 1 : v === "false" ? 0 : Number(v);
-}
-
-const source = await Deno.readTextFile(kernelPath);
-// Tile sizes: --const values, else the defaults declared in the kernel source.
-function wgslConst(name: string, fallback: number): number {
-  const m = new RegExp(`(?:const|override)\\s+${name}\\s*:\\s*\\w+\\s*=\\s*(\\d+)`).exec(source);
-  return m ? Number(m[1]) : fallback;
-}
-const TM = extraConstants.TM ?? wgslConst("TM", 8);
-const TN = extraConstants.TN ?? wgslConst("TN", 8);
-const WG = extraConstants.WG ?? wgslConst("WG", 8);
+const [TM, TN] = (args.get("tile") ?? MATMUL_TILES.register.join("x")).split("x").map(Number);
+const WG = Number(args.get("wg") ?? 8);
+const kernel: Kernel = entry === "forward" ? matmulRegisterKernel(TM, TN) : matmulTiledKernel;
+const source = kernel.code();
+const what = entry === "forward" ? `forward TM=${TM} TN=${TN} WG=${WG}` : "forward_tiled (64×64)";
 
 const adapter = await navigator.gpu.requestAdapter();
 if (!adapter) throw new Error("no WebGPU adapter");
@@ -68,7 +66,7 @@ const device = await adapter.requestDevice({
 const backend = adapter.info.subgroupMaxSize === 8 ? "vulkan" : "gl";
 console.log(
   `adapter: ${adapter.info.description} (subgroupMaxSize ${adapter.info.subgroupMaxSize}` +
-    ` => ${backend}); kernel ${kernelPath}; TM=${TM} TN=${TN} WG=${WG}`,
+    ` => ${backend}); ${kernel.label}.${what}`,
 );
 
 device.pushErrorScope("validation");
@@ -85,8 +83,12 @@ function pipeline(transA: boolean, transB: boolean): GPUComputePipeline {
       layout: "auto",
       compute: {
         module,
-        entryPoint: "forward",
-        constants: { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0, ...extraConstants },
+        entryPoint: entry,
+        constants: {
+          TRANS_A: transA ? 1 : 0,
+          TRANS_B: transB ? 1 : 0,
+          ...(entry === "forward" ? { WG } : {}),
+        },
       },
     });
     pipelines.set(key, pl);
@@ -94,8 +96,9 @@ function pipeline(transA: boolean, transB: boolean): GPUComputePipeline {
   return pl;
 }
 
-/** Dispatch geometry documented at the top of kernels/matmul.wgsl. */
+/** Dispatch geometry (src/ops/matmul/generate.ts, matmul.wgsl). */
 function geometry(M: number, N: number, batch: number): [number, number, number] {
+  if (entry === "forward_tiled") return [Math.ceil(N / 64), Math.ceil(M / 64), batch];
   const tiles = Math.ceil(M / TM) * Math.ceil(N / TN);
   const groups = Math.ceil(tiles / WG);
   const x = Math.min(groups, 65535);
@@ -134,9 +137,15 @@ function encode(pr: Problem, bufs: GPUBuffer[], count: number): GPUCommandBuffer
   });
   device.queue.writeBuffer(ubuf, 0, params);
   const pl = pipeline(pr.transA, pr.transB);
+  // bufs are a, b, bias, c; the kernel's spec numbers them (its parameters are binding 0).
+  const [a, b, bias, c] = bufs;
+  const named: Record<string, GPUBuffer> = { [PARAMS]: ubuf, a, b, bias, c };
   const bind = device.createBindGroup({
     layout: pl.getBindGroupLayout(0),
-    entries: [ubuf, ...bufs].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: [[PARAMS, 0] as const, ...kernel.used[entry]].map(([name, binding]) => ({
+      binding,
+      resource: { buffer: named[name] },
+    })),
   });
   const enc = device.createCommandEncoder();
   for (let i = 0; i < count; i++) {
@@ -289,5 +298,5 @@ for (const shape of SHAPES) {
 const err = await device.popErrorScope();
 if (err) console.log(`validation error: ${err.message}`);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-console.log(`\n${backend}, ${kernelPath}, TM=${TM} TN=${TN} WG=${WG}`);
+console.log(`\n${backend}, ${kernel.label}.${what}`);
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(" | "));

@@ -43,6 +43,14 @@ g.pipeline = (kernel: string, entry: string, constants: Record<string, number> =
   labels.set(p, `${kernel}.${entry}${geometry.length ? ` (${geometry.join(" ")})` : ""}`);
   return p;
 };
+// Kernels declared with defineKernel (src/gpu/kernel.ts) are made by kernelPipeline.
+const kernelPipeline = g.kernelPipeline.bind(g);
+g.kernelPipeline = (kernel, entry, constants = {}) => {
+  const p = kernelPipeline(kernel, entry, constants);
+  const geometry = shown.filter((k) => k in constants).map((k) => `${k}=${constants[k]}`);
+  labels.set(p, `${kernel.label}.${entry}${geometry.length ? ` (${geometry.join(" ")})` : ""}`);
+  return p;
+};
 // A matmul's sizes (its params' first three words: M, N, K) tell its products apart.
 let lastParams: ArrayLike<number> | null = null;
 const dispatch = g.dispatch.bind(g);
@@ -68,7 +76,7 @@ pass.dispatchWorkgroups = function (x: number, y = 1, z = 1) {
     ops.push({
       kind: "dispatch",
       label: (labels.get(s.p!) ?? "?") +
-        (labels.get(s.p!)?.startsWith("matmul") && lastParams
+        (labels.get(s.p!)?.startsWith("ops/matmul/") && lastParams
           ? ` [${Array.from(lastParams).slice(0, 3).join("×")}]`
           : ""),
       pipeline: s.p!,

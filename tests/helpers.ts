@@ -133,28 +133,6 @@ export async function checkGradients(
 
 // ---- CPU references (plain loops, the definitions the kernels must match) ----
 
-export function matmulRef(
-  a: ArrayLike<number>,
-  b: ArrayLike<number>,
-  m: number,
-  n: number,
-  k: number,
-  transA = false,
-  transB = false,
-): Float32Array {
-  const c = new Float32Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
-      }
-      c[i * n + j] = s;
-    }
-  }
-  return c;
-}
-
 /** NHWC direct convolution; weight [KH, KW, C, F]. */
 export function conv2dRef(
   x: ArrayLike<number>,

@@ -3,7 +3,7 @@
 // spec, and the `@group(0) @binding(N)` header is generated from that spec when the pipeline is
 // made. A dispatch then passes `{ x, weight, out }` and `params: { H, W, C }`, never numbers, so
 // the WGSL and the TypeScript cannot drift apart (the webgpu-torch way: ops declared in a table).
-import { kernelText } from "../platform/mod.ts";
+import { kernelText, resolveIncludes } from "../platform/mod.ts";
 
 /** The WGSL type of a uniform parameter (each one 32-bit word of the `Params` struct). */
 export type ParamType = "u32" | "i32" | "f32";
@@ -116,7 +116,8 @@ export function defineKernel<B extends string, P extends string = never, E exten
     readsParams,
     paramList,
     code: () =>
-      header + (typeof spec.source === "string" ? kernelText(spec.source) : spec.source()),
+      header +
+      (typeof spec.source === "string" ? kernelText(spec.source) : resolveIncludes(spec.source())),
   };
 }
 

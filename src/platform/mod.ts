@@ -77,8 +77,13 @@ export function setPlatform(p: Platform): void {
  * Throws as `kernelSource` does for an unknown kernel or include.
  */
 export function kernelText(name: string): string {
-  return platform().kernelSource(name).replace(
-    /^\/\/ #include ([\w/]+)$/gm,
-    (_, include: string) => kernelText(include),
-  );
+  return resolveIncludes(platform().kernelSource(name));
+}
+
+/**
+ * `text` with each line `// #include NAME` replaced by `src/NAME.wgsl`'s text, includes resolved
+ * (a generated kernel's body goes through this too). Throws as `kernelSource` does.
+ */
+export function resolveIncludes(text: string): string {
+  return text.replace(/^\/\/ #include ([\w/]+)$/gm, (_, include: string) => kernelText(include));
 }

@@ -16,7 +16,6 @@ import {
   checkGradients,
   conv2dRef,
   crossEntropyRef,
-  matmulRef,
   randn,
 } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
@@ -27,6 +26,7 @@ import {
   type MatmulStrategy,
   weightGradientSplit,
 } from "../../src/ops/matmul/matmul.ts";
+import { matmulRef } from "../../src/ops/matmul/reference.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
 import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";

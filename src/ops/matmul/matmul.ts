@@ -1,10 +1,84 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
 import type { MatmulStrategy } from "../../gpu/profile.ts";
-import { type GeneratedMatmul, MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
+import { generateMatmulRegister, generateMatmulTexture } from "./generate.ts";
+import { MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
 
-// kernels/matmul.wgsl (forward, forward_tiled) and kernels/matmul_texture.wgsl (forward_nn /
-// forward_nt / forward_tn, from tools/gen_matmul.ts).
+/**
+ * The uniform parameters every matmul kernel reads: C[bi] = op(A[bi])·op(B[bi]) for bi < batch,
+ * op(A) M×K, op(B) K×N; product bi's A, B and C start bi · a/b/cBatchStride floats into their
+ * buffers; flags bit0 adds bias[j], bit1 accumulates (C += A·B).
+ */
+const MATMUL_PARAMS = {
+  M: "u32",
+  N: "u32",
+  K: "u32",
+  batch: "u32",
+  aBatchStride: "u32",
+  bBatchStride: "u32",
+  cBatchStride: "u32",
+  flags: "u32",
+} as const;
+
+/** Operands and result as f32 storage buffers (the register and workgroup-tiled kernels). */
+const STORAGE_BINDINGS = {
+  a: "read array<f32>",
+  b: "read array<f32>",
+  bias: "read array<f32>",
+  c: "read_write array<f32>",
+} as const;
+
+/**
+ * The register kernel for a `tm`×`tn` tile (src/ops/matmul/generate.ts `generateMatmulRegister`):
+ * entry `forward`, any layout, over storage buffers. matmul runs it with MATMUL_TILES.register;
+ * bench/matmul_probe.ts builds others. Throws when `tn` is not a multiple of 4.
+ */
+export function matmulRegisterKernel(tm: number, tn: number) {
+  const [TM, TN] = MATMUL_TILES.register;
+  return defineKernel({
+    source: () => generateMatmulRegister(tm, tn),
+    label: `ops/matmul/matmul_register${tm === TM && tn === TN ? "" : `_${tm}x${tn}`}`,
+    params: MATMUL_PARAMS,
+    bindings: STORAGE_BINDINGS,
+    entries: { forward: ["p", "a", "b", "bias", "c"] },
+  });
+}
+
+const registerKernel = matmulRegisterKernel(...MATMUL_TILES.register);
+
+/**
+ * The texture kernel (src/ops/matmul/generate.ts `generateMatmulTexture`): entries forward_nn,
+ * forward_nt and forward_tn, one per operand layout, with A and B copied into rgba32float
+ * textures and C written as vec4s (`c4`).
+ */
+export const matmulTextureKernel = defineKernel({
+  source: () => generateMatmulTexture(MATMUL_TILES.texture),
+  label: "ops/matmul/matmul_texture",
+  params: MATMUL_PARAMS,
+  bindings: {
+    a: "texture",
+    b: "texture",
+    bias: "read array<f32>",
+    c4: "read_write array<vec4f>",
+  },
+  entries: {
+    forward_nn: ["p", "a", "b", "bias", "c4"],
+    forward_nt: ["p", "a", "b", "bias", "c4"],
+    forward_tn: ["p", "a", "b", "bias", "c4"],
+  },
+});
+
+/** matmul.wgsl: `forward_tiled`, workgroup-memory blocks of 64×64 for real GPUs. */
+export const matmulTiledKernel = defineKernel({
+  source: "ops/matmul/matmul",
+  params: MATMUL_PARAMS,
+  bindings: STORAGE_BINDINGS,
+  entries: { forward_tiled: ["p", "a", "b", "bias", "c"] },
+});
+
+/** The workgroup-tiled kernel's block (TILE_MN in matmul.wgsl). */
+const TILED_BLOCK = 64;
 
 export interface MatmulOptions {
   m: number;
@@ -22,31 +96,43 @@ export interface MatmulOptions {
 }
 
 /**
- * How a product is run: "texture" (operands copied into textures, the generated
- * matmul_texture.wgsl), "register" (8×8 register tiles over storage buffers, matmul.wgsl's
- * `forward`), or workgroup-memory "tiled" blocks of 64×64 (matmul.wgsl's header says why).
- * "texture" falls back to the register kernel when a layout rules vec4s out. Which one an adapter
- * runs is its profile's (src/gpu/profile.ts).
+ * How a product is run: "texture" (operands copied into textures, `matmulTextureKernel`),
+ * "register" (8×8 register tiles over storage buffers, `matmulRegisterKernel`), or
+ * workgroup-memory "tiled" blocks of 64×64 (`matmulTiledKernel`). "texture" falls back to the
+ * register kernel when a layout rules vec4s out. Which one an adapter runs is its profile's
+ * (src/gpu/profile.ts).
  */
 export type { MatmulStrategy };
 
-/** The register kernel's tile (`plan` says why it is small). */
-const SMALL_TILE: Tile = { WG: 8, TM: 8, TN: 8 };
-
-interface Tile {
-  WG: number;
-  TM: number;
-  TN: number;
-}
+/** Invocations per workgroup of the register and texture kernels (one SIMD vector). */
+const WG = 8;
 
 /** The kernel entry a product runs on, with its tile (outputs per invocation). */
-interface Plan {
-  kernel: "matmul" | GeneratedMatmul;
-  entry: string;
-  tile: Tile;
-}
+type Plan =
+  | { kernel: "register"; tile: readonly [number, number] }
+  | { kernel: "texture"; entry: MatmulEntry; tile: readonly [number, number] }
+  | { kernel: "tiled"; tile: readonly [number, number] };
 
-/** C[m×n] = op(A)·op(B) (+ bias) into an existing tensor; no autograd. */
+const REGISTER_PLAN: Plan = { kernel: "register", tile: MATMUL_TILES.register };
+const TILED_PLAN: Plan = { kernel: "tiled", tile: [TILED_BLOCK, TILED_BLOCK] };
+const TEXTURE_PLANS = Object.fromEntries(
+  Object.entries(MATMUL_TILES.texture).map(([entry, tile]) => [entry, {
+    kernel: "texture",
+    entry,
+    tile,
+  }]),
+) as Record<MatmulEntry, Plan>;
+
+/** Override constants, built once: per transposes (index 2·transA + transB), and the textures'. */
+const TRANSPOSES = [0, 1, 2, 3].map((i) => ({ TRANS_A: i >> 1, TRANS_B: i & 1 }));
+const REGISTER_CONSTANTS = TRANSPOSES.map((t) => ({ ...t, WG }));
+const TEXTURE_CONSTANTS = { WG };
+const transposes = (o: MatmulOptions) => (o.transA ? 2 : 0) + (o.transB ? 1 : 0);
+
+/**
+ * C[m×n] = op(A)·op(B) (+ bias[n]) (+ C) into an existing tensor, row-major: A [M, K] (or [K, M]
+ * with transA), B [K, N] (or [N, K] with transB), C [M, N]; no autograd.
+ */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const g = gpu();
   const strategy = o.strategy ?? g.profile.matmul;
@@ -56,8 +142,9 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const small = weightGradient && strategy !== "tiled" && o.m * o.n <= 64 * 64;
   const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
   const first = plan(a, b, o, strategy, unsplit);
-  const tiles = Math.ceil(o.m / first.tile.TM) * Math.ceil(o.n / first.tile.TN);
-  // llvmpipe runs a workgroup (8 tiles) per thread: ≥ 32 workgroups keep both cores evenly busy.
+  const tiles = Math.ceil(o.m / first.tile[0]) * Math.ceil(o.n / first.tile[1]);
+  // The software adapter runs a workgroup (8 tiles) per thread: ≥ 32 workgroups keep both cores
+  // evenly busy.
   const split = weightGradient ? splitK(o.k, tiles, small ? 512 : 256, small ? 256 : 512) : 1;
   if (split > 1) {
     // Weight gradients (Aᵀ·B with few outputs and a long K): K-chunks run as a batch, because
@@ -88,7 +175,7 @@ function splitK(k: number, tiles: number, target: number, minChunk: number): num
   return 1;
 }
 
-/** Picks the kernel: generated vec4 entries where the layout allows, else the scalar one. */
+/** Picks the kernel: the texture entries where the layout allows vec4s, else the register one. */
 function plan(
   a: Tensor,
   b: Tensor,
@@ -96,20 +183,16 @@ function plan(
   strategy: MatmulStrategy,
   batched: { strides: number[] },
 ): Plan {
-  if (strategy === "tiled") {
-    return { kernel: "matmul", entry: "forward_tiled", tile: { WG: 8, TM: 64, TN: 64 } };
-  }
+  if (strategy === "tiled") return TILED_PLAN;
   const entry = vec4Entry(o, batched.strides);
-  // The scalar kernel only takes what vec4 layouts rule out (a dense layer's 10 logits) and
-  // always gets small tiles: 32×32 compiles for 85 s on llvmpipe, and a real GPU's 64×64 block
-  // as registers (4,096 accumulators per invocation) failed on an NVIDIA H200.
-  if (!entry) return { kernel: "matmul", entry: "forward", tile: SMALL_TILE };
+  // The register kernel only takes what vec4 layouts rule out (a dense layer's 10 logits), with
+  // small tiles (src/ops/matmul/tiles.ts says why).
+  if (!entry) return REGISTER_PLAN;
   const g = gpu();
   if (strategy === "texture" && g.fitsTexture(a.size) && g.fitsTexture(b.size)) {
-    const [TM, TN] = MATMUL_TILES.matmul_texture[entry];
-    return { kernel: "matmul_texture", entry, tile: { WG: SMALL_TILE.WG, TM, TN } };
+    return TEXTURE_PLANS[entry];
   }
-  return { kernel: "matmul", entry: "forward", tile: SMALL_TILE };
+  return REGISTER_PLAN;
 }
 
 function dispatchMatmul(
@@ -126,49 +209,62 @@ function dispatchMatmul(
   cOffset: number | null = null,
 ) {
   const g = gpu();
-  const flags = (bias ? 1 : 0) | (o.accumulate ? 2 : 0);
-  const params = [o.m, o.n, o.k, batched.batch, ...batched.strides, flags];
-  const { tile } = p;
-  if (p.kernel === "matmul" && p.entry === "forward_tiled") {
-    const pipe = g.pipeline("ops/matmul/matmul", "forward_tiled", transposes(o));
-    g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], [
-      Math.ceil(o.n / 64),
-      Math.ceil(o.m / 64),
-      batched.batch,
-    ]);
+  const params = {
+    M: o.m,
+    N: o.n,
+    K: o.k,
+    batch: batched.batch,
+    aBatchStride: batched.strides[0],
+    bBatchStride: batched.strides[1],
+    cBatchStride: batched.strides[2],
+    flags: (bias ? 1 : 0) | (o.accumulate ? 2 : 0),
+  };
+  const biasBuffer = bias ? bias.buffer : g.dummy;
+  if (p.kernel === "tiled") {
+    g.run(matmulTiledKernel, "forward_tiled", {
+      constants: TRANSPOSES[transposes(o)],
+      params,
+      bindings: { a: a.buffer, b: b.buffer, bias: biasBuffer, c: c.buffer },
+    }, [Math.ceil(o.n / TILED_BLOCK), Math.ceil(o.m / TILED_BLOCK), batched.batch]);
     return;
   }
-  // One TM×TN tile per invocation, WG invocations per workgroup (all register kernels); the
-  // generated ones spread the batch over invocations too, the scalar one over the z axis.
-  const tiles = Math.ceil(o.m / tile.TM) * Math.ceil(o.n / tile.TN);
-  const generated = p.kernel !== "matmul";
-  const groups = Math.ceil((generated ? tiles * batched.batch : tiles) / tile.WG);
+  // One TM×TN tile per invocation, WG invocations per workgroup; the texture kernel spreads the
+  // batch over invocations too, the register one over the z axis.
+  const [tm, tn] = p.tile;
+  const tiles = Math.ceil(o.m / tm) * Math.ceil(o.n / tn);
+  const texture = p.kernel === "texture";
+  const groups = Math.ceil((texture ? tiles * batched.batch : tiles) / WG);
   const x = Math.min(groups, 65535);
-  const grid: [number, number, number] = [x, Math.ceil(groups / x), generated ? 1 : batched.batch];
-  if (p.kernel === "matmul") {
-    const pipe = g.pipeline("ops/matmul/matmul", "forward", { ...transposes(o), ...tile });
-    g.dispatch(pipe, params, [a.buffer, b.buffer, bias ? bias.buffer : g.dummy, c.buffer], grid);
+  const grid: [number, number, number] = [x, Math.ceil(groups / x), texture ? 1 : batched.batch];
+  if (!texture) {
+    g.run(registerKernel, "forward", {
+      constants: REGISTER_CONSTANTS[transposes(o)],
+      params,
+      bindings: { a: a.buffer, b: b.buffer, bias: biasBuffer, c: c.buffer },
+    }, grid);
     return;
   }
-  const textures = p.kernel === "matmul_texture"
-    ? [
-      g.texture(a.buffer, offsets ? o.m * o.k : a.size, offsets?.[0]),
-      g.texture(b.buffer, offsets ? o.k * o.n : b.size, offsets?.[1]),
-    ]
-    : null;
-  g.dispatch(g.pipeline(`ops/matmul/${p.kernel}`, p.entry, { WG: tile.WG }), params, {
-    1: textures ? textures[0] : a.buffer,
-    2: textures ? textures[1] : b.buffer,
-    3: bias ? bias.buffer : g.dummy,
-    5: cOffset === null ? c.buffer : { buffer: c.buffer, offset: cOffset, size: o.m * o.n * 4 },
+  const aT = g.texture(a.buffer, offsets ? o.m * o.k : a.size, offsets?.[0]);
+  const bT = g.texture(b.buffer, offsets ? o.k * o.n : b.size, offsets?.[1]);
+  g.run(matmulTextureKernel, p.entry, {
+    constants: TEXTURE_CONSTANTS,
+    params,
+    bindings: {
+      a: aT,
+      b: bT,
+      bias: biasBuffer,
+      c4: cOffset === null ? c.buffer : { buffer: c.buffer, offset: cOffset, size: o.m * o.n * 4 },
+    },
   }, grid);
-  textures?.forEach((t) => g.releaseTexture(t));
+  g.releaseTexture(aT);
+  g.releaseTexture(bT);
 }
 
 /**
  * C[i] = op(A[i])·op(B[i]) for i < `batch`, the operands of each product stored back to back:
  * A [batch, M, K] (or [batch, K, M] with transA), B [batch, K, N] (or [batch, N, K] with transB),
- * C [batch, M, N]. No bias, no autograd (Winograd convolution's 16 products, src/autograd/conv2d.ts).
+ * C [batch, M, N]. No bias, no autograd (Winograd convolution's 16 products,
+ * src/ops/conv2d/winograd.ts).
  */
 export function matmulBatchedInto(
   a: Tensor,
@@ -181,14 +277,14 @@ export function matmulBatchedInto(
   const strides = [o.m * o.k, o.k * o.n, o.m * o.n] as [number, number, number];
   const batched = { batch: o.batch, strides };
   const p = plan(a, b, o, strategy, batched);
-  if (p.kernel !== "matmul_texture") {
+  if (p.kernel !== "texture") {
     dispatchMatmul(a, b, null, c, o, p, batched);
     return;
   }
-  // With textures (llvmpipe), one product at a time: each copies its slices into small textures
-  // that it then reads while they are in cache, and its result goes through a scratch matrix to
-  // its place. At Winograd's shapes (16 × [6272, 32]·[32, 64]) that ran ~3× faster than one
-  // batched dispatch over the whole 12.8 MB operand texture (37 against 78 ms, 2026-11-29).
+  // With textures (the software profile), one product at a time: each copies its slices into
+  // small textures that it then reads while they are in cache, and its result goes through a
+  // scratch matrix to its place. At Winograd's shapes (16 × [6272, 32]·[32, 64]) that ran ~3×
+  // faster than one batched dispatch over the whole 12.8 MB operand texture (37 against 78 ms).
   // Where C's products start at offsets a storage binding may take, each writes its place
   // directly instead of through a scratch matrix and a copy.
   const one = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
@@ -210,7 +306,7 @@ export function matmulBatchedInto(
  * Weight-gradient-shaped products Aᵀ[i]·B[i] for i < `batch` (A [batch, K, M], B [batch, K, N],
  * both K-major as matmulBatchedInto's transA layout) with K cut into `split` chunks of K/split,
  * all in one dispatch: partial [batch·split, M, N], chunk j of product i at i·split + j; the
- * caller sums each product's chunks (kernels/winograd.wgsl's weight_transform_backward does, as
+ * caller sums each product's chunks (src/ops/conv2d/winograd.wgsl's weight_transform_backward does, as
  * it reads them). The split is `weightGradientSplit`'s. No bias, no autograd.
  */
 export function matmulBatchedSplitInto(
@@ -237,19 +333,18 @@ export function matmulBatchedSplitInto(
  * How many K-chunks `matmulBatchedSplitInto` should cut `batch` products Aᵀ·B ([M, K]·[K, N]) into:
  * products with few output tiles (Winograd's 16 dU = Vᵀ·dM at 16-32 channels: one to four 16×16
  * tiles each, over K = 25,088 tiles at batch 128) would otherwise run on a handful of SIMD lanes;
- * on llvmpipe (a workgroup of 8 tiles per thread) ~256 tiles in all keep both cores busy. 1 where
+ * on the software adapter (a workgroup of 8 tiles per thread) ~256 tiles in all keep both cores
+ * busy. 1 where
  * the products have enough tiles, or K has no divisor that leaves chunks of ≥ 256.
  */
 export function weightGradientSplit(batch: number, m: number, n: number, k: number): number {
-  const tile = MATMUL_TILES.matmul_texture.forward_tn;
+  const tile = MATMUL_TILES.texture.forward_tn;
   const tiles = batch * Math.ceil(m / tile[0]) * Math.ceil(n / tile[1]);
   return splitK(k, tiles, 256, 256);
 }
 
-const transposes = (o: MatmulOptions) => ({ TRANS_A: o.transA ? 1 : 0, TRANS_B: o.transB ? 1 : 0 });
-
 /**
- * The generated kernels' entry for this product, when its operands allow vec4 loads: rows of 4k
+ * The texture kernel's entry for this product, when its operands allow vec4 loads: rows of 4k
  * floats along the loaded axis and batch offsets that keep vec4 alignment. Else null.
  */
 function vec4Entry(o: MatmulOptions, strides: number[]): MatmulEntry | null {
@@ -260,7 +355,10 @@ function vec4Entry(o: MatmulOptions, strides: number[]): MatmulEntry | null {
   return null;
 }
 
-/** y = x·W (+ bias) for x [M, K] and W [K, N], with gradients for all three. */
+/**
+ * y = x·W (+ bias) for x [M, K], W [K, N] and bias [N] (row-major), with gradients for all three.
+ * Throws when the inner sizes differ.
+ */
 export function matmul(x: Tensor, w: Tensor, bias: Tensor | null = null): Tensor {
   const [m, k] = x.shape;
   const [wk, n] = w.shape;
