@@ -22,23 +22,10 @@ import {
 } from "../io/checkpoint.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
-import type { EpochRecord } from "./fit.ts";
+import type { Callback, EpochContext, EpochRecord } from "./types.ts";
 import { info } from "./progress.ts";
 
-export interface EpochContext {
-  record: EpochRecord;
-  history: EpochRecord[];
-  /** Global steps taken so far. */
-  step: number;
-  /** Set by a callback to end training after this epoch. */
-  stop: boolean;
-}
-
-export interface Callback {
-  onEpochEnd?(ctx: EpochContext): void | Promise<void>;
-  /** After the last epoch, or after a stop; also when a resumed run had nothing left to do. */
-  onTrainEnd?(history: EpochRecord[]): void | Promise<void>;
-}
+export type { Callback, EpochContext };
 
 export const MONITORS = ["val_loss", "val_accuracy"] as const;
 export type MonitorName = typeof MONITORS[number];

@@ -7,32 +7,9 @@ import type { Dataset } from "../data/dataset.ts";
 import { evaluate } from "./evaluate.ts";
 import { info, ProgressBar } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
-import type { Callback, EpochContext } from "./callbacks.ts";
+import type { Callback, EpochContext, EpochRecord } from "./types.ts";
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  /** Only with `testSet`: accuracy on the test images after this epoch (reporting, not selection). */
-  testAccuracy?: number;
-  lr: number;
-  /**
-   * Training time of the epoch (validation and `compileSeconds` excluded, except in an epoch
-   * that was only its first step: then nothing else was there to time).
-   */
-  seconds: number;
-  /** Images per second over `seconds` (the first step's images excluded with its compile). */
-  imagesPerSecond: number;
-  /**
-   * Only on the epoch a run (or a resumed run) starts in: wall seconds of its first step, which
-   * compiles every kernel pipeline a step uses (or loads them from the driver's shader cache).
-   */
-  compileSeconds?: number;
-  /** With `compileSeconds`: seconds from the process start until that first step had finished. */
-  readySeconds?: number;
-}
+export type { EpochRecord };
 
 /**
  * Training that blew up: the loss became NaN or infinite, or the model ended an epoch at chance
