@@ -25,7 +25,8 @@ export {
   type DepthwiseConv2dOptions,
 } from "./src/ops/depthwise_conv2d/depthwise_conv2d.ts";
 export { globalAvgPool } from "./src/ops/global_avg_pool/global_avg_pool.ts";
-export { batchNorm, batchNormMaxPool, type BatchNormState } from "./src/ops/batchnorm/batchnorm.ts";
+export { batchNorm, type BatchNormState } from "./src/ops/batchnorm/batchnorm.ts";
+export { batchNormMaxPool } from "./src/ops/batchnorm/batchnorm_maxpool.ts";
 export { multiclassHinge, softmaxCrossEntropy } from "./src/ops/loss/loss.ts";
 export { sumRows } from "./src/ops/reduce/reduce.ts";
 // Layers and models

@@ -1,5 +1,6 @@
-// Shared by the kernel tests: one GPU for the whole run, CPU references, a finite-difference
-// gradient checker. GPU tests turn Deno's sanitizers off because the device outlives each test.
+// Shared by the kernel tests: one GPU for the whole run and a finite-difference gradient checker
+// (each op's CPU reference sits beside it, src/ops/<op>/reference.ts). GPU tests turn Deno's
+// sanitizers off because the device outlives each test.
 import { Gpu } from "../src/gpu/gpu.ts";
 import type { AdapterProfile } from "../src/gpu/profile.ts";
 import { backward, endStep, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
@@ -167,65 +168,4 @@ export function conv2dRef(
     }
   }
   return { out, shape: [batch, oh, ow, f] };
-}
-
-/** Batch norm over rows of a rows×C matrix with batch statistics (biased variance). */
-export function batchNormRef(
-  x: ArrayLike<number>,
-  c: number,
-  gamma: ArrayLike<number>,
-  beta: ArrayLike<number>,
-  eps: number,
-) {
-  const rows = x.length / c;
-  const out = new Float32Array(x.length);
-  const mean = new Float64Array(c);
-  const variance = new Float64Array(c);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) mean[j] += x[r * c + j] / rows;
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < c; j++) variance[j] += (x[r * c + j] - mean[j]) ** 2 / rows;
-  }
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < c; j++) {
-      out[r * c + j] = (x[r * c + j] - mean[j]) / Math.sqrt(variance[j] + eps) * gamma[j] +
-        beta[j];
-    }
-  }
-  return { out, mean, variance };
-}
-
-export function crossEntropyRef(
-  logits: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  classes: number,
-  smoothing = 0,
-) {
-  const rows = labels.length;
-  let loss = 0;
-  let hits = 0;
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from({ length: classes }, (_, j) => logits[r * classes + j]);
-    const m = Math.max(...row);
-    const logz = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) + m;
-    for (let j = 0; j < classes; j++) {
-      const t = (j === labels[r] ? 1 - smoothing : 0) + smoothing / classes;
-      loss -= t * (row[j] - logz);
-    }
-    if (row.indexOf(m) === labels[r]) hits++;
-  }
-  return { loss: loss / rows, hits };
-}
-
-/** Crammer–Singer multi-class hinge: mean of max(0, 1 + max_{j≠y} s_j − s_y). */
-export function hingeRef(scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number) {
-  const rows = labels.length;
-  let loss = 0;
-  let hits = 0;
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from({ length: classes }, (_, j) => scores[r * classes + j]);
-    const rival = Math.max(...row.filter((_, j) => j !== labels[r]));
-    loss += Math.max(0, 1 + rival - row[labels[r]]);
-    if (row.indexOf(Math.max(...row)) === labels[r]) hits++;
-  }
-  return { loss: loss / rows, hits };
 }

@@ -10,14 +10,7 @@
  * Results go to `globalThis.kernelTests`: one { name, ok, error, seconds } per check, and
  * `done` when all have run.
  */
-import {
-  assertClose,
-  batchNormRef,
-  checkGradients,
-  conv2dRef,
-  crossEntropyRef,
-  randn,
-} from "../helpers.ts";
+import { assertClose, checkGradients, conv2dRef, randn } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
 import { backward, endStep, Tensor, useGpu } from "../../src/autograd/tensor.ts";
 import {
@@ -31,12 +24,15 @@ import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
 import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
-import { batchNorm, batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm.ts";
+import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
+import { batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm_maxpool.ts";
+import { batchNormRef } from "../../src/ops/batchnorm/reference.ts";
 import { globalAvgPool } from "../../src/ops/global_avg_pool/global_avg_pool.ts";
 import { globalAvgPoolRef } from "../../src/ops/global_avg_pool/reference.ts";
 import { add, dropout, relu } from "../../src/ops/elementwise/elementwise.ts";
 import { sumRows } from "../../src/ops/reduce/reduce.ts";
 import { softmaxCrossEntropy } from "../../src/ops/loss/loss.ts";
+import { crossEntropyRef } from "../../src/ops/loss/reference.ts";
 import { Adam } from "../../src/optim/optimizer.ts";
 import { augment } from "../../src/augment/augment.ts";
 import { augmentReference } from "../../src/augment/reference.ts";

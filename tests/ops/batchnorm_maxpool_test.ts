@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { backward, endStep, Tensor } from "../../src/autograd/tensor.ts";
-import { batchNorm, batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm.ts";
+import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
+import { batchNormMaxPool } from "../../src/ops/batchnorm/batchnorm_maxpool.ts";
+import { batchNormRef } from "../../src/ops/batchnorm/reference.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 

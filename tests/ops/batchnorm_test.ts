@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { assertClose, batchNormRef, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
+import { batchNormRef } from "../../src/ops/batchnorm/reference.ts";
 
 const EPS = 1e-5;
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { assertClose, crossEntropyRef, gpuTest, hingeRef, randn } from "../helpers.ts";
+import { assertClose, gpuTest, randn } from "../helpers.ts";
 import { backward, Tensor } from "../../src/autograd/tensor.ts";
 import { multiclassHinge, softmaxCrossEntropy } from "../../src/ops/loss/loss.ts";
+import { crossEntropyRef, hingeRef } from "../../src/ops/loss/reference.ts";
 
 // 67 rows: not a multiple of the 64-wide workgroup.
 const ROWS = 67;

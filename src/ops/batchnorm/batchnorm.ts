@@ -1,25 +1,94 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
-import { f32bits, type TextureInputs } from "../../gpu/gpu.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 
-// kernels/batchnorm.wgsl: stats_partial, stats_finish, eval_stats, normalize,
-// backward_partial, backward_finish, backward_input; kernels/batchnorm_maxpool.wgsl (for
-// batchNormMaxPool, which shares the statistics and backward_finish): forward,
-// forward_inference, backward_partial, backward_input, backward_input_cells.
-/** The kernel's ROWS (its default): rows per invocation of the aligned per-element passes. */
-const ROWS_PER_INVOCATION = 8;
+/**
+ * batchnorm.wgsl: the statistics (stats_partial, stats_finish in training mode; eval_stats in eval
+ * mode), the per-element normalize, and the backward (backward_partial, backward_finish,
+ * backward_input). batchNormMaxPool (batchnorm_maxpool.ts) runs the statistics and
+ * backward_finish from here too. The partial and finish passes read scalar views (x, stats…),
+ * the per-element passes vec4 views of the same buffers (x4, stats4…) and, where the adapter
+ * profile says so, texture copies of their inputs (xT, dyT, fwdT).
+ */
+export const batchNormKernel = defineKernel({
+  source: "ops/batchnorm/batchnorm",
+  params: {
+    /** Rows of the rows×C matrix (B·H·W for NHWC). */
+    rows: "u32",
+    /** Rows each invocation of the partial passes sums. */
+    rowsPerSlice: "u32",
+    /** Partial sums the finish passes add up: ⌈rows / rowsPerSlice⌉. */
+    slices: "u32",
+    /** vec4s of x: ⌈rows·C / 4⌉ (the per-element passes where C % 4 != 0). */
+    n4: "u32",
+    /** The per-element passes' invocations per grid row (grid1d). */
+    row: "u32",
+    /** ε added to the variance. */
+    eps: "f32",
+    /** Weight of the batch's statistics in the running averages' update. */
+    momentum: "f32",
+  },
+  bindings: {
+    /** The input, rows×C. */
+    x: "read array<f32>",
+    /** The output's gradient, rows×C. */
+    dy: "read array<f32>",
+    /** The forward output, rows×C: the fused ReLU's mask where C % 4 != 0. */
+    fwd: "read array<f32>",
+    /** [mean(C), invstd(C), scale(C), shift(C)]: normalize computes x·scale + shift. */
+    stats: "read_write array<f32>",
+    /** [slices, 2, C]: per slice, Σx and Σx² (statistics) or Σdy and Σdy·x̂ (backward). */
+    partial: "read_write array<f32>",
+    /** The running averages [mean(C), var(C)]. */
+    running: "read_write array<f32>",
+    gamma: "read array<f32>",
+    beta: "read array<f32>",
+    dgamma: "read_write array<f32>",
+    dbeta: "read_write array<f32>",
+    /** [a(C), b(C), c(C)]: backward_input computes dx = a·dy + b·x + c. */
+    coef: "read_write array<f32>",
+    x4: "read array<vec4f>",
+    dy4: "read array<vec4f>",
+    fwd4: "read array<vec4f>",
+    stats4: "read array<vec4f>",
+    coef4: "read array<vec4f>",
+    /** normalize: y; backward_input: dx. */
+    out4: "read_write array<vec4f>",
+    xT: "texture",
+    dyT: "texture",
+    fwdT: "texture",
+  },
+  entries: {
+    stats_partial: ["p", "x", "partial", "x4", "xT"],
+    stats_finish: ["p", "stats", "partial", "running", "gamma", "beta"],
+    eval_stats: ["p", "stats", "running", "gamma", "beta"],
+    normalize: ["p", "x4", "stats4", "out4", "xT"],
+    backward_partial: ["p", "x", "dy", "fwd", "stats", "partial", "x4", "dy4", "xT", "dyT"],
+    backward_finish: ["p", "stats", "partial", "gamma", "dgamma", "dbeta", "coef"],
+    backward_input: ["p", "x4", "dy4", "fwd4", "stats4", "coef4", "out4", "xT", "dyT", "fwdT"],
+  },
+});
 
+/** The kernels' ROWS (their default): rows per invocation of the aligned per-element passes. */
+export const ROWS_PER_INVOCATION = 8;
+
+/** A batch-norm layer's running statistics and hyperparameters. */
 export interface BatchNormState {
-  /** [mean(C), var(C)], updated in training mode with `momentum`. */
+  /** [mean(C), var(C)] (the variance unbiased, as PyTorch keeps it), updated in training mode. */
   running: Tensor;
+  /** ε added to the variance before its inverse square root. */
   eps: number;
+  /** running ← (1 − momentum)·running + momentum·batch statistic (PyTorch's convention). */
   momentum: number;
 }
 
 /**
- * Batch normalisation over all but the last (channel) axis of x (NHWC, or [B, C] for dense).
- * Training mode normalises with the batch's statistics and updates the running averages;
- * eval mode uses the running averages. `relu` fuses the ReLU that usually follows.
+ * Batch normalisation (Ioffe & Szegedy, 2015) over all but the last (channel) axis of x: [B, H,
+ * W, C] (NHWC) or [B, C] (dense); gamma, beta: [C]; returns y of x's shape,
+ * y = γ·(x − mean)/√(var + ε) + β. Training mode normalises with the batch's statistics (biased
+ * variance) and updates `state.running` with the unbiased one; eval mode uses the running
+ * averages. `relu` fuses the ReLU that usually follows: y = max(…, 0). The backward throws in
+ * eval mode (not supported).
  */
 export function batchNorm(
   x: Tensor,
@@ -31,23 +100,22 @@ export function batchNorm(
 ): Tensor {
   const g = gpu();
   const s = statistics(x, gamma, beta, state, training, relu);
-  const { c, n4, params, pipe, partialGroups, slices } = s;
+  const { c, n4, constants, partialGroups, slices, stats, xT } = s;
   const rows = x.size / c;
   // The kernel's ALIGNED path (C % 4 == 0): per-element passes run one invocation per channel
-  // quadruple and 8 rows (kernels/batchnorm.wgsl).
+  // quadruple and ROWS rows (batchnorm.wgsl).
   const aligned = c % 4 === 0;
   const { groups, row } = grid1d(
     aligned ? (c / 4) * Math.ceil(rows / ROWS_PER_INVOCATION) : n4,
     256,
   );
-  params[4] = row; // the statistics passes, already recorded, do not read it
-  const { stats, xT } = s;
+  // The statistics passes, already recorded, did not read `row`.
+  const params = { ...s.params, row };
   const out = Tensor.empty(x.shape);
-  g.dispatch(pipe("normalize", xT), params, {
-    12: x.buffer,
-    15: stats.buffer,
-    17: out.buffer,
-    18: xT.bindings[0],
+  g.run(batchNormKernel, "normalize", {
+    constants: { ...constants, TEXTURES: xT.TEXTURES },
+    params,
+    bindings: { x4: x.buffer, stats4: stats.buffer, out4: out.buffer, xT: xT.bindings[0] },
   }, groups);
   xT.release();
 
@@ -59,25 +127,35 @@ export function batchNorm(
     const fwd = relu && !aligned ? out.buffer : null;
     const textures = g.inputTextures([x.buffer, dy.buffer, fwd], n4 * 4);
     const [xT, dyT, fwdT] = textures.bindings;
-    const inputs = { 12: x.buffer, 13: dy.buffer, 18: xT, 19: dyT };
-    g.dispatch(pipe("backward_partial", textures), params, {
-      1: x.buffer,
-      2: dy.buffer,
-      3: fwd ?? g.dummy,
-      4: stats.buffer,
-      5: partial.buffer,
-      ...inputs,
-    }, partialGroups);
+    const textured = { ...constants, TEXTURES: textures.TEXTURES };
+    // One record for both per-element passes; backward_input adds the coefficients and dx.
+    const bindings = {
+      x: x.buffer,
+      x4: x.buffer,
+      dy: dy.buffer,
+      dy4: dy.buffer,
+      fwd: fwd ?? g.dummy,
+      fwd4: fwd ?? g.dummy,
+      stats: stats.buffer,
+      stats4: stats.buffer,
+      partial: partial.buffer,
+      xT,
+      dyT,
+      fwdT,
+    };
+    g.run(
+      batchNormKernel,
+      "backward_partial",
+      { constants: textured, params, bindings },
+      partialGroups,
+    );
     const { dgamma, dbeta, coef } = finish(s, partial, params);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
-      g.dispatch(pipe("backward_input", textures), params, {
-        ...inputs,
-        14: fwd ?? g.dummy,
-        15: stats.buffer,
-        16: coef.buffer,
-        17: dx.buffer,
-        20: fwdT,
+      g.run(batchNormKernel, "backward_input", {
+        constants: textured,
+        params,
+        bindings: { ...bindings, coef4: coef.buffer, out4: dx.buffer },
       }, groups);
       accumulate(x, dx);
     }
@@ -88,126 +166,13 @@ export function batchNorm(
 }
 
 /**
- * maxPool2d(batchNorm(x, …, relu), k, s) in fewer passes: the statistics as batchNorm's, then
- * one pass that normalises, applies the ReLU and pools, writing only the pooled output [B, OH,
- * OW, C] (OH = ⌊(H − k) / s⌋ + 1, floor mode as maxPool2d) and, in training mode, each window's
- * winner (position and input value). The backward reduces over pooled positions and gathers the
- * pooled gradient per input element, so neither the full-size BN output nor its gradient is ever
- * written (kernels/batchnorm_maxpool.wgsl). Same floats out and the same ties rule as the two ops
- * apart; gradients equal theirs up to the order of the per-channel sums.
- * x: [B, H, W, C] NHWC with C % 4 == 0 (`fusesWithMaxPool`); gamma, beta: [C].
- */
-export function batchNormMaxPool(
-  x: Tensor,
-  gamma: Tensor,
-  beta: Tensor,
-  state: BatchNormState,
-  training: boolean,
-  relu: boolean,
-  k = 2,
-  stride = k,
-): Tensor {
-  const [batch, h, w, c] = x.shape;
-  if (!fusesWithMaxPool(x.shape)) {
-    throw new Error(`batchNormMaxPool: needs [B, H, W, C] with C % 4 == 0, got [${x.shape}]`);
-  }
-  const oh = Math.floor((h - k) / stride) + 1;
-  const ow = Math.floor((w - k) / stride) + 1;
-  if (oh < 1 || ow < 1) throw new Error(`batchNormMaxPool: window ${k} larger than ${h}×${w}`);
-  const g = gpu();
-  const s = statistics(x, gamma, beta, state, training, relu);
-  const { stats, xT, WG } = s;
-  const rows = batch * h * w;
-  const pooled = batch * oh * ow;
-  const c4 = c / 4;
-  const pooledSlices = Math.ceil(pooled / g.profile.rowsPerSlice);
-  // backward_input_cells' S×S cells, where windows do not overlap.
-  const cells = stride >= k;
-  const cellCount = batch * Math.ceil(h / stride) * Math.ceil(w / stride);
-  const fwdGrid = grid1d(c4 * Math.ceil(pooled / ROWS_PER_INVOCATION), 256);
-  const inGrid = grid1d(c4 * Math.ceil((cells ? cellCount : rows) / ROWS_PER_INVOCATION), 256);
-  const params = (
-    row: number,
-  ) => [rows, pooled, g.profile.rowsPerSlice, pooledSlices, row, cellCount, 0, 0];
-  const constants = { C: c, H: h, W: w, OH: oh, OW: ow, K: k, S: stride, RELU: relu ? 1 : 0 };
-  const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
-    g.pipeline("ops/batchnorm/batchnorm_maxpool", entry, { ...constants, TEXTURES, ...more });
-
-  const out = Tensor.empty([batch, oh, ow, c]);
-  const argpos = training ? Tensor.empty(out.shape) : null;
-  const xwin = training ? Tensor.empty(out.shape) : null;
-  g.dispatch(pipe(training ? "forward" : "forward_inference", xT.TEXTURES), params(fwdGrid.row), {
-    1: x.buffer,
-    3: out.buffer,
-    4: argpos?.buffer ?? null,
-    5: xwin?.buffer ?? null,
-    9: stats.buffer,
-    10: xT.bindings[0],
-  }, fwdGrid.groups);
-  xT.release();
-
-  return record(out, [x, gamma, beta], () => {
-    if (!argpos || !xwin) {
-      throw new Error("batchNormMaxPool backward in eval mode is not supported");
-    }
-    const dy = out.grad!;
-    // x is full-size, the rest pooled: one TEXTURES decision for both (a pooled tensor fits
-    // wherever x does).
-    const big = g.inputTextures([x.buffer], s.n4 * 4);
-    const small = g.inputTextures(
-      [dy.buffer, argpos.buffer, xwin.buffer],
-      pooled * c,
-      big.TEXTURES === 1,
-    );
-    const [dyT, argposT, xwinT] = small.bindings;
-    const partial = Tensor.empty([pooledSlices, 2, c]);
-    g.dispatch(pipe("backward_partial", big.TEXTURES, { WG }), params(0), {
-      2: stats.buffer,
-      4: argpos.buffer,
-      5: xwin.buffer,
-      6: dy.buffer,
-      7: partial.buffer,
-      11: dyT,
-      12: argposT,
-      13: xwinT,
-    }, [Math.ceil(c4 / WG), pooledSlices]);
-    // backward_finish sums the pooled slices and divides by the input's rows.
-    const finishParams = s.params.slice();
-    finishParams[2] = pooledSlices;
-    const { dgamma, dbeta, coef } = finish(s, partial, finishParams);
-    if (x.requiresGrad) {
-      const dx = Tensor.empty(x.shape);
-      const entry = cells ? "backward_input_cells" : "backward_input";
-      g.dispatch(pipe(entry, big.TEXTURES), params(inGrid.row), {
-        1: x.buffer,
-        3: dx.buffer,
-        4: argpos.buffer,
-        6: dy.buffer,
-        8: coef.buffer,
-        10: big.bindings[0],
-        11: dyT,
-        12: argposT,
-      }, inGrid.groups);
-      accumulate(x, dx);
-    }
-    big.release();
-    small.release();
-    accumulate(gamma, dgamma);
-    accumulate(beta, dbeta);
-  });
-}
-
-/** Whether batchNormMaxPool takes an input of this shape: NHWC with whole channel quadruples. */
-export function fusesWithMaxPool(shape: readonly number[]): boolean {
-  return shape.length === 4 && shape[3] % 4 === 0;
-}
-
-/**
  * The forward's statistics passes (batch statistics and running averages in training mode,
  * running averages in eval mode) into stats = [mean, invstd, scale, shift] (each [C]), and x's
- * texture copy for the per-element pass that follows (its caller releases it).
+ * texture copy for the per-element pass that follows (its caller releases it). Returns what the
+ * per-element and backward passes of batchNorm and batchNormMaxPool share: `params` (with row 0:
+ * the caller's grid gives it) and `constants` (TEXTURES 0: the caller's textures give it).
  */
-function statistics(
+export function statistics(
   x: Tensor,
   gamma: Tensor,
   beta: Tensor,
@@ -221,73 +186,76 @@ function statistics(
   const slices = Math.ceil(rows / g.profile.rowsPerSlice);
   const n4 = Math.ceil(x.size / 4);
   const aligned = c % 4 === 0;
-  // llvmpipe runs 8 lanes at a time and the partial passes have only C/4 lanes of work per slice;
-  // a real GPU wants a fuller workgroup.
+  // The software adapter runs 8 lanes at a time and the partial passes have only C/4 lanes of
+  // work per slice; a real GPU wants a fuller workgroup.
   const WG = g.profile.reductionWorkgroup;
   const partialGroups: [number, number] = [Math.ceil((aligned ? c / 4 : c) / WG), slices];
-  // params[4] (the per-element grid's row) is the caller's.
-  const params = [
+  const params = {
     rows,
-    g.profile.rowsPerSlice,
+    rowsPerSlice: g.profile.rowsPerSlice,
     slices,
     n4,
-    0,
-    f32bits(state.eps),
-    f32bits(state.momentum),
-    0,
-  ];
+    row: 0,
+    eps: state.eps,
+    momentum: state.momentum,
+  };
   const chGroups = Math.ceil(c / WG);
-  const pipe = (entry: string, t?: TextureInputs) =>
-    g.pipeline("ops/batchnorm/batchnorm", entry, {
-      WG,
-      C: c,
-      RELU: relu ? 1 : 0,
-      TEXTURES: t?.TEXTURES ?? 0,
-    });
-  // The vec4 passes read x, dy and the forward output as textures where the adapter profile says so
-  // (llvmpipe); the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
+  const constants = { WG, C: c, RELU: relu ? 1 : 0, TEXTURES: 0 };
+  // The vec4 passes read x, dy and the forward output as textures where the adapter profile says
+  // so; the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
 
   const stats = Tensor.empty([4, c]);
   const xT = g.inputTextures([x.buffer], n4 * 4);
+  const partial = training ? Tensor.empty([slices, 2, c]) : null;
+  // One record for every statistics pass (each takes the names it uses).
+  const bindings = {
+    x: x.buffer,
+    x4: x.buffer,
+    xT: xT.bindings[0],
+    partial: partial?.buffer,
+    stats: stats.buffer,
+    running: state.running.buffer,
+    gamma: gamma.buffer,
+    beta: beta.buffer,
+  };
   if (training) {
-    const partial = Tensor.empty([slices, 2, c]);
-    g.dispatch(
-      pipe("stats_partial", xT),
+    g.run(batchNormKernel, "stats_partial", {
+      constants: { ...constants, TEXTURES: xT.TEXTURES },
       params,
-      { 1: x.buffer, 5: partial.buffer, 12: x.buffer, 18: xT.bindings[0] },
-      partialGroups,
-    );
-    g.dispatch(pipe("stats_finish"), params, {
-      4: stats.buffer,
-      5: partial.buffer,
-      6: state.running.buffer,
-      7: gamma.buffer,
-      8: beta.buffer,
-    }, [chGroups]);
+      bindings,
+    }, partialGroups);
+    g.run(batchNormKernel, "stats_finish", { constants, params, bindings }, [chGroups]);
   } else {
-    g.dispatch(pipe("eval_stats"), params, {
-      4: stats.buffer,
-      6: state.running.buffer,
-      7: gamma.buffer,
-      8: beta.buffer,
-    }, [chGroups]);
+    g.run(batchNormKernel, "eval_stats", { constants, params, bindings }, [chGroups]);
   }
-  return { c, n4, slices, WG, params, pipe, partialGroups, chGroups, stats, xT, gamma };
+  return { c, n4, slices, WG, params, constants, partialGroups, chGroups, stats, xT, gamma };
 }
 
-/** backward_finish: dgamma, dbeta [C] and the input gradient's coefficients [3, C]. */
-function finish(s: ReturnType<typeof statistics>, partial: Tensor, params: number[]) {
+/**
+ * backward_finish: from the backward's partial sums [slices, 2, C], dgamma = Σ dy·x̂ and
+ * dbeta = Σ dy ([C] each) and the input gradient's coefficients coef = [a, b, c] ([3, C]).
+ * `params.slices` is how many partial sums there are, `params.rows` the rows they divide by.
+ */
+export function finish(
+  s: ReturnType<typeof statistics>,
+  partial: Tensor,
+  params: ReturnType<typeof statistics>["params"],
+) {
   const { c, stats, gamma } = s;
   const dgamma = Tensor.empty([c]);
   const dbeta = Tensor.empty([c]);
   const coef = Tensor.empty([3, c]);
-  gpu().dispatch(s.pipe("backward_finish"), params, {
-    4: stats.buffer,
-    5: partial.buffer,
-    7: gamma.buffer,
-    9: dgamma.buffer,
-    10: dbeta.buffer,
-    11: coef.buffer,
+  gpu().run(batchNormKernel, "backward_finish", {
+    constants: s.constants,
+    params,
+    bindings: {
+      stats: stats.buffer,
+      partial: partial.buffer,
+      gamma: gamma.buffer,
+      dgamma: dgamma.buffer,
+      dbeta: dbeta.buffer,
+      coef: coef.buffer,
+    },
   }, [s.chGroups]);
   return { dgamma, dbeta, coef };
 }

@@ -5,29 +5,26 @@
 // eval forward:      eval_stats (from the running averages) → normalize
 // backward:          backward_partial → backward_finish (dgamma, dbeta, coefficients) → backward_input
 //
-// Statistics are two-pass reductions without workgroup memory (llvmpipe punishes barriers):
-// pass 1 (`*_partial`) has one invocation per (row slice, channel) summing its slice, reading
-// neighbouring addresses across invocations; pass 2 (`*_finish`) has one invocation per channel
-// summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
+// Statistics are two-pass reductions without workgroup memory (the software adapter punishes
+// barriers): pass 1 (`*_partial`) has one invocation per (row slice, channel) summing its slice,
+// reading neighbouring addresses across invocations; pass 2 (`*_finish`) has one invocation per
+// channel summing the slices. Slices keep both cores busy and keep f32 sums short, hence accurate.
 // The per-element passes (normalize, backward_input) do one multiply-add per element with
-// per-channel coefficients from the finish passes, on vec4s: on llvmpipe every lane-varying load
-// is a gather, so fewer and wider loads are faster. When C % 4 == 0 (ALIGNED: every real network)
-// the partial passes give each invocation one channel quadruple (one vec4 load per row, not four
-// scalar ones), and the per-element passes give each invocation one channel quadruple of ROWS
-// rows, so its coefficients load once, not once per vec4 (each is a gather on llvmpipe; this
-// halves the pass's time there). Other C take per-channel / per-vec4 paths. Buffers are padded to
-// 16 bytes (gpu.ts), so the last vec4 is safe.
+// per-channel coefficients from the finish passes, on vec4s: on the software adapter every
+// lane-varying load is a gather, so fewer and wider loads are faster. When C % 4 == 0 (ALIGNED:
+// every real network) the partial passes give each invocation one channel quadruple (one vec4
+// load per row, not four scalar ones), and the per-element passes give each invocation one
+// channel quadruple of ROWS rows, so its coefficients load once, not once per vec4 (each is a
+// gather on the software adapter; this halves the pass's time there). Other C take per-channel /
+// per-vec4 paths. Buffers are padded to 16 bytes (src/gpu/gpu.ts), so the last vec4 is safe.
 //
 // Dispatch: partial entries (ceil(L / WG), slices) with L = C/4 if ALIGNED else C; finish entries
-// (ceil(C / WG)); per-element entries as elementwise.wgsl over C/4 · ceil(rows / ROWS)
-// invocations if ALIGNED, else over n4 = ceil(n / 4) vec4s.
+// (ceil(C / WG)); per-element entries as src/ops/elementwise/elementwise.wgsl over
+// C/4 · ceil(rows / ROWS) invocations if ALIGNED, else over n4 = ceil(n / 4) vec4s.
 
-struct Params {
-  rows: u32, rowsPerSlice: u32, slices: u32, n4: u32,
-  row: u32, eps: f32, momentum: f32, pad: u32,
-}
 override WG: u32 = 64;
-// The channel count is a constant so that `% C` folds into multiply-and-shift (see conv2d.wgsl).
+// The channel count is a constant so that `% C` folds into multiply-and-shift (as in
+// src/ops/conv2d).
 override C: u32;
 override RELU: bool = false;
 override C4: u32 = C / 4u;
@@ -35,36 +32,14 @@ override ALIGNED: bool = C % 4u == 0u;
 // Rows per invocation of the aligned per-element passes: the channel coefficients load once.
 override ROWS: u32 = 8u;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> fwd: array<f32>;        // forward output (RELU mask unless ALIGNED)
-// stats = [mean(C), invstd(C), scale(C), shift(C)]: normalize computes x·scale + shift.
-@group(0) @binding(4) var<storage, read_write> stats: array<f32>;
-@group(0) @binding(5) var<storage, read_write> partial: array<f32>;
-@group(0) @binding(6) var<storage, read_write> running: array<f32>; // [mean(C), var(C)]
-@group(0) @binding(7) var<storage, read> gamma: array<f32>;
-@group(0) @binding(8) var<storage, read> beta: array<f32>;
-@group(0) @binding(9) var<storage, read_write> dgamma: array<f32>;
-@group(0) @binding(10) var<storage, read_write> dbeta: array<f32>;
-// coef = [a(C), b(C), c(C)]: backward_input computes dx = a·dy + b·x + c.
-@group(0) @binding(11) var<storage, read_write> coef: array<f32>;
-// vec4 views for the per-element passes.
-@group(0) @binding(12) var<storage, read> x4: array<vec4f>;
-@group(0) @binding(13) var<storage, read> dy4: array<vec4f>;
-@group(0) @binding(14) var<storage, read> fwd4: array<vec4f>;
-@group(0) @binding(15) var<storage, read> stats4: array<vec4f>;
-@group(0) @binding(16) var<storage, read> coef4: array<vec4f>;
-@group(0) @binding(17) var<storage, read_write> out4: array<vec4f>;
-// TEXTURES: x, dy and the forward output also as textures (flat vec4 arrays, src/gpu/gpu.ts
-// `texture()`), read instead of x4, dy4, fwd4 by every vec4 path: on llvmpipe a texel fetch is a
-// vectorised gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl), which makes
-// these passes several times faster for the price of copying their inputs. Unused ones get a
-// 1×1 dummy (the forward output is read only where C % 4 != 0: see reluKeeps).
+// Bindings and `p` (rows, rowsPerSlice, slices, n4, row, eps, momentum) are declared in
+// batchnorm.ts, which says what each holds, and generated above this body.
+// TEXTURES: x, dy and the forward output also as textures xT, dyT, fwdT (flat vec4 arrays,
+// src/gpu/gpu.ts `texture()`), read instead of x4, dy4, fwd4 by every vec4 path: on the software
+// adapter a texel fetch is a vectorised gather, a storage load a per-lane loop, which makes these
+// passes several times faster for the price of copying their inputs. Unused ones get a 1×1 dummy
+// (the forward output is read only where C % 4 != 0: see reluKeeps).
 override TEXTURES: bool = false;
-@group(0) @binding(18) var xT: texture_2d<f32>;
-@group(0) @binding(19) var dyT: texture_2d<f32>;
-@group(0) @binding(20) var fwdT: texture_2d<f32>;
 
 // #include gpu/texel
 fn xAt(j: u32) -> vec4f {
@@ -91,7 +66,7 @@ fn setStats(ch: u32, mean: f32, variance: f32) {
 
 // Where the fused ReLU passed the normalised value: recomputed from x by normalize's own
 // expression (the same floats, hence the same mask), so the aligned backward passes need not read
-// the forward output, a third full-size input (and on llvmpipe a third texture copy).
+// the forward output, a third full-size input (and on the software adapter a third texture copy).
 fn reluKeeps(xv: vec4f, scale: vec4f, shift: vec4f) -> vec4<bool> {
   return normalized(xv, scale, shift) > vec4f(0.0);
 }

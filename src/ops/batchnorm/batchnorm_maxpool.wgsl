@@ -1,13 +1,13 @@
 // Batch normalisation (optionally with its ReLU, RELU) fused with the max pooling that follows it:
 // y = maxpool(relu(x·scale + shift)) on NHWC tensors with C % 4 == 0, K×K windows, stride S, no
-// padding, floor mode (OH = (H − K) / S + 1). src/autograd/batchnorm.ts batchNormMaxPool.
+// padding, floor mode (OH = (H − K) / S + 1): batchNormMaxPool in batchnorm_maxpool.ts.
 //
 // The batch statistics and backward_finish are batchnorm.wgsl's; this file holds the passes that
 // touch pooled tensors, so the full-size BN output and its gradient never exist:
 //
 // forward:          one invocation per channel quadruple and ROWS pooled positions: normalises
 //                   the window, applies the ReLU, keeps the maximum, and per output the winner's
-//                   window position (argpos, as maxpool.wgsl's forward4) and input value (xwin,
+//                   window position (argpos, as src/ops/maxpool's forward4) and input value (xwin,
 //                   for x̂ in backward_partial). forward_inference: the maximum only (eval mode).
 // backward_partial: Σ dy and Σ dy·x̂ per channel over POOLED positions (one invocation per
 //                   quadruple and slice, as batchnorm.wgsl's): only a window's winner has a
@@ -28,17 +28,14 @@
 // those of batchnorm.wgsl's normalize and maxpool.wgsl's forward4, so fused and unfused outputs
 // are the same floats and gradients flow to the same elements.
 //
-// Dispatch: forward (and forward_inference) over C4 · ceil(pooled / ROWS) invocations, backward_input over
-// C4 · ceil(rows / ROWS), backward_input_cells over C4 · ceil(cells / ROWS), all as
-// elementwise.wgsl (workgroup 256, p.row = 32768·256 when the grid spills into y);
-// backward_partial (ceil(C4 / WG), slices of rowsPerSlice pooled positions).
+// Dispatch: forward (and forward_inference) over C4 · ceil(pooled / ROWS) invocations,
+// backward_input over C4 · ceil(rows / ROWS), backward_input_cells over C4 · ceil(cells / ROWS),
+// all as src/ops/elementwise/elementwise.wgsl (workgroup 256, p.row = 32768·256 when the grid
+// spills into y); backward_partial (ceil(C4 / WG), slices of rowsPerSlice pooled positions).
 
-struct Params {
-  rows: u32, pooled: u32, rowsPerSlice: u32, slices: u32,
-  row: u32, cells: u32, pad0: u32, pad1: u32,
-}
 override WG: u32 = 64;
-// The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
+// The geometry is override constants so that the software adapter folds the index divisions (as
+// in src/ops/conv2d).
 override C: u32;
 override H: u32;
 override W: u32;
@@ -50,28 +47,12 @@ override C4: u32 = C / 4u;
 override RELU: bool = false;
 override ROWS: u32 = 8u;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x4: array<vec4f>;
-// [mean(C), invstd(C), scale(C), shift(C)] from batchnorm.wgsl's stats_finish / eval_stats.
-@group(0) @binding(2) var<storage, read> stats: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out4: array<vec4f>; // forward: y; backward: dx
-// Per pooled output: the winner's window position ky·K + kx as an f32 (−1: masked by the ReLU;
-// small integers are exact and read back through a float texture), and its input value.
-@group(0) @binding(4) var<storage, read_write> argpos4: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> xwin4: array<vec4f>;
-@group(0) @binding(6) var<storage, read> dy4: array<vec4f>;          // pooled gradient
-@group(0) @binding(7) var<storage, read_write> partial: array<f32>;
-// [a(C), b(C), c(C)] from batchnorm.wgsl's backward_finish.
-@group(0) @binding(8) var<storage, read> coef4: array<vec4f>;
-@group(0) @binding(9) var<storage, read> stats4: array<vec4f>;
-// TEXTURES: the vec4 inputs also as textures (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read
-// instead of the storage views: on llvmpipe a texel fetch is a vectorised gather, a storage load
-// a per-lane loop (kernels/matmul_texture.wgsl). Unused ones get a 1×1 dummy.
+// Bindings and `p` (rows, pooled, rowsPerSlice, slices, row, cells) are declared in
+// batchnorm_maxpool.ts, which says what each holds, and generated above this body.
+// TEXTURES: the vec4 inputs also as textures xT, dyT, argposT, xwinT (flat vec4 arrays,
+// src/gpu/gpu.ts `texture()`), read instead of the storage views: on the software adapter a texel
+// fetch is a vectorised gather, a storage load a per-lane loop. Unused ones get a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(10) var xT: texture_2d<f32>;
-@group(0) @binding(11) var dyT: texture_2d<f32>;
-@group(0) @binding(12) var argposT: texture_2d<f32>;
-@group(0) @binding(13) var xwinT: texture_2d<f32>;
 
 // #include gpu/texel
 fn xAt(j: u32) -> vec4f {
@@ -202,9 +183,9 @@ fn backward_input(@builtin(global_invocation_id) gid: vec3u) {
 // For S >= K (windows do not overlap) the same dx, one invocation per channel quadruple and ROWS
 // cells, a cell being the S×S block of input that starts at window (cy, cx)'s corner: the
 // window's dy and winner load once for its K² elements, with no per-element window search
-// (whose lane-varying loop bounds made backward_input several times slower on llvmpipe). Cells
-// past OH or OW (floor mode's left-over rows and columns) and a cell's S − K gap rows and columns
-// get g = 0.
+// (whose lane-varying loop bounds made backward_input several times slower on the software
+// adapter). Cells past OH or OW (floor mode's left-over rows and columns) and a cell's S − K gap
+// rows and columns get g = 0.
 override CH: u32 = (H + S - 1u) / S;
 override CW: u32 = (W + S - 1u) / S;
 

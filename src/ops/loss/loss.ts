@@ -1,8 +1,45 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
-import { f32bits } from "../../gpu/gpu.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 
-// kernels/loss.wgsl: cross_entropy, hinge (loss rows + gradient), reduce.
+/**
+ * loss.wgsl: cross_entropy and hinge (per row: the loss, whether the argmax is the label, and the
+ * gradient of the mean loss), then reduce (one invocation: the mean and the hit count).
+ */
+export const lossKernel = defineKernel({
+  source: "ops/loss/loss",
+  params: {
+    rows: "u32",
+    classes: "u32",
+    /** Label smoothing ε (cross_entropy only). */
+    smoothing: "f32",
+    /** reduce also writes [loss sum, hits] to history[2·slot ..] when slot < logSize. */
+    slot: "u32",
+    /** The history buffer's length in slots (0: nothing logged). */
+    logSize: "u32",
+  },
+  bindings: {
+    /** Scores, rows×classes. */
+    logits: "read array<f32>",
+    /** Class indices [rows]. */
+    labels: "read array<u32>",
+    /** d(mean loss)/d logits, rows×classes. */
+    grad: "read_write array<f32>",
+    /** [loss, hit] per row. */
+    rowStats: "read_write array<f32>",
+    /** [mean loss, hits]. */
+    out: "read_write array<f32>",
+    /** The training loop's log: [loss sum, hits] per slot. */
+    history: "read_write array<f32>",
+  },
+  entries: {
+    cross_entropy: ["p", "logits", "labels", "grad", "rowStats"],
+    hinge: ["p", "logits", "labels", "grad", "rowStats"],
+    reduce: ["p", "rowStats", "out", "history"],
+  },
+});
+
 const WG = 64;
+const CONSTANTS = { WG };
 
 /** The losses a network can be trained with. */
 export type LossName = "cross-entropy" | "hinge";
@@ -15,14 +52,21 @@ export interface LossOptions {
 }
 
 /**
- * Mean softmax cross-entropy of logits [B, C] against labels (u32 [B]). Returns [mean loss,
- * correct count]; as a tape root its gradient is already computed by the forward kernel.
+ * Mean softmax cross-entropy of logits [B, C] against labels (u32 class indices [B]), with
+ * optional label smoothing (Szegedy et al., 2016, "Rethinking the Inception Architecture").
+ * Returns [mean loss (nats), correct count] ([2]); the gradient, (softmax − target)/B, is computed
+ * by the forward kernel. Throws when labels has not B elements; its backward throws unless the
+ * loss is the root of backward().
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, opts: LossOptions = {}) {
   return classificationLoss("cross_entropy", logits, labels, opts);
 }
 
-/** Mean Crammer–Singer multi-class hinge loss (a linear SVM when the scores are x·W + b). */
+/**
+ * Mean Crammer–Singer multi-class hinge loss (Crammer & Singer, 2001), max(0, 1 + max_{j≠y} s_j −
+ * s_y) per row, of scores [B, C] against labels (u32 class indices [B]): a linear SVM when the
+ * scores are x·W + b. Returns [mean loss, correct count] ([2]); throws as softmaxCrossEntropy.
+ */
 export function multiclassHinge(logits: Tensor, labels: Tensor, opts: LossOptions = {}) {
   return classificationLoss("hinge", logits, labels, opts);
 }
@@ -40,37 +84,32 @@ function classificationLoss(
 ): Tensor {
   const [rows, classes] = logits.shape;
   if (labels.size !== rows) {
-    throw new Error(`cross-entropy: ${rows} rows but ${labels.size} labels`);
+    const name = entry === "hinge" ? "multiclassHinge" : "softmaxCrossEntropy";
+    throw new Error(`${name}: ${rows} rows but ${labels.size} labels`);
   }
   const g = gpu();
   const grad = Tensor.empty(logits.shape);
   const rowStats = Tensor.empty([rows, 2]);
   const out = Tensor.empty([2]);
   const log = opts.log;
-  const params = [
+  const params = {
     rows,
     classes,
-    f32bits(opts.smoothing ?? 0),
-    log?.slot ?? 0,
-    log?.size ?? 0,
-    0,
-    0,
-    0,
-  ];
-  g.dispatch(g.pipeline("ops/loss/loss", entry, { WG }), params, [
-    logits.buffer,
-    labels.buffer,
-    grad.buffer,
-    rowStats.buffer,
-  ], [Math.ceil(rows / WG)]);
-  g.dispatch(g.pipeline("ops/loss/loss", "reduce", { WG }), params, [
-    null,
-    null,
-    null,
-    rowStats.buffer,
-    out.buffer,
-    log ? log.buffer : g.dummy,
-  ], [1]);
+    smoothing: opts.smoothing ?? 0,
+    slot: log?.slot ?? 0,
+    logSize: log?.size ?? 0,
+  };
+  // One record for both passes (each takes the names it uses).
+  const bindings = {
+    logits: logits.buffer,
+    labels: labels.buffer,
+    grad: grad.buffer,
+    rowStats: rowStats.buffer,
+    out: out.buffer,
+    history: log ? log.buffer : g.dummy,
+  };
+  g.run(lossKernel, entry, { constants: CONSTANTS, params, bindings }, [Math.ceil(rows / WG)]);
+  g.run(lossKernel, "reduce", { constants: CONSTANTS, params, bindings }, [1]);
   return record(out, [logits], () => {
     if (out.grad) throw new Error(`${entry} loss must be the root of backward()`);
     accumulate(logits, grad);

@@ -10,16 +10,10 @@
 //   can read a whole logging interval's scalars in one readback.
 // Dispatch: cross_entropy / hinge (ceil(rows / WG)); reduce (1).
 
-struct Params { rows: u32, classes: u32, smoothing: f32, slot: u32, logSize: u32, pad0: u32, pad1: u32, pad2: u32 }
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> labels: array<u32>;
-@group(0) @binding(3) var<storage, read_write> grad: array<f32>;
-@group(0) @binding(4) var<storage, read_write> rowStats: array<f32>; // [loss, hit] per row
-@group(0) @binding(5) var<storage, read_write> out: array<f32>;
-@group(0) @binding(6) var<storage, read_write> history: array<f32>;
+// Bindings and `p` (rows, classes, smoothing, slot, logSize) are declared in loss.ts and
+// generated above this body.
 
 @compute @workgroup_size(WG)
 fn cross_entropy(@builtin(global_invocation_id) gid: vec3u) {

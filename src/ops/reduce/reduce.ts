@@ -1,37 +1,74 @@
 import { gpu, Tensor } from "../../autograd/tensor.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 
-// kernels/reduce.wgsl: sum_rows.
 /**
- * llvmpipe runs 8 lanes at a time, and bias gradients have few columns (32 quadruples at most
- * in the CNN): small workgroups spread them over both cores. A real GPU wants fuller ones.
+ * reduce.wgsl: sum_rows (one invocation per column) and sum_rows4 (per column quadruple, when
+ * cols % 4 == 0, on vec4 views of the same buffers), each reading x from a texture copy (xT)
+ * where the adapter profile says so.
  */
-const workgroupSize = () => gpu().profile.reductionWorkgroup;
-/** Rows per slice of the first pass: enough slices to keep every core busy for few columns. */
+export const reduceKernel = defineKernel({
+  source: "ops/reduce/reduce",
+  params: {
+    /** Rows of x. */
+    rows: "u32",
+    cols: "u32",
+    /** Rows each y slice of the dispatch sums. */
+    rowsPerSlice: "u32",
+  },
+  bindings: {
+    /** rows×cols, row-major. */
+    x: "read array<f32>",
+    /** [slices, cols]: each y slice's column sums. */
+    out: "read_write array<f32>",
+    x4: "read array<vec4f>",
+    out4: "read_write array<vec4f>",
+    xT: "texture",
+  },
+  entries: {
+    sum_rows: ["p", "x", "out", "xT"],
+    sum_rows4: ["p", "x4", "out4", "xT"],
+  },
+});
 
-/** Column sums of a rows×cols matrix (no autograd: used inside backward closures). */
+/**
+ * Column sums of x, a rows×cols matrix (row-major; x may hold more): out [cols],
+ * out[j] = Σ_i x[i·cols + j]. No autograd: used inside backward closures (bias gradients).
+ */
 export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
   const out = Tensor.empty([cols]);
   sumRowsInto(x, rows, cols, out);
   return out;
 }
 
-/** Column sums of a rows×cols matrix into `out` (at least cols long). */
+/**
+ * Column sums of the rows×cols matrix x into `out` (at least cols long), as sumRows. Rows are
+ * summed in slices of the adapter profile's sumRowsPerSlice, then the slices' sums, so f32 sums
+ * stay short and every core has a slice.
+ */
 export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) {
   const g = gpu();
-  const slices = Math.ceil(rows / gpu().profile.sumRowsPerSlice);
-  // The big first pass reads x as a texture where the adapter profile says so (buffers are padded
-  // to 16 bytes, so the last vec4 is there to copy).
+  const { sumRowsPerSlice } = g.profile;
+  const slices = Math.ceil(rows / sumRowsPerSlice);
   const quad = cols % 4 === 0;
-  const WG = workgroupSize();
+  const entry = quad ? "sum_rows4" : "sum_rows";
+  // The software adapter runs 8 lanes at a time, and bias gradients have few columns (32
+  // quadruples at most in the CNN): small workgroups spread them over both cores. A real GPU
+  // wants fuller ones.
+  const WG = g.profile.reductionWorkgroup;
   const pass = (src: Tensor, n: number, rowsPerSlice: number, dst: Tensor, y: number) => {
+    // Each pass reads its input as a texture where the adapter profile says so (buffers are
+    // padded to 16 bytes, so the last vec4 is there to copy).
     const t = g.inputTextures([src.buffer], Math.ceil(n / 4) * 4);
-    const pipe = g.pipeline("ops/reduce/reduce", quad ? "sum_rows4" : "sum_rows", {
-      WG,
-      TEXTURES: t.TEXTURES,
-    });
-    g.dispatch(pipe, [n / cols, cols, rowsPerSlice, 0], {
-      ...(quad ? { 4: src.buffer, 5: dst.buffer } : { 1: src.buffer, 2: dst.buffer }),
-      3: t.bindings[0],
+    g.run(reduceKernel, entry, {
+      constants: { WG, TEXTURES: t.TEXTURES },
+      params: { rows: n / cols, cols, rowsPerSlice },
+      bindings: {
+        x: src.buffer,
+        x4: src.buffer,
+        out: dst.buffer,
+        out4: dst.buffer,
+        xT: t.bindings[0],
+      },
     }, [Math.ceil((quad ? cols / 4 : cols) / WG), y]);
     t.release();
   };
@@ -40,6 +77,6 @@ export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) 
     return;
   }
   const partial = Tensor.empty([slices, cols]);
-  pass(x, rows * cols, gpu().profile.sumRowsPerSlice, partial, slices);
+  pass(x, rows * cols, sumRowsPerSlice, partial, slices);
   pass(partial, slices * cols, slices, out, 1);
 }

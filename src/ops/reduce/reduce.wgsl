@@ -1,25 +1,21 @@
 // sum_rows: out[j] = sum_i x[i * cols + j] for a rows×cols matrix (bias gradients: sum of dY over
 // the batch and the pixels). One invocation per column walks all rows: reads of neighbouring
 // invocations are neighbouring addresses, and no workgroup memory or barriers are needed, which
-// llvmpipe punishes. Dispatch: (ceil(cols / WG), SPLIT); each y slice sums a stripe of rows into
-// out[y * cols + j], and the caller sums the SPLIT partials with a second pass (SPLIT = 1: done).
+// the software adapter punishes. Dispatch: (ceil(cols / WG), SPLIT); each y slice sums a stripe of
+// rows into out[y * cols + j], and the caller sums the SPLIT partials with a second pass
+// (SPLIT = 1: done).
 // sum_rows4 (cols % 4 == 0) does the same per column quadruple (vec4 views x4, out4; dispatch
-// (ceil(cols / 4 / WG), SPLIT)): four times fewer loop iterations and loads, and on llvmpipe each
-// loop iteration and each lane-varying load has a large fixed cost.
+// (ceil(cols / 4 / WG), SPLIT)): four times fewer loop iterations and loads, and on the software
+// adapter each loop iteration and each lane-varying load has a large fixed cost.
 
-struct Params { rows: u32, cols: u32, rowsPerSlice: u32, pad: u32 }
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<storage, read> x4: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> out4: array<vec4f>;
-// TEXTURES: x also as a texture (a flat vec4 array, src/gpu/gpu.ts `texture()`), read instead of
-// the buffer: on llvmpipe a texel fetch is a vectorised gather, a storage load a per-lane loop
-// (kernels/matmul_texture.wgsl). Else binding 3 gets a 1×1 dummy.
+// Bindings and `p` (rows, cols, rowsPerSlice) are declared in reduce.ts and generated above this
+// body.
+// TEXTURES: x also as a texture xT (a flat vec4 array, src/gpu/gpu.ts `texture()`), read instead
+// of the buffer: on the software adapter a texel fetch is a vectorised gather, a storage load a
+// per-lane loop. Else xT is a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(3) var xT: texture_2d<f32>;
 
 // #include gpu/texel
 fn x4At(i: u32) -> vec4f {
