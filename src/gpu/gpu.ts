@@ -24,7 +24,10 @@ export interface TextureInputs {
 
 /** `Gpu.texture` wraps flat arrays at this many texels (vec4s) per row; WGSL must agree. */
 export const TEXTURE_WIDTH_LOG2 = 12;
-const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
+export const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
+
+/** The formats of the flat textures: f32 values, or 32-bit words (int8 packed four to a word). */
+export type FlatTextureFormat = "rgba32float" | "rgba32uint";
 
 /** Reinterprets an f32 as the u32 with the same bits, to pass floats in a u32 uniform array. */
 /** Files `item` under `key` in a size-keyed pool (buffers by size, textures by rows). */
@@ -52,7 +55,10 @@ export class Gpu {
   private modules = new Map<string, GPUShaderModule>();
   private kernelModules = new WeakMap<Kernel, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
-  private texturePool = new Map<number, GPUTexture[]>();
+  private texturePools: Record<FlatTextureFormat, Map<number, GPUTexture[]>> = {
+    rgba32float: new Map(),
+    rgba32uint: new Map(),
+  };
   private uniformCopies = new Map<number, GPUBuffer[]>();
   private views = new WeakMap<GPUTexture, GPUTextureView>();
   private uniforms = new Map<string, GPUBuffer>();
@@ -195,22 +201,19 @@ export class Gpu {
   /**
    * `floats` floats of `buffer` from float `offset` (a multiple of 4) copied (in queue order, like
    * a dispatch) into a pooled rgba32float texture, as a flat array of vec4s wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row.
+   * With `format` rgba32uint the same bytes are read as u32 words (`floats` counts 32-bit words).
    * On llvmpipe a kernel's texel fetch is a vectorised gather, far cheaper than a storage load
    * (kernels/matmul_texture.wgsl). Hand it back with `releaseTexture` once its reader is recorded.
    */
-  texture(buffer: GPUBuffer, floats: number, offset = 0): GPUTexture {
+  texture(
+    buffer: GPUBuffer,
+    floats: number,
+    offset = 0,
+    format: FlatTextureFormat = "rgba32float",
+  ): GPUTexture {
     if (!this.fitsTexture(floats)) throw new Error(`texture: ${floats} floats don't fit`);
     const texels = floats / 4;
-    const rows = Math.max(1, Math.ceil(texels / TEXTURE_WIDTH));
-    let texture = this.texturePool.get(rows)?.pop();
-    if (!texture) {
-      this.counts.allocations++;
-      texture = this.device.createTexture({
-        size: [TEXTURE_WIDTH, rows],
-        format: "rgba32float",
-        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
-      });
-    }
+    const texture = this.flatTexture(Math.max(1, Math.ceil(texels / TEXTURE_WIDTH)), format);
     const encoder = this.encoderOutsidePass();
     const bytesPerRow = TEXTURE_WIDTH * 16;
     const fullRows = Math.floor(texels / TEXTURE_WIDTH);
@@ -230,6 +233,22 @@ export class Gpu {
     }
     this.counts.textureCopies++;
     return texture;
+  }
+
+  /**
+   * A pooled texture of TEXTURE_WIDTH × `rows` texels of `format`, for `texture()` copies or, for
+   * rgba32uint, a kernel's storage-texture output. Hand it back with `releaseTexture`.
+   */
+  flatTexture(rows: number, format: FlatTextureFormat = "rgba32float"): GPUTexture {
+    const texture = this.texturePools[format].get(rows)?.pop();
+    if (texture) return texture;
+    this.counts.allocations++;
+    return this.device.createTexture({
+      size: [TEXTURE_WIDTH, rows],
+      format,
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST |
+        (format === "rgba32uint" ? GPUTextureUsage.STORAGE_BINDING : 0),
+    });
   }
 
   /** Records a buffer-to-buffer copy in queue order (between dispatches). */
@@ -291,7 +310,7 @@ export class Gpu {
 
   /** Returns a texture to the pool (safe at once, for the same reason as `release`). */
   releaseTexture(texture: GPUTexture) {
-    putBack(this.texturePool, texture.height, texture);
+    putBack(this.texturePools[texture.format as FlatTextureFormat], texture.height, texture);
   }
 
   /** A buffer holding `data`, written now (queue order: before the commands recorded since). */

@@ -10,14 +10,16 @@ export type ParamType = "u32" | "i32" | "f32";
 
 /**
  * A binding's declaration: `"read T"` (a read-only storage buffer of WGSL type T), `"read_write
- * T"`, `"uniform T"` (a uniform buffer of struct or array type T) or `"texture"` (a
- * `texture_2d<f32>`: src/gpu/gpu.ts `texture()` copies).
+ * T"`, `"uniform T"` (a uniform buffer of struct or array type T), `"texture"` (a
+ * `texture_2d<f32>`: src/gpu/gpu.ts `texture()` copies) or another texture's WGSL type written
+ * out (`"texture_2d<u32>"`, `"texture_storage_2d<rgba32uint, write>"`).
  */
 export type BindingDecl =
   | `read ${string}`
   | `read_write ${string}`
   | `uniform ${string}`
-  | "texture";
+  | "texture"
+  | `texture_${string}`;
 
 /** The name an entry lists when it reads the uniform parameters (`p` in the WGSL). */
 export const PARAMS = "p";
@@ -66,6 +68,7 @@ export interface Kernel<
 function declare(n: number, name: string, decl: BindingDecl): string {
   const at = `@group(0) @binding(${n})`;
   if (decl === "texture") return `${at} var ${name}: texture_2d<f32>;`;
+  if (decl.startsWith("texture_")) return `${at} var ${name}: ${decl};`;
   const space = decl.indexOf(" ");
   const kind = decl.slice(0, space);
   const type = decl.slice(space + 1);

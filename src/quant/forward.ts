@@ -1,10 +1,18 @@
-// int8 inference on the GPU: a compiled Program (quantize.ts) run with kernels/quant_*.wgsl.
-// Activations stay int8 packed four to a u32 from the quantized input to the logits; only the
-// input (f32 pixels) and the logits (f32) cross the bus.
+// int8 inference on the GPU: a compiled Program (quantize.ts) run with the kernels of
+// src/quant/kernels.ts. Activations stay int8 packed four to a u32 from the quantized input to the
+// logits; only the input (f32 pixels) and the logits (f32) cross the bus. Buffers and textures
+// come from the Gpu's pools, as training's do, and textures have its width (TEXTURE_WIDTH).
 
-import { type Gpu, putBack } from "../gpu/gpu.ts";
+import { type Binding, type Gpu, TEXTURE_WIDTH } from "../gpu/gpu.ts";
+import type { Kernel } from "../gpu/kernel.ts";
 import { grid1d } from "../autograd/dispatch.ts";
-import { QuantKernels } from "./kernels.ts";
+import {
+  type PerWordParam,
+  quantConv,
+  quantElementwise,
+  QuantKernels,
+  quantPool,
+} from "./kernels.ts";
 import { QUANT_TEXTURE_TILE } from "./tiles.ts";
 import type {
   DepthwiseOp,
@@ -50,15 +58,16 @@ interface GemmBuffers {
   weight: GPUBuffer;
   bias: GPUBuffer;
   mult: GPUBuffer;
-  /** The weights as rgba32uint texels for quant_matmul_texture.wgsl, made on first use. */
+  /** The weights as rgba32uint texels for the texture product, made on first use. */
   texture?: GPUTexture;
 }
 
-/** Texels per row of the flat rgba32uint textures (as kernels/quant_*.wgsl index them). */
-const TEXTURE_WIDTH = 4096;
+/** Override constants by use ("im2col", "gemm"...), built once per op. */
+type OpConstants = Record<string, Record<string, number>>;
+
 /**
- * Invocations per workgroup of the texture product: one SIMD row of llvmpipe (8 lanes), as
- * kernels/matmul_texture.wgsl.
+ * Invocations per workgroup of the texture product: one SIMD row of the software adapter (8
+ * lanes), as training's texture matmul.
  */
 const TEX_WG = 8;
 
@@ -69,13 +78,13 @@ const TEX_WG = 8;
 export class QuantizedForward {
   readonly kernels: QuantKernels;
   private weights = new Map<RuntimeOp, GemmBuffers>();
+  private constants = new WeakMap<RuntimeOp, OpConstants>();
   private temps: GPUBuffer[] = [];
-  private texturePool = new Map<number, GPUTexture[]>();
   private tempTextures: GPUTexture[] = [];
   /**
-   * Whether products read their operands from textures (forward_tex): on llvmpipe a texel fetch
-   * is a vectorised gather and a storage load a per-lane loop; real GPUs read storage buffers
-   * well. Defaults to the adapter profile's `textureInputs`; tests flip it.
+   * Whether products read their operands from textures (forward_tex): on the software adapter a
+   * texel fetch is a vectorised gather and a storage load a per-lane loop; real GPUs read storage
+   * buffers well. Defaults to the adapter profile's `textureInputs`; tests flip it.
    */
   textures: boolean;
 
@@ -159,19 +168,19 @@ export class QuantizedForward {
   /** f32 buffer of `count` values → int8: clamp(round(x · inv) + z). */
   quantize(input: GPUBuffer, count: number, inv: number, z: number): Packed {
     const out = this.packed(count);
-    this.dispatch("quant/quant_elementwise", "quantize", { INV: inv, Z_OUT: z }, count, {
-      1: input,
-      4: out.buffer,
+    this.perWord(quantElementwise, "quantize", { WG, INV: inv, Z_OUT: z }, count, {
+      xf: input,
+      out: out.buffer,
     });
     return out;
   }
 
   gemm(op: GemmOp, x: Packed, batch: number): Packed | GPUBuffer {
     const { g } = op;
-    const k4 = Math.ceil(op.K / 4);
+    const k = this.kernels;
     const m = batch * g.OH * g.OW;
     const w = this.gemmBuffers(op);
-    const constants = { WG, K4: k4, N: g.N };
+    const memo = this.constantsOf(op);
     if (this.textures && !op.logits && g.N % QUANT_TEXTURE_TILE.TN === 0) {
       // The input itself where whole texels are channel blocks, else explicit patch rows.
       const implicit = g.C % 16 === 0;
@@ -182,49 +191,51 @@ export class QuantizedForward {
       const tiles = Math.ceil(m / QUANT_TEXTURE_TILE.TM) * (g.N / QUANT_TEXTURE_TILE.TN);
       const { groups, row } = grid1d(tiles, TEX_WG);
       const { H, W, C, OH, OW, KW, S, P } = g;
-      this.gpu.dispatch(
-        this.kernels.pipeline("quant/quant_matmul_texture", "forward_tex", {
-          WG: TEX_WG,
-          KT: Math.ceil(op.K / 16),
-          N: g.N,
-          Z_OUT: op.zOut,
-          LO: op.lo,
-          ...(implicit ? { IMPLICIT: 1, H, W, C, OH, OW, KW, S, P, Z_IN: op.zIn } : {}),
-        }),
-        [m, row],
-        { 3: w.bias, 4: w.mult, 5: out.buffer, 7: a, 8: this.weightTexture(op, w) },
-        groups,
-      );
+      const constants = memo.texture ??= {
+        WG: TEX_WG,
+        KT: Math.ceil(op.K / 16),
+        N: g.N,
+        Z_OUT: op.zOut,
+        LO: op.lo,
+        ...(implicit ? { IMPLICIT: 1, H, W, C, OH, OW, KW, S, P, Z_IN: op.zIn } : {}),
+        UNPACK: k.unpack,
+      };
+      this.gpu.run(k.matmulTexture, "forward_tex", {
+        constants,
+        params: { m, row },
+        bindings: {
+          bias: w.bias,
+          mult: w.mult,
+          out: out.buffer,
+          aT: a,
+          wT: this.weightTexture(op, w),
+        },
+      }, groups);
       return out;
     }
     const direct = g.KH === 1 && g.KW === 1 && g.S === 1 && g.P === 0 && g.C % 4 === 0;
     const a = direct ? x.buffer : this.im2col(op, x, batch);
     const nq = Math.ceil(g.N / 4);
     const tiles = Math.ceil(m / 4) * nq;
+    const k4 = Math.ceil(op.K / 4);
     if (op.logits) {
       const out = this.temp(m * g.N * 4);
       const { groups, row } = grid1d(tiles, WG);
-      this.gpu.dispatch(
-        this.kernels.pipeline("quant/quant_matmul", "logits", constants),
-        [m, row],
-        { 1: a, 2: w.weight, 3: w.bias, 4: w.mult, 6: out },
-        groups,
-      );
+      this.gpu.run(k.matmul, "logits", {
+        constants: memo.logits ??= { WG, K4: k4, N: g.N, UNPACK: k.unpack },
+        params: { m, row },
+        bindings: { a, w: w.weight, bias: w.bias, mult: w.mult, logits_out: out },
+      }, groups);
       return out;
     }
     const out = this.packed(m * g.N);
     const aligned = g.N % 4 === 0;
     const { groups, row } = grid1d(aligned ? tiles : Math.ceil(m * g.N / 4), WG);
-    this.gpu.dispatch(
-      this.kernels.pipeline("quant/quant_matmul", aligned ? "forward" : "forward_any", {
-        ...constants,
-        Z_OUT: op.zOut,
-        LO: op.lo,
-      }),
-      [m, row],
-      { 1: a, 2: w.weight, 3: w.bias, 4: w.mult, 5: out.buffer },
-      groups,
-    );
+    this.gpu.run(k.matmul, aligned ? "forward" : "forward_any", {
+      constants: memo.gemm ??= { WG, K4: k4, N: g.N, Z_OUT: op.zOut, LO: op.lo, UNPACK: k.unpack },
+      params: { m, row },
+      bindings: { a, w: w.weight, bias: w.bias, mult: w.mult, out: out.buffer },
+    }, groups);
     return out;
   }
 
@@ -233,10 +244,9 @@ export class QuantizedForward {
     const { g } = op;
     const words = batch * g.OH * g.OW * Math.ceil(op.K / 4);
     const out = this.temp(words * 4);
-    this.dispatch("quant/quant_conv", "im2col", { ...geometry(op.g), Z_IN: op.zIn }, words * 4, {
-      1: x.buffer,
-      2: out,
-    });
+    const memo = this.constantsOf(op);
+    memo.im2col ??= { WG, ...geometry(g), Z_IN: op.zIn };
+    this.perWord(quantConv, "im2col", memo.im2col, words * 4, { x: x.buffer, out });
     return out;
   }
 
@@ -244,14 +254,15 @@ export class QuantizedForward {
   im2colTexture(op: GemmOp, x: Packed, batch: number): GPUTexture {
     const { g } = op;
     const texels = batch * g.OH * g.OW * Math.ceil(op.K / 16);
-    const out = this.tempTexture(texels);
+    const out = this.gpu.flatTexture(Math.max(1, Math.ceil(texels / TEXTURE_WIDTH)), "rgba32uint");
+    this.tempTextures.push(out);
     const { groups, row } = grid1d(texels, WG);
-    this.gpu.dispatch(
-      this.kernels.pipeline("quant/quant_conv", "im2col_tex", { WG, ...geometry(g), Z_IN: op.zIn }),
-      [texels, row, 0],
-      { 1: x.buffer, 6: out },
-      groups,
-    );
+    const memo = this.constantsOf(op);
+    this.gpu.run(quantConv, "im2col_tex", {
+      constants: memo.im2col ??= { WG, ...geometry(g), Z_IN: op.zIn },
+      params: { n: texels, row, count: 0 },
+      bindings: { x: x.buffer, outT: out },
+    }, groups);
     return out;
   }
 
@@ -267,45 +278,41 @@ export class QuantizedForward {
       };
       this.weights.set(op, w);
     }
-    this.dispatch(
-      "quant/quant_conv",
-      "depthwise",
-      { ...geometry(g), Z_IN: op.zIn, Z_OUT: op.zOut, LO: op.lo },
-      out.count,
-      { 1: x.buffer, 2: out.buffer, 3: w.weight, 4: w.bias, 5: w.mult },
-    );
+    const memo = this.constantsOf(op);
+    memo.depthwise ??= { WG, ...geometry(g), Z_IN: op.zIn, Z_OUT: op.zOut, LO: op.lo };
+    this.perWord(quantConv, "depthwise", memo.depthwise, out.count, {
+      x: x.buffer,
+      out: out.buffer,
+      wd: w.weight,
+      bias: w.bias,
+      mult: w.mult,
+    });
     return out;
   }
 
   maxpool(op: MaxPoolOp, x: Packed, batch: number): Packed {
     const { g } = op;
     const out = this.packed(batch * g.OH * g.OW * g.C);
-    const constants = { H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, S: g.S };
-    this.dispatch("quant/quant_pool", "maxpool", constants, out.count, {
-      1: x.buffer,
-      2: out.buffer,
-    });
+    const memo = this.constantsOf(op);
+    const { H, W, C, OH, OW, KH, KW, S } = g;
+    memo.maxpool ??= { WG, H, W, C, OH, OW, KH, KW, S };
+    this.perWord(quantPool, "maxpool", memo.maxpool, out.count, { x: x.buffer, out: out.buffer });
     return out;
   }
 
   gap(op: GapOp, x: Packed, batch: number): Packed {
     const out = this.packed(batch * op.C);
-    this.dispatch(
-      "quant/quant_pool",
-      "gap",
-      { H: op.H, W: op.W, C: op.C, Z_IN: op.zIn, Z_OUT: op.zOut, MULT: op.mult },
-      out.count,
-      { 1: x.buffer, 2: out.buffer },
-    );
+    const memo = this.constantsOf(op);
+    memo.gap ??= { WG, H: op.H, W: op.W, C: op.C, Z_IN: op.zIn, Z_OUT: op.zOut, MULT: op.mult };
+    this.perWord(quantPool, "gap", memo.gap, out.count, { x: x.buffer, out: out.buffer });
     return out;
   }
 
   relu(op: ReluOp, x: Packed): Packed {
     const out = this.packed(x.count);
-    this.dispatch("quant/quant_elementwise", "relu", { Z_OUT: op.z }, x.count, {
-      2: x.buffer,
-      4: out.buffer,
-    });
+    const memo = this.constantsOf(op);
+    memo.relu ??= { WG, Z_OUT: op.z };
+    this.perWord(quantElementwise, "relu", memo.relu, x.count, { a: x.buffer, out: out.buffer });
     return out;
   }
 
@@ -321,13 +328,13 @@ export class QuantizedForward {
   /** The residual add of two packed tensors of `op.count` values per example. */
   add(op: ResidualOp, a: Packed, b: Packed): Packed {
     const out = this.packed(a.count);
-    this.dispatch(
-      "quant/quant_elementwise",
-      "add",
-      { Z_A: op.za, M_A: op.ma, Z_B: op.zb, M_B: op.mb, Z_OUT: op.zOut, LO: op.lo },
-      a.count,
-      { 2: a.buffer, 3: b.buffer, 4: out.buffer },
-    );
+    const memo = this.constantsOf(op);
+    memo.add ??= { WG, Z_A: op.za, M_A: op.ma, Z_B: op.zb, M_B: op.mb, Z_OUT: op.zOut, LO: op.lo };
+    this.perWord(quantElementwise, "add", memo.add, a.count, {
+      a: a.buffer,
+      b: b.buffer,
+      out: out.buffer,
+    });
     return out;
   }
 
@@ -344,8 +351,9 @@ export class QuantizedForward {
   }
 
   /**
-   * Frees this network's weight buffers and pooled textures on the GPU (see Sequential.dispose);
-   * a later run would upload them again. The kernels (pipelines) stay: they may be shared.
+   * Frees this network's weight buffers and textures on the GPU (see Sequential.dispose); a later
+   * run would upload them again. The kernels (pipelines) and the Gpu's pools stay: they are
+   * shared.
    */
   dispose(): void {
     for (const w of this.weights.values()) {
@@ -353,54 +361,24 @@ export class QuantizedForward {
       w.texture?.destroy();
     }
     this.weights.clear();
-    for (const pool of this.texturePool.values()) pool.forEach((t) => t.destroy());
-    this.texturePool.clear();
   }
 
-  /** Returns this batch's buffers to the pool (after its last read). */
+  /** Returns this batch's buffers and textures to the Gpu's pools (after its last read). */
   releaseTemps() {
     for (const b of this.temps) this.gpu.release(b);
     this.temps.length = 0;
-    for (const t of this.tempTextures) putBack(this.texturePool, t.height, t);
+    for (const t of this.tempTextures) this.gpu.releaseTexture(t);
     this.tempTextures.length = 0;
   }
 
   /**
-   * The first `texels` 16-byte texels of `buffer` copied into a pooled rgba32uint texture (flat,
-   * wrapped at TEXTURE_WIDTH per row), in queue order: the copy goes into a submit of everything
-   * recorded so far.
+   * The first `texels` 16-byte texels of `buffer` copied, in queue order, into a pooled
+   * rgba32uint texture of the Gpu (flat, TEXTURE_WIDTH texels per row: `Gpu.texture`).
    */
   asTexture(buffer: GPUBuffer, texels: number): GPUTexture {
-    const texture = this.tempTexture(texels);
-    const bytesPerRow = TEXTURE_WIDTH * 16;
-    const full = Math.floor(texels / TEXTURE_WIDTH);
-    const rest = texels - full * TEXTURE_WIDTH;
-    this.gpu.submit((encoder) => {
-      if (full > 0) {
-        encoder.copyBufferToTexture({ buffer, bytesPerRow }, { texture }, [TEXTURE_WIDTH, full]);
-      }
-      if (rest > 0) {
-        encoder.copyBufferToTexture(
-          { buffer, bytesPerRow, offset: full * bytesPerRow },
-          { texture, origin: [0, full] },
-          [rest, 1],
-        );
-      }
-    });
+    const texture = this.gpu.texture(buffer, texels * 4, 0, "rgba32uint");
+    this.tempTextures.push(texture);
     return texture;
-  }
-
-  /** A pooled rgba32uint texture of at least `texels` texels (rows of TEXTURE_WIDTH). */
-  private tempTexture(texels: number): GPUTexture {
-    const rows = Math.max(1, Math.ceil(texels / TEXTURE_WIDTH));
-    const t = this.texturePool.get(rows)?.pop() ?? this.gpu.device.createTexture({
-      size: [TEXTURE_WIDTH, rows],
-      format: "rgba32uint",
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING |
-        GPUTextureUsage.COPY_DST,
-    });
-    this.tempTextures.push(t);
-    return t;
   }
 
   /** The op's [N, K] weights as texels, ceil(K/16) per output channel, zero-padded. */
@@ -413,11 +391,8 @@ export class QuantizedForward {
     for (let n = 0; n < op.g.N; n++) {
       bytes.set(op.weight.subarray(n * op.K, (n + 1) * op.K), n * kt * 16);
     }
-    const texture = this.gpu.device.createTexture({
-      size: [TEXTURE_WIDTH, rows],
-      format: "rgba32uint",
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
-    });
+    // Taken from the Gpu's pool, kept until dispose() destroys it.
+    const texture = this.gpu.flatTexture(rows, "rgba32uint");
     this.gpu.device.queue.writeTexture(
       { texture },
       bytes,
@@ -440,11 +415,9 @@ export class QuantizedForward {
     return w;
   }
 
+  /** A buffer holding `data` from the Gpu's pool, kept until dispose() destroys it. */
   private persistent(data: Uint32Array<ArrayBuffer> | Int32Array | Float32Array): GPUBuffer {
-    const buffer = this.gpu.device.createBuffer({
-      size: Math.max(16, Math.ceil(data.byteLength / 16) * 16),
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
+    const buffer = this.gpu.alloc(data.byteLength);
     this.gpu.upload(
       buffer,
       new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength),
@@ -462,22 +435,27 @@ export class QuantizedForward {
     return { buffer: this.temp(Math.ceil(count / 4) * 4), count };
   }
 
-  /** One invocation per output word of `count` output values (quant_* element-wise layout). */
-  private dispatch(
-    kernel: string,
-    entry: string,
+  /** The override constants of `op`'s dispatches, by use (built on an op's first run). */
+  private constantsOf(op: RuntimeOp): OpConstants {
+    let memo = this.constants.get(op);
+    if (!memo) this.constants.set(op, memo = {});
+    return memo;
+  }
+
+  /**
+   * One invocation per output word of `count` output values (int8 packed four to a u32; the
+   * kernels' PER_WORD parameters). `constants` include WG.
+   */
+  private perWord<B extends string, E extends string>(
+    kernel: Kernel<B, PerWordParam, E>,
+    entry: E,
     constants: Record<string, number>,
     count: number,
-    bindings: Record<number, GPUBuffer | GPUTexture>,
+    bindings: Readonly<Partial<Record<B, Binding>>>,
   ) {
     const words = Math.ceil(count / 4);
     const { groups, row } = grid1d(words, WG);
-    this.gpu.dispatch(
-      this.kernels.pipeline(kernel, entry, { WG, ...constants }),
-      [words, row, count],
-      bindings,
-      groups,
-    );
+    this.gpu.run(kernel, entry, { constants, params: { n: words, row, count }, bindings }, groups);
   }
 }
 

@@ -8,8 +8,9 @@
 //            zero padding of the f32 network). One invocation per output word; when C % 4 == 0
 //            (ALIGNED) a word's four bytes are channels c..c+3 of one tap: one load, no repacking.
 // im2col_tex the same patch rows written as rgba32uint texels (16 bytes each, KT = ceil(K / 16)
-//            per row, zero-padded) into outT, a flat texel array wrapped at 4096 per row, for
-//            quant_matmul.wgsl `forward_tex`. One invocation per texel.
+//            per row, zero-padded) into outT, a flat texel array (texelCoords, generated before
+//            this text by src/quant/kernels.ts), for the texture product's `forward_tex`. One
+//            invocation per texel.
 // depthwise  one KH×KW filter per channel: acc = biasEff[c] + Σ w[c, ky, kx] · x, requantized as
 //            quant_matmul.wgsl does (clamp(round(f32(acc) · mult[c]) + Z_OUT, LO, 127)). Weights
 //            are i32 (C·KH·KW of them: few), the input bytes are sign-extended. One invocation per
@@ -17,11 +18,9 @@
 //            tap is one word load.
 //
 // The geometry is override constants so that index divisions fold into multiply-shift (as in
-// conv2d.wgsl). Dispatch as elementwise.wgsl: id = gid.y · p.row + gid.x over p.n output words.
+// conv2d.wgsl). Dispatch as elementwise.wgsl: id = gid.y · p.row + gid.x over p.n output words;
+// p.count: output elements (bytes) of depthwise, whose last word may be part full.
 
-// p.n: output words; p.count: output elements (bytes) of depthwise, whose last word may be part
-// full.
-struct Params { n: u32, row: u32, count: u32 }
 override WG: u32 = 64;
 override H: u32;
 override W: u32;
@@ -39,14 +38,6 @@ override Z_OUT: i32 = 0;
 override LO: i32 = -128;
 override ALIGNED: bool = C % 4u == 0u;
 override KT: u32 = (K + 15u) / 16u;
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
-@group(0) @binding(3) var<storage, read> wd: array<i32>;
-@group(0) @binding(4) var<storage, read> bias: array<i32>;
-@group(0) @binding(5) var<storage, read> mult: array<f32>;
-@group(0) @binding(6) var outT: texture_storage_2d<rgba32uint, write>;
 
 fn byteAt(i: u32) -> i32 {
   return i32(x[i >> 2u] << (24u - 8u * (i & 3u))) >> 24u;
@@ -115,7 +106,7 @@ fn im2col_tex(@builtin(global_invocation_id) gid: vec3u) {
   let k0 = (id % KT) * 16u;
   let v = vec4u(patchWord(m, k0), patchWord(m, k0 + 4u), patchWord(m, k0 + 8u),
                 patchWord(m, k0 + 12u));
-  textureStore(outT, vec2u(id & 4095u, id >> 12u), v);
+  textureStore(outT, texelCoords(id), v);
 }
 
 @compute @workgroup_size(WG)

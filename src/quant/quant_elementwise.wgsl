@@ -10,7 +10,6 @@
 //           out = clamp(((ta + tb + 128) >> 8) + Z_OUT, LO, 127), LO = Z_OUT for the block's ReLU.
 // relu      max(q, Z_OUT): the real value 0 is q = z.
 
-struct Params { n: u32, row: u32, count: u32 }
 override WG: u32 = 64;
 override INV: f32 = 1.0;
 override Z_A: i32 = 0;
@@ -19,12 +18,6 @@ override Z_B: i32 = 0;
 override M_B: f32 = 1.0;
 override Z_OUT: i32 = 0;
 override LO: i32 = -128;
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> xf: array<f32>;
-@group(0) @binding(2) var<storage, read> a: array<u32>;
-@group(0) @binding(3) var<storage, read> b: array<u32>;
-@group(0) @binding(4) var<storage, read_write> out: array<u32>;
 
 fn unpack(v: u32) -> vec4i {
   return vec4i(i32(v << 24u), i32(v << 16u), i32(v << 8u), i32(v)) >> vec4u(24u);

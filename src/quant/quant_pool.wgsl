@@ -11,7 +11,6 @@
 // of one output pixel, so each tap is one word load. Dispatch as elementwise.wgsl: id = gid.y ·
 // p.row + gid.x over p.n output words; p.count = output elements.
 
-struct Params { n: u32, row: u32, count: u32 }
 override WG: u32 = 64;
 override H: u32;
 override W: u32;
@@ -25,10 +24,6 @@ override Z_IN: i32 = 0;
 override Z_OUT: i32 = 0;
 override MULT: f32 = 1.0;
 override ALIGNED: bool = C % 4u == 0u;
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read_write> out: array<u32>;
 
 fn byteAt(i: u32) -> i32 {
   return i32(x[i >> 2u] << (24u - 8u * (i & 3u))) >> 24u;

@@ -1,11 +1,19 @@
 // Every int8 kernel against the CPU reference of the same integer maths (src/quant/reference.ts):
 // results must be equal, byte for byte and bit for bit, on odd shapes (not multiples of 4 or of
-// the workgroup), with both product paths (dot4I8Packed where the implementation has it, bytes
-// unpacked to i32) and both operand paths of the matrix product (storage buffers, textures).
+// the workgroup), with every product path (dot4I8Packed where the implementation has it, bytes
+// unpacked to i32 in the kernels as written, and in the kernels with the built-in's calls
+// replaced, as compiled where it is missing) and both operand paths of the matrix product
+// (storage buffers, textures).
 import assert from "node:assert/strict";
 import { gpuTest, testGpu } from "../helpers.ts";
 import { Rng } from "../../src/util/random.ts";
-import { type Dot4Mode, hasPackedDot4, QuantKernels } from "../../src/quant/kernels.ts";
+import {
+  type Dot4Mode,
+  hasPackedDot4,
+  QuantKernels,
+  quantMatmul,
+  quantMatmulTexture,
+} from "../../src/quant/kernels.ts";
 import { QuantizedForward } from "../../src/quant/forward.ts";
 import type {
   ConvGeometry,
@@ -18,25 +26,37 @@ import type {
   ResidualOp,
 } from "../../src/quant/quantize.ts";
 import * as ref from "../../src/quant/reference.ts";
-import { QUANT_TEXTURE_FILE, quantMatmulTexture } from "../../tools/gen_quant_matmul.ts";
 
-Deno.test("src/quant/quant_matmul_texture.wgsl is what tools/gen_quant_matmul.ts generates", async () => {
-  const onDisk = await Deno.readTextFile(
-    new URL(`../../src/quant/${QUANT_TEXTURE_FILE}`, import.meta.url),
-  );
-  assert.ok(
-    onDisk === quantMatmulTexture(),
-    `src/quant/${QUANT_TEXTURE_FILE} is stale: run deno run -A tools/gen_quant_matmul.ts`,
-  );
+/** A product path: the Dot4Mode, and whether the kernels have the built-in's calls replaced. */
+interface Path {
+  mode: Dot4Mode;
+  portable: boolean;
+}
+
+/** Every path this implementation can compile ("unpacked" both ways where it has the built-in). */
+const PATHS: Path[] = hasPackedDot4()
+  ? [
+    { mode: "dot4I8Packed", portable: false },
+    { mode: "unpacked", portable: false },
+    { mode: "unpacked", portable: true },
+  ]
+  : [{ mode: "unpacked", portable: true }];
+const kernelsByPath = new Map<string, QuantKernels>();
+const pathName = (p: Path) => `${p.mode}${p.portable ? " (without dot4I8Packed)" : ""}`;
+const UNPACKED: Path = { mode: "unpacked", portable: !hasPackedDot4() };
+
+Deno.test("the portable product kernels have no dot4I8Packed call; the others do", () => {
+  for (const kernel of [quantMatmul, quantMatmulTexture]) {
+    assert(kernel.builtin.code().includes("dot4I8Packed("), kernel.builtin.label);
+    assert(!kernel.portable.code().includes("dot4I8Packed("), kernel.portable.label);
+    assert.notEqual(kernel.builtin.label, kernel.portable.label);
+  }
 });
 
-const MODES: Dot4Mode[] = hasPackedDot4() ? ["dot4I8Packed", "unpacked"] : ["unpacked"];
-const kernelsByMode = new Map<Dot4Mode, QuantKernels>();
-
-async function forwardFor(mode: Dot4Mode, textures = false): Promise<QuantizedForward> {
+async function forwardFor(path: Path, textures = false): Promise<QuantizedForward> {
   const g = await testGpu();
-  let k = kernelsByMode.get(mode);
-  if (!k) kernelsByMode.set(mode, k = new QuantKernels(g, mode));
+  let k = kernelsByPath.get(pathName(path));
+  if (!k) kernelsByPath.set(pathName(path), k = new QuantKernels(g, path.mode, path.portable));
   const empty: Program = {
     input: { scale: 1, zeroPoint: 0 },
     inputInv: 1,
@@ -85,7 +105,8 @@ function gemmOp(
 /** The output's distinct values, so a test can say it covered more than a constant. */
 const distinct = (a: ArrayLike<number>) => new Set(Array.from(a)).size;
 
-for (const mode of MODES) {
+for (const path of PATHS) {
+  const mode = pathName(path);
   // N % 16 == 0 takes the texture product where textures are on (C % 16 == 0: reading the input
   // texture itself, else explicit patch rows), the others the storage entries either way.
   const cases: [string, ConvGeometry, { relu?: boolean }][] = [
@@ -105,7 +126,7 @@ for (const mode of MODES) {
     for (const textures of [false, true]) {
       const how = `${mode}, ${textures ? "textures" : "storage"}`;
       gpuTest(`quant gemm ${name}, ${how}: int8 out = CPU reference`, async () => {
-        const f = await forwardFor(mode, textures);
+        const f = await forwardFor(path, textures);
         const rng = new Rng(g.H * 131 + g.N);
         const batch = 3;
         const op = gemmOp(g, rng, opts);
@@ -123,7 +144,7 @@ for (const mode of MODES) {
   }
 
   gpuTest(`quant gemm logits, ${mode}: the int32 accumulators exactly (mult 1)`, async () => {
-    const f = await forwardFor(mode);
+    const f = await forwardFor(path);
     const rng = new Rng(7);
     for (const g of [geometry(5, 7, 3, 10, 3, 1, 1), geometry(1, 1, 37, 7, 1, 1, 0)]) {
       const batch = 5;
@@ -140,7 +161,7 @@ for (const mode of MODES) {
   });
 
   gpuTest(`quant gemm logits, ${mode}: f32(acc) · mult = CPU reference, bit for bit`, async () => {
-    const f = await forwardFor(mode);
+    const f = await forwardFor(path);
     const rng = new Rng(8);
     const g = geometry(1, 1, 3137, 10, 1, 1, 0);
     const batch = 3;
@@ -182,7 +203,7 @@ for (
   ] as const
 ) {
   gpuTest(`quant depthwise ${name}: int8 out = CPU reference`, async () => {
-    const f = await forwardFor("unpacked");
+    const f = await forwardFor(UNPACKED);
     const rng = new Rng(g.C * 17 + g.S);
     const batch = 3;
     const op = depthwiseOp(g, rng, relu);
@@ -197,7 +218,7 @@ for (
 
 for (const [C, k, s] of [[3, 2, 2], [8, 2, 2], [5, 3, 2], [4, 3, 1]]) {
   gpuTest(`quant maxpool C=${C}, ${k}×${k} stride ${s}: = CPU reference`, async () => {
-    const f = await forwardFor("unpacked");
+    const f = await forwardFor(UNPACKED);
     const rng = new Rng(C * 7 + k);
     const [H, W, batch] = [7, 9, 3];
     const OH = Math.floor((H - k) / s) + 1;
@@ -216,7 +237,7 @@ for (const [C, k, s] of [[3, 2, 2], [8, 2, 2], [5, 3, 2], [4, 3, 1]]) {
 
 for (const C of [5, 8]) {
   gpuTest(`quant global average pool C=${C}: = CPU reference`, async () => {
-    const f = await forwardFor("unpacked");
+    const f = await forwardFor(UNPACKED);
     const rng = new Rng(C);
     const [H, W, batch] = [3, 5, 7];
     const op: GapOp = {
@@ -237,7 +258,7 @@ for (const C of [5, 8]) {
 }
 
 gpuTest("quant residual add and relu (odd count): = CPU reference", async () => {
-  const f = await forwardFor("unpacked");
+  const f = await forwardFor(UNPACKED);
   const rng = new Rng(3);
   const count = 3 * 5 * 5 * 3;
   for (const relu of [false, true]) {
@@ -272,7 +293,7 @@ gpuTest("quant residual add and relu (odd count): = CPU reference", async () => 
 gpuTest(
   "quant quantize (f32 → int8, odd count): = CPU reference; pixels k/255 → k − 128",
   async () => {
-    const f = await forwardFor("unpacked");
+    const f = await forwardFor(UNPACKED);
     const rng = new Rng(4);
     const count = 2 * 28 * 28 + 3;
     const x = Float32Array.from(
