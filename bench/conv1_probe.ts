@@ -1,5 +1,5 @@
-// Probe behind the direct convolution of a network's first layer (kernels/conv2d_direct.wgsl;
-// src/autograd/conv2d.ts picks it for one input channel where no gradient is recorded): forward,
+// Probe behind the direct convolution of a network's first layer (src/ops/conv2d/direct.ts;
+// src/ops/conv2d/conv2d.ts picks it for one input channel where no gradient is recorded): forward,
 // and forward + backward (the weight and bias gradients only: the network's input needs none), by
 // im2col and directly, alternating, at the zoo's first-layer shapes. The ratio of each round is measured on the same
 // machine within a second of each other, so it holds on a busy machine where the times do not.

@@ -1,5 +1,5 @@
 // Probe behind the choice of Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions
-// (kernels/winograd.wgsl, src/autograd/conv2d.ts): forward + backward of conv2d by im2col and by
+// (src/ops/conv2d/winograd.ts, conv2d.ts): forward + backward of conv2d by im2col and by
 // Winograd, alternating, at the zoo's shapes; and Winograd's 16 products against im2col's one.
 // The ratio of each round is measured on the same machine within a second of each other, so it
 // holds on a busy machine where the times themselves do not.

@@ -98,7 +98,7 @@ export class Gpu {
     return new Gpu(device, report);
   }
 
-  /** The compute pipeline for `entry` of `src/<kernel>.wgsl` (a key: "ops/conv2d/conv2d"). */
+  /** The compute pipeline for `entry` of `src/<kernel>.wgsl` (a key: "ops/conv2d/im2col"). */
   pipeline(kernel: string, entry: string, constants: Record<string, number> = {}) {
     const key = `${kernel}:${entry}:${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);

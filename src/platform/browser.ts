@@ -13,7 +13,7 @@ export const NO_WEBGPU_HINT =
   "chrome://flags/#enable-vulkan), Safari 26 or Firefox 141 or later on Windows, and open the " +
   "page over http://127.0.0.1 or https (WebGPU needs a secure context)";
 
-/** Kernel sources by key (`ops/conv2d/conv2d` for src/ops/conv2d/conv2d.wgsl). */
+/** Kernel sources by key (`ops/conv2d/im2col` for src/ops/conv2d/im2col.wgsl). */
 export type KernelSources = Record<string, string>;
 
 /** A page's platform with these kernel sources; progress lines go to `onProgress`. */

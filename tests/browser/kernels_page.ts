@@ -10,7 +10,7 @@
  * Results go to `globalThis.kernelTests`: one { name, ok, error, seconds } per check, and
  * `done` when all have run.
  */
-import { assertClose, checkGradients, conv2dRef, randn } from "../helpers.ts";
+import { assertClose, checkGradients, randn } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
 import { backward, endStep, Tensor, useGpu } from "../../src/autograd/tensor.ts";
 import {
@@ -21,7 +21,9 @@ import {
 } from "../../src/ops/matmul/matmul.ts";
 import { matmulRef } from "../../src/ops/matmul/reference.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
+import { conv2dRef } from "../../src/ops/conv2d/reference.ts";
 import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
+import { depthwiseConv2dRef } from "../../src/ops/depthwise_conv2d/reference.ts";
 import { maxPool2d } from "../../src/ops/maxpool/maxpool.ts";
 import { maxPoolRef } from "../../src/ops/maxpool/reference.ts";
 import { batchNorm } from "../../src/ops/batchnorm/batchnorm.ts";
@@ -196,39 +198,6 @@ check(
   () => checkConvAlgorithm("direct", [3, 9, 7, 1], [3, 3, 1, 6], 2, 1),
 );
 
-/** NHWC depthwise convolution, weight [KH, KW, C]. */
-function depthwiseRef(
-  x: Float32Array,
-  [n, h, w, c]: number[],
-  wt: Float32Array,
-  k: number,
-  stride: number,
-  pad: number,
-) {
-  const oh = Math.floor((h + 2 * pad - k) / stride) + 1;
-  const ow = Math.floor((w + 2 * pad - k) / stride) + 1;
-  const out = new Float32Array(n * oh * ow * c);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ch = 0; ch < c; ch++) {
-          let s = 0;
-          for (let ky = 0; ky < k; ky++) {
-            for (let kx = 0; kx < k; kx++) {
-              const y = oy * stride + ky - pad, xx = ox * stride + kx - pad;
-              if (y >= 0 && y < h && xx >= 0 && xx < w) {
-                s += x[((b * h + y) * w + xx) * c + ch] * wt[(ky * k + kx) * c + ch];
-              }
-            }
-          }
-          out[((b * oh + oy) * ow + ox) * c + ch] = s;
-        }
-      }
-    }
-  }
-  return out;
-}
-
 check("depthwise conv forward matches the CPU; backward by finite differences", async () => {
   const xs = [2, 7, 5, 4];
   const x = randn(size(xs), 1);
@@ -237,7 +206,8 @@ check("depthwise conv forward matches the CPU; backward by finite differences", 
     stride: 2,
     pad: 1,
   });
-  assertClose(await y.read(), depthwiseRef(x, xs, w, 3, 2, 1), 1e-4, "depthwise");
+  const ref = depthwiseConv2dRef(x, xs, w, [3, 3], null, 2, 1).out;
+  assertClose(await y.read(), ref, 1e-4, "depthwise");
   endStep();
   await checkGradients(([a, b]) => depthwiseConv2d(a, b, null, { stride: 2, pad: 1 }), [
     { data: randn(size(xs), 3), shape: xs },

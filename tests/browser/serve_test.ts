@@ -43,7 +43,7 @@ Deno.test("serve builds the page and serves it, the kernels, the model and the d
     assert.doesNotMatch(js, /from\s*["'](node:|npm:|\.\.?\/)/);
     const kernels = await (await get("/kernels.json")).json();
     for (
-      const name of ["ops/matmul/matmul", "ops/conv2d/conv2d", "ops/maxpool/maxpool", "optim/optim"]
+      const name of ["ops/matmul/matmul", "ops/conv2d/im2col", "ops/maxpool/maxpool", "optim/optim"]
     ) {
       assert.equal(kernels[name], await Deno.readTextFile(join(ROOT, `src/${name}.wgsl`)));
     }

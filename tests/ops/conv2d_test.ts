@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import {
   assertClose,
   checkGradients,
-  conv2dRef,
   gpuTest,
   gpuTestBothInputs,
   randn,
@@ -10,6 +9,7 @@ import {
 } from "../helpers.ts";
 import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
+import { conv2dRef } from "../../src/ops/conv2d/reference.ts";
 import { weightGradientSplit } from "../../src/ops/matmul/matmul.ts";
 
 type Case = [number[], number[], number, number];
@@ -37,7 +37,8 @@ const QUAD: Case[] = [
   [[1, 9, 7, 4], [3, 3, 4, 5], 2, 1],
 ];
 
-gpuTestBothInputs("conv2d forward matches a direct CPU convolution", async () => {
+// im2col (im2col.ts), forced: "auto" would take the direct convolution for one input channel.
+gpuTestBothInputs("conv2d by im2col matches a direct CPU convolution", async () => {
   for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED, ...QUAD]) {
     const x = randn(xs.reduce((a, b) => a * b), 1);
     const w = randn(ws.reduce((a, b) => a * b), 2);
@@ -45,6 +46,7 @@ gpuTestBothInputs("conv2d forward matches a direct CPU convolution", async () =>
     const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [ws[3]]), {
       stride,
       pad,
+      algorithm: "im2col",
     });
     const ref = conv2dRef(x, xs, w, ws, b, stride, pad);
     assertClose(y.shape, ref.shape, 0, "shape");
@@ -53,11 +55,11 @@ gpuTestBothInputs("conv2d forward matches a direct CPU convolution", async () =>
 });
 
 gpuTestBothInputs(
-  "conv2d backward (input, weight, bias) by finite differences, strided too",
+  "conv2d by im2col: backward (input, weight, bias) by finite differences, strided too",
   async () => {
     for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
       await checkGradients(
-        ([x, w, b]) => conv2d(x, w, b, { stride, pad }),
+        ([x, w, b]) => conv2d(x, w, b, { stride, pad, algorithm: "im2col" }),
         [
           { data: randn(xs.reduce((a, b) => a * b), 4), shape: xs },
           { data: randn(ws.reduce((a, b) => a * b), 5, 0.5), shape: ws },
@@ -69,7 +71,7 @@ gpuTestBothInputs(
   },
 );
 
-// Winograd F(2×2, 3×3) (kernels/winograd.wgsl): 3×3, stride 1, padding 1, channels in fours. Odd
+// Winograd F(2×2, 3×3) (winograd.ts): 3×3, stride 1, padding 1, channels in fours. Odd
 // and even sizes (a last tile half outside the image), 1×1 and 2×2 images (one tile), tall/wide.
 const WINOGRAD: Case[] = [
   [[2, 7, 5, 4], [3, 3, 4, 8], 1, 1],
@@ -168,7 +170,7 @@ gpuTest("conv2d refuses Winograd where it does not apply", () => {
   return Promise.resolve();
 });
 
-// Direct convolution (kernels/conv2d_direct.wgsl), the automatic choice for one input channel
+// Direct convolution (direct.ts), the automatic choice for one input channel
 // when no gradient is recorded: odd sides (7, 9), F in fours and not (4, 6, 32), stride 1 and 2,
 // padding 0 and 1, and a few input channels (2, 3) and a 5×5 kernel, which it also computes.
 const DIRECT: Case[] = [

@@ -2,40 +2,7 @@ import assert from "node:assert/strict";
 import { assertClose, checkGradients, gpuTest, gpuTestBothInputs, randn } from "../helpers.ts";
 import { Tensor } from "../../src/autograd/tensor.ts";
 import { depthwiseConv2d } from "../../src/ops/depthwise_conv2d/depthwise_conv2d.ts";
-
-/** NHWC depthwise convolution by plain loops; weight [KH, KW, C]. */
-function depthwiseRef(
-  x: ArrayLike<number>,
-  [batch, h, w, c]: number[],
-  wt: ArrayLike<number>,
-  [kh, kw]: number[],
-  bias: ArrayLike<number> | null,
-  stride: number,
-  pad: number,
-) {
-  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1;
-  const ow = Math.floor((w + 2 * pad - kw) / stride) + 1;
-  const out = new Float32Array(batch * oh * ow * c);
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        for (let ch = 0; ch < c; ch++) {
-          let s = bias ? bias[ch] : 0;
-          for (let ky = 0; ky < kh; ky++) {
-            for (let kx = 0; kx < kw; kx++) {
-              const y = oy * stride + ky - pad;
-              const xx = ox * stride + kx - pad;
-              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
-              s += x[((b * h + y) * w + xx) * c + ch] * wt[(ky * kw + kx) * c + ch];
-            }
-          }
-          out[((b * oh + oy) * ow + ox) * c + ch] = s;
-        }
-      }
-    }
-  }
-  return { out, shape: [batch, oh, ow, c] };
-}
+import { depthwiseConv2dRef } from "../../src/ops/depthwise_conv2d/reference.ts";
 
 // [batch, h, w, c], [kh, kw, c], stride, pad: odd sizes, stride 2 on odd and even sides, no
 // padding, a 5×5 kernel, and one case with more output pixels (396) than a weight-gradient slice
@@ -69,11 +36,11 @@ gpuTestBothInputs("depthwiseConv2d forward matches a direct CPU convolution", as
       stride,
       pad,
     });
-    const ref = depthwiseRef(x, xs, w, ws, b, stride, pad);
+    const ref = depthwiseConv2dRef(x, xs, w, ws, b, stride, pad);
     assert.deepEqual(y.shape, ref.shape);
     assertClose(await y.read(), ref.out, 1e-5, `depthwise ${xs} ${ws} s${stride} p${pad}`);
     const noBias = depthwiseConv2d(Tensor.from(x, xs), Tensor.from(w, ws), null, { stride, pad });
-    assertClose(await noBias.read(), depthwiseRef(x, xs, w, ws, null, stride, pad).out, 1e-5);
+    assertClose(await noBias.read(), depthwiseConv2dRef(x, xs, w, ws, null, stride, pad).out, 1e-5);
   }
 });
 

@@ -1,6 +1,6 @@
 // Direct convolution (NHWC) for inputs with few channels, where im2col's patch matrix has only
 // K = KH·KW·C columns (9 for a network's first 3×3 layer on a grey image) and its matmul mostly
-// moves data. Same maths and layouts as conv2d.wgsl:
+// moves data. Same maths and layouts as im2col.wgsl:
 //   y[b, oy, ox, f] = bias[f] + Σ_{ky, kx, c} x[b, oy·S + ky − P, ox·S + kx − P, c] · w[ky, kx, c, f]
 // with w [KH, KW, C, F] (0 outside the image), and t = (ky·KW + kx)·C + c a weight row ("tap").
 //
@@ -9,17 +9,18 @@
 //                 (a gather, as col2im: no atomics, deterministic).
 // dW, db:         dW[t, f] = Σ_{b, oy, ox} x(tap t at that pixel) · dy[b, oy, ox, f], a reduction
 //                 over the B·OH·OW output pixels, done as batchnorm.wgsl's statistics (no workgroup
-//                 memory: llvmpipe punishes barriers): backward_weight_partial has one invocation per
-//                 (input channel, filter quadruple, slice of p.rowsPerSlice pixels) with one
-//                 accumulator per kernel tap, and sums dy for db; backward_weight_finish has one per
-//                 (weight row t, quadruple), row T being db, and sums the slices.
+//                 memory: the software adapter punishes barriers): backward_weight_partial has one
+//                 invocation per (input channel, filter quadruple, slice of p.rowsPerSlice pixels)
+//                 with one accumulator per kernel tap, and sums dy for db; backward_weight_finish
+//                 has one per (weight row t, quadruple), row T being db, and sums the slices.
 //
 // Dispatch: forward, backward_input as elementwise.wgsl over p.n invocations ((min(groups, 32768),
 // ceil(groups / 32768)), p.row = 32768 · WG); backward_weight_partial (ceil(C·F4 / WG), slices);
 // backward_weight_finish (ceil((T + 1)·F4 / WG)).
-// The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
+// The geometry is override constants so that the software adapter folds the index divisions (see
+// im2col.wgsl). Bindings and `p` (n, row, pixels, rowsPerSlice, slices) are declared in direct.ts
+// and generated above this body.
 
-struct Params { n: u32, row: u32, pixels: u32, rowsPerSlice: u32, slices: u32 }
 override WG: u32 = 64;
 override H: u32;
 override W: u32;
@@ -48,31 +49,16 @@ const MAX_ACC: u32 = 32u;
 // The weight gradient's first pass keeps one accumulator per kernel tap (KH·KW ≤ MAX_TAPS).
 const MAX_TAPS: u32 = 25u;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-// The weights, copied into a uniform buffer (src/gpu/gpu.ts `uniformCopy`): every invocation
-// reads them at the same indices, which GPUs serve from a constant cache; on llvmpipe a storage
-// load is a per-lane loop, a uniform one a gather at worst. T·F must fit MAX_W4 vec4s
-// (src/autograd/conv2d_direct.ts checks).
+// The weights `w` are a copy in a uniform buffer of MAX_W4 vec4s (direct.ts says why); T·F must
+// fit (direct.ts `directApplies` checks).
 const MAX_W4: u32 = 1024u;
-@group(0) @binding(2) var<uniform> w: array<vec4f, MAX_W4>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
-@group(0) @binding(5) var<storage, read> dy: array<f32>;
-@group(0) @binding(6) var<storage, read> dy4: array<vec4f>; // dy as vec4s when FALIGNED
 // The outputs: y (forward), dx (backward_input), the partial sums, dW and db (finish). The vec4
-// views are written when FALIGNED, the scalar ones otherwise; the other binding gets a dummy
-// (writable bindings may not alias).
-@group(0) @binding(7) var<storage, read_write> out: array<f32>;
-@group(0) @binding(8) var<storage, read_write> out4: array<vec4f>;
-@group(0) @binding(9) var<storage, read_write> partial: array<vec4f>; // [slices, T + 1, F4]
-@group(0) @binding(10) var<storage, read_write> db: array<f32>;
-@group(0) @binding(11) var<storage, read_write> db4: array<vec4f>;
-// TEXTURES: x and dy also as textures (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read instead
-// of the buffers: on llvmpipe a texel fetch is a vectorised gather, a storage load a per-lane loop
-// (kernels/matmul_texture.wgsl). Else a 1×1 dummy.
+// views are written when FALIGNED, the scalar ones otherwise; the other binding gets a spare
+// buffer (writable bindings may not alias).
+// TEXTURES: x and dy also as textures (xT, dyT: flat vec4 arrays, src/gpu/gpu.ts `texture()`), read
+// instead of the buffers where the adapter profile says so: on the software adapter a texel fetch
+// is a vectorised gather, a storage load a per-lane loop. Else a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(12) var xT: texture_2d<f32>;
-@group(0) @binding(13) var dyT: texture_2d<f32>;
 
 // #include gpu/texel
 fn xAt(j: u32) -> f32 {

@@ -5,7 +5,7 @@
 // summed over input channels. Over a batch the ⊙-and-sum becomes 16 independent matmuls, one per
 // position e = 4ξ + ν of the 4×4 transformed tile: M[e] = V[e] · U[e] with V[e] [T, C] (the
 // transformed inputs), U[e] [C, F] (the transformed filters), T tiles. That is 16 · T · C · F
-// multiplies against im2col's 36 · T · C · F: 2.25× fewer (src/autograd/conv2d.ts runs the matmuls).
+// multiplies against im2col's 36 · T · C · F: 2.25× fewer (winograd.ts runs the matmuls).
 //
 //   Bᵀ = [1  0 -1  0]    G = [ 1    0    0 ]    Aᵀ = [1 1  1  0]
 //        [0  1  1  0]        [ 1/2  1/2  1/2]         [0 1 -1 -1]
@@ -25,10 +25,10 @@
 //   V, dV [16, T, C]; U [16, C, F] (Uᵀ [16, F, C] for the forward); dU [16, SPLIT, C, F];
 //   M, dM [16, T, F]; weight, dweight [3, 3, C, F]
 // One invocation per vec4 of output; dispatch as elementwise.wgsl (p.row = 32768 · WG). T is a
-// runtime parameter (it grows with the batch) and the geometry override constants (see conv2d.wgsl
-// for why: llvmpipe folds divisions by constants).
+// runtime parameter (p.t: it grows with the batch) and the geometry override constants (see
+// im2col.wgsl for why: the software adapter folds divisions by constants).
 
-struct Params { n: u32, row: u32, t: u32 }
+// Bindings and `p` (n, row, t) are declared in winograd.ts and generated above this body.
 override WG: u32 = 256;
 override H: u32;
 override W: u32;
@@ -36,21 +36,16 @@ override C4: u32;
 override F4: u32;
 override HAS_BIAS: bool = false;
 // weight_transform_backward's dU comes as SPLIT partial sums per position e (K-chunks of the
-// product Vᵀ·dM, src/autograd/matmul.ts matmulBatchedSplitInto): dU [16, SPLIT, C, F].
+// product Vᵀ·dM, src/ops/matmul/matmul.ts matmulBatchedSplitInto): dU [16, SPLIT, C, F].
 override SPLIT: u32 = 1u;
 override TY: u32 = (H + 1u) / 2u;
 override TX: u32 = (W + 1u) / 2u;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> src: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> dst: array<vec4f>;
-@group(0) @binding(3) var<storage, read> bias: array<vec4f>;
-// TEXTURES: the transforms of activations and their gradients read `src` as a texture copy (a
-// flat vec4 array, src/gpu/gpu.ts `texture()`) instead of the buffer: on llvmpipe a texel fetch
-// is a vectorised gather, a storage load a per-lane loop (kernels/matmul_texture.wgsl). Else a
-// 1×1 dummy. The weight transforms read the buffer (C·F values).
+// TEXTURES: the transforms of activations and their gradients read `src` as a texture copy (srcT:
+// a flat vec4 array, src/gpu/gpu.ts `texture()`) instead of the buffer where the adapter profile
+// says so: on the software adapter a texel fetch is a vectorised gather, a storage load a per-lane
+// loop. Else srcT is a 1×1 dummy. The weight transforms read the buffer (C·F values).
 override TEXTURES: bool = false;
-@group(0) @binding(4) var srcT: texture_2d<f32>;
 
 fn ld(i: u32) -> vec4f {
   if (TEXTURES) { return textureLoad(srcT, vec2u(i & 4095u, i >> 12u), 0); }
@@ -170,7 +165,8 @@ fn dv(b: u32, ty: i32, tx: i32, xi: u32, nu: u32, c4: u32) -> vec4f {
 // tile s + 1 (columns alike). Rows of B: 0: (1,0,0,0), 1: (0,1,-1,1), 2: (-1,1,1,0), 3: (0,0,0,-1).
 // So the block needs all 16 values of its own tile and a row or column of its 8 neighbours': 36
 // loads for 4 pixels in straight-line code; a per-pixel gather over its tiles with branches on
-// the coefficients ran ~7× slower on llvmpipe (73 against 10 ms at conv2's shape, batch 128).
+// the coefficients ran ~7× slower on the software adapter (73 against 10 ms at conv2's shape,
+// batch 128).
 @compute @workgroup_size(WG)
 fn input_transform_backward(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;
@@ -241,8 +237,8 @@ fn weight_transform(@builtin(global_invocation_id) gid: vec3u) {
 
 // U transposed, Uᵀ [16, F, C], for the forward products M[e] = V[e]·(Uᵀ[e])ᵀ: the matmul's nt
 // entry (12×16 tiles) ran 1.1-1.6× as fast as its nn entry (16×12) on V·U at the zoo's shapes on
-// llvmpipe, most where F = 16 leaves a third of nn's second column of tiles idle. One invocation
-// per (f, c4): G g Gᵀ of four input channels' filters at once, as weight_transform.
+// the software adapter, most where F = 16 leaves a third of nn's second column of tiles idle. One
+// invocation per (f, c4): G g Gᵀ of four input channels' filters at once, as weight_transform.
 @compute @workgroup_size(WG)
 fn weight_transform_t(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.y * p.row + gid.x;

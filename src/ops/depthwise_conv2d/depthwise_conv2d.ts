@@ -1,20 +1,51 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
+import { defineKernel } from "../../gpu/kernel.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
 import { conv2dOutputSize } from "../conv2d/conv2d.ts";
 
-// kernels/depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per row
-// slice, finished by reduce.wgsl's sum_rows); on channel quadruples when C % 4 == 0 and the window
-// fits (MAX_TAPS, MAX_SPAN; the stride divides PX), forward_px and backward_input_px (PX pixels
-// of a row per invocation) and backward_weight_taps (all taps per invocation), the same sums in
-// the same order.
-const KERNEL = "ops/depthwise_conv2d/depthwise_conv2d";
-const WG = 64;
 /**
- * Output pixels per slice of the weight gradient's first pass: with few taps × channels (9 × 32 =
- * 288 invocations), slicing the rows is what gives every core work; 256 keeps the partial-sum
- * buffer small (1/256 of dy) while a 128-image batch still has hundreds of slices.
+ * depthwise_conv2d.wgsl: forward, backward_input, backward_weight (partial sums per slice of the
+ * profile's rowsPerSlice output pixels, finished by reduce.wgsl's sum_rows); on channel quadruples
+ * when C % 4 == 0 and the window fits (MAX_TAPS, MAX_SPAN; the stride divides PX), forward_px and
+ * backward_input_px (PX pixels of a row per invocation) and backward_weight_taps (all taps per
+ * invocation), the same sums in the same order, reading their big inputs from textures (aT, bT)
+ * where the adapter profile says so.
  */
+export const depthwiseKernel = defineKernel({
+  source: "ops/depthwise_conv2d/depthwise_conv2d",
+  /**
+   * n, row: the elementwise grid (src/autograd/dispatch.ts grid1d); rows: B·OH·OW output pixels,
+   * rowsPerSlice: the weight gradient's slice of them.
+   */
+  params: { n: "u32", row: "u32", rows: "u32", rowsPerSlice: "u32" },
+  bindings: {
+    /** forward: x; backward_input, backward_weight: dy. */
+    a: "read array<f32>",
+    /** forward, backward_input: the weight [KH, KW, C]; backward_weight: x. */
+    b: "read array<f32>",
+    /** bias [C] (unread without one). */
+    bias: "read array<f32>",
+    /** forward: y; backward_input: dx; backward_weight: partial sums [slices, KH·KW·C]. */
+    out: "read_write array<f32>",
+    a4: "read array<vec4f>",
+    b4: "read array<vec4f>",
+    bias4: "read array<vec4f>",
+    out4: "read_write array<vec4f>",
+    aT: "texture",
+    bT: "texture",
+  },
+  entries: {
+    forward: ["p", "a", "b", "bias", "out"],
+    backward_input: ["p", "a", "b", "out"],
+    backward_weight: ["p", "a", "b", "out"],
+    forward_px: ["p", "a4", "b4", "bias4", "out4", "aT"],
+    backward_input_px: ["p", "a4", "b4", "out4", "aT"],
+    backward_weight_taps: ["p", "a4", "b4", "out4", "aT", "bT"],
+  },
+});
+
+const WG = 64;
 /**
  * The kernel's PX, MAX_TAPS and MAX_SPAN: pixels per invocation of the *_px entries, the taps and
  * the row's columns under a block's windows ((PX − 1)·stride + KW) that they hold.
@@ -24,14 +55,15 @@ const MAX_TAPS = 25;
 const MAX_SPAN = 16;
 /**
  * backward_weight_taps has one invocation per channel quadruple and row slice: C/4 lanes of work
- * per slice, which a 64-wide workgroup would mostly leave idle; llvmpipe runs 8 lanes at a time.
+ * per slice, which a 64-wide workgroup would mostly leave idle; the software adapter runs 8 lanes
+ * at a time.
  */
 const TAPS_WG = 8;
 
 /**
- * dW for both entry families: `dispatch` writes one partial sum per slice of the profile's rowsPerSlice
- * output rows into `partial` ([slices, KH·KW·C], or dW itself when there is one slice), which
- * are then summed into dW and accumulated into weight's gradient.
+ * dW for both entry families: `dispatch` writes one partial sum per slice of the profile's
+ * rowsPerSlice output rows into `partial` ([slices, KH·KW·C], or dW itself when there is one
+ * slice), which are then summed into dW and accumulated into weight's gradient.
  */
 function accumulateWeightGrad(
   weight: Tensor,
@@ -53,8 +85,10 @@ export interface DepthwiseConv2dOptions {
 }
 
 /**
- * Depthwise convolution of x [B, H, W, C] with one KH×KW filter per channel, weight [KH, KW, C],
- * and bias [C] → [B, OH, OW, C].
+ * Depthwise convolution (MobileNet's; Howard et al. 2017) of x [B, H, W, C] with one KH×KW filter
+ * per channel, weight [KH, KW, C], and bias [C] → y [B, OH, OW, C], all NHWC; OH, OW as conv2d's
+ * (`conv2dOutputSize`). Throws when the weight is not [KH, KW, C] for x's C, the bias not [C], or
+ * the window larger than the padded input.
  */
 export function depthwiseConv2d(
   x: Tensor,
@@ -76,46 +110,51 @@ export function depthwiseConv2d(
   const geometry = { H: h, W: w, C: c, OH: oh, OW: ow, KH: kh, KW: kw, STRIDE: stride, PAD: pad };
   const g = gpu();
   const rows = batch * oh * ow;
-  // Channel quadruples where they exist: vec4 views of the same buffers (bindings 5–8), big
-  // inputs as texture copies where the adapter profile says so (llvmpipe).
+  // Channel quadruples where they exist: vec4 views of the same buffers (a4, b4, bias4, out4), big
+  // inputs as texture copies where the adapter profile says so.
   if (
     c % 4 === 0 && kh * kw <= MAX_TAPS && PX % stride === 0 && (PX - 1) * stride + kw <= MAX_SPAN
   ) {
     return depthwiseQuad(x, weight, bias, geometry, rows);
   }
-  const pipe = (entry: string, hasBias = 0) =>
-    g.pipeline(KERNEL, entry, { WG, ...geometry, HAS_BIAS: hasBias });
+  const constants = (hasBias = 0) => ({ WG, ...geometry, HAS_BIAS: hasBias });
 
   const out = Tensor.empty([batch, oh, ow, c]);
   const fwd = grid1d(out.size, WG);
-  g.dispatch(
-    pipe("forward", bias ? 1 : 0),
-    [out.size, fwd.row, 0, 0],
-    { 1: x.buffer, 2: weight.buffer, 3: bias ? bias.buffer : g.dummy, 4: out.buffer },
-    fwd.groups,
-  );
+  g.run(depthwiseKernel, "forward", {
+    constants: constants(bias ? 1 : 0),
+    params: { n: out.size, row: fwd.row, rows: 0, rowsPerSlice: 0 },
+    bindings: {
+      a: x.buffer,
+      b: weight.buffer,
+      bias: bias ? bias.buffer : g.dummy,
+      out: out.buffer,
+    },
+  }, fwd.groups);
 
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (weight.requiresGrad) {
-      accumulateWeightGrad(weight, rows, (partial, slices) =>
-        g.dispatch(
-          pipe("backward_weight"),
-          [0, 0, rows, gpu().profile.rowsPerSlice],
-          { 1: dy.buffer, 2: x.buffer, 4: partial.buffer },
-          [Math.ceil(weight.size / WG), slices],
-        ));
+      accumulateWeightGrad(
+        weight,
+        rows,
+        (partial, slices) =>
+          g.run(depthwiseKernel, "backward_weight", {
+            constants: constants(),
+            params: { n: 0, row: 0, rows, rowsPerSlice: gpu().profile.rowsPerSlice },
+            bindings: { a: dy.buffer, b: x.buffer, out: partial.buffer },
+          }, [Math.ceil(weight.size / WG), slices]),
+      );
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const bwd = grid1d(dx.size, WG);
-      g.dispatch(
-        pipe("backward_input"),
-        [dx.size, bwd.row, 0, 0],
-        { 1: dy.buffer, 2: weight.buffer, 4: dx.buffer },
-        bwd.groups,
-      );
+      g.run(depthwiseKernel, "backward_input", {
+        constants: constants(),
+        params: { n: dx.size, row: bwd.row, rows: 0, rowsPerSlice: 0 },
+        bindings: { a: dy.buffer, b: weight.buffer, out: dx.buffer },
+      }, bwd.groups);
       accumulate(x, dx);
     }
   });
@@ -133,19 +172,21 @@ function depthwiseQuad(
   const batch = x.shape[0];
   const c4 = c / 4;
   const g = gpu();
-  const pipe = (entry: string, TEXTURES: number, more: Record<string, number> = {}) =>
-    g.pipeline(KERNEL, entry, { WG, ...geometry, TEXTURES, ...more });
 
   const out = Tensor.empty([batch, oh, ow, c]);
   const xT = g.inputTextures([x.buffer], x.size);
   const fwdN = batch * oh * Math.ceil(ow / PX) * c4;
   const fwd = grid1d(fwdN, WG);
-  g.dispatch(pipe("forward_px", xT.TEXTURES, { HAS_BIAS: bias ? 1 : 0 }), [fwdN, fwd.row, 0, 0], {
-    5: x.buffer,
-    6: weight.buffer,
-    7: bias ? bias.buffer : g.dummy,
-    8: out.buffer,
-    9: xT.bindings[0],
+  g.run(depthwiseKernel, "forward_px", {
+    constants: { WG, ...geometry, TEXTURES: xT.TEXTURES, HAS_BIAS: bias ? 1 : 0 },
+    params: { n: fwdN, row: fwd.row, rows: 0, rowsPerSlice: 0 },
+    bindings: {
+      a4: x.buffer,
+      b4: weight.buffer,
+      bias4: bias ? bias.buffer : g.dummy,
+      out4: out.buffer,
+      aT: xT.bindings[0],
+    },
   }, fwd.groups);
   xT.release();
 
@@ -156,25 +197,33 @@ function depthwiseQuad(
     const dyTex = g.inputTextures([dy.buffer], dy.size, xTex ? xTex.TEXTURES === 1 : true);
     const dyT = dyTex.bindings[0];
     if (weight.requiresGrad) {
-      accumulateWeightGrad(weight, rows, (partial, slices) =>
-        g.dispatch(
-          pipe("backward_weight_taps", dyTex.TEXTURES, { WG: TAPS_WG }),
-          [0, 0, rows, gpu().profile.rowsPerSlice],
-          { 5: dy.buffer, 6: x.buffer, 8: partial.buffer, 9: dyT, 10: xTex!.bindings[0] },
-          [Math.ceil(c4 / TAPS_WG), slices],
-        ));
+      accumulateWeightGrad(
+        weight,
+        rows,
+        (partial, slices) =>
+          g.run(depthwiseKernel, "backward_weight_taps", {
+            constants: { WG: TAPS_WG, ...geometry, TEXTURES: dyTex.TEXTURES },
+            params: { n: 0, row: 0, rows, rowsPerSlice: gpu().profile.rowsPerSlice },
+            bindings: {
+              a4: dy.buffer,
+              b4: x.buffer,
+              out4: partial.buffer,
+              aT: dyT,
+              bT: xTex!.bindings[0],
+            },
+          }, [Math.ceil(c4 / TAPS_WG), slices]),
+      );
     }
     if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const n = batch * h * Math.ceil(w / PX) * c4;
       const bwd = grid1d(n, WG);
-      g.dispatch(
-        pipe("backward_input_px", dyTex.TEXTURES),
-        [n, bwd.row, 0, 0],
-        { 5: dy.buffer, 6: weight.buffer, 8: dx.buffer, 9: dyT },
-        bwd.groups,
-      );
+      g.run(depthwiseKernel, "backward_input_px", {
+        constants: { WG, ...geometry, TEXTURES: dyTex.TEXTURES },
+        params: { n, row: bwd.row, rows: 0, rowsPerSlice: 0 },
+        bindings: { a4: dy.buffer, b4: weight.buffer, out4: dx.buffer, aT: dyT },
+      }, bwd.groups);
       accumulate(x, dx);
     }
     xTex?.release();

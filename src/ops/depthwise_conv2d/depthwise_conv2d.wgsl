@@ -6,22 +6,24 @@
 //
 // forward:         one invocation per output element, KH·KW taps each.
 // backward_input:  one invocation per INPUT element gathers dy from every output whose window
-//                  covered it (as conv2d.wgsl's col2im): no atomics, deterministic.
+//                  covered it (as im2col.wgsl's col2im): no atomics, deterministic.
 // backward_weight: dW[ky, kx, c] = Σ over batch and output pixels of dy · x. WGSL has no float
 //                  atomics, so each (row slice, tap, channel) invocation sums the product over a
-//                  stripe of ROWS_PER_SLICE output pixels (rows = B·OH·OW) into
-//                  partial[slice, tap, c]; reduce.wgsl's sum_rows adds the slices (src/autograd/
-//                  depthwise_conv2d.ts). Dispatch (ceil(KH·KW·C / WG), slices).
+//                  stripe of p.rowsPerSlice output pixels (p.rows = B·OH·OW) into
+//                  partial[slice, tap, c]; reduce.wgsl's sum_rows adds the slices
+//                  (depthwise_conv2d.ts). Dispatch (ceil(KH·KW·C / WG), slices).
 // Elementwise entries dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)),
-// p.row = 32768 * WG. The geometry is override constants so that llvmpipe folds the index
-// divisions into multiply-shift (see conv2d.wgsl).
+// p.row = 32768 * WG. The geometry is override constants so that the software adapter folds the
+// index divisions into multiply-shift (see im2col.wgsl).
 
 // When C % 4 == 0 (and KH·KW <= MAX_TAPS), the *_px and *_taps entries below do the same on
-// channel quadruples through vec4 views of the same buffers (bindings 5–8): one 16-byte load where
-// the scalar entries do four 4-byte ones, and on llvmpipe every lane-varying load is a gather of
-// about the same cost whatever its width. `n` then counts invocations.
+// channel quadruples through vec4 views of the same buffers (a4, b4, bias4, out4): one 16-byte
+// load where the scalar entries do four 4-byte ones, and on the software adapter every
+// lane-varying load is a gather of about the same cost whatever its width. `n` then counts
+// invocations.
 
-struct Params { n: u32, row: u32, rows: u32, rowsPerSlice: u32 }
+// Bindings and `p` (n, row, rows, rowsPerSlice) are declared in depthwise_conv2d.ts and generated
+// above this body; the spec there says what `a`, `b` and `out` hold in each entry.
 override WG: u32 = 64;
 override H: u32;
 override W: u32;
@@ -33,19 +35,6 @@ override KW: u32;
 override STRIDE: u32;
 override PAD: u32;
 override HAS_BIAS: u32 = 0;
-
-@group(0) @binding(0) var<uniform> p: Params;
-// forward: x; backward_input: dy; backward_weight: dy.
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-// forward, backward_input: w; backward_weight: x.
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-// forward: y; backward_input: dx; backward_weight: partial sums [slices, KH·KW·C].
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-@group(0) @binding(5) var<storage, read> a4: array<vec4f>;
-@group(0) @binding(6) var<storage, read> b4: array<vec4f>;
-@group(0) @binding(7) var<storage, read> bias4: array<vec4f>;
-@group(0) @binding(8) var<storage, read_write> out4: array<vec4f>;
 override C4: u32 = C / 4u;
 
 @compute @workgroup_size(WG)
@@ -134,7 +123,7 @@ fn backward_weight(@builtin(global_invocation_id) gid: vec3u) {
 // pixels along a row (output pixels for forward_px, input pixels for backward_input_px), so each
 // of its KH·KW weights loads once for PX pixels, not once per pixel, and each column of a row
 // under its windows (SPAN input columns, OUT_SPAN output columns) once, not once per tap and
-// pixel: on llvmpipe every lane-varying load is a gather. The loops over columns, taps and block
+// pixel: on the software adapter every lane-varying load is a gather. The loops over columns, taps and block
 // pixels have constant trip counts and unroll, so the column arrays and accumulators stay in
 // registers and, with PX a multiple of STRIDE, which column meets which pixel at which tap is
 // decided at compile time. backward_weight_taps gives one invocation all KH·KW taps of a quadruple
@@ -142,10 +131,11 @@ fn backward_weight(@builtin(global_invocation_id) gid: vec3u) {
 // the order of the per-element entries (ky, then kx ascending; rows ascending for the weight
 // gradient), and only terms inside the image, so the results are the same floats.
 // TEXTURES: the big inputs (x or dy as `a`, x as `b` in backward_weight_taps) also as textures
-// (flat vec4 arrays, src/gpu/gpu.ts `texture()`), read instead of a4, b4: on llvmpipe a texel
-// fetch is a vectorised gather, a storage load a per-lane loop. Unused ones get a 1×1 dummy.
+// (aT, bT: flat vec4 arrays, src/gpu/gpu.ts `texture()`), read instead of a4, b4 where the adapter
+// profile says so: on the software adapter a texel fetch is a vectorised gather, a storage load a
+// per-lane loop. Unused ones get a 1×1 dummy.
 // Needs C % 4 == 0, KH·KW <= MAX_TAPS, PX % STRIDE == 0 and SPAN <= MAX_SPAN (else
-// src/autograd/depthwise_conv2d.ts takes the scalar entries).
+// depthwise_conv2d.ts takes the scalar entries).
 // Dispatch: forward_px over B·OH·ceil(OW / PX)·C4 invocations, backward_input_px over
 // B·H·ceil(W / PX)·C4, both as the elementwise entries; backward_weight_taps (ceil(C4 / WG),
 // slices).
@@ -157,8 +147,6 @@ override SPAN: u32 = (PX - 1u) * STRIDE + KW;
 override OUT_SPAN: u32 = (PX + KW - 2u) / STRIDE + 1u;
 const MAX_SPAN = 16u;
 override TEXTURES: bool = false;
-@group(0) @binding(9) var aT: texture_2d<f32>;
-@group(0) @binding(10) var bT: texture_2d<f32>;
 
 // #include gpu/texel
 fn aAt(j: u32) -> vec4f {

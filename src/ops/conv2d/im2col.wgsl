@@ -1,4 +1,4 @@
-// conv2d as im2col + matmul (NHWC). The matmul does the arithmetic (kernels/matmul.wgsl); these two
+// conv2d as im2col + matmul (NHWC). The matmul does the arithmetic (src/ops/matmul); these
 // entry points move data between the image layout and the patch-matrix ("col") layout:
 //   col[(b*OH + oy)*OW + ox, (ky*KW + kx)*C + c] = x[b, oy*S + ky - P, ox*S + kx - P, c]  (0 outside)
 // forward:        col = im2col(x);  y = col · W[KH*KW*C, F] + bias
@@ -8,14 +8,14 @@
 // One invocation per output element; dispatch as elementwise.wgsl: (min(groups, 32768),
 // ceil(groups / 32768)), groups = ceil(n / WG), p.row = 32768 * WG.
 // The layer's geometry is override constants, not uniforms: the index arithmetic is all integer
-// division, which llvmpipe executes lane by lane for runtime divisors but folds into
-// multiply-and-shift for constants (3-5x faster here). One pipeline per layer shape is cached.
+// division, which the software adapter executes lane by lane for runtime divisors but folds into
+// multiply-and-shift for constants (3-5x faster there). One pipeline per layer shape is cached.
 
 // When C % 4 == 0, im2col4 / col2im4 do the same on channel quadruples through vec4 views of the
-// same buffers (bindings 3, 4): a 16-byte gather costs on llvmpipe about what a 4-byte one does.
-// `n` then counts vec4s.
+// same buffers (src4, dst4): a 16-byte gather costs on the software adapter about what a 4-byte
+// one does. `n` then counts vec4s.
 
-struct Params { n: u32, row: u32 }
+// Bindings and `p` (n, row) are declared in im2col.ts and generated above this body.
 override WG: u32 = 256;
 override H: u32;
 override W: u32;
@@ -27,20 +27,15 @@ override KW: u32;
 override STRIDE: u32;
 override PAD: u32;
 
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(3) var<storage, read> src4: array<vec4f>;
-@group(0) @binding(4) var<storage, read_write> dst4: array<vec4f>;
 override C4: u32 = C / 4u;
-// The patch matrix's row length: K = KH·KW·C, rounded up to 4 by src/autograd/conv2d.ts when K
-// isn't a multiple of 4 (conv1's 9), so the matmuls get vec4 rows; the extra columns hold zeros.
+// The patch matrix's row length: K = KH·KW·C, rounded up to 4 by im2col.ts when K isn't a
+// multiple of 4 (conv1's 9), so the matmuls get vec4 rows; the extra columns hold zeros.
 override KP: u32 = KH * KW * C;
-// TEXTURES: src also as a texture (a flat vec4 array, src/gpu/gpu.ts `texture()`), read instead of
-// src / src4: on llvmpipe a texel fetch is a vectorised gather, a storage load a per-lane loop
-// (kernels/matmul_texture.wgsl). Else binding 5 gets a 1×1 dummy.
+// TEXTURES: src also as a texture (srcT: a flat vec4 array, src/gpu/gpu.ts `texture()`), read
+// instead of src / src4 where the adapter profile says so (src/gpu/profile.ts textureInputs): on
+// the software adapter a texel fetch is a vectorised gather, a storage load a per-lane loop.
+// Else srcT is a 1×1 dummy.
 override TEXTURES: bool = false;
-@group(0) @binding(5) var srcT: texture_2d<f32>;
 
 // #include gpu/texel
 fn srcAt(j: u32) -> f32 {
@@ -149,7 +144,7 @@ fn col2im4(@builtin(global_invocation_id) gid: vec3u) {
 
 // The weight [K, F] (K = KH·KW·C rows) transposed and zero-padded to Wᵀ [F, KP], for the forward
 // product y = col·(Wᵀ)ᵀ: the matmul's nt entry (12×16 tiles) ran 1.1-1.35× as fast as its nn
-// entry (16×12) at the zoo's im2col shapes on llvmpipe (src/autograd/conv2d.ts). One invocation
+// entry (16×12) at the zoo's im2col shapes on the software adapter (im2col.ts). One invocation
 // per vec4 of Wᵀ (p.n = F·KP/4).
 override F: u32 = 1u;
 @compute @workgroup_size(WG)
