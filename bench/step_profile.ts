@@ -1,7 +1,7 @@
 // Where a training step's GPU time goes, per kernel entry: one step of bench/_training_step.ts is
 // recorded (every dispatch and copy, in order), then each recorded command is replayed alone,
 // `--repeat` times in one submit, and timed less an empty submit (a waited submit costs a fixed
-// ~12 ms on llvmpipe). Replaying alone runs each command with its inputs in cache as they were
+// ~12 ms on the software adapter). Replaying alone runs each command with its inputs in cache as they were
 // not in the step, so the shares are indicative; their sum is close to a step's time.
 //
 //   deno run -A bench/step_profile.ts [--model cnn-deep] [--batch 128] [--repeat 4] [--top 40]
@@ -36,14 +36,7 @@ const ops: Op[] = [];
 
 // Geometry constants that tell layers apart in the labels.
 const shown = ["H", "W", "C", "F", "C4", "F4", "OH", "OW", "STRIDE", "KP", "KH"];
-const pipeline = g.pipeline.bind(g);
-g.pipeline = (kernel: string, entry: string, constants: Record<string, number> = {}) => {
-  const p = pipeline(kernel, entry, constants);
-  const geometry = shown.filter((k) => k in constants).map((k) => `${k}=${constants[k]}`);
-  labels.set(p, `${kernel}.${entry}${geometry.length ? ` (${geometry.join(" ")})` : ""}`);
-  return p;
-};
-// Kernels declared with defineKernel (src/gpu/kernel.ts) are made by kernelPipeline.
+// Every kernel is declared with defineKernel (src/gpu/kernel.ts) and made by kernelPipeline.
 const kernelPipeline = g.kernelPipeline.bind(g);
 g.kernelPipeline = (kernel, entry, constants = {}) => {
   const p = kernelPipeline(kernel, entry, constants);

@@ -32,7 +32,7 @@ function wrapped(title: string, description: string, body: Record<string, unknow
   } as TopLevelSpec;
 }
 
-/** "llvmpipe (LLVM 15.0.6, 256 bits), vulkan; 2026-11-29": the adapter and date of a result. */
+/** "ADAPTER (details), vulkan; 2026-11-29": the adapter and date of a result. */
 export function provenanceLine(p: Provenance): string {
   const adapter = p.adapter
     ? `${p.adapter.description}${p.adapter.backend ? `, ${p.adapter.backend}` : ""}`

@@ -6,7 +6,7 @@ import type { TranslationRow } from "./translation.ts";
 /** Where and when a result was measured, and with which settings (every figure names these). */
 export interface Provenance {
   createdAt: string;
-  /** The WebGPU adapter that ran the networks ("llvmpipe (LLVM 15.0.6, 256 bits)", backend). */
+  /** The WebGPU adapter that ran the networks (its description, as WebGPU gives it, and backend). */
   adapter: { description: string; backend?: string } | null;
   deno: string;
   /** The experiment's own settings (seed, shifts, patch...). */

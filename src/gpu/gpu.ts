@@ -1,6 +1,5 @@
 import { type AdapterReport, requestDevice } from "./device.ts";
 import { type AdapterProfile, profileFor } from "./profile.ts";
-import { kernelText } from "../platform/mod.ts";
 import { type Kernel, packParams } from "./kernel.ts";
 
 /** Storage buffers' usage flags; read when used, as a page without WebGPU has no GPUBufferUsage. */
@@ -23,8 +22,8 @@ export interface TextureInputs {
 }
 
 /** `Gpu.texture` wraps flat arrays at this many texels (vec4s) per row; WGSL must agree. */
-export const TEXTURE_WIDTH_LOG2 = 12;
-export const TEXTURE_WIDTH = 1 << TEXTURE_WIDTH_LOG2;
+import { TEXTURE_WIDTH, TEXTURE_WIDTH_LOG2 } from "./texel.ts";
+export { TEXTURE_WIDTH, TEXTURE_WIDTH_LOG2 };
 
 /** The formats of the flat textures: f32 values, or 32-bit words (int8 packed four to a word). */
 export type FlatTextureFormat = "rgba32float" | "rgba32uint";
@@ -52,7 +51,6 @@ const U32 = new Uint32Array(F32.buffer);
  */
 export class Gpu {
   private pipelines = new Map<string, GPUComputePipeline>();
-  private modules = new Map<string, GPUShaderModule>();
   private kernelModules = new WeakMap<Kernel, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
   private texturePools: Record<FlatTextureFormat, Map<number, GPUTexture[]>> = {
@@ -75,7 +73,7 @@ export class Gpu {
   readonly dummyTexture: GPUTexture;
   /**
    * Which strategy each op runs here and its tuning constants (src/gpu/profile.ts). Tests replace
-   * it to run every profile's paths on llvmpipe.
+   * it to run every profile's paths on the software adapter.
    */
   profile: AdapterProfile;
 
@@ -96,27 +94,6 @@ export class Gpu {
   static async create(): Promise<Gpu> {
     const { device, report } = await requestDevice();
     return new Gpu(device, report);
-  }
-
-  /** The compute pipeline for `entry` of `src/<kernel>.wgsl` (a key: "ops/conv2d/im2col"). */
-  pipeline(kernel: string, entry: string, constants: Record<string, number> = {}) {
-    const key = `${kernel}:${entry}:${JSON.stringify(constants)}`;
-    let p = this.pipelines.get(key);
-    if (p) return p;
-    let module = this.modules.get(kernel);
-    if (!module) {
-      const code = kernelText(kernel);
-      module = this.device.createShaderModule({ label: kernel, code });
-      this.modules.set(kernel, module);
-    }
-    p = this.device.createComputePipeline({
-      label: `${kernel}.${entry}`,
-      layout: "auto",
-      compute: { module, entryPoint: entry, constants },
-    });
-    this.pipelines.set(key, p);
-    this.check(`compiling src/${kernel}.wgsl entry ${entry}`);
-    return p;
   }
 
   /**
@@ -202,8 +179,8 @@ export class Gpu {
    * `floats` floats of `buffer` from float `offset` (a multiple of 4) copied (in queue order, like
    * a dispatch) into a pooled rgba32float texture, as a flat array of vec4s wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row.
    * With `format` rgba32uint the same bytes are read as u32 words (`floats` counts 32-bit words).
-   * On llvmpipe a kernel's texel fetch is a vectorised gather, far cheaper than a storage load
-   * (kernels/matmul_texture.wgsl). Hand it back with `releaseTexture` once its reader is recorded.
+   * On the software adapter a kernel's texel fetch is a vectorised gather, far cheaper than a
+   * storage load (src/gpu/profile.ts `textureInputs`). Hand it back with `releaseTexture` once its reader is recorded.
    */
   texture(
     buffer: GPUBuffer,
@@ -286,8 +263,8 @@ export class Gpu {
   /**
    * The first `bytes` of `buffer` copied (in queue order, like a dispatch) into a pooled uniform
    * buffer of `size` bytes, for a small array that every invocation of a kernel reads at the same
-   * indices (a convolution's weights): GPUs serve uniforms from a constant cache; on llvmpipe a
-   * storage load is a per-lane loop, a uniform one a gather at worst. Hand it back with
+   * indices (a convolution's weights): GPUs serve uniforms from a constant cache; on the software
+   * adapter a storage load is a per-lane loop, a uniform one a gather at worst. Hand it back with
    * `releaseUniformCopy` once its reader is recorded.
    */
   uniformCopy(buffer: GPUBuffer, bytes: number, size: number): GPUBuffer {
@@ -351,30 +328,24 @@ export class Gpu {
   }
 
   /**
-   * Records one dispatch. Binding 0 is the uniform `params` (when given), the buffers follow in
-   * binding order, the way every kernel in kernels/ declares them; `null` skips a binding that
-   * this entry point does not use (layout "auto" leaves unused bindings out). Kernels with many
-   * bindings are easier to call with a record of binding number → buffer.
+   * Records one dispatch: the low-level step under `run`, which numbers a declared kernel's named
+   * bindings (src/gpu/kernel.ts); call `run`. `params` (packed words) go to binding 0 when given;
+   * `buffers` maps binding numbers to the resources the entry uses.
    */
   dispatch(
     pipeline: GPUComputePipeline,
     params: ArrayLike<number> | null,
-    buffers: (Binding | null)[] | Record<number, Binding | null>,
+    buffers: Record<number, Binding>,
     workgroups: [number, number?, number?],
   ) {
     const entries: GPUBindGroupEntry[] = [];
     let key = `${this.id(pipeline)}`;
-    let binding = 0;
     if (params) {
       const u = this.uniform(params);
-      entries.push({ binding: binding++, resource: { buffer: u } });
+      entries.push({ binding: 0, resource: { buffer: u } });
       key += `|u${this.id(u)}`;
     }
-    const numbered: [number, Binding | null][] = Array.isArray(buffers)
-      ? buffers.map((b, i) => [binding + i, b])
-      : Object.entries(buffers).map(([n, b]) => [Number(n), b]);
-    for (const [n, b] of numbered) {
-      if (b === null) continue;
+    for (const [n, b] of Object.entries(buffers).map(([n, b]) => [Number(n), b] as const)) {
       if (b instanceof GPUBuffer) {
         entries.push({ binding: n, resource: { buffer: b } });
         key += `|${n}:${this.id(b)}`;

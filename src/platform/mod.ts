@@ -80,10 +80,25 @@ export function kernelText(name: string): string {
   return resolveIncludes(platform().kernelSource(name));
 }
 
+/** WGSL that TypeScript generates, included by name (`defineInclude`). */
+const generatedIncludes = new Map<string, string>();
+
 /**
- * `text` with each line `// #include NAME` replaced by `src/NAME.wgsl`'s text, includes resolved
- * (a generated kernel's body goes through this too). Throws as `kernelSource` does.
+ * Makes `// #include NAME` insert `text` (WGSL generated from TypeScript constants, such as
+ * src/gpu/texel.ts) instead of a file's.
+ */
+export function defineInclude(name: string, text: string): void {
+  generatedIncludes.set(name, text);
+}
+
+/**
+ * `text` with each line `// #include NAME` replaced by a generated include's text
+ * (`defineInclude`) or else `src/NAME.wgsl`'s, includes resolved (a generated kernel's body goes
+ * through this too). Throws as `kernelSource` does for an unknown include.
  */
 export function resolveIncludes(text: string): string {
-  return text.replace(/^\/\/ #include ([\w/]+)$/gm, (_, include: string) => kernelText(include));
+  return text.replace(
+    /^\/\/ #include ([\w/]+)$/gm,
+    (_, include: string) => generatedIncludes.get(include) ?? kernelText(include),
+  );
 }

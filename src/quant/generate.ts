@@ -2,25 +2,17 @@
 // (src/quant/kernels.ts declares them with these as their source). Pure TypeScript with no file
 // access: it runs in Deno and in the page.
 
-import { TEXTURE_WIDTH_LOG2 } from "../gpu/gpu.ts";
+import { TEXEL_COORDS_WGSL } from "../gpu/texel.ts";
 import { QUANT_TEXTURE_TILE } from "./tiles.ts";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const COMPONENTS = ["x", "y", "z", "w"];
 
 /**
- * WGSL for the flat rgba32uint textures of src/gpu/gpu.ts `texture()`: a flat array of 16-byte
- * texels wrapped at 2^TEXTURE_WIDTH_LOG2 texels per row, the width training's textures use, so
- * the kernels and the copies cannot disagree. `texelCoords(i)` is texel i's (column, row).
+ * WGSL for the flat textures of src/gpu/gpu.ts `texture()`: `texelCoords(i)` is texel i's
+ * (column, row), the same for rgba32uint textures as for training's (src/gpu/texel.ts).
  */
-export const FLAT_TEXTURE_WGSL =
-  `// Flat textures: 2^TEXTURE_WIDTH_LOG2 texels per row (src/gpu/gpu.ts), texel i at texelCoords(i).
-const TEXTURE_WIDTH_LOG2: u32 = ${TEXTURE_WIDTH_LOG2}u;
-
-fn texelCoords(i: u32) -> vec2u {
-  return vec2u(i & ((1u << TEXTURE_WIDTH_LOG2) - 1u), i >> TEXTURE_WIDTH_LOG2);
-}
-`;
+export const FLAT_TEXTURE_WGSL = TEXEL_COORDS_WGSL;
 
 /**
  * The body of the int8 matrix product with both operands read from rgba32uint textures

@@ -120,7 +120,7 @@ export function runInfos(
   for (const m of models) seen.set(configName(m), (seen.get(configName(m)) ?? 0) + 1);
   return models.map((m) => {
     const shared = (seen.get(configName(m)) ?? 0) > 1;
-    // "llvmpipe (LLVM 15.0.6, 256 bits)" → "llvmpipe": the name is what tells two runs apart.
+    // "NAME (version, details)" → "NAME": the name is what tells two runs apart.
     const description = String(obj(obj(m.config).adapter).description ?? "");
     const adapter = description.replace(/\s*\(.*\)\s*$/, "") || description ||
       "an unrecorded adapter";
@@ -146,7 +146,7 @@ export function runLabel(model: string, run: Pick<RunInfo, "note" | "trainedOn">
 export interface TrainingSummary {
   /** Completed epochs of a network; null for models fitted in one go (the classical ones). */
   epochs: number | null;
-  /** The adapter that trained a network ("llvmpipe", "NVIDIA H200") or a baseline's library. */
+  /** The adapter that trained a network ("NVIDIA H200", or the software adapter's name) or a baseline's library. */
   trainedWith: string;
   /** E.g. "adamw onecycle lr 0.003, label smoothing 0.1, flip, erase" or "C 10, gamma scale". */
   recipe: string;

@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 /**
- * The kernel tests, in a page: every op family's forward against the CPU references of
- * tests/helpers.ts and its backward by the same finite-difference checker, on small odd shapes
+ * The kernel tests, in a page: every op family's forward against its CPU reference
+ * (src/ops/<op>/reference.ts) and its backward by the same finite-difference checker, on small odd shapes
  * (each distinct shape can be its own pipeline, and Chromium's software adapter compiles slowly).
- * In Chromium the adapter is SwiftShader, not llvmpipe, so these run the code paths meant for
- * real GPUs (workgroup-tiled matmul, storage-buffer inputs), which Deno on llvmpipe does not;
- * matmul's other two strategies and texture inputs are forced too.
+ * In Chromium the adapter is SwiftShader, whose profile is "gpu" (src/gpu/profile.ts), so these
+ * run the code paths meant for real GPUs (workgroup-tiled matmul, storage-buffer inputs); matmul's
+ * other two strategies and texture inputs are forced too.
  *
  * Results go to `globalThis.kernelTests`: one { name, ok, error, seconds } per check, and
  * `done` when all have run.

@@ -5,9 +5,9 @@
 // windows may overlap (S < K), and a gather needs no atomics.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-// The geometry is override constants so that llvmpipe folds the index divisions (see conv2d.wgsl).
+// The geometry is override constants so that the compiler folds the index divisions (see im2col.wgsl).
 // When C % 4 == 0, forward4/backward4 do the same on channel quadruples: one vec4 load where the
-// scalar entries do four (each lane-varying load is a gather on llvmpipe: ~3× faster there).
+// scalar entries do four (each lane-varying load is a gather on the software adapter: ~3× faster there).
 // The scalar pair stores flat input indices, the vec4 pair window positions (see argpos4); each
 // backward reads what its own forward stored (C decides the pair for both).
 
