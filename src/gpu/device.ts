@@ -1,19 +1,9 @@
 import { UserError } from "../util/errors.ts";
+import type { AdapterReport } from "./adapter_report.ts";
 import { adapterBackend } from "./profile.ts";
 import { platform } from "../platform/mod.ts";
 
-/** What we record about the adapter with every result, so a figure always says where it came from. */
-export interface AdapterReport {
-  description: string;
-  vendor: string;
-  architecture: string;
-  /** "vulkan" / "gl" for the software adapter (src/gpu/profile.ts `adapterBackend`), else "unknown". */
-  backend: string;
-  isFallbackAdapter: boolean;
-  subgroupMaxSize: number;
-  requestedBackend: string | null;
-}
-
+export type { AdapterReport };
 export { isSoftwareAdapter } from "./profile.ts";
 
 export async function requestDevice(): Promise<{ device: GPUDevice; report: AdapterReport }> {

@@ -1,7 +1,7 @@
 // The one place that decides, per adapter, which strategy each op runs and with which tuning
 // constants. Ops read `gpu().profile`; nothing else in src/ asks what the adapter is. Each field
 // carries the measurement behind it (docs/engine.md has the figures and dates).
-import type { AdapterReport } from "./device.ts";
+import type { AdapterReport } from "./adapter_report.ts";
 
 /** How a matrix product is run (src/ops/matmul/matmul.ts says what each strategy is). */
 export type MatmulStrategy = "texture" | "register" | "tiled";
