@@ -4,7 +4,8 @@
  * `model.load_state_dict(safetensors.torch.load_file(path))` accepts a file we export and we accept
  * a file PyTorch saved.
  *
- * The mapping, layer by layer (ours → PyTorch's):
+ * Each layer type gives its own tensors' layout (`torch` in its file under src/nn/layers/); in
+ * short (ours → PyTorch's):
  * - names: layer `4.conv2d` → module `4`; `4.residual.body.0.conv2d` → `4.body.0` (a residual
  *   block is a module with `body` and `shortcut` Sequentials); batch norm's `gamma`/`beta` →
  *   `weight`/`bias`, its `running` [2, C] → `running_mean` and `running_var`, plus PyTorch's
@@ -23,6 +24,8 @@
  */
 import type { Architecture } from "../nn/zoo.ts";
 import { describeLayer, type LayerPlan } from "../nn/layers.ts";
+import { layerType } from "../nn/layers/mod.ts";
+import type { TorchLayout } from "../nn/layers/types.ts";
 import { planArchitecture } from "../nn/model.ts";
 import {
   decodeTypedSafetensors,
@@ -74,20 +77,6 @@ export function torchModulePath(name: string): string {
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Where PyTorch's flattened feature j sits among ours, for a flatten of [H, W, C]: ours are in
- * height-width-channel order, PyTorch's in channel-height-width order.
- */
-function chwToHwc([h, w, c]: number[]): Uint32Array {
-  const map = new Uint32Array(h * w * c);
-  for (let ci = 0; ci < c; ci++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) map[(ci * h + y) * w + x] = (y * w + x) * c + ci;
-    }
-  }
-  return map;
-}
-
-/**
  * The PyTorch state dict of `arch`'s equivalent module, in `state_dict()` order, with where each
  * entry's values are in our tensors. Throws (plain Error) on an architecture that does not plan.
  */
@@ -99,94 +88,24 @@ export function torchLayout(arch: Architecture): TorchEntry[] {
     for (const plan of plans) {
       const module = torchModulePath(plan.name);
       const description = describeLayer(plan.spec);
-      const add = (
-        role: string,
-        shape: number[],
-        source: string | null,
-        gather: Uint32Array | null = null,
-        offset = 0,
-        dtype: TorchDtype = "F32",
-      ) =>
-        entries.push({
-          key: `${module}.${role}`,
-          shape,
-          dtype,
-          source,
-          offset,
-          gather,
-          layer: plan.name,
-          description,
-        });
-      const [w, b] = plan.params;
-      switch (plan.spec.type) {
-        case "conv2d": {
-          const [k, , c, f] = w.shape;
-          const gather = new Uint32Array(f * c * k * k);
-          for (let o = 0; o < f; o++) {
-            for (let i = 0; i < c; i++) {
-              for (let y = 0; y < k; y++) {
-                for (let x = 0; x < k; x++) {
-                  gather[((o * c + i) * k + y) * k + x] = ((y * k + x) * c + i) * f + o;
-                }
-              }
-            }
-          }
-          add("weight", [f, c, k, k], w.name, gather);
-          if (b) add("bias", [f], b.name);
-          break;
-        }
-        case "depthwise_conv2d": {
-          const [k, , c] = w.shape;
-          const gather = new Uint32Array(c * k * k);
-          for (let i = 0; i < c; i++) {
-            for (let t = 0; t < k * k; t++) gather[i * k * k + t] = t * c + i;
-          }
-          add("weight", [c, 1, k, k], w.name, gather);
-          if (b) add("bias", [c], b.name);
-          break;
-        }
-        case "batchnorm": {
-          const c = w.shape[0];
-          // Per-feature statistics of flattened features follow the flatten's order too.
-          const perm = plan.inputShape.length === 1 && flat ? chwToHwc(flat) : null;
-          const running = plan.buffers[0].name;
-          add("weight", [c], w.name, perm);
-          add("bias", [c], b.name, perm);
-          add("running_mean", [c], running, perm, 0);
-          add("running_var", [c], running, perm, c);
-          add("num_batches_tracked", [], null, null, 0, "I64");
-          break;
-        }
-        case "dense": {
-          const [n, units] = w.shape;
-          const rows = flat ? chwToHwc(flat) : null;
-          const gather = new Uint32Array(units * n);
-          for (let o = 0; o < units; o++) {
-            for (let j = 0; j < n; j++) gather[o * n + j] = (rows ? rows[j] : j) * units + o;
-          }
-          add("weight", [units, n], w.name, gather);
-          add("bias", [units], b.name);
-          flat = null;
-          break;
-        }
-        case "flatten":
-          // Flattening features that are already flat keeps their order.
-          if (plan.inputShape.length === 3) flat = plan.inputShape;
-          break;
-        case "global_avgpool":
-          flat = null;
-          break;
-        case "residual": {
-          // Both branches see the block's input; PyTorch registers body before shortcut.
-          const out = walk(plan.children!.body, flat);
-          walk(plan.children!.shortcut, flat);
-          flat = out;
-          break;
-        }
-        default:
-          // relu, maxpool, dropout: no tensors, order unchanged (maxpool needs [H, W, C] input).
-          break;
-      }
+      const layout: TorchLayout = {
+        flat,
+        add: (role, shape, source, gather = null, offset = 0, dtype = "F32") =>
+          entries.push({
+            key: `${module}.${role}`,
+            shape,
+            dtype,
+            source,
+            offset,
+            gather,
+            layer: plan.name,
+            description,
+          }),
+        walk: (nested, from) => walk(nested as LayerPlan[], from),
+      };
+      // relu, maxpool, dropout have no torch layout: no tensors, order unchanged.
+      layerType(plan.spec.type, plan.name).torch?.(plan, layout);
+      flat = layout.flat;
     }
     return flat;
   };

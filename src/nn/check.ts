@@ -1,9 +1,10 @@
 // An architecture from someone else's config.json, checked before anything is built: every field
-// of every layer has the type and range the kernels can run, and the whole network fits a budget
-// of parameters, FLOPs and buffer sizes. No GPU; the browser page uses it too.
+// of every layer has the type and range the kernels can run (each layer type's `check`, in
+// src/nn/layers/), and the whole network fits a budget of parameters, FLOPs and buffer sizes. No
+// GPU; the browser page uses it too.
 import type { LossName } from "../ops/loss/loss.ts";
 import { UserError } from "../util/errors.ts";
-import type { LayerSpec } from "./layers.ts";
+import { findLayerType, LAYER_TYPES } from "./layers/mod.ts";
 import { type ArchitecturePlan, largestPerExample, planArchitecture } from "./model.ts";
 import type { Architecture } from "./zoo.ts";
 
@@ -135,64 +136,34 @@ function checkLayer(
 ) {
   const l = object(value, path, refuse);
   const field = (name: string) => `${path}.${name}`;
-  const optional = (name: string, check: (v: unknown, where: Path) => void) => {
-    if (l[name] !== undefined) check(l[name], field(name));
-  };
-  const int = (lo: number, hi: number) => (v: unknown, where: Path) =>
-    integer(v, where, lo, hi, refuse);
-  const bool = (v: unknown, where: Path) => {
-    if (typeof v !== "boolean") refuse(where, `must be true or false, got ${shown(v)}`);
-  };
-  const padding = (v: unknown, where: Path) => {
-    if (v !== "same") integer(v, where, 0, 16, refuse, `"same" or `);
-  };
-  const type = l.type as LayerSpec["type"];
-  switch (type) {
-    case "conv2d":
-      integer(l.filters, field("filters"), 1, 8192, refuse);
-      // falls through: the rest of a convolution's fields are a depthwise one's.
-    case "depthwise_conv2d":
-      integer(l.kernel, field("kernel"), 1, 16, refuse);
-      optional("stride", int(1, 16));
-      optional("padding", padding);
-      optional("bias", bool);
-      return;
-    case "batchnorm":
-      optional("momentum", (v, where) => number(v, where, 0, 1, refuse));
-      optional("eps", (v, where) => {
-        number(v, where, 0, 1, refuse);
-        if (v === 0) refuse(where, "must be above 0");
-      });
-      return;
-    case "maxpool":
-      integer(l.size, field("size"), 1, 16, refuse);
-      optional("stride", int(1, 16));
-      return;
-    case "dense":
-      integer(l.units, field("units"), 1, 1_000_000, refuse);
-      return;
-    case "dropout":
-      number(l.rate, field("rate"), 0, 1, refuse);
-      if (l.rate === 1) refuse(field("rate"), "must be below 1");
-      return;
-    case "relu":
-    case "flatten":
-    case "global_avgpool":
-      return;
-    case "residual":
-      checkLayers(l.body, field("body"), depth + 1, count, limits, refuse);
-      if (l.shortcut !== undefined) {
-        checkLayers(l.shortcut, field("shortcut"), depth + 1, count, limits, refuse);
-      }
-      optional("relu", bool);
-      return;
-    default:
-      refuse(
-        field("type"),
-        `must be one of conv2d, depthwise_conv2d, batchnorm, relu, maxpool, global_avgpool, ` +
-          `flatten, dense, dropout, residual; got ${shown(l.type)}`,
-      );
+  const type = findLayerType(l.type);
+  if (!type) {
+    return refuse(
+      field("type"),
+      `must be one of ${[...LAYER_TYPES.keys()].join(", ")}; got ${shown(l.type)}`,
+    );
   }
+  // Each check skips an absent optional field.
+  const absent = (name: string, opts?: { optional?: boolean }) =>
+    opts?.optional === true && l[name] === undefined;
+  type.check({
+    value: (name) => l[name],
+    refuse: (name, what) => refuse(field(name), what),
+    integer(name, lo, hi, opts) {
+      if (!absent(name, opts)) integer(l[name], field(name), lo, hi, refuse, opts?.or);
+    },
+    number(name, lo, hi, opts) {
+      if (!absent(name, opts)) number(l[name], field(name), lo, hi, refuse);
+    },
+    boolean(name, opts) {
+      if (!absent(name, opts) && typeof l[name] !== "boolean") {
+        refuse(field(name), `must be true or false, got ${shown(l[name])}`);
+      }
+    },
+    layers(name, opts) {
+      if (!absent(name, opts)) checkLayers(l[name], field(name), depth + 1, count, limits, refuse);
+    },
+  });
 }
 
 function object(

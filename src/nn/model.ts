@@ -7,6 +7,7 @@ import {
   planLayers,
   size,
 } from "./layers.ts";
+import { findLayerType } from "./layers/mod.ts";
 import type { Architecture } from "./zoo.ts";
 import type { Param } from "../optim/optimizer.ts";
 import { Rng } from "../util/random.ts";
@@ -53,16 +54,15 @@ export function planArchitecture(architecture: Architecture): ArchitecturePlan {
 
 /**
  * The largest buffer, in floats per example, that one kernel binds for these layers: an
- * activation, or a convolution's patch matrix (OH·OW × KH·KW·C, also its gradient's size).
+ * activation, or what a layer type's `scratch` says (a convolution's patch matrix, OH·OW × KH·KW·C,
+ * also its gradient's size).
  */
 export function largestPerExample(plans: readonly LayerPlan[]): number {
   let most = 0;
   for (const l of plans) {
     most = Math.max(most, size(l.inputShape), size(l.outputShape));
-    if (l.spec.type === "conv2d") {
-      const [oh, ow] = l.outputShape;
-      most = Math.max(most, oh * ow * l.spec.kernel ** 2 * l.inputShape[2]);
-    }
+    const scratch = findLayerType(l.spec.type)?.scratch?.(l);
+    if (scratch !== undefined) most = Math.max(most, scratch);
     if (l.children) {
       most = Math.max(
         most,
@@ -128,7 +128,7 @@ export class Sequential {
 
   /**
    * The largest batch whose buffers each fit in one binding of the device (its
-   * maxStorageBufferBindingSize; 128 MiB on llvmpipe, where cnn-deep's patch matrices allow 297).
+   * maxStorageBufferBindingSize; 128 MiB on the software adapter, where cnn-deep's patch matrices allow 297).
    */
   maxBatch(): number {
     const bytes = gpu().device.limits.maxStorageBufferBindingSize;

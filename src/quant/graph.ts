@@ -1,70 +1,33 @@
-// The int8 graph of a network: its layers grouped into the operations that int8 inference runs.
-// Pure planning (no GPU, no weights), shared by quantization, loading and the CPU reference.
+// The int8 graph of a network: its layers grouped into the operations that int8 inference runs,
+// each layer type saying how (its `int8` form in src/nn/layers/). Pure planning (no GPU, no
+// weights), shared by quantization, loading and the CPU reference.
 
 import type { Architecture } from "../nn/zoo.ts";
 import { type LayerPlan, planLayers } from "../nn/layers.ts";
+import { findLayerType, layerType } from "../nn/layers/mod.ts";
+import type { GroupContext, Int8Form } from "../nn/layers/types.ts";
 import { UserError } from "../util/errors.ts";
+import type { QOp, QOpKind } from "./types.ts";
 
-/**
- * One operation of int8 inference. Convolutions and dense layers absorb the batch-norm and the
- * ReLU after them (batch-norm folded into the weights, ReLU a clamp at the output's zero point);
- * flatten and dropout vanish (NHWC flattening is a no-op on the packed bytes; dropout is the
- * identity at inference). `name` is the first layer's name: the key of the op's tensors and of
- * its output's activation scale.
- */
-export type QOp = QOpKind & {
-  /** The last f32 layer the op covers: its output is the op's (calibration reads it there). */
-  lastLayer: string;
-};
-
-type QOpKind =
-  | {
-    /** A convolution, full or depthwise (its weights differ, its geometry does not). */
-    type: "conv2d" | "depthwise_conv2d";
-    name: string;
-    /** Input [H, W, C], output [OH, OW, N]. */
-    inShape: number[];
-    outShape: number[];
-    kernel: number;
-    stride: number;
-    pad: number;
-    bias: boolean;
-    /** The folded batch-norm layer, if any: its name (the key of its tensors) and ε. */
-    batchnorm: { name: string; eps: number } | null;
-    relu: boolean;
-  }
-  | {
-    type: "dense";
-    name: string;
-    inShape: number[];
-    outShape: number[];
-    relu: boolean;
-    /** The network's last op: gives f32 logits instead of int8. */
-    logits: boolean;
-  }
-  | {
-    type: "maxpool";
-    name: string;
-    inShape: number[];
-    outShape: number[];
-    size: number;
-    stride: number;
-  }
-  | { type: "global_avgpool"; name: string; inShape: number[]; outShape: number[] }
-  | { type: "relu"; name: string; inShape: number[]; outShape: number[] }
-  | {
-    type: "residual";
-    name: string;
-    inShape: number[];
-    outShape: number[];
-    body: QOp[];
-    shortcut: QOp[];
-    relu: boolean;
-  };
+export type {
+  ConvQOp,
+  DenseQOp,
+  GapQOp,
+  MaxPoolQOp,
+  QOp,
+  QOpKind,
+  ReluQOp,
+  ResidualQOp,
+} from "./types.ts";
 
 /** Ops whose output gets its own calibrated activation scale (the others keep their input's). */
 export function hasOwnScale(op: QOp): boolean {
-  return op.type !== "maxpool" && op.type !== "relu" && !(op.type === "dense" && op.logits);
+  return int8Form(op).ownScale?.(op) ?? true;
+}
+
+/** The int8 form of the layer type that made `op` (an op's type is its first layer's). */
+export function int8Form(op: QOpKind): Int8Form {
+  return layerType(op.type, op.name).int8!;
 }
 
 /** The key of the network input's activation scale. */
@@ -89,104 +52,22 @@ export function planQuantized(arch: Architecture): QOp[] {
   return ops;
 }
 
-function groupLayers(plans: LayerPlan[], model: string): QOp[] {
+function groupLayers(plans: readonly LayerPlan[], model: string): QOp[] {
   const ops: QOp[] = [];
-  // Ops are pushed without lastLayer, which is set once their layers are consumed.
-  const push = (op: QOpKind) => ops.push({ ...op, lastLayer: "" });
-  const refuse = (p: LayerPlan, why: string): never => {
-    throw new UserError(`${model}: layer ${p.name}: ${why}; int8 quantization does not cover it`);
+  const g: GroupContext = {
+    refuse: (p, why) => {
+      throw new UserError(`${model}: layer ${p.name}: ${why}; int8 quantization does not cover it`);
+    },
+    group: (nested) => groupLayers(nested as LayerPlan[], model),
   };
   for (let i = 0; i < plans.length; i++) {
     const p = plans[i];
-    const s = p.spec;
-    const next = (type: string) => plans[i + 1]?.spec.type === type;
-    switch (s.type) {
-      case "conv2d":
-      case "depthwise_conv2d": {
-        const k = s.kernel;
-        const pad = s.padding === "same" ? (k - 1) >> 1 : s.padding ?? 0;
-        let batchnorm: { name: string; eps: number } | null = null;
-        if (next("batchnorm")) {
-          const bn = plans[++i];
-          batchnorm = { name: bn.name, eps: (bn.spec as { eps?: number }).eps ?? 1e-5 };
-        }
-        const relu = next("relu");
-        if (relu) i++;
-        push({
-          type: s.type,
-          name: p.name,
-          inShape: p.inputShape,
-          outShape: p.outputShape,
-          kernel: k,
-          stride: s.stride ?? 1,
-          pad,
-          bias: s.bias !== false,
-          batchnorm,
-          relu,
-        });
-        break;
-      }
-      case "dense": {
-        if (next("batchnorm")) refuse(plans[i + 1], "a batch-norm after a dense layer");
-        const relu = next("relu");
-        if (relu) i++;
-        push({
-          type: "dense",
-          name: p.name,
-          inShape: p.inputShape,
-          outShape: p.outputShape,
-          relu,
-          logits: false,
-        });
-        break;
-      }
-      case "batchnorm":
-        refuse(p, "a batch-norm that does not follow a convolution (it is folded into one)");
-        break;
-      case "relu":
-        push({ type: "relu", name: p.name, inShape: p.inputShape, outShape: p.outputShape });
-        break;
-      case "maxpool":
-        push({
-          type: "maxpool",
-          name: p.name,
-          inShape: p.inputShape,
-          outShape: p.outputShape,
-          size: s.size,
-          stride: s.stride ?? s.size,
-        });
-        break;
-      case "global_avgpool":
-        push({
-          type: "global_avgpool",
-          name: p.name,
-          inShape: p.inputShape,
-          outShape: p.outputShape,
-        });
-        break;
-      case "flatten":
-      case "dropout":
-        break;
-      case "residual": {
-        const body = groupLayers(p.children!.body, model);
-        const shortcut = groupLayers(p.children!.shortcut, model);
-        if (!body.length) refuse(p, "a residual block with an empty body");
-        push({
-          type: "residual",
-          name: p.name,
-          inShape: p.inputShape,
-          outShape: p.outputShape,
-          body,
-          shortcut,
-          relu: s.relu ?? false,
-        });
-        break;
-      }
-      default:
-        refuse(p, `type "${(s as { type: string }).type}"`);
-    }
-    const last = ops.at(-1);
-    if (last && !last.lastLayer) last.lastLayer = plans[i].name;
+    const form = findLayerType(p.spec.type)?.int8;
+    if (!form) return g.refuse(p, `type "${p.spec.type}"`);
+    // The op covers plans[i..last]; flatten and dropout give none.
+    const { op, last } = form.group(plans, i, g);
+    if (op) ops.push({ ...op, lastLayer: plans[last].name });
+    i = last;
   }
   return ops;
 }

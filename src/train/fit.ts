@@ -316,7 +316,7 @@ export async function fit(
 
 /**
  * Submits the first step and waits for it, saying on stderr what is compiled meanwhile: drivers
- * compile a pipeline when it first runs (llvmpipe: LLVM, minutes for big unrolled kernels on a
+ * compile a pipeline when it first runs (the software adapter: LLVM, minutes for big unrolled kernels on a
  * fresh machine) and keep it in their shader cache, so this wait happens once per machine.
  * Returns the step's wall seconds.
  */
