@@ -12,6 +12,9 @@ import { engine, gpu, type Tensor } from "../../autograd/tensor.ts";
 import { conv2dIm2col } from "./im2col.ts";
 import { conv2dWinograd, winogradApplies } from "./winograd.ts";
 import { conv2dDirect, directApplies } from "./direct.ts";
+import type { Conv2dGeometry } from "./geometry.ts";
+
+export type { Conv2dGeometry };
 
 export interface Conv2dOptions {
   stride?: number;
@@ -26,22 +29,6 @@ export interface Conv2dOptions {
    */
   algorithm?: "auto" | "im2col" | "winograd" | "direct";
 }
-
-/**
- * A convolution's geometry as the strategies' kernels take it (override constants): input H×W
- * with C channels, output OH×OW, kernel KH×KW, STRIDE, and PAD zeros on each side.
- */
-export type Conv2dGeometry = {
-  H: number;
-  W: number;
-  C: number;
-  OH: number;
-  OW: number;
-  KH: number;
-  KW: number;
-  STRIDE: number;
-  PAD: number;
-};
 
 /** Whether this call will be taped for backward (as `record` decides). */
 function recordsGradient(...inputs: (Tensor | null)[]) {

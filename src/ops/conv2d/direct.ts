@@ -15,7 +15,7 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
-import type { Conv2dGeometry } from "./conv2d.ts";
+import type { Conv2dGeometry } from "./geometry.ts";
 
 /**
  * direct.wgsl: forward, backward_input, and the weight gradient's two passes

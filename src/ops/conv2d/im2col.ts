@@ -14,7 +14,7 @@ import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { matmulInto } from "../matmul/matmul.ts";
 import { sumRows } from "../reduce/reduce.ts";
-import type { Conv2dGeometry } from "./conv2d.ts";
+import type { Conv2dGeometry } from "./geometry.ts";
 
 /**
  * im2col.wgsl: im2col and col2im, one invocation per output element; im2col4 and col2im4 on
