@@ -46,10 +46,10 @@ g.kernelPipeline = (kernel, entry, constants = {}) => {
 };
 // A matmul's sizes (its params' first three words: M, N, K) tell its products apart.
 let lastParams: ArrayLike<number> | null = null;
-const dispatch = g.dispatch.bind(g);
-g.dispatch = (...args: Parameters<typeof dispatch>) => {
-  lastParams = args[1];
-  return dispatch(...args);
+const uniform = g.uniform.bind(g);
+g.uniform = (words: ArrayLike<number>) => {
+  lastParams = Array.from(words);
+  return uniform(words);
 };
 const pass = GPUComputePassEncoder.prototype;
 const state = new WeakMap<GPUComputePassEncoder, { p?: GPUComputePipeline; b?: GPUBindGroup }>();

@@ -52,6 +52,8 @@ const U32 = new Uint32Array(F32.buffer);
 export class Gpu {
   private pipelines = new Map<string, GPUComputePipeline>();
   private kernelModules = new WeakMap<Kernel, GPUShaderModule>();
+  /** The uniform words of the dispatch being recorded (reused: `uniform` copies what it keeps). */
+  private words: number[] = [];
   private pool = new Map<number, GPUBuffer[]>();
   private texturePools: Record<FlatTextureFormat, Map<number, GPUTexture[]>> = {
     rgba32float: new Map(),
@@ -135,16 +137,43 @@ export class Gpu {
     },
     workgroups: [number, number?, number?],
   ) {
-    const numbered: Record<number, Binding> = {};
+    const pipeline = this.kernelPipeline(kernel, entry, args.constants);
+    const entries: GPUBindGroupEntry[] = [];
+    let key = `${this.id(pipeline)}`;
+    if (kernel.readsParams[entry]) {
+      const u = this.uniform(
+        packParams(kernel, args.params ?? ({} as Record<P, number>), this.words),
+      );
+      entries.push({ binding: 0, resource: { buffer: u } });
+      key += `|u${this.id(u)}`;
+    }
     for (const [name, n] of kernel.used[entry]) {
       const b = args.bindings[name];
       if (!b) throw new Error(`${kernel.label}.${entry}: binding ${name} not given`);
-      numbered[n] = b;
+      if (b instanceof GPUBuffer) {
+        entries.push({ binding: n, resource: { buffer: b } });
+        key += `|${n}:${this.id(b)}`;
+      } else if (b instanceof GPUTexture) {
+        let view = this.views.get(b);
+        if (!view) this.views.set(b, view = b.createView());
+        entries.push({ binding: n, resource: view });
+        key += `|${n}:t${this.id(b)}`;
+      } else {
+        entries.push({ binding: n, resource: b });
+        key += `|${n}:${this.id(b.buffer)}@${b.offset}+${b.size}`;
+      }
     }
-    const params = kernel.readsParams[entry]
-      ? packParams(kernel, args.params ?? ({} as Record<P, number>), [])
-      : null;
-    this.dispatch(this.kernelPipeline(kernel, entry, args.constants), params, numbered, workgroups);
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+      this.bindGroups.set(key, group);
+    }
+    const pass = this.pass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    const [x, y = 1, z = 1] = workgroups;
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    this.counts.dispatches++;
   }
 
   /** The keys (`kernel:entry:constants`) of every pipeline created so far. */
@@ -325,51 +354,6 @@ export class Gpu {
       this.computePass = this.encoder.beginComputePass();
     }
     return this.computePass;
-  }
-
-  /**
-   * Records one dispatch: the low-level step under `run`, which numbers a declared kernel's named
-   * bindings (src/gpu/kernel.ts); call `run`. `params` (packed words) go to binding 0 when given;
-   * `buffers` maps binding numbers to the resources the entry uses.
-   */
-  dispatch(
-    pipeline: GPUComputePipeline,
-    params: ArrayLike<number> | null,
-    buffers: Record<number, Binding>,
-    workgroups: [number, number?, number?],
-  ) {
-    const entries: GPUBindGroupEntry[] = [];
-    let key = `${this.id(pipeline)}`;
-    if (params) {
-      const u = this.uniform(params);
-      entries.push({ binding: 0, resource: { buffer: u } });
-      key += `|u${this.id(u)}`;
-    }
-    for (const [n, b] of Object.entries(buffers).map(([n, b]) => [Number(n), b] as const)) {
-      if (b instanceof GPUBuffer) {
-        entries.push({ binding: n, resource: { buffer: b } });
-        key += `|${n}:${this.id(b)}`;
-      } else if (b instanceof GPUTexture) {
-        let view = this.views.get(b);
-        if (!view) this.views.set(b, view = b.createView());
-        entries.push({ binding: n, resource: view });
-        key += `|${n}:t${this.id(b)}`;
-      } else {
-        entries.push({ binding: n, resource: b });
-        key += `|${n}:${this.id(b.buffer)}@${b.offset}+${b.size}`;
-      }
-    }
-    let group = this.bindGroups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-      this.bindGroups.set(key, group);
-    }
-    const pass = this.pass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
-    const [x, y = 1, z = 1] = workgroups;
-    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
-    this.counts.dispatches++;
   }
 
   /** Ends the current pass and submits everything recorded since the last submit. */
