@@ -95,6 +95,16 @@ export async function checkFolderFile(
   (await openInside(dir, name, maxBytes, missing)).file.close();
 }
 
+/** The first `n` bytes of the file at `path` (fewer when it is shorter); for sniffing a format. */
+export async function readPrefix(path: string, n: number): Promise<Uint8Array<ArrayBuffer>> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    return await readUpTo(file, n);
+  } finally {
+    file.close();
+  }
+}
+
 /** Reads exactly `n` bytes (fewer at end of file) from the file's position. */
 async function readUpTo(file: Deno.FsFile, n: number): Promise<Uint8Array<ArrayBuffer>> {
   const out = new Uint8Array(n);

@@ -16,7 +16,12 @@ import {
   WEIGHTS_FILE,
 } from "../io/checkpoint.ts";
 import { checkFinite, type NamedArray } from "../io/safetensors.ts";
-import { checkFolderFile, MODEL_FILE_LIMITS, readSafetensorsFile } from "../io/model_folder.ts";
+import {
+  checkFolderFile,
+  MODEL_FILE_LIMITS,
+  readPrefix,
+  readSafetensorsFile,
+} from "../io/model_folder.ts";
 import { checkArchitecture } from "../nn/check.ts";
 import {
   ARCHITECTURE_METADATA,
@@ -130,7 +135,7 @@ export async function readInit(path: string, model?: string): Promise<InitSource
   await checkFolderFile(dirname(path), basename(path), MODEL_FILE_LIMITS.weights, "check --init");
   // Not a safetensors file at all (a JSON, a CSV, a picture): its 8-byte header length does not
   // point inside the file at a JSON object. Said before the header is parsed.
-  const first = await firstBytes(path, 9);
+  const first = await readPrefix(path, 9);
   const headerLength = first.length >= 9
     ? new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true)
     : 0n;
@@ -202,23 +207,6 @@ function savedArchitecture(text: string, path: string): Architecture {
     throw new UserError(`--init ${path}: its metadata's architecture is not JSON; re-export it`);
   }
   return checkArchitecture(value, `${path} (metadata)`).architecture;
-}
-
-/** The first `n` bytes of a file (fewer when it is shorter). */
-async function firstBytes(path: string, n: number): Promise<Uint8Array> {
-  const file = await Deno.open(path);
-  try {
-    const out = new Uint8Array(n);
-    let got = 0;
-    while (got < n) {
-      const r = await file.read(out.subarray(got));
-      if (r === null) break;
-      got += r;
-    }
-    return out.subarray(0, got);
-  } finally {
-    file.close();
-  }
 }
 
 /**

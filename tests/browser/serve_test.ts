@@ -1,34 +1,10 @@
 // `deno task serve` without a browser: what it serves, what it refuses, its flags.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { withServe } from "../untrusted/_http.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SERVE = join(ROOT, "src/cli/serve.ts");
-
-async function withServe(args: string[], fn: (url: string) => Promise<void>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVE, "--port", "0", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  try {
-    let text = "";
-    let url: string | undefined;
-    while (!url) {
-      const { value, done } = await out.read();
-      if (done) throw new Error(`serve exited: ${text}`);
-      text += value;
-      url = text.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
-    }
-    await fn(url);
-  } finally {
-    child.kill();
-    await child.status;
-    await out.cancel().catch(() => {});
-    await child.stderr.cancel().catch(() => {});
-  }
-}
 
 Deno.test("serve builds the page and serves it, the kernels, the model and the data", async () => {
   await withServe([], async (url) => {

@@ -6,79 +6,16 @@
 // never be a 500, and never carry /etc/passwd or the dataset's absolute path; a 200 for a file
 // of web/ carries that file's bytes. Seeded, so a failure replays.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { join } from "node:path";
 import fc from "fast-check";
 import { servedPaths } from "../../src/cli/serve_paths.ts";
 import { locateFashionMnist } from "../../src/data/locate.ts";
 import { ROOT } from "./_run.ts";
+import { send, withServe } from "./_http.ts";
 
-const SERVE = join(ROOT, "src/cli/serve.ts");
 const WEB = join(ROOT, "web");
 const SEED = 20261204;
 const RUNS = 400;
-
-/** Starts the CLI on port 0, as tests/browser/serve_test.ts does, and runs `fn` with its port. */
-async function withServe(fn: (port: number) => Promise<void>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVE, "--port", "0"],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  try {
-    let text = "";
-    let port: string | undefined;
-    while (!port) {
-      const { value, done } = await out.read();
-      if (done) throw new Error(`serve exited: ${text}`);
-      text += value;
-      port = text.match(/http:\/\/127\.0\.0\.1:(\d+)\//)?.[1];
-    }
-    await fn(Number(port));
-  } finally {
-    child.kill();
-    await child.status;
-    await out.cancel().catch(() => {});
-    await child.stderr.cancel().catch(() => {});
-  }
-}
-
-interface Answer {
-  status: number;
-  body: Uint8Array;
-  ms: number;
-}
-
-/** One request sent as written (path and Host untouched; host null: no Host header). */
-function send(port: number, path: string, host: string | null, method: string): Promise<Answer> {
-  const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: "127.0.0.1",
-      port,
-      path,
-      method,
-      headers: host === null ? {} : { host },
-      setHost: false,
-      agent: false,
-      timeout: 5000,
-    }, (res) => {
-      const chunks: Uint8Array[] = [];
-      res.on("data", (c: Uint8Array) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode!,
-          body: new Uint8Array(Buffer.concat(chunks)),
-          ms: performance.now() - start,
-        }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within 5 s`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 const SEGMENTS = [
   "..",
@@ -170,7 +107,7 @@ Deno.test("serve fuzzed: 200 only for listed paths, never a 500, never outside c
   const served = new Set(await servedPaths(WEB));
   const passwd = (await Deno.readTextFile("/etc/passwd")).split("\n")[0];
   const dataDir = await locateFashionMnist({ download: false }).then((l) => l.dir, () => null);
-  await withServe(async (port) => {
+  await withServe([], async (_url, port) => {
     const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
     const segment = fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom(...SEGMENTS) },
@@ -216,7 +153,7 @@ Deno.test("serve fuzzed: 200 only for listed paths, never a 500, never outside c
 
     await fc.assert(
       fc.asyncProperty(path, host, method, async (p, h, m) => {
-        const r = await send(port, p, h, m);
+        const r = await send(port, p, { host: h, method: m });
         const want = expectedStatus(p, h, m, hosts, served);
         const what = `${m} ${p.slice(0, 200)} (Host ${h}) → ${r.status}`;
         assert.ok(r.ms < 5000, `${what} took ${r.ms.toFixed(0)} ms`);

@@ -5,58 +5,14 @@
 // planted in it; requests go out through node:http, which sends the path and the Host header
 // exactly as written.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { join } from "node:path";
 import { servePage } from "../../src/cli/serve.ts";
 import { servedPaths } from "../../src/cli/serve_paths.ts";
 import { ROOT } from "./_run.ts";
+import { send } from "./_http.ts";
 
 const WEB = join(ROOT, "web");
 const PASSWD = "/etc/passwd";
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Uint8Array;
-  text: string;
-}
-
-/** One request with `path` and `host` as given (host null: no Host header at all). */
-function send(
-  port: number,
-  path: string,
-  o: { host?: string | null; method?: string } = {},
-): Promise<Answer> {
-  const host = o.host === undefined ? `127.0.0.1:${port}` : o.host;
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: "127.0.0.1",
-      port,
-      path,
-      method: o.method ?? "GET",
-      headers: host === null ? {} : { host },
-      setHost: false,
-      agent: false,
-      timeout: 5000,
-    }, (res) => {
-      const chunks: Uint8Array[] = [];
-      res.on("data", (c: Uint8Array) => chunks.push(c));
-      res.on("end", () => {
-        const body = new Uint8Array(Buffer.concat(chunks));
-        resolve({
-          status: res.statusCode!,
-          headers: res.headers,
-          body,
-          text: new TextDecoder().decode(body),
-        });
-      });
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer to ${path} within 5 s`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 /** Serves the page from `webDir` (the project's web/ by default) while `fn` runs. */
 async function withServer(
