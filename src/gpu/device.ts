@@ -15,6 +15,9 @@ export async function requestDevice(): Promise<{ device: GPUDevice; report: Adap
   const info = adapter.info;
   const limits = adapter.limits;
   const device = await adapter.requestDevice({
+    // Timestamp queries only where the adapter has them: the step profiler (src/profile/) times
+    // kernels with them; nothing else writes timestamps, so training never pays for them.
+    requiredFeatures: adapter.features.has("timestamp-query") ? ["timestamp-query"] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,

@@ -68,8 +68,30 @@ export class Gpu {
   private encoder: GPUCommandEncoder | null = null;
   private computePass: GPUComputePassEncoder | null = null;
   private error: string | null = null;
-  /** Dispatches and submits since creation, for benchmarks and tests. */
-  readonly counts = { dispatches: 0, submits: 0, allocations: 0, textureCopies: 0 };
+  /**
+   * What this Gpu has done since creation, in plain integer increments (read by the step profiler,
+   * src/profile/, benchmarks and tests). Commands: `dispatches`, `textureCopies` (`texture()`
+   * calls), `bufferCopies` (`copy`, `uniformCopy`, `read`), `clears`; `submits`; `waits` (`read`
+   * and `sync`: the CPU waits for the GPU). GPU objects created: `buffers` (storage buffers and
+   * `read`'s staging buffers), `textures`, `uniformBuffers` (params and `uniformCopy`),
+   * `bindGroups`, `pipelines`. `uploads`: `upload` calls (queue writes). `allocations`: the pools'
+   * misses (storage buffers, textures, uniform copies).
+   */
+  readonly counts = {
+    dispatches: 0,
+    textureCopies: 0,
+    bufferCopies: 0,
+    clears: 0,
+    submits: 0,
+    waits: 0,
+    buffers: 0,
+    textures: 0,
+    uniformBuffers: 0,
+    bindGroups: 0,
+    pipelines: 0,
+    uploads: 0,
+    allocations: 0,
+  };
   readonly dummy: GPUBuffer;
   /** A 1×1 texture for texture bindings an entry declares but a dispatch doesn't use. */
   readonly dummyTexture: GPUTexture;
@@ -85,11 +107,13 @@ export class Gpu {
       this.error ??= message;
     });
     this.dummy = device.createBuffer({ size: 16, usage: storage() });
+    this.counts.buffers++;
     this.dummyTexture = device.createTexture({
       size: [1, 1],
       format: "rgba32float",
       usage: GPUTextureUsage.TEXTURE_BINDING,
     });
+    this.counts.textures++;
     this.profile = profileFor(adapter);
   }
 
@@ -117,6 +141,7 @@ export class Gpu {
       compute: { module, entryPoint: entry, constants },
     });
     this.pipelines.set(key, p);
+    this.counts.pipelines++;
     this.check(`compiling ${kernel.label} entry ${entry}`);
     return p;
   }
@@ -167,6 +192,7 @@ export class Gpu {
     if (!group) {
       group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
       this.bindGroups.set(key, group);
+      this.counts.bindGroups++;
     }
     const pass = this.pass();
     pass.setPipeline(pipeline);
@@ -187,6 +213,7 @@ export class Gpu {
     const free = this.pool.get(size);
     if (free?.length) return free.pop()!;
     this.counts.allocations++;
+    this.counts.buffers++;
     return this.device.createBuffer({ size, usage: storage() });
   }
 
@@ -249,6 +276,7 @@ export class Gpu {
     const texture = this.texturePools[format].get(rows)?.pop();
     if (texture) return texture;
     this.counts.allocations++;
+    this.counts.textures++;
     return this.device.createTexture({
       size: [TEXTURE_WIDTH, rows],
       format,
@@ -260,11 +288,13 @@ export class Gpu {
   /** Records a buffer-to-buffer copy in queue order (between dispatches). */
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0, srcOffset = 0) {
     this.encoderOutsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.counts.bufferCopies++;
   }
 
   /** Records zero-filling `bytes` of `buffer` from `offset` (multiples of 4), in queue order. */
   clear(buffer: GPUBuffer, offset = 0, bytes = buffer.size - offset) {
     this.encoderOutsidePass().clearBuffer(buffer, offset, bytes);
+    this.counts.clears++;
   }
 
   /** The step's encoder with no compute pass open: copies can't be recorded inside one. */
@@ -300,6 +330,7 @@ export class Gpu {
     let u = this.uniformCopies.get(size)?.pop();
     if (!u) {
       this.counts.allocations++;
+      this.counts.uniformBuffers++;
       u = this.device.createBuffer({
         size,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -322,6 +353,7 @@ export class Gpu {
   /** A buffer holding `data`, written now (queue order: before the commands recorded since). */
   upload(buffer: GPUBuffer, data: ArrayBufferView<ArrayBuffer>, offset = 0) {
     this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+    this.counts.uploads++;
   }
 
   /** A uniform buffer with these u32 words, created once per distinct content. */
@@ -338,6 +370,7 @@ export class Gpu {
       new Uint32Array(u.getMappedRange()).set(Array.from(words));
       u.unmap();
       this.uniforms.set(key, u);
+      this.counts.uniformBuffers++;
     }
     return u;
   }
@@ -377,6 +410,9 @@ export class Gpu {
       size,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
+    this.counts.buffers++;
+    this.counts.bufferCopies++;
+    this.counts.waits++;
     this.submit((e) => e.copyBufferToBuffer(buffer, offset, staging, 0, size));
     await staging.mapAsync(GPUMapMode.READ);
     const out = staging.getMappedRange().slice(0, bytes);
@@ -389,6 +425,7 @@ export class Gpu {
   /** Waits until the GPU has finished everything submitted so far. */
   async sync() {
     this.submit();
+    this.counts.waits++;
     await this.device.queue.onSubmittedWorkDone();
     this.check("running kernels");
   }
