@@ -1,6 +1,8 @@
 import { type AdapterReport, requestDevice } from "./device.ts";
 import { type AdapterProfile, profileFor } from "./profile.ts";
-import { type Kernel, packParams } from "./kernel.ts";
+import { f32bits, type Kernel, packParams } from "./kernel.ts";
+
+export { f32bits };
 
 /** Storage buffers' usage flags; read when used, as a page without WebGPU has no GPUBufferUsage. */
 const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -28,20 +30,12 @@ export { TEXTURE_WIDTH, TEXTURE_WIDTH_LOG2 };
 /** The formats of the flat textures: f32 values, or 32-bit words (int8 packed four to a word). */
 export type FlatTextureFormat = "rgba32float" | "rgba32uint";
 
-/** Reinterprets an f32 as the u32 with the same bits, to pass floats in a u32 uniform array. */
 /** Files `item` under `key` in a size-keyed pool (buffers by size, textures by rows). */
 export function putBack<T>(pool: Map<number, T[]>, key: number, item: T) {
   let free = pool.get(key);
   if (!free) pool.set(key, free = []);
   free.push(item);
 }
-
-export function f32bits(x: number): number {
-  F32[0] = x;
-  return U32[0];
-}
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
 
 /**
  * The one owner of the GPUDevice. Everything that reaches the GPU goes through here:
@@ -210,11 +204,29 @@ export class Gpu {
   /** A storage buffer of at least `bytes`, reused from the pool when one of that size is free. */
   alloc(bytes: number): GPUBuffer {
     const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-    const free = this.pool.get(size);
-    if (free?.length) return free.pop()!;
+    const free = this.take(this.pool.get(size));
+    if (free) return free;
     this.counts.allocations++;
     this.counts.buffers++;
     return this.device.createBuffer({ size, usage: storage() });
+  }
+
+  /**
+   * The free item created first, taken out of `free` (undefined when empty). Taking the oldest,
+   * not the last one handed back, makes each allocation of a step get the same buffer or texture
+   * as in the step before whatever order they came back in, so every bind group of a step is
+   * created once and then found in the cache.
+   */
+  private take<T extends object>(free: T[] | undefined): T | undefined {
+    if (!free?.length) return undefined;
+    let best = 0;
+    for (let i = 1; i < free.length; i++) {
+      if (this.id(free[i]) < this.id(free[best])) best = i;
+    }
+    const item = free[best];
+    free[best] = free[free.length - 1];
+    free.pop();
+    return item;
   }
 
   /**
@@ -273,7 +285,7 @@ export class Gpu {
    * rgba32uint, a kernel's storage-texture output. Hand it back with `releaseTexture`.
    */
   flatTexture(rows: number, format: FlatTextureFormat = "rgba32float"): GPUTexture {
-    const texture = this.texturePools[format].get(rows)?.pop();
+    const texture = this.take(this.texturePools[format].get(rows));
     if (texture) return texture;
     this.counts.allocations++;
     this.counts.textures++;
@@ -327,7 +339,7 @@ export class Gpu {
    * `releaseUniformCopy` once its reader is recorded.
    */
   uniformCopy(buffer: GPUBuffer, bytes: number, size: number): GPUBuffer {
-    let u = this.uniformCopies.get(size)?.pop();
+    let u = this.take(this.uniformCopies.get(size));
     if (!u) {
       this.counts.allocations++;
       this.counts.uniformBuffers++;
