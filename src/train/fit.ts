@@ -8,6 +8,7 @@ import { evaluate } from "./evaluate.ts";
 import { info, ProgressBar } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
 import type { Callback, EpochContext, EpochRecord } from "./types.ts";
+import { EpochTally, ReadbackSchedule, StepLog } from "./readback.ts";
 
 export type { EpochRecord };
 
@@ -57,6 +58,11 @@ export interface FitProgress {
   recentAccuracy: number;
   /** Images per second in this epoch so far (the first step's compile excluded). */
   imagesPerSecond: number;
+  /**
+   * Times this epoch's training has waited on the GPU so far: its readbacks (this one included)
+   * and, in the run's first epoch, the first step's sync. Validation is not counted here.
+   */
+  waits: number;
 }
 
 export interface FitOptions {
@@ -65,8 +71,19 @@ export interface FitOptions {
   seed: number;
   /** Validation images (indices into `train`); empty: no validation. */
   valIndices?: Uint32Array;
-  /** Steps between readbacks of the loss/accuracy scalars. */
+  /**
+   * Steps per loss window (default 20): the epoch's loss and accuracy are summed window by
+   * window (the grouping of the old readback every 20 steps, so the numbers are unchanged), the
+   * exploded-loss check looks at each window's mean, and readbacks are at least this many steps
+   * apart.
+   */
   logEvery?: number;
+  /**
+   * Seconds of measured GPU work between readbacks of the step log inside an epoch, at least
+   * (default 1); each epoch's last step is always read. 0: a readback every `logEvery` steps
+   * (the old schedule). See src/train/readback.ts.
+   */
+  readbackSeconds?: number;
   smoothing?: number;
   quiet?: boolean;
   /** Evaluated after every epoch when given, to report accuracy against epochs. */
@@ -87,7 +104,7 @@ export interface FitOptions {
   /** Run in order after each epoch's evaluation, after `onEpoch`; see src/train/callbacks.ts. */
   callbacks?: Callback[];
   /**
-   * Called after every readback of the step scalars (each `logEvery` steps and at the end of an
+   * Called after every readback of the step log (see `readbackSeconds`, and at the end of each
    * epoch) with the epoch's running figures: live charts in a page. It must not block.
    */
   onProgress?: (p: FitProgress) => void;
@@ -106,17 +123,20 @@ export interface FitOptions {
 
 /**
  * The training loop. A step is: upload the batch, forward, loss, backward, optimizer update,
- * one submit. Nothing is read back inside a step: the loss kernel writes each step's loss sum
- * and hit count into a slot of `log`, read once per `logEvery` steps for the progress bar.
+ * one submit. Nothing in a step waits on the GPU: the loss kernel writes each step's loss sum
+ * and hit count into the step's slot of a per-epoch log (src/train/readback.ts), read back only
+ * after at least `readbackSeconds` (1 s) of measured GPU work and at the end of the epoch, for
+ * the progress bar (which moves with submitted steps in between) and `onProgress`. The run's
+ * first step waits once more, to time compilation. Validation and test passes read back once.
  *
  * Divergence is judged on what is read anyway (those slots and each epoch's evaluation): a NaN
- * or infinite step loss stops training at that readback; so does an epoch that ends with
- * validation accuracy (training accuracy without a validation split) at chance, at most
- * `CHANCE_MARGIN` above 1 / classes, once the learning rate is past its warm-up (falling, or
- * constant over the epoch) and the mean loss of some readback window has reached `EXPLODED`
- * times a uniform guess's (ln(classes) for cross-entropy, 1 for hinge). The loss condition
- * keeps a short run that has not learned yet (a --limit smoke test, a rate too low) from being
- * called diverged.
+ * or infinite step loss stops training at the readback that brings it (naming its step); so
+ * does an epoch that ends with validation accuracy (training accuracy without a validation
+ * split) at chance, at most `CHANCE_MARGIN` above 1 / classes, once the learning rate is past its
+ * warm-up (falling, or constant over the epoch) and the mean loss of some window of `logEvery`
+ * steps has reached `EXPLODED` times a uniform guess's (ln(classes) for cross-entropy, 1 for
+ * hinge). The loss condition keeps a short run that has not learned yet (a --limit smoke test,
+ * a rate too low) from being called diverged.
  *
  * @throws DivergedError before the epoch's `onEpoch` and callbacks, so nothing is saved from it
  * @throws UserError (exit 2) for a batch size the adapter cannot hold
@@ -139,7 +159,6 @@ export async function fit(
     );
   }
   const logEvery = opts.logEvery ?? 20;
-  const log = Tensor.zeros([logEvery, 2]);
   const [h, w, c] = model.architecture.input;
   const batcher = new Batcher(train, trainIndices, opts.batchSize, {
     shuffle: true,
@@ -151,6 +170,9 @@ export async function fit(
   const pipelinesBefore = new Set(gpu().pipelineKeys());
   const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
   const stepsPerEpoch = Math.ceil(trainIndices.length / opts.batchSize);
+  // Every step's loss lands in its own slot: read back on `schedule`, a range at a time.
+  const stepLog = new StepLog(stepsPerEpoch);
+  const schedule = new ReadbackSchedule(opts.readbackSeconds ?? 1, logEvery);
   const classes = model.architecture.classes;
   // A uniform guess's loss: zero logits give ln(classes) under cross-entropy (label smoothing
   // or not) and a margin of 1 under the hinge loss.
@@ -164,21 +186,28 @@ export async function fit(
     let start = performance.now();
     let compile: { seconds: number; images: number; ready: number } | null = null;
     let seen = 0;
-    let pending = 0;
-    let lossSum = 0;
-    let hits = 0;
-    let counted = 0;
+    /** Epoch steps submitted, and read back (their slots summed into `tally`). */
     let epochStep = 0;
+    let read = 0;
+    /** Images of each submitted step of this epoch (the last batch may be short). */
+    const images: number[] = [];
+    const tally = new EpochTally(logEvery, peakLoss);
+    /** Waits on the GPU in this epoch: readbacks, and the first step's sync. */
+    let waits = 0;
     let lrLow = Infinity;
     let lrHigh = -Infinity;
-    const drain = async () => {
-      const values = await log.read();
+    schedule.drained(); // nothing is queued between epochs: validation and callbacks read back
+    const readback = async () => {
+      const values = await stepLog.read(read, epochStep);
+      schedule.read();
+      waits++;
       let recentLoss = 0;
       let recentHits = 0;
-      for (let i = 0; i < pending; i++) {
+      let recentImages = 0;
+      for (let i = 0; read < epochStep; i++, read++) {
         const loss = values[2 * i];
         if (!Number.isFinite(loss)) {
-          const at = `step ${epochStep - pending + i + 1} of ${stepsPerEpoch}`;
+          const at = `step ${read + 1} of ${stepsPerEpoch}`;
           // Ends the bar's line, so that the error is a line of its own on a terminal.
           bar.done(`epoch ${epoch}/${opts.epochs}  stopped at ${at}: loss ${loss}`);
           throw new DivergedError(
@@ -187,28 +216,29 @@ export async function fit(
             optimizer.lr,
           );
         }
+        const stepHits = values[2 * i + 1];
+        tally.add(loss, stepHits, images[read], read + 1 === stepsPerEpoch);
         recentLoss += loss;
-        recentHits += values[2 * i + 1];
+        recentHits += stepHits;
+        recentImages += images[read];
       }
-      lossSum += recentLoss;
-      hits += recentHits;
-      const recentImages = seen - counted;
-      peakLoss = Math.max(peakLoss, recentLoss / recentImages);
-      counted = seen;
-      pending = 0;
-      bar.update(seen, { loss: lossSum / counted, accuracy: hits / counted });
+      peakLoss = tally.peakLoss;
+      bar.update(seen, { loss: tally.loss, accuracy: tally.accuracy });
       opts.onProgress?.({
         epoch,
         step,
         seen,
         total: trainIndices.length,
-        loss: lossSum / counted,
-        accuracy: hits / counted,
+        loss: tally.loss,
+        accuracy: tally.accuracy,
         recentLoss: recentLoss / recentImages,
         recentAccuracy: recentHits / recentImages,
         imagesPerSecond: (seen - (compile?.images ?? 0)) / ((performance.now() - start) / 1000),
+        waits,
       });
     };
+    // The step loop: nothing in it waits on the GPU except the scheduled readbacks (and the
+    // run's first step, which times compilation).
     for (const batch of batcher.epoch(epoch - 1)) {
       opts.signal?.throwIfAborted();
       if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
@@ -220,26 +250,32 @@ export async function fit(
       const logits = model.forward(x, { training: true, seed: opts.seed * 7919 + step });
       const loss = lossFn(logits, y, {
         smoothing: opts.smoothing,
-        log: { buffer: log.buffer, slot: pending, size: logEvery },
+        log: stepLog.slot(epochStep),
       });
       backward(loss);
       optimizer.step();
       endStep();
       step++;
       epochStep++;
-      pending++;
+      images.push(batch.size);
       seen += batch.size;
+      const left = stepsPerEpoch - epochStep;
+      const due = schedule.submitted(left);
       if (epoch === firstEpoch && seen === batch.size) {
         // The first step compiles every pipeline it dispatches: timed on its own so that rates
         // and ETAs measure training, and announced so a first run doesn't look hung.
         const seconds = await compileStep(pipelinesBefore, opts.quiet);
+        waits++;
+        schedule.drained();
         compile = { seconds, images: seen, ready: performance.now() / 1000 };
         start = performance.now();
         bar.restart(seen);
+      } else if (left > 0) {
+        bar.update(seen); // moves with submitted steps; the loss shown is the last one read
       }
-      if (pending === logEvery) await drain();
+      if (due && left > 0) await readback();
     }
-    if (pending) await drain();
+    if (read < epochStep) await readback();
     let seconds = (performance.now() - start) / 1000;
     // An epoch that was its first step alone (tiny --limit) has no step without the compile to
     // time: its rate then includes the compile, and the line says so.
@@ -247,8 +283,8 @@ export async function fit(
     if (onlyCompile) seconds += compile!.seconds;
     const record: EpochRecord = {
       epoch,
-      trainLoss: lossSum / seen,
-      trainAccuracy: hits / seen,
+      trainLoss: tally.loss,
+      trainAccuracy: tally.accuracy,
       valLoss: null,
       valAccuracy: null,
       lr: optimizer.lr,

@@ -11,6 +11,9 @@ export function duration(s: number): string {
   return `${s}s`;
 }
 
+/** A terminal's bar is redrawn at most this often (ms) between updates that bring new figures. */
+const REDRAW_MS = 100;
+
 /**
  * An epoch progress bar on stderr: images/s, running loss and accuracy, ETA. On a terminal it
  * redraws one line; elsewhere (CI logs, pipes) it prints a line every 10% so logs stay short.
@@ -20,13 +23,25 @@ export class ProgressBar {
   /** Images done when `start` was (re)set: rates count only what came after. */
   private baseline = 0;
   private lastPercent = -1;
+  /** When the terminal line was last drawn (ms, performance.now()). */
+  private drawn = -Infinity;
+  /** The figures last given, shown until new ones come. */
+  private stats: { loss?: number; accuracy?: number } = {};
   private readonly tty = platform().progressIsTerminal();
 
   constructor(private label: string, private total: number, private quiet = false) {}
 
-  update(done: number, stats: { loss?: number; accuracy?: number } = {}) {
+  /**
+   * `done` images of `total` (submitted, for fit: the GPU may still be on them), with the running
+   * mean loss and accuracy (fraction) when `stats` brings new ones; without, the last ones stay.
+   * The rate is `done` since `restart` over the wall time since.
+   */
+  update(done: number, stats?: { loss?: number; accuracy?: number }) {
     if (this.quiet) return;
-    const seconds = (performance.now() - this.start) / 1000;
+    const now = performance.now();
+    if (stats) this.stats = stats;
+    else if (this.tty && now - this.drawn < REDRAW_MS && done < this.total) return;
+    const seconds = (now - this.start) / 1000;
     const rate = (done - this.baseline) / Math.max(seconds, 1e-9);
     const fraction = Math.min(1, done / this.total);
     const percent = Math.floor(fraction * 100);
@@ -36,6 +51,8 @@ export class ProgressBar {
       return;
     }
     this.lastPercent = percent;
+    this.drawn = now;
+    const shown = this.stats;
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = "=".repeat(Math.max(0, filled - 1)) + (filled ? ">" : "") +
@@ -43,8 +60,8 @@ export class ProgressBar {
     const parts = [
       `${this.label} [${bar}] ${done}/${this.total}`,
       `${rate.toFixed(0)} img/s`,
-      stats.loss !== undefined ? `loss ${stats.loss.toFixed(4)}` : "",
-      stats.accuracy !== undefined ? `acc ${(stats.accuracy * 100).toFixed(1)}%` : "",
+      shown.loss !== undefined ? `loss ${shown.loss.toFixed(4)}` : "",
+      shown.accuracy !== undefined ? `acc ${(shown.accuracy * 100).toFixed(1)}%` : "",
       `ETA ${duration((this.total - done) / rate)}`,
     ].filter(Boolean);
     const line = parts.join("  ");

@@ -6,7 +6,8 @@ import { Adam, Sgd } from "../../src/optim/optimizer.ts";
 import { CHANCE_MARGIN, DivergedError, EXPLODED, fit } from "../../src/train/fit.ts";
 import { evaluate } from "../../src/train/evaluate.ts";
 import { type Dataset, loadFashionMnist, subset } from "../../src/data/mod.ts";
-import { Tensor } from "../../src/autograd/tensor.ts";
+import { endStep, Tensor } from "../../src/autograd/tensor.ts";
+import { lossByName } from "../../src/ops/loss/loss.ts";
 import { range, syntheticDataset, tinyNet } from "./_synthetic.ts";
 
 const data = loadFashionMnist();
@@ -206,7 +207,7 @@ gpuTest(
     const seen: string[] = [];
     const error = await fit(model, new Sgd(model.params(), { lr: 1e6 }), ds, range(0, 160), {
       epochs: 3,
-      batchSize: 16, // 10 steps per epoch, read back every 4
+      batchSize: 16, // 10 steps per epoch, in loss windows of 4; read back at the epoch's end
       logEvery: 4,
       seed: 1,
       quiet: true,
@@ -250,3 +251,124 @@ gpuTest(
     }
   },
 );
+
+/**
+ * Counts every wait on the GPU while `fn` runs: buffer maps (readbacks) and waits for submitted
+ * work (syncs), however they are reached. `marks` gives the count at moments `fn` chooses.
+ */
+async function countingWaits<T>(fn: (count: () => number) => Promise<T>): Promise<T> {
+  const map = GPUBuffer.prototype.mapAsync;
+  const done = GPUQueue.prototype.onSubmittedWorkDone;
+  let waits = 0;
+  GPUBuffer.prototype.mapAsync = function (...args) {
+    waits++;
+    return map.apply(this, args);
+  };
+  GPUQueue.prototype.onSubmittedWorkDone = function () {
+    waits++;
+    return done.apply(this);
+  };
+  try {
+    return await fn(() => waits);
+  } finally {
+    GPUBuffer.prototype.mapAsync = map;
+    GPUQueue.prototype.onSubmittedWorkDone = done;
+  }
+}
+
+gpuTest(
+  "an epoch waits on the GPU once per second of steps at most, plus once per validation pass, with the numbers of a readback every 20 steps",
+  async () => {
+    // As `train --model mlp --limit 3000 --batch-size 32`: 2,700 training images (85 steps)
+    // and 300 for validation.
+    const ds = first((await data).train, 3000);
+    const run = async (readbackSeconds?: number) => {
+      const model = new Sequential(architecture("mlp"), 1);
+      return await countingWaits(async (count) => {
+        const t0 = performance.now();
+        const progress: { waits: number; counted: number; seconds: number; seen: number }[] = [];
+        let validation = -1;
+        const [record] = await fit(model, new Adam(model.params()), ds, range(0, 2700), {
+          epochs: 1,
+          batchSize: 32,
+          seed: 1,
+          quiet: true,
+          readbackSeconds,
+          valIndices: range(2700, 3000),
+          onProgress: (p) =>
+            progress.push({
+              waits: p.waits,
+              counted: count(),
+              seconds: (performance.now() - t0) / 1000,
+              seen: p.seen,
+            }),
+          onEpoch: () => void (validation = count() - progress[progress.length - 1].counted),
+        });
+        return { record, progress, validation };
+      });
+    };
+    const fixed = await run(0); // the old schedule: a readback every 20 steps
+    const timed = await run(); // the default: a readback per second of measured GPU work
+    const often = await run(0.2); // a readback per 0.2 s: mid-epoch readbacks on this adapter
+    // The old schedule: the first step's sync and readbacks after steps 20, 40, 60, 80 and 85.
+    assert.deepEqual(fixed.progress.map((p) => p.waits), [2, 3, 4, 5, 6]);
+    for (const [r, seconds] of [[timed, 1], [often, 0.2]] as const) {
+      const last = r.progress[r.progress.length - 1];
+      assert.equal(last.seen, 2700);
+      // Every wait of the epoch's training is one fit counts (a readback, or the first step's
+      // sync), and there are at most one per `seconds` of the epoch's wall time, plus two.
+      assert.deepEqual(r.progress.map((p) => p.waits), r.progress.map((p) => p.counted));
+      assert.ok(
+        last.waits <= last.seconds / seconds + 2,
+        `${last.waits} waits in ${last.seconds.toFixed(2)} s at one per ${seconds} s`,
+      );
+      // One readback per validation pass.
+      assert.equal(r.validation, 1);
+      // The same numbers as the readback every 20 steps gave.
+      assert.equal(r.record.trainLoss, fixed.record.trainLoss);
+      assert.equal(r.record.trainAccuracy, fixed.record.trainAccuracy);
+      assert.equal(r.record.valLoss, fixed.record.valLoss);
+      assert.equal(r.record.valAccuracy, fixed.record.valAccuracy);
+    }
+  },
+);
+
+gpuTest("evaluate reads back once per pass, with the figures of a readback per batch", async () => {
+  const { test } = await data;
+  const ds = first(test, 1234);
+  const model = new Sequential(tiny, 1);
+  const lossFn = lossByName(tiny.loss);
+  // The old pass: a batch's logits and [mean loss, hits] read back after each batch.
+  let lossSum = 0;
+  let hits = 0;
+  const predictions: number[] = [];
+  for (let at = 0; at < ds.count; at += 500) {
+    const n = Math.min(500, ds.count - at);
+    const x = new Float32Array(n * 784);
+    for (let i = 0; i < n * 784; i++) x[i] = ds.images[at * 784 + i] / 255;
+    const logits = model.predict(Tensor.from(x, [n, 28, 28, 1]));
+    const labels = Uint32Array.from(ds.labels.subarray(at, at + n));
+    const stats = lossFn(logits, Tensor.from(labels, [n]));
+    const [values, s] = await Promise.all([logits.read(), stats.read()]);
+    endStep();
+    lossSum += s[0] * n;
+    hits += s[1];
+    for (let i = 0; i < n; i++) {
+      const row = values.subarray(i * 10, (i + 1) * 10);
+      predictions.push(row.indexOf(Math.max(...row)));
+    }
+  }
+  const result = await countingWaits(async (count) => ({
+    e: await evaluate(model, ds),
+    waits: count(),
+  }));
+  assert.equal(result.e.readbacks, 1);
+  assert.equal(result.waits, 1);
+  assert.equal(result.e.loss, lossSum / ds.count);
+  assert.equal(result.e.accuracy, hits / ds.count);
+  assert.deepEqual([...result.e.predictions], predictions);
+  // Unlabeled images: predictions only, the same ones.
+  const unlabeled = await evaluate(model, { ...ds, labels: null });
+  assert.deepEqual([...unlabeled.predictions], predictions);
+  assert.ok(Number.isNaN(unlabeled.loss));
+});
