@@ -30,6 +30,12 @@ export type DType = "f32" | "u32";
  * A GPU buffer with a shape. Activations are NHWC. A tensor made by an op that needs gradients
  * carries the closure that pushes its gradient to its inputs (`backwardFn`), defined by the op
  * next to its forward dispatch.
+ *
+ * A view (`Tensor.view`: the optimizer's moments, segments of its flat buffers) is `size`
+ * elements of a shared buffer from byte `offset` (a multiple of 256, WebGPU's
+ * minStorageBufferOffsetAlignment, so that a kernel can bind it): `read`, `write` and `reshape`
+ * keep to its range, and a kernel binds it by `binding` (its byte range) where it would bind a
+ * whole-buffer tensor by `buffer`.
  */
 export class Tensor {
   grad: Tensor | null = null;
@@ -43,8 +49,35 @@ export class Tensor {
     readonly dtype: DType = "f32",
     /** Parameters and other long-lived tensors are not returned to the pool at `endStep()`. */
     readonly persistent = false,
+    /** Where element 0 sits in `buffer`, in bytes (0 for a whole-buffer tensor). */
+    readonly offset = 0,
   ) {
     this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
+  /**
+   * A persistent view of `shape` into `buffer` from byte `offset` (a multiple of 256; the range,
+   * padded to 16 bytes, must lie inside the buffer). Its owner frees the buffer.
+   */
+  static view(buffer: GPUBuffer, offset: number, shape: readonly number[]): Tensor {
+    const t = new Tensor(shape, buffer, false, "f32", true, offset);
+    if (offset % VIEW_ALIGNMENT || offset + t.bindingBytes() > buffer.size) {
+      throw new Error(`view of [${shape}] at byte ${offset} of a ${buffer.size}-byte buffer`);
+    }
+    return t;
+  }
+
+  /**
+   * What a kernel binds to reach the elements: the whole buffer, or for a view its range (padded
+   * to 16 bytes, as every buffer is, for kernels that read vec4s).
+   */
+  get binding(): GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } {
+    if (this.offset === 0) return this.buffer;
+    return { buffer: this.buffer, offset: this.offset, size: this.bindingBytes() };
+  }
+
+  private bindingBytes(): number {
+    return Math.max(16, Math.ceil(this.size / 4) * 16);
   }
 
   /** A step-scoped tensor from the buffer pool (uninitialised). */
@@ -87,7 +120,7 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n !== this.size) throw new Error(`cannot reshape [${this.shape}] to [${shape}]`);
-    const t = new Tensor(shape, this.buffer, false, this.dtype, true);
+    const t = new Tensor(shape, this.buffer, false, this.dtype, true, this.offset);
     if (this.requiresGrad && engine.gradEnabled) {
       t.requiresGrad = true;
       t.backwardFn = () => accumulate(this, t.grad!.reshape(this.shape));
@@ -98,16 +131,19 @@ export class Tensor {
 
   /** Copies the values back to the CPU (submits pending work and waits: never inside a step). */
   async read(): Promise<Float32Array> {
-    const bytes = await gpu().read(this.buffer, this.size * 4);
+    const bytes = await gpu().read(this.buffer, this.size * 4, this.offset);
     return new Float32Array(bytes);
   }
 
   /** Overwrites the values (queue order: before any command recorded but not yet submitted). */
   write(data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>) {
     if (data.length !== this.size) throw new Error(`write of ${data.length} into [${this.shape}]`);
-    gpu().upload(this.buffer, data);
+    gpu().upload(this.buffer, data, this.offset);
   }
 }
+
+/** Byte alignment of a view's offset: WebGPU's default minStorageBufferOffsetAlignment. */
+export const VIEW_ALIGNMENT = 256;
 
 /** Adds `g` to `t.grad` (the first contribution is taken as is: no zeroing pass needed). */
 export function accumulate(t: Tensor, g: Tensor) {

@@ -1,12 +1,14 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { grid1d } from "../autograd/dispatch.ts";
 import { defineKernel } from "../gpu/kernel.ts";
+import { chunkFlags, type FlatLayout, flatLayout, WG } from "./flat.ts";
 
 /**
- * optim.wgsl: adam, sgd, rmsprop, one invocation per vec4 of a parameter (n4 = ⌈size / 4⌉). Each
- * reads the step's hyper-parameters from `hyper4` (written once per step) and updates `param`
- * and its moments `m` (and `v`: Adam, RMSprop) in place; gradT, paramT, mT, vT are texture copies
- * of the same, read instead of the buffers where the adapter profile says so.
+ * optim.wgsl: adam, sgd, rmsprop over the optimizer's flat buffers (layout: flat.ts), one
+ * invocation per vec4 (n4 = the buffers' length / 4). Each reads the hyper-parameters from
+ * `hyper4` (written once per step) and its chunk's `flags`, and updates `param` and the moments `m`
+ * (and `v`: Adam, RMSprop) in place; gradT, paramT, mT, vT are texture copies of the same, read
+ * instead of the buffers where the adapter profile says so.
  */
 export const optimKernel = defineKernel({
   source: "optim/optim",
@@ -14,6 +16,8 @@ export const optimKernel = defineKernel({
   bindings: {
     /** The optimizer's hyper-parameters: 8 floats, their order per entry in optim.wgsl. */
     hyper4: "uniform array<vec4f, 2>",
+    /** Per chunk of WG vec4s: UPDATE (1) | DECAY (2), see flat.ts. */
+    flags: "read array<u32>",
     grad: "read array<vec4f>",
     param: "read_write array<vec4f>",
     /** Adam: first moment; SGD: velocity; RMSprop: momentum buffer. */
@@ -26,16 +30,15 @@ export const optimKernel = defineKernel({
     vT: "texture",
   },
   entries: {
-    adam: ["p", "hyper4", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
-    sgd: ["p", "hyper4", "grad", "param", "m", "gradT", "paramT", "mT"],
-    rmsprop: ["p", "hyper4", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
+    adam: ["p", "hyper4", "flags", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
+    sgd: ["p", "hyper4", "flags", "grad", "param", "m", "gradT", "paramT", "mT"],
+    rmsprop: ["p", "hyper4", "flags", "grad", "param", "m", "v", "gradT", "paramT", "mT", "vT"],
   },
 });
 
-const WG = 256;
 /** Override constants by the textures' TEXTURES. */
 const BY_TEXTURES = [{ WG, TEXTURES: 0 }, { WG, TEXTURES: 1 }];
-/** Parameters of at least this many vec4s are read through textures (see `step`). */
+/** Flat buffers of at least this many vec4s are read through textures (see `step`). */
 const TEXTURE_MIN_VEC4S = 4096;
 
 /** A trainable tensor with a name (the key it is saved under). */
@@ -44,49 +47,103 @@ export interface Param {
   value: Tensor;
 }
 
+/** What every optimizer takes besides its own hyper-parameters. */
+export interface DecayMask {
+  /**
+   * Which parameters weight decay applies to (default: all of them, as PyTorch's single parameter
+   * group does). A mask, not a rate: the others get none.
+   */
+  decays?: (p: Param) => boolean;
+}
+
 /**
- * Base of the optimizers: one dispatch per parameter, all reading the step's hyper-parameters
- * from one small buffer written once per step (so nothing else changes between steps).
+ * Base of the optimizers: one dispatch per step updates every parameter. The optimizer keeps its
+ * parameters, their gradients and its moments in flat GPU buffers of `layout.floats` f32 each,
+ * parameter i's `size` elements from float `layout.offsets[i]` (segments aligned to 4 KiB, see
+ * flat.ts); its moments are views into theirs (`stateTensors`). A step copies each parameter's
+ * values and gradient into the flat buffers (buffer-to-buffer copies, no dispatch), runs one
+ * dispatch over them, and copies the new values back: the network's layers keep their own
+ * buffers, which every op binds whole. Parameters without a gradient that step (frozen ones among
+ * them) are left alone, their chunks' flags off, as the per-tensor optimizer skipped them.
+ *
+ * The step's hyper-parameters (learning rate, Adam's bias corrections, and the constant ones
+ * beside them) live in one 32-byte uniform buffer written once per step (queue.writeBuffer), so
+ * the dispatch, its bind group and the copies are the same commands every step.
  */
 export abstract class Optimizer {
   /** Learning rate of the next step; schedules set it before `step()`. */
   lr: number;
   steps = 0;
+  /** Where each parameter sits in the flat buffers. */
+  readonly layout: FlatLayout;
   protected readonly hyper: GPUBuffer;
+  /** The flat buffers: parameters, gradients, moments (v null for SGD) and per-chunk flags. */
+  protected readonly flat: {
+    param: GPUBuffer;
+    grad: GPUBuffer;
+    m: GPUBuffer;
+    v: GPUBuffer | null;
+    flags: GPUBuffer;
+  };
+  /** Per parameter: its moments, views into `flat.m` and `flat.v`. */
   protected readonly state: { m: Tensor; v: Tensor | null }[];
+  private readonly decays: boolean[];
+  /** Which parameters the flags last written mark for update (null: none written yet). */
+  private updating: boolean[] | null = null;
 
   constructor(
     readonly params: Param[],
     lr: number,
     private entry: "adam" | "sgd" | "rmsprop",
     needsV: boolean,
+    mask: DecayMask = {},
   ) {
     this.lr = lr;
-    this.hyper = gpu().device.createBuffer({
+    if (new Set(params.map((p) => p.value)).size !== params.length) {
+      throw new Error("optimizer: a parameter tensor is given twice");
+    }
+    const g = gpu();
+    this.hyper = g.device.createBuffer({
       size: 32,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.state = params.map((p) => ({
-      m: Tensor.zeros(p.value.shape),
-      v: needsV ? Tensor.zeros(p.value.shape) : null,
-    }));
+    this.layout = flatLayout(params.map((p) => p.value.size));
+    const bytes = this.layout.floats * 4;
+    const storage = () =>
+      g.device.createBuffer({
+        size: bytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+    this.flat = {
+      param: storage(),
+      grad: storage(),
+      m: storage(),
+      v: needsV ? storage() : null,
+      flags: g.device.createBuffer({
+        size: bytes / (4 * WG),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      }),
+    };
+    const { m, v } = this.flat;
+    this.state = params.map((p, i) => {
+      const at = this.layout.offsets[i] * 4;
+      return { m: Tensor.view(m, at, p.value.shape), v: v && Tensor.view(v, at, p.value.shape) };
+    });
+    this.decays = params.map((p) => mask.decays?.(p) ?? true);
   }
 
   protected abstract hyperParameters(): number[];
 
-  /** Frees the moment buffers on the GPU (see Sequential.dispose); the optimizer cannot step after. */
+  /** Frees the flat buffers on the GPU (see Sequential.dispose); the optimizer cannot step after. */
   dispose(): void {
-    for (const { m, v } of this.state) {
-      m.buffer.destroy();
-      v?.buffer.destroy();
-    }
+    for (const b of Object.values(this.flat)) b?.destroy();
     this.hyper.destroy();
   }
 
   /**
    * The moment tensors, named after their parameter (`m.<param>`, `v.<param>`), for a training
    * checkpoint: with them and `steps`, a resumed run takes exactly the updates the interrupted
-   * one would have.
+   * one would have. They are views into the flat moment buffers.
    */
   stateTensors(): Param[] {
     return this.params.flatMap((p, i) => {
@@ -113,43 +170,62 @@ export abstract class Optimizer {
     this.steps = steps;
   }
 
-  /** Applies one update with the gradients left by `backward()`; parameters without one wait. */
+  /**
+   * Applies one update with the gradients left by `backward()`; parameters without one wait.
+   * Records copies and one dispatch; the hyper-parameters (and, when which parameters have a
+   * gradient changes, the flags) are queue writes, which take effect before every command not yet
+   * submitted: submit (`endStep()`) between two steps.
+   */
   step() {
     this.steps++;
     const g = gpu();
     g.upload(this.hyper, new Float32Array(this.hyperParameters()));
+    const update = this.params.map((p) => p.value.grad !== null);
+    if (!update.includes(true)) return;
+    if (!this.updating || update.some((u, i) => u !== this.updating![i])) {
+      g.upload(this.flat.flags, chunkFlags(this.layout, update, this.decays));
+      this.updating = update;
+    }
+    const { param, grad, m, v, flags } = this.flat;
     this.params.forEach((p, i) => {
-      const grad = p.value.grad;
-      if (!grad) return;
-      const n4 = Math.ceil(p.value.size / 4);
-      const { groups, row } = grid1d(n4, WG);
-      const s = this.state[i];
-      // Big tensors are read through textures where the adapter profile says so; for small ones
-      // the copies would cost more than the storage loads they save.
-      const buffers = [grad.buffer, p.value.buffer, s.m.buffer, s.v ? s.v.buffer : null];
-      const t = g.inputTextures(buffers, n4 * 4, n4 >= TEXTURE_MIN_VEC4S);
-      g.run(optimKernel, this.entry, {
-        constants: BY_TEXTURES[t.TEXTURES],
-        params: { n4, row },
-        bindings: {
-          hyper4: this.hyper,
-          grad: grad.buffer,
-          param: p.value.buffer,
-          m: s.m.buffer,
-          v: s.v ? s.v.buffer : null,
-          gradT: t.bindings[0],
-          paramT: t.bindings[1],
-          mT: t.bindings[2],
-          vT: s.v ? t.bindings[3] : null,
-        },
-      }, groups);
-      t.release();
+      const gradient = p.value.grad;
+      if (!gradient) return;
+      const at = this.layout.offsets[i] * 4;
+      const bytes = p.value.size * 4;
+      g.copy(gradient.buffer, grad, bytes, at, gradient.offset);
+      g.copy(p.value.buffer, param, bytes, at, p.value.offset);
+    });
+    const n4 = this.layout.floats / 4;
+    const { groups, row } = grid1d(n4, WG);
+    // Big buffers are read through textures where the adapter profile says so; for small ones
+    // the copies would cost more than the storage loads they save.
+    const t = g.inputTextures([grad, param, m, v], n4 * 4, n4 >= TEXTURE_MIN_VEC4S);
+    g.run(optimKernel, this.entry, {
+      constants: BY_TEXTURES[t.TEXTURES],
+      params: { n4, row },
+      bindings: {
+        hyper4: this.hyper,
+        flags,
+        grad,
+        param,
+        m,
+        v,
+        gradT: t.bindings[0],
+        paramT: t.bindings[1],
+        mT: t.bindings[2],
+        vT: v ? t.bindings[3] : null,
+      },
+    }, groups);
+    t.release();
+    this.params.forEach((p, i) => {
+      if (!p.value.grad) return;
+      g.copy(param, p.value.buffer, p.value.size * 4, p.value.offset, this.layout.offsets[i] * 4);
       p.value.grad = null;
     });
   }
 }
 
-export interface AdamOptions {
+export interface AdamOptions extends DecayMask {
   lr?: number;
   beta1?: number;
   beta2?: number;
@@ -166,7 +242,7 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
   readonly decoupled: boolean;
   constructor(params: Param[], o: AdamOptions = {}) {
-    super(params, o.lr ?? 1e-3, "adam", true);
+    super(params, o.lr ?? 1e-3, "adam", true, o);
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;
     this.eps = o.eps ?? 1e-8;
@@ -188,7 +264,7 @@ export class Adam extends Optimizer {
   }
 }
 
-export interface SgdOptions {
+export interface SgdOptions extends DecayMask {
   lr?: number;
   momentum?: number;
   weightDecay?: number;
@@ -200,7 +276,7 @@ export class Sgd extends Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
   constructor(params: Param[], o: SgdOptions = {}) {
-    super(params, o.lr ?? 0.01, "sgd", false);
+    super(params, o.lr ?? 0.01, "sgd", false, o);
     this.momentum = o.momentum ?? 0.9;
     this.weightDecay = o.weightDecay ?? 0;
     this.nesterov = o.nesterov ?? false;
@@ -210,7 +286,7 @@ export class Sgd extends Optimizer {
   }
 }
 
-export interface RmspropOptions {
+export interface RmspropOptions extends DecayMask {
   lr?: number;
   /** Decay of the running mean of squared gradients (PyTorch's `alpha`). */
   alpha?: number;
@@ -230,7 +306,7 @@ export class Rmsprop extends Optimizer {
   readonly momentum: number;
   constructor(params: Param[], o: RmspropOptions = {}) {
     // The kernel uses the momentum buffer (m) unconditionally; it stays cheap at momentum 0.
-    super(params, o.lr ?? 1e-3, "rmsprop", true);
+    super(params, o.lr ?? 1e-3, "rmsprop", true, o);
     this.alpha = o.alpha ?? 0.9;
     this.eps = o.eps ?? 1e-7;
     this.weightDecay = o.weightDecay ?? 0;

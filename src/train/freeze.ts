@@ -1,6 +1,7 @@
 /**
  * Frozen layers for fine-tuning (`deno task train --freeze SPEC`): their parameters take no
- * updates (they need no gradient, and the optimizer never sees them) and their batch norms run
+ * updates (they need no gradient, and the optimizer never sees them; given to one anyway, they
+ * get no gradient and it leaves their segments of its flat buffers alone) and their batch norms run
  * in inference mode — normalising with the saved running statistics, which stay as they are —
  * as Keras does for a BatchNormalization layer with trainable = False and as torchvision's
  * FrozenBatchNorm2d does. Gradients still flow through a frozen layer to trainable layers before

@@ -30,6 +30,10 @@ const dispatches = {
 };
 console.log("optimizer dispatches per step", dispatches);
 const out = new URL("../fixtures/flat_optimizer.json", import.meta.url);
+if (!Deno.args.includes("--overwrite")) {
+  console.log(`not written: ${out.pathname} is the per-tensor optimizer's record (--overwrite)`);
+  Deno.exit(0);
+}
 await Deno.writeTextFile(
   out,
   JSON.stringify(
