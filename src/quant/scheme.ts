@@ -3,7 +3,7 @@
 // linear op (convolution or dense) that every layer type's int8 form (src/nn/layers/) shares.
 // quantize.ts re-exports what it used to define.
 
-import type { QParams, QuantizedTensors } from "./types.ts";
+import type { FoldedInt8, QParams, QuantizedTensors } from "./types.ts";
 
 export const f32 = Math.fround;
 
@@ -113,14 +113,7 @@ export function linearConstants(
   output: QParams,
   relu: boolean,
   logits: boolean,
-): {
-  weight: Int8Array;
-  biasEff: Int32Array;
-  mult: Float32Array;
-  zIn: number;
-  zOut: number;
-  lo: number;
-} {
+): FoldedInt8 {
   const k = t.weight.length / n;
   const biasEff = new Int32Array(n);
   const mult = new Float32Array(n);

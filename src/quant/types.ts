@@ -111,6 +111,19 @@ export interface ConvGeometry {
 }
 
 /**
+ * An int8 layer's weights with batch norm and the zero points folded in (see GemmOp for what each
+ * field means): what `linearConstants` in scheme.ts gives and the GPU kernels read.
+ */
+export interface FoldedInt8 {
+  weight: Int8Array;
+  biasEff: Int32Array;
+  mult: Float32Array;
+  zIn: number;
+  zOut: number;
+  lo: number;
+}
+
+/**
  * A matrix-product op (conv2d or dense): acc[m, n] = Σ_k w[n, k] · x[m, k] + biasEff[n], where
  * x[m, ·] is output pixel m's patch of input bytes (padding = the input's zero point, so it stands
  * for 0) and biasEff[n] = bias[n] − z_in · Σ_k w[n, k] moves the input's zero point out of the
@@ -118,7 +131,7 @@ export interface ConvGeometry {
  * with mult[n] = s_in · s_w[n] / s_out and lo = zOut after a ReLU (else −128); or, for the
  * logits, f32 out = f32(acc) · mult[n] with mult[n] = s_in · s_w[n].
  */
-export interface GemmOp {
+export interface GemmOp extends FoldedInt8 {
   type: "gemm";
   name: string;
   g: ConvGeometry;
@@ -126,26 +139,16 @@ export interface GemmOp {
   K: number;
   /** [N, K] int8. */
   weight: Int8Array;
-  biasEff: Int32Array;
-  mult: Float32Array;
-  zIn: number;
-  zOut: number;
-  lo: number;
   logits: boolean;
 }
 
 /** Depthwise conv: as GemmOp per channel, acc[·, c] = Σ_window w[c, ky, kx] · x + biasEff[c]. */
-export interface DepthwiseOp {
+export interface DepthwiseOp extends FoldedInt8 {
   type: "depthwise";
   name: string;
   g: ConvGeometry;
   /** [C, KH·KW] int8. */
   weight: Int8Array;
-  biasEff: Int32Array;
-  mult: Float32Array;
-  zIn: number;
-  zOut: number;
-  lo: number;
 }
 
 /** Max pooling on the int8 values (a monotone map: the same scale in and out). */
