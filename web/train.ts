@@ -273,6 +273,9 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
       scheduler,
       logEvery: 5,
+      // A readback every 5 steps, not per second of GPU work: it is when the page's event loop
+      // turns (Cancel, live charts), and a browser's mapAsync does not drain the queue as Deno's.
+      readbackSeconds: 0,
       onProgress,
       onEpoch: (record) => {
         trainState.history.push(record);
