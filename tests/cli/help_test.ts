@@ -12,6 +12,7 @@ const CLIS = [
   "experiments",
   "export",
   "quantize",
+  "profile",
 ];
 
 for (const cli of CLIS) {
