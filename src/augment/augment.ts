@@ -10,6 +10,7 @@ import { hash, kernelConstants } from "./reference.ts";
  */
 export const augmentKernel = defineKernel({
   source: "augment/augment",
+  workgroupSize: 64,
   params: {
     /** Images (augment) or rows (tta_flip_mean). */
     n: "u32",

@@ -18,7 +18,6 @@
 //   (argmax, cross-entropy) works on them unchanged. Uses p.n (rows) and p.c (classes).
 //   Dispatch: (min(g, 32768), ceil(g / 32768)), g = ceil(rows / WG).
 
-override WG: u32 = 64;
 
 // Bindings and `p` (n, h, w, c, seed, groups_x, affine, erase_random, then the f32 flip_p ..
 // erase_log_ratio_hi) are declared in augment.ts and generated above this body. augment reads

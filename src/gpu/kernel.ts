@@ -33,6 +33,12 @@ export interface KernelSpec<B extends string, P extends string, E extends string
   source: string | (() => string);
   /** A name for labels and errors (default: the source key). */
   label?: string;
+  /**
+   * Invocations per workgroup of its entries that declare `@workgroup_size(WG)`: generated as
+   * `override WG: u32 = <this>`, the default a dispatch's `constants` may override (the adapter
+   * profile's reductionWorkgroup does). Kernels with a literal `@workgroup_size` leave it out.
+   */
+  workgroupSize?: number;
   /** Uniform parameters in the order of the generated `struct Params` (read as `p.<name>`). */
   params?: Readonly<Record<P, ParamType>>;
   /** Bindings in the order their numbers are given (after `p`, binding 0, when there are params). */
@@ -88,6 +94,7 @@ export function defineKernel<B extends string, P extends string = never, E exten
   const paramList = Object.entries(spec.params ?? {}) as [P, ParamType][];
   const numbers = new Map<string, number>();
   const lines: string[] = [];
+  if (spec.workgroupSize !== undefined) lines.push(`override WG: u32 = ${spec.workgroupSize};`);
   let next = 0;
   if (paramList.length) {
     lines.push(`struct Params { ${paramList.map(([n, t]) => `${n}: ${t}`).join(", ")} }`);

@@ -7,6 +7,7 @@ import { defineKernel } from "./kernel.ts";
  */
 export const peakKernel = defineKernel({
   source: "gpu/peak",
+  workgroupSize: 64,
   params: { iterations: "u32", n: "u32" },
   bindings: { out: "read_write array<vec4f>" },
   entries: { fma_chains: ["p", "out"] },

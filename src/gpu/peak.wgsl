@@ -3,7 +3,6 @@
 // memory traffic but one store, which keeps the compiler from removing the work.
 // FLOPs of a dispatch: invocations × iterations × 4 chains × 4 lanes × 2.
 
-override WG: u32 = 64;
 
 // Bindings and `p` (iterations, n) are declared in peak.ts and generated above this body.
 

@@ -18,7 +18,6 @@
 // buffers. Else the texture bindings get a 1×1 dummy.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-override WG: u32 = 256;
 
 // Bindings and `p` (n4, row) are declared in optimizer.ts and generated above this body.
 override TEXTURES: bool = false;

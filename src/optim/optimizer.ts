@@ -12,6 +12,7 @@ import { chunkFlags, type FlatLayout, flatLayout, WG } from "./flat.ts";
  */
 export const optimKernel = defineKernel({
   source: "optim/optim",
+  workgroupSize: 256,
   params: { n4: "u32", row: "u32" },
   bindings: {
     /** The optimizer's hyper-parameters: 8 floats, their order per entry in optim.wgsl. */

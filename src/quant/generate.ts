@@ -54,7 +54,6 @@ export function generateQuantMatmulTexture(): string {
 // Dispatch as elementwise.wgsl over ceil(M / ${TM}) · N / ${TN} invocations (column tile fastest);
 // p.m = M rows.
 
-override WG: u32 = 8;
 override KT: u32;
 override N: u32;
 override Z_OUT: i32 = 0;

@@ -50,6 +50,7 @@ export type PerWordParam = keyof typeof PER_WORD;
 /** f32 → int8 `quantize`, the residual `add` and `relu` (src/quant/quant_elementwise.wgsl). */
 export const quantElementwise = defineKernel({
   source: "quant/quant_elementwise",
+  workgroupSize: 64,
   params: PER_WORD,
   bindings: {
     xf: "read array<f32>",
@@ -67,6 +68,7 @@ export const quantElementwise = defineKernel({
 /** int8 `maxpool` and global average pooling `gap` (src/quant/quant_pool.wgsl). */
 export const quantPool = defineKernel({
   source: "quant/quant_pool",
+  workgroupSize: 64,
   params: PER_WORD,
   bindings: { x: "read array<u32>", out: "read_write array<u32>" },
   entries: { maxpool: [PARAMS, "x", "out"], gap: [PARAMS, "x", "out"] },
@@ -78,6 +80,7 @@ export const quantPool = defineKernel({
  */
 export const quantConv = defineKernel({
   label: "quant/quant_conv",
+  workgroupSize: 64,
   source: () => FLAT_TEXTURE_WGSL + kernelText("quant/quant_conv"),
   params: PER_WORD,
   bindings: {
@@ -106,6 +109,7 @@ function variants<B extends string, E extends string>(
   label: string,
   text: () => string,
   spec: {
+    workgroupSize: number;
     bindings: Readonly<Record<B, `read ${string}` | `read_write ${string}` | `texture_${string}`>>;
     entries: Readonly<Record<E, readonly (B | typeof PARAMS)[]>>;
   },
@@ -126,6 +130,7 @@ function variants<B extends string, E extends string>(
  * `forward_any` write int8 `out`, `logits` writes f32 `logits_out`.
  */
 export const quantMatmul = variants("quant/quant_matmul", () => kernelText("quant/quant_matmul"), {
+  workgroupSize: 64,
   bindings: {
     a: "read array<u32>",
     w: "read array<u32>",
@@ -149,6 +154,7 @@ export const quantMatmulTexture = variants(
   "quant/quant_matmul_texture",
   generateQuantMatmulTexture,
   {
+    workgroupSize: 8,
     bindings: {
       bias: "read array<i32>",
       mult: "read array<f32>",

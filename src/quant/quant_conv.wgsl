@@ -21,7 +21,6 @@
 // conv2d.wgsl). Dispatch as elementwise.wgsl: id = gid.y · p.row + gid.x over p.n output words;
 // p.count: output elements (bytes) of depthwise, whose last word may be part full.
 
-override WG: u32 = 64;
 override H: u32;
 override W: u32;
 override C: u32;

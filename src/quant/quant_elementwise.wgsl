@@ -10,7 +10,6 @@
 //           out = clamp(((ta + tb + 128) >> 8) + Z_OUT, LO, 127), LO = Z_OUT for the block's ReLU.
 // relu      max(q, Z_OUT): the real value 0 is q = z.
 
-override WG: u32 = 64;
 override INV: f32 = 1.0;
 override Z_A: i32 = 0;
 override M_A: f32 = 1.0;

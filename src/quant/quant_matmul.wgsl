@@ -30,7 +30,6 @@
 // The texture product (src/quant/generate.ts) is the same with both operands read from textures,
 // for the software adapter (src/gpu/profile.ts textureInputs).
 
-override WG: u32 = 64;
 override K4: u32;
 override N: u32;
 override Z_OUT: i32 = 0;

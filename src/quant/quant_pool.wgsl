@@ -11,7 +11,6 @@
 // of one output pixel, so each tap is one word load. Dispatch as elementwise.wgsl: id = gid.y ·
 // p.row + gid.x over p.n output words; p.count = output elements.
 
-override WG: u32 = 64;
 override H: u32;
 override W: u32;
 override C: u32;

@@ -29,6 +29,11 @@ Deno.test("a kernel's header is generated from its spec: params first, then bind
     ].join("\n"),
   );
   assert.deepEqual(k.used.scale, [["x", 1], ["y", 2]]);
+  // A declared workgroup size becomes the WG override's default, before the parameters.
+  assert.match(
+    defineKernel({ ...spec, workgroupSize: 64 }).header,
+    /^override WG: u32 = 64;\nstruct Params/,
+  );
   assert.equal(k.readsParams.fill, false);
   assert.deepEqual(packParams(k, { n: 3, factor: 0.5 }, []), [3, f32bits(0.5)]);
   assert.throws(() => packParams(k, { n: 3 } as never, []), /parameter factor not given/);

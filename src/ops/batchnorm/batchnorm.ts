@@ -12,6 +12,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const batchNormKernel = defineKernel({
   source: "ops/batchnorm/batchnorm",
+  workgroupSize: 64,
   params: {
     /** Rows of the rows×C matrix (B·H·W for NHWC). */
     rows: "u32",

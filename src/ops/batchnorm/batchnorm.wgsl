@@ -22,7 +22,6 @@
 // (ceil(C / WG)); per-element entries as src/ops/elementwise/elementwise.wgsl over
 // C/4 · ceil(rows / ROWS) invocations if ALIGNED, else over n4 = ceil(n / 4) vec4s.
 
-override WG: u32 = 64;
 // The channel count is a constant so that `% C` folds into multiply-and-shift (as in
 // src/ops/conv2d).
 override C: u32;

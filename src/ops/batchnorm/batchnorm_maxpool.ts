@@ -12,6 +12,7 @@ import { type BatchNormState, finish, ROWS_PER_INVOCATION, statistics } from "./
  */
 export const batchNormMaxPoolKernel = defineKernel({
   source: "ops/batchnorm/batchnorm_maxpool",
+  workgroupSize: 64,
   params: {
     /** Input rows: B·H·W. */
     rows: "u32",

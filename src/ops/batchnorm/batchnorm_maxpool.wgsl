@@ -33,7 +33,6 @@
 // all as src/ops/elementwise/elementwise.wgsl (workgroup 256, p.row = 32768·256 when the grid
 // spills into y); backward_partial (ceil(C4 / WG), slices of rowsPerSlice pooled positions).
 
-override WG: u32 = 64;
 // The geometry is override constants so that the software adapter folds the index divisions (as
 // in src/ops/conv2d).
 override C: u32;

@@ -25,6 +25,7 @@ import type { Conv2dGeometry } from "./geometry.ts";
  */
 export const directKernel = defineKernel({
   source: "ops/conv2d/direct",
+  workgroupSize: 64,
   /**
    * n, row: the elementwise grid (src/autograd/dispatch.ts grid1d); pixels: B·OH·OW; rowsPerSlice,
    * slices: the weight gradient's slices of output pixels.

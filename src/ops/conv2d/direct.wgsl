@@ -21,7 +21,6 @@
 // im2col.wgsl). Bindings and `p` (n, row, pixels, rowsPerSlice, slices) are declared in direct.ts
 // and generated above this body.
 
-override WG: u32 = 64;
 override H: u32;
 override W: u32;
 override C: u32;

@@ -23,6 +23,7 @@ import type { Conv2dGeometry } from "./geometry.ts";
  */
 export const im2colKernel = defineKernel({
   source: "ops/conv2d/im2col",
+  workgroupSize: 256,
   params: { n: "u32", row: "u32" },
   bindings: {
     /** im2col: x; col2im: dcol; weight_t: the weight [K, F]. */

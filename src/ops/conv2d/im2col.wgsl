@@ -16,7 +16,6 @@
 // one does. `n` then counts vec4s.
 
 // Bindings and `p` (n, row) are declared in im2col.ts and generated above this body.
-override WG: u32 = 256;
 override H: u32;
 override W: u32;
 override C: u32;

@@ -26,6 +26,7 @@ import { sumRows } from "../reduce/reduce.ts";
  */
 export const winogradKernel = defineKernel({
   source: "ops/conv2d/winograd",
+  workgroupSize: 256,
   /** n, row: the elementwise grid (src/autograd/dispatch.ts grid1d); t: the number of tiles T. */
   params: { n: "u32", row: "u32", t: "u32" },
   bindings: {

@@ -29,7 +29,6 @@
 // im2col.wgsl for why: the software adapter folds divisions by constants).
 
 // Bindings and `p` (n, row, t) are declared in winograd.ts and generated above this body.
-override WG: u32 = 256;
 override H: u32;
 override W: u32;
 override C4: u32;

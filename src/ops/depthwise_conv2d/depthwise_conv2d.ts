@@ -14,6 +14,7 @@ import { conv2dOutputSize } from "../conv2d/conv2d.ts";
  */
 export const depthwiseKernel = defineKernel({
   source: "ops/depthwise_conv2d/depthwise_conv2d",
+  workgroupSize: 64,
   /**
    * n, row: the elementwise grid (src/autograd/dispatch.ts grid1d); rows: B·OH·OW output pixels,
    * rowsPerSlice: the weight gradient's slice of them.

@@ -24,7 +24,6 @@
 
 // Bindings and `p` (n, row, rows, rowsPerSlice) are declared in depthwise_conv2d.ts and generated
 // above this body; the spec there says what `a`, `b` and `out` hold in each entry.
-override WG: u32 = 64;
 override H: u32;
 override W: u32;
 override C: u32;

@@ -10,6 +10,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const elementwiseKernel = defineKernel({
   source: "ops/elementwise/elementwise",
+  workgroupSize: 256,
   params: { n4: "u32", row: "u32", seed: "u32", rate: "f32" },
   bindings: {
     /** The input (relu_backward: the forward output). */

@@ -8,7 +8,6 @@
 // groups amortise its per-workgroup cost; a real GPU is indifferent between 64 and 256 for such
 // streaming work.
 
-override WG: u32 = 256;
 
 // Bindings and `p` (n4, row, seed, rate) are declared in elementwise.ts and generated above this
 // body.

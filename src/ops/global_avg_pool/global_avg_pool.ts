@@ -9,6 +9,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const globalAvgPoolKernel = defineKernel({
   source: "ops/global_avg_pool/global_avg_pool",
+  workgroupSize: 64,
   params: { n: "u32", row: "u32" },
   bindings: {
     /** forward: x [B, H, W, C]; backward: dy [B, C]. */

@@ -10,7 +10,6 @@
 // does. n then counts vec4s.
 // Dispatch as elementwise.wgsl: (min(groups, 32768), ceil(groups / 32768)), p.row = 32768 * WG.
 
-override WG: u32 = 64;
 override HW: u32;
 override C: u32;
 

@@ -7,6 +7,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const lossKernel = defineKernel({
   source: "ops/loss/loss",
+  workgroupSize: 64,
   params: {
     rows: "u32",
     classes: "u32",

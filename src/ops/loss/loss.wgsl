@@ -10,7 +10,6 @@
 //   can read a whole logging interval's scalars in one readback.
 // Dispatch: cross_entropy / hinge (ceil(rows / WG)); reduce (1).
 
-override WG: u32 = 64;
 
 // Bindings and `p` (rows, classes, smoothing, slot, logSize) are declared in loss.ts and
 // generated above this body.

@@ -55,7 +55,6 @@ export function generateMatmulRegister(tm: number, tn: number): string {
     `// The register-tile matmul, ${tm}×${tn} outputs per invocation (src/ops/matmul/generate.ts).
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
-override WG: u32 = 8;
 
 @compute @workgroup_size(WG)
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32,
@@ -139,8 +138,7 @@ export function generateMatmulTexture(
 // forward_nn ${tiles.forward_nn.join("×")}, forward_nt ${tiles.forward_nt.join("×")}, ` +
       `forward_tn ${tiles.forward_tn.join("×")}.
 
-// #include gpu/texel
-override WG: u32 = 8;`,
+// #include gpu/texel`,
   );
 
   /** The prologue every entry shares: which tile this invocation owns. */

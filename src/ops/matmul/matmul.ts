@@ -38,6 +38,7 @@ export function matmulRegisterKernel(tm: number, tn: number) {
   const [TM, TN] = MATMUL_TILES.register;
   return defineKernel({
     source: () => generateMatmulRegister(tm, tn),
+    workgroupSize: 8,
     label: `ops/matmul/matmul_register${tm === TM && tn === TN ? "" : `_${tm}x${tn}`}`,
     params: MATMUL_PARAMS,
     bindings: STORAGE_BINDINGS,
@@ -54,6 +55,7 @@ const registerKernel = matmulRegisterKernel(...MATMUL_TILES.register);
  */
 export const matmulTextureKernel = defineKernel({
   source: () => generateMatmulTexture(MATMUL_TILES.texture),
+  workgroupSize: 8,
   label: "ops/matmul/matmul_texture",
   params: MATMUL_PARAMS,
   bindings: {

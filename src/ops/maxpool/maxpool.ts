@@ -12,6 +12,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const maxPoolKernel = defineKernel({
   source: "ops/maxpool/maxpool",
+  workgroupSize: 256,
   params: { n: "u32", row: "u32" },
   bindings: {
     /** forward: the input; backward: dy. */

@@ -11,7 +11,6 @@
 // The scalar pair stores flat input indices, the vec4 pair window positions (see argpos4); each
 // backward reads what its own forward stored (C decides the pair for both).
 
-override WG: u32 = 256;
 override H: u32;
 override W: u32;
 override C: u32;

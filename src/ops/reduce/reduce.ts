@@ -8,6 +8,7 @@ import { defineKernel } from "../../gpu/kernel.ts";
  */
 export const reduceKernel = defineKernel({
   source: "ops/reduce/reduce",
+  workgroupSize: 64,
   params: {
     /** Rows of x. */
     rows: "u32",

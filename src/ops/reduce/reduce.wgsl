@@ -8,7 +8,6 @@
 // (ceil(cols / 4 / WG), SPLIT)): four times fewer loop iterations and loads, and on the software
 // adapter each loop iteration and each lane-varying load has a large fixed cost.
 
-override WG: u32 = 64;
 
 // Bindings and `p` (rows, cols, rowsPerSlice) are declared in reduce.ts and generated above this
 // body.
