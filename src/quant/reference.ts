@@ -1,5 +1,6 @@
-// Plain-TypeScript int8 inference: the same integer maths as the int8 kernels (src/quant/*.wgsl and generate.ts), one loop per
-// op, for the kernel tests (results must be equal, not close) and as a readable specification.
+// Plain-TypeScript int8 inference: the same integer maths as the int8 kernels (src/quant/*.wgsl
+// and generate.ts), one loop per op, for the kernel tests (results must be equal, not close) and
+// as a readable specification.
 // Activations are Int8Array [B, H, W, C] (NHWC) or [B, features].
 
 import type {
