@@ -10,7 +10,7 @@ import type { Architecture } from "../src/nn/zoo.ts";
 import { decodeCheckedWeights, writeStateTensors } from "../src/io/weights.ts";
 import { checkArchitecture } from "../src/nn/check.ts";
 import { useBrowserPlatform } from "../src/platform/browser.ts";
-import { UserError } from "../src/util/errors.ts";
+import { showValue, UserError } from "../src/util/errors.ts";
 import { decodeQuantized, isQuantizedConfig } from "../src/quant/codec.ts";
 import { compile } from "../src/quant/quantize.ts";
 import { QuantizedForward } from "../src/quant/forward.ts";
@@ -97,7 +97,7 @@ export function modelFromFiles(
   if (config.kind !== "network" || typeof config.architecture !== "object") {
     throw new UserError(
       `${source.config}: not a network's config (kind ${
-        JSON.stringify(config.kind ?? null)?.slice(0, 40)
+        showValue(config.kind ?? null)
       }); the page runs networks saved by "deno task train" (baselines run in "deno task predict")`,
     );
   }

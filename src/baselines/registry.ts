@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UserError } from "../util/errors.ts";
+import { showValue, UserError } from "../util/errors.ts";
 import type { Classifier } from "./classifier.ts";
 import { type BaselineKind, readJson } from "./common.ts";
 import { HistogramForestBaseline } from "./histogram_forest.ts";
@@ -58,7 +58,7 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
     : undefined;
   if (!load) {
     throw new UserError(
-      `${path}: unknown model kind ${JSON.stringify(kind)}; expected one of ${
+      `${path}: unknown model kind ${showValue(kind)}; expected one of ${
         Object.keys(BY_KIND).join(", ")
       }`,
     );

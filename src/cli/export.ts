@@ -16,7 +16,7 @@ import {
 } from "../io/torch.ts";
 import { ARCHITECTURES } from "../nn/zoo.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { UserError } from "../util/errors.ts";
+import { clip, showValue, UserError } from "../util/errors.ts";
 
 const TORCH_FILE = "weights.torch.safetensors";
 
@@ -63,7 +63,7 @@ await runCli(async () => {
   const config = await readConfig(dir);
   if (config.kind !== "network" || config.architecture === undefined) {
     throw new UserError(
-      `${join(dir, CONFIG_FILE)}: not a network (kind ${JSON.stringify(config.kind ?? null)}); ` +
+      `${join(dir, CONFIG_FILE)}: not a network (kind ${showValue(config.kind ?? null)}); ` +
         `only networks trained by "deno task train" have a PyTorch equivalent`,
     );
   }
@@ -71,7 +71,7 @@ await runCli(async () => {
     const source = (config.quantization as { source?: { dir?: string } }).source?.dir;
     throw new UserError(
       `${dir}: an int8 model from "deno task quantize"; PyTorch's layout is for float weights` +
-        (typeof source === "string" ? `: export ${source.slice(0, 200)}, its float model` : ""),
+        (typeof source === "string" ? `: export ${clip(source, 200)}, its float model` : ""),
     );
   }
   // Architecture, then the weights' header against it, then their values: all before converting.

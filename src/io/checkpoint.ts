@@ -7,12 +7,13 @@ import {
   decodeEntries,
   decodeSafetensors,
   encodeSafetensors,
+  F32_ONLY,
   type NamedArray,
 } from "./safetensors.ts";
 import { checkWeightsHeader, encodeModelWeights, writeStateTensors } from "./weights.ts";
 import { readConfigFile, readSafetensorsFile } from "./model_folder.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
-import { UserError } from "../util/errors.ts";
+import { clip, showValue, UserError } from "../util/errors.ts";
 
 export const CONFIG_FILE = "config.json";
 export const WEIGHTS_FILE = "weights.safetensors";
@@ -59,14 +60,14 @@ export function checkNetworkConfig(
     throw new UserError(
       `${dir}: an int8 model from "deno task quantize"; it predicts and is evaluated, but ` +
         `this needs float weights${
-          typeof source === "string" ? `: use ${source.slice(0, 200)}, its float model` : ""
+          typeof source === "string" ? `: use ${clip(source, 200)}, its float model` : ""
         }`,
     );
   }
   if (!expected && (config.kind !== "network" || config.architecture === undefined)) {
     throw new UserError(
       `${file}: no network architecture in it (kind ${
-        JSON.stringify(config.kind ?? null)
+        showValue(config.kind ?? null)
       }); is it a baseline model?`,
     );
   }
@@ -108,12 +109,7 @@ export async function readCheckedWeights(
     name,
     missing,
     (h, path) => checkWeightsHeader(h, plan, path),
-    {
-      header: {
-        dtypes: ["F32"],
-        otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
-      },
-    },
+    { header: F32_ONLY },
   );
   const tensors = decodeEntries(bytes, header) as Map<string, NamedArray>;
   checkFinite(tensors.values(), path);

@@ -3,7 +3,7 @@
 // weights file's header is checked against the architecture before its data are read. Deno only
 // (the page checks the same with `File.size` and the shared checks of safetensors.ts/weights.ts).
 import { basename, join, sep } from "node:path";
-import { UserError } from "../util/errors.ts";
+import { quote, showValue, UserError } from "../util/errors.ts";
 import { MODEL_FILE_LIMITS } from "./limits.ts";
 import {
   MAX_SAFETENSORS_HEADER_BYTES,
@@ -22,10 +22,9 @@ const PLAIN_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,128}$/;
  */
 export function checkPlainName(name: unknown, field: string): string {
   if (typeof name !== "string" || !PLAIN_NAME.test(name)) {
-    const shown = JSON.stringify(name)?.slice(0, 60) ?? String(name);
     throw new UserError(
       `${field} must name a file inside the model folder (letters, digits, ".", "_", "-"), ` +
-        `got ${shown}; fix the field or re-save the model`,
+        `got ${showValue(name, 60)}; fix the field or re-save the model`,
     );
   }
   return name;
@@ -43,7 +42,7 @@ async function openInside(
   missing: string,
 ): Promise<{ path: string; file: Deno.FsFile; size: number }> {
   if (name.includes("/") || name.includes("\\") || name === "." || name === ".." || !name) {
-    throw new UserError(`${join(dir, "<file>")}: "${name.slice(0, 60)}" is not a file name`);
+    throw new UserError(`${join(dir, "<file>")}: ${quote(name, 60)} is not a file name`);
   }
   const path = join(dir, name);
   let info: Deno.FileInfo;
@@ -166,10 +165,65 @@ export async function readSafetensorsFile(
   name: string,
   missing: string,
   check: (header: SafetensorsHeader, path: string) => void,
-  o: { header?: Parameters<typeof readSafetensorsHeader>[3]; maxBytes?: number } = {},
+  o: SafetensorsFileOptions = {},
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; header: SafetensorsHeader; path: string }> {
-  const maxBytes = o.maxBytes ?? MODEL_FILE_LIMITS.weights;
-  const { path, file, size } = await openInside(dir, name, maxBytes, missing);
+  return await withCheckedHeader(dir, name, missing, check, o, async (file, head, header, path) => {
+    const total = header.dataStart + header.dataBytes;
+    const bytes = new Uint8Array(total);
+    bytes.set(head);
+    const rest = await readUpTo(file, total - head.length);
+    if (rest.length !== total - head.length) {
+      throw new UserError(`${path}: shorter than its header says; re-create or re-copy it`);
+    }
+    bytes.set(rest, head.length);
+    return { bytes, header, path };
+  });
+}
+
+/**
+ * `readSafetensorsFile`'s checks without reading the tensor data: the file, its header (`check`)
+ * and its length. What a command runs before it starts the GPU; the loader reads the data once,
+ * later, and checks the values then.
+ */
+export async function checkSafetensorsFile(
+  dir: string,
+  name: string,
+  missing: string,
+  check: (header: SafetensorsHeader, path: string) => void,
+  o: SafetensorsFileOptions = {},
+): Promise<void> {
+  await withCheckedHeader(dir, name, missing, check, o, () => Promise.resolve());
+}
+
+interface SafetensorsFileOptions {
+  header?: Parameters<typeof readSafetensorsHeader>[3];
+  maxBytes?: number;
+}
+
+/**
+ * Opens `dir/name` (as `openInside` says), reads and checks its header (`check`) and that the
+ * file is exactly as long as the header says, then runs `rest` on the open file, positioned just
+ * after the header.
+ */
+async function withCheckedHeader<T>(
+  dir: string,
+  name: string,
+  missing: string,
+  check: (header: SafetensorsHeader, path: string) => void,
+  o: SafetensorsFileOptions,
+  rest: (
+    file: Deno.FsFile,
+    head: Uint8Array,
+    header: SafetensorsHeader,
+    path: string,
+  ) => Promise<T>,
+): Promise<T> {
+  const { path, file, size } = await openInside(
+    dir,
+    name,
+    o.maxBytes ?? MODEL_FILE_LIMITS.weights,
+    missing,
+  );
   try {
     const lengthBytes = await readUpTo(file, 8);
     const declared = lengthBytes.length === 8
@@ -190,14 +244,7 @@ export async function readSafetensorsFile(
           `padded, re-create or re-copy it`,
       );
     }
-    const bytes = new Uint8Array(total);
-    bytes.set(head);
-    const rest = await readUpTo(file, total - head.length);
-    if (rest.length !== total - head.length) {
-      throw new UserError(`${path}: shorter than its header says; re-create or re-copy it`);
-    }
-    bytes.set(rest, head.length);
-    return { bytes, header, path };
+    return await rest(file, head, header, path);
   } finally {
     file.close();
   }
@@ -237,9 +284,7 @@ export async function readConfigFile(
   const kind = (value as { kind?: unknown }).kind;
   if (kind !== undefined && typeof kind !== "string") {
     throw new UserError(
-      `${join(dir, "config.json")}: "kind" must be a string, got ${
-        JSON.stringify(kind)?.slice(0, 40)
-      }`,
+      `${join(dir, "config.json")}: "kind" must be a string, got ${showValue(kind)}`,
     );
   }
   return value as Record<string, unknown>;

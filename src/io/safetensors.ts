@@ -1,4 +1,4 @@
-import { UserError } from "../util/errors.ts";
+import { clip, quote, showValue, UserError } from "../util/errors.ts";
 
 /** One named f32 tensor, as stored in a .safetensors file. */
 export interface NamedArray {
@@ -19,15 +19,18 @@ export function encodeSafetensors(
   return encodeTypedSafetensors(tensors.map((t) => ({ ...t, dtype: "F32" as const })), metadata);
 }
 
+/** Our weights files hold F32 tensors only: the dtype options of a decode that says so. */
+export const F32_ONLY = {
+  dtypes: ["F32"] as TensorDType[],
+  otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
+};
+
 /** Decodes a safetensors file; `file` names it in errors. Only F32 tensors are accepted. */
 export function decodeSafetensors(
   bytes: Uint8Array,
   file: string,
 ): { tensors: Map<string, NamedArray>; metadata: Record<string, string> } {
-  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, {
-    dtypes: ["F32"],
-    otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
-  });
+  const { tensors, metadata } = decodeTypedSafetensors(bytes, file, F32_ONLY);
   return { tensors: tensors as Map<string, NamedArray>, metadata };
 }
 
@@ -163,7 +166,7 @@ export function readSafetensorsHeader(
   const entries = new Map<string, HeaderEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
-    const shown = JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+    const shown = quote(name);
     if (name === "__metadata__") {
       if (!isPlainObject(entry) || Object.values(entry).some((v) => typeof v !== "string")) {
         throw bad("__metadata__ is not a map of strings");
@@ -176,7 +179,7 @@ export function readSafetensorsHeader(
     if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_BYTES, dtype) || !dtypes.has(dtype)) {
       throw new UserError(
         `${file}: tensor ${shown} is ${
-          typeof dtype === "string" ? dtype.slice(0, 20) : JSON.stringify(dtype)?.slice(0, 20)
+          typeof dtype === "string" ? clip(dtype, 20) : showValue(dtype, 20)
         }; ` +
           (o.otherDtype ?? `only ${[...dtypes].join(", ")} tensors are read`),
       );
@@ -185,7 +188,7 @@ export function readSafetensorsHeader(
       !Array.isArray(shape) || shape.length > 8 ||
       !shape.every((d) => Number.isSafeInteger(d) && d >= 0)
     ) {
-      throw bad(`tensor ${shown} has shape ${JSON.stringify(shape)?.slice(0, 40)}`);
+      throw bad(`tensor ${shown} has shape ${showValue(shape)}`);
     }
     const count = shape.reduce((a: number, b: number) => a * b, 1);
     if (count > MAX_TENSOR_ELEMENTS) throw bad(`tensor ${shown} has ${count} elements`);
@@ -193,7 +196,7 @@ export function readSafetensorsHeader(
       !Array.isArray(offsets) || offsets.length !== 2 ||
       !offsets.every((d) => Number.isSafeInteger(d) && d >= 0)
     ) {
-      throw bad(`tensor ${shown} has data_offsets ${JSON.stringify(offsets)?.slice(0, 40)}`);
+      throw bad(`tensor ${shown} has data_offsets ${showValue(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (end - begin !== count * DTYPE_BYTES[dtype as TensorDType] || end > dataLength) {

@@ -10,11 +10,12 @@ import {
   checkFinite,
   decodeEntries,
   encodeSafetensors,
+  F32_ONLY,
   type NamedArray,
   readSafetensorsHeader,
   type SafetensorsHeader,
 } from "./safetensors.ts";
-import { UserError } from "../util/errors.ts";
+import { clip, UserError } from "../util/errors.ts";
 
 /** CPU copies of GPU tensors, named `prefix + name` (for files and in-memory snapshots). */
 export async function readTensors(params: Param[], prefix = ""): Promise<NamedArray[]> {
@@ -45,7 +46,7 @@ export function stateTensorPlans(plan: ArchitecturePlan): TensorPlan[] {
 function savedName(metadata: Record<string, string>): string {
   try {
     const name = metadata.architecture ? JSON.parse(metadata.architecture).name : undefined;
-    return typeof name === "string" ? name.slice(0, 60) : "unknown";
+    return typeof name === "string" ? clip(name, 60) : "unknown";
   } catch {
     // A damaged architecture note does not matter when the tensors fit; when they don't, the
     // error says which tensor differs.
@@ -81,7 +82,7 @@ export function checkWeightsHeader(
   if (header.entries.size !== wanted.length) {
     const names = new Set(wanted.map((p) => p.name));
     const extra = [...header.entries.keys()].filter((k) => !names.has(k));
-    refuse(`unexpected tensors ${extra.slice(0, 3).map((k) => k.slice(0, 60)).join(", ")}`);
+    refuse(`unexpected tensors ${extra.slice(0, 3).map((k) => clip(k, 60)).join(", ")}`);
   }
 }
 
@@ -95,10 +96,7 @@ export function decodeCheckedWeights(
   plan: ArchitecturePlan,
   file: string,
 ): Map<string, NamedArray> {
-  const header = readSafetensorsHeader(bytes, bytes.length, file, {
-    dtypes: ["F32"],
-    otherDtype: "expected F32; the file is not one of ours, retrain or re-copy it",
-  });
+  const header = readSafetensorsHeader(bytes, bytes.length, file, F32_ONLY);
   checkWeightsHeader(header, plan, file);
   const tensors = decodeEntries(bytes, header) as Map<string, NamedArray>;
   checkFinite(tensors.values(), file);

@@ -3,7 +3,7 @@
 // src/nn/layers/), and the whole network fits a budget of parameters, FLOPs and buffer sizes. No
 // GPU; the browser page uses it too.
 import type { LossName } from "../ops/loss/loss.ts";
-import { UserError } from "../util/errors.ts";
+import { showValue, UserError } from "../util/errors.ts";
 import { findLayerType, LAYER_TYPES } from "./layers/mod.ts";
 import { type ArchitecturePlan, largestPerExample, planArchitecture } from "./model.ts";
 import type { Architecture } from "./zoo.ts";
@@ -55,10 +55,10 @@ export function checkArchitecture(
   };
   const a = object(value, path, refuse);
   if (typeof a.name !== "string" || a.name.length === 0 || a.name.length > 100) {
-    refuse(`${path}.name`, `must be a name of 1 to 100 characters, got ${shown(a.name)}`);
+    refuse(`${path}.name`, `must be a name of 1 to 100 characters, got ${showValue(a.name)}`);
   }
   if (!Array.isArray(a.input) || a.input.length !== 3) {
-    refuse(`${path}.input`, `must be [height, width, channels], got ${shown(a.input)}`);
+    refuse(`${path}.input`, `must be [height, width, channels], got ${showValue(a.input)}`);
   }
   const input = a.input as unknown[];
   integer(input[0], `${path}.input[0]`, 1, 4096, refuse);
@@ -66,7 +66,7 @@ export function checkArchitecture(
   integer(input[2], `${path}.input[2]`, 1, 16, refuse);
   integer(a.classes, `${path}.classes`, 1, 100_000, refuse);
   if (a.loss !== undefined && !LOSSES.includes(a.loss as LossName)) {
-    refuse(`${path}.loss`, `must be one of ${LOSSES.join(", ")}, got ${shown(a.loss)}`);
+    refuse(`${path}.loss`, `must be one of ${LOSSES.join(", ")}, got ${showValue(a.loss)}`);
   }
   const count = { layers: 0 };
   checkLayers(a.layers, `${path}.layers`, 0, count, limits, refuse);
@@ -118,7 +118,7 @@ function checkLayers(
   limits: ArchitectureLimits,
   refuse: (where: Path, what: string) => never,
 ) {
-  if (!Array.isArray(value)) refuse(path, `must be a list of layers, got ${shown(value)}`);
+  if (!Array.isArray(value)) refuse(path, `must be a list of layers, got ${showValue(value)}`);
   if (depth > MAX_NESTING) refuse(path, `nests residual blocks over ${MAX_NESTING} deep`);
   for (let i = 0; i < (value as unknown[]).length; i++) {
     if (++count.layers > limits.layers) refuse(path, `has over ${limits.layers} layers`);
@@ -140,7 +140,7 @@ function checkLayer(
   if (!type) {
     return refuse(
       field("type"),
-      `must be one of ${[...LAYER_TYPES.keys()].join(", ")}; got ${shown(l.type)}`,
+      `must be one of ${[...LAYER_TYPES.keys()].join(", ")}; got ${showValue(l.type)}`,
     );
   }
   // Each check skips an absent optional field.
@@ -157,7 +157,7 @@ function checkLayer(
     },
     boolean(name, opts) {
       if (!absent(name, opts) && typeof l[name] !== "boolean") {
-        refuse(field(name), `must be true or false, got ${shown(l[name])}`);
+        refuse(field(name), `must be true or false, got ${showValue(l[name])}`);
       }
     },
     layers(name, opts) {
@@ -172,7 +172,7 @@ function object(
   refuse: (where: Path, what: string) => never,
 ): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    refuse(path, `must be an object, got ${shown(value)}`);
+    refuse(path, `must be an object, got ${showValue(value)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -186,7 +186,7 @@ function integer(
   or = "",
 ) {
   if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) {
-    refuse(where, `must be ${or}an integer from ${lo} to ${hi}, got ${shown(v)}`);
+    refuse(where, `must be ${or}an integer from ${lo} to ${hi}, got ${showValue(v)}`);
   }
 }
 
@@ -198,17 +198,6 @@ function number(
   refuse: (where: Path, what: string) => never,
 ) {
   if (typeof v !== "number" || !(v >= lo && v <= hi)) {
-    refuse(where, `must be a number from ${lo} to ${hi}, got ${shown(v)}`);
+    refuse(where, `must be a number from ${lo} to ${hi}, got ${showValue(v)}`);
   }
-}
-
-/** A value for a message: JSON, at most 40 characters. */
-function shown(v: unknown): string {
-  let s: string;
-  try {
-    s = v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
-  }
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

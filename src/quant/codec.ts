@@ -10,7 +10,7 @@ import {
   type TypedTensor,
 } from "../io/safetensors.ts";
 import { checkArchitecture } from "../nn/check.ts";
-import { UserError } from "../util/errors.ts";
+import { clip, quote, UserError } from "../util/errors.ts";
 import { flattenOps, hasOwnScale, INPUT, planQuantized } from "./graph.ts";
 import type { QParams, QuantizedNetwork, QuantizedTensors } from "./quantize.ts";
 
@@ -104,7 +104,7 @@ export function checkQuantizedHeader(
   if (metadata.format !== QUANT_FORMAT || !metadata.activations) {
     throw new UserError(
       `${path}: not an int8 weights file of this version (format "${
-        (metadata.format ?? "none").slice(0, 60)
+        clip(metadata.format ?? "none", 60)
       }", expected "${QUANT_FORMAT}"); re-create it with "deno task quantize"`,
     );
   }
@@ -141,7 +141,7 @@ export function checkQuantizedHeader(
   if (header.entries.size !== expected.size) {
     const extra = [...header.entries.keys()].find((k) => !expected.has(k))!;
     throw new UserError(
-      `${path}: unexpected tensor "${extra.slice(0, 60)}"; the file does not belong to this ` +
+      `${path}: unexpected tensor ${quote(extra, 60)}; the file does not belong to this ` +
         `config.json, re-create it with "deno task quantize"`,
     );
   }

@@ -33,7 +33,7 @@ import {
   torchLayout,
   type TorchTensor,
 } from "../io/torch.ts";
-import { UserError } from "../util/errors.ts";
+import { showValue, UserError } from "../util/errors.ts";
 
 /** Weights to start from, converted to our names and layout. */
 export interface InitSource {
@@ -103,7 +103,9 @@ export async function readInit(path: string, model?: string): Promise<InitSource
     const config = await readConfig(path);
     if (config.kind !== "network" || !config.architecture?.layers) {
       throw new UserError(
-        `--init ${join(path, CONFIG_FILE)}: not a network (kind "${config.kind}"); give a ` +
+        `--init ${join(path, CONFIG_FILE)}: not a network (kind ${
+          showValue(config.kind ?? null)
+        }); give a ` +
           `folder saved by "deno task train"`,
         2,
       );
