@@ -52,8 +52,8 @@ export class NetworkClassifier implements Classifier {
   }
 
   static async load(dir: string): Promise<NetworkClassifier> {
-    const model = await loadModel(dir);
     const config = await readConfig(dir);
+    const model = await loadModel(dir, undefined, config);
     // Recorded settings, shown in reports; untrusted, so only sane numbers are kept (the batch
     // size sizes buffers when the classifier predicts).
     const h =

@@ -79,10 +79,15 @@ export function checkNetworkConfig(
  * on an architecture) and loads its weights. Everything is checked before the network is built:
  * the architecture (`checkNetworkConfig`), the weights file's header against it (every tensor
  * present with its shape, no other), then every value finite. Throws a one-line UserError naming
- * the file and the field or tensor at fault.
+ * the file and the field or tensor at fault. `config`: the folder's config.json when the caller has
+ * already read it.
  */
-export async function loadModel(dir: string, expected?: Architecture): Promise<Sequential> {
-  const { architecture, plan } = checkNetworkConfig(await readConfig(dir), dir, expected);
+export async function loadModel(
+  dir: string,
+  expected?: Architecture,
+  config?: ModelConfig,
+): Promise<Sequential> {
+  const { architecture, plan } = checkNetworkConfig(config ?? await readConfig(dir), dir, expected);
   const tensors = await readCheckedWeights(
     dir,
     WEIGHTS_FILE,
