@@ -7,7 +7,17 @@
 // - a screenshot of each tab.
 // Writes OUT_DIR/measured.json, predict.png and train.png (default web/screenshots/).
 import { join } from "node:path";
-import { Chromium, findChromium, type Page } from "./chromium.ts";
+import {
+  evaluate,
+  findChromium,
+  launchChromium,
+  openPage,
+  type Page,
+  screenshot,
+  setFiles,
+  startServe,
+  waitFor,
+} from "./browser.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const OUT = Deno.args[0] ?? join(ROOT, "web/screenshots");
@@ -22,40 +32,30 @@ const chromium = findChromium();
 if (!chromium) throw new Error("Chromium not found: apt-get install chromium");
 await Deno.mkdir(OUT, { recursive: true });
 
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", join(ROOT, "src/cli/serve.ts"), "--port", "0"],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let text = "";
-let url = "";
-while (!url) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error(`serve stopped: ${text}`);
-  text += value;
-  url = text.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0] ?? "";
-}
+const serve = await startServe();
+const url = serve.url;
 
 async function trainInPage(page: Page, run: typeof RUNS[number], epochs = 1, test = false) {
-  await page.evaluate(`(() => {
+  await evaluate(
+    page,
+    `(() => {
     document.querySelector('nav button[data-tab=train]').click();
     const set = (id, v) => document.getElementById(id).value = v;
     set('train-model', '${run.model}'); set('train-epochs', ${epochs}); set('train-batch', ${run.batch});
     set('train-limit', ${run.limit}); set('train-seed', 1); set('train-augment', 'none');
     document.getElementById('train-test').checked = ${test};
     document.getElementById('train-start').click();
-  })()`);
-  await page.waitFor(
+  })()`,
+  );
+  await waitFor(
+    page,
     "['done', 'failed', 'cancelled'].includes(workbench.trainState().status)",
     3_600_000,
     1000,
   );
-  const s = await page.evaluate<
+  const s = await evaluate<
     { status: string; error: string; history: { imagesPerSecond: number }[] }
-  >(
-    "workbench.trainState()",
-  );
+  >(page, "workbench.trainState()");
   if (s.status !== "done") throw new Error(`page training ${s.status}: ${s.error}`);
   return s.history[0].imagesPerSecond;
 }
@@ -95,38 +95,40 @@ async function trainInDeno(run: typeof RUNS[number]) {
   }
 }
 
-const browser = await Chromium.launch(chromium);
+const browser = await launchChromium(chromium);
 const result: Record<string, unknown> = {
   date: new Date().toISOString(),
-  chromium: browser.version,
+  chromium: await browser.version(),
 };
 try {
-  const page = await browser.newPage(url);
-  await page.evaluate("workbench.ready");
-  const cold = await page.evaluate<{ firstPredictionMs: number; message: string | null }>(
+  const { page } = await openPage(browser, url);
+  await evaluate(page, "workbench.ready");
+  const cold = await evaluate<{ firstPredictionMs: number; message: string | null }>(
+    page,
     "workbench.state()",
   );
   if (cold.message) throw new Error(`the page says: ${cold.message}`);
   await page.goto(url);
-  await page.evaluate("workbench.ready");
-  const warm = await page.evaluate<{ firstPredictionMs: number }>("workbench.state()");
+  await evaluate(page, "workbench.ready");
+  const warm = await evaluate<{ firstPredictionMs: number }>(page, "workbench.state()");
   result.firstPredictionSeconds = {
     cold: cold.firstPredictionMs / 1000,
     warm: warm.firstPredictionMs / 1000,
   };
-  result.pageAdapter = await page.evaluate("workbench.adapter()");
+  result.pageAdapter = await evaluate(page, "workbench.adapter()");
   console.error(
     `first prediction: cold ${cold.firstPredictionMs} ms, warm ${warm.firstPredictionMs} ms`,
   );
 
   // Predict tab screenshot: the photographed pullover (test image 1 on white).
   const picture = PICTURES + "pullover_white_bg_224.jpg";
-  await page.setFiles("#upload", [picture]);
-  await page.waitFor(
+  await setFiles(page, "#upload", [picture]);
+  await waitFor(
+    page,
     `workbench.state().picture === '${picture.split("/").pop()}' && !workbench.state().busy`,
     120_000,
   );
-  await Deno.writeFile(join(OUT, "predict.png"), await page.screenshot(1280, 860));
+  await Deno.writeFile(join(OUT, "predict.png"), await screenshot(page, 1280, 860));
 
   const training: Record<string, unknown>[] = [];
   for (const run of RUNS) {
@@ -161,8 +163,8 @@ try {
 
   // Train tab screenshot: a short mlp run, three epochs, test images measured.
   await trainInPage(page, { model: "mlp", batch: 64, limit: 3000 }, 3, true);
-  await Deno.writeFile(join(OUT, "train.png"), await page.screenshot(1280, 760));
-  const shot = await page.evaluate<{ history: unknown; test: unknown }>("workbench.trainState()");
+  await Deno.writeFile(join(OUT, "train.png"), await screenshot(page, 1280, 760));
+  const shot = await evaluate<{ history: unknown; test: unknown }>(page, "workbench.trainState()");
   result.trainScreenshotRun = {
     model: "mlp",
     batch: 64,
@@ -172,8 +174,7 @@ try {
   };
 } finally {
   await browser.close();
-  server.kill();
-  await server.status;
+  await serve.stop();
 }
 await Deno.writeTextFile(join(OUT, "measured.json"), JSON.stringify(result, null, 2) + "\n");
 console.log(JSON.stringify(result, null, 2));

@@ -1,53 +1,33 @@
 // The workbench in a real browser: `deno task serve`'s page in headless Chromium (WebGPU on
-// SwiftShader), driven over the DevTools protocol. One Chromium and one server for all steps.
+// SwiftShader), driven by puppeteer-core (tests/browser/browser.ts). One Chromium and one server
+// for all steps.
 // Without Chromium: this test FAILS under CI (CI=true; .ci/run installs it) and is ignored, with
 // a note, elsewhere.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Chromium, findChromium, type Page } from "./chromium.ts";
+import {
+  allowDownloads,
+  evaluate,
+  findChromium,
+  launchChromium,
+  openPage,
+  type Page,
+  setFiles,
+  startServe,
+  waitFor,
+} from "./browser.ts";
 import { bundlePage, kernelSources } from "../../src/cli/serve.ts";
 import { loadFashionMnist } from "../../src/data/dataset.ts";
 import { decodePicture } from "../../src/image/decode.ts";
 import { preprocess } from "../../src/image/preprocess.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const SERVE = join(ROOT, "src/cli/serve.ts");
 const PREDICT = join(ROOT, "src/cli/predict.ts");
 const QUANTIZE = join(ROOT, "src/cli/quantize.ts");
 const MODEL = join(ROOT, "web/model");
 const PICTURES = join(ROOT, "tests/image/fixtures/"); // test image 1, photographed on white
 const CI = Boolean(Deno.env.get("CI"));
 const chromium = findChromium();
-
-/** Starts `deno task serve --port 0` and returns its URL and a stop function. */
-async function startServe(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVE, "--port", "0"],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let url: string | null = null;
-  while (!url) {
-    const { value, done } = await out.read();
-    if (done) {
-      const err = await new Response(child.stderr).text();
-      throw new Error(`deno task serve exited before serving: ${text} ${err}`);
-    }
-    text += value;
-    url = text.match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0] ?? null;
-  }
-  return {
-    url,
-    stop: async () => {
-      child.kill();
-      await child.status;
-      await out.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
-    },
-  };
-}
 
 /** The kernel tests' page (tests/browser/kernels_page.ts), served in-process. */
 async function startKernelPage(): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -95,16 +75,13 @@ interface State {
   busy: boolean;
   message: string | null;
 }
-const state = (page: Page) => page.evaluate<State>("workbench.state()");
+const state = (page: Page) => evaluate<State>(page, "workbench.state()");
 
 /** Uploads `path` into the file input `selector` and waits until the page has handled it. */
 async function upload(page: Page, selector: string, paths: string[], until: string) {
-  await page.evaluate("workbench.clearMessage()");
-  await page.setFiles(selector, paths);
-  await page.waitFor(
-    `(${until}) && !workbench.state().busy`,
-    120_000,
-  );
+  await evaluate(page, "workbench.clearMessage()");
+  await setFiles(page, selector, paths);
+  await waitFor(page, `(${until}) && !workbench.state().busy`, 120_000);
 }
 
 if (!chromium) {
@@ -126,27 +103,32 @@ if (!chromium) {
     fn: async (t) => {
       const serve = await startServe();
       const kernelPage = await startKernelPage();
-      const browser = await Chromium.launch(chromium);
+      const browser = await launchChromium(chromium);
       const tmp = await Deno.makeTempDir({ prefix: "browser-test-" });
       let page: Page | null = null;
+      let pageErrors: string[] = [];
       try {
         await t.step(
           "deno task serve's page loads: WebGPU, the reference model, a first answer",
           async () => {
-            page = await browser.newPage(serve.url);
-            await page.evaluate("workbench.ready");
+            const opened = await openPage(browser, serve.url);
+            page = opened.page;
+            pageErrors = opened.errors;
+            await evaluate(page, "workbench.ready");
             const s = await state(page);
             assert.equal(s.message, null, `the page says: ${s.message}`);
             assert.match(s.model ?? "", /reference CNN/);
             assert.equal(s.picture, "example: pullover");
             assert.equal(s.top3[0].label, "Pullover");
             assert.ok(s.firstPredictionMs! > 0);
-            const adapter = await page.evaluate<{ architecture: string }>("workbench.adapter()");
+            const adapter = await evaluate<{ architecture: string }>(page, "workbench.adapter()");
             console.log(
-              `  ${browser.version}, adapter ${JSON.stringify(adapter)}; first prediction ` +
+              `  ${await browser.version()}, adapter ${
+                JSON.stringify(adapter)
+              }; first prediction ` +
                 `${(s.firstPredictionMs! / 1000).toFixed(1)} s after opening the page`,
             );
-            assert.deepEqual(page.errors, []);
+            assert.deepEqual(pageErrors, []);
           },
         );
 
@@ -157,7 +139,7 @@ if (!chromium) {
             const { test } = await loadFashionMnist();
             const pixels = Array.from(test.images.subarray(0, 20 * 784));
             const [inPage, cli] = await Promise.all([
-              page.evaluate<number[]>(`workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`),
+              evaluate<number[]>(page, `workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`),
               cliPredict("--limit", "20", "--json"),
             ]);
             assert.deepEqual(inPage, cli.predictions);
@@ -177,7 +159,9 @@ if (!chromium) {
             assert.equal(s.top3[0].label, "Trouser");
             assert.equal(s.message, null);
             // WebP (which the command line does not decode), made by the browser's own encoder.
-            const webp = await page.evaluate<string>(`(async () => {
+            const webp = await evaluate<string>(
+              page,
+              `(async () => {
               const png = await (await fetch("examples/ankle-boot.png")).blob();
               const bitmap = await createImageBitmap(png);
               const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -186,7 +170,8 @@ if (!chromium) {
               let s = "";
               for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b);
               return btoa(s);
-            })()`);
+            })()`,
+            );
             const boot = join(tmp, "boot.webp");
             await Deno.writeFile(boot, Uint8Array.from(atob(webp), (c) => c.charCodeAt(0)));
             await upload(page, "#upload", [boot], "workbench.state().picture === 'boot.webp'");
@@ -220,16 +205,19 @@ if (!chromium) {
           async () => {
             assert.ok(page, "the page did not load");
             // Chromium's fake camera (--use-fake-device-for-media-stream): a moving test pattern.
-            await page.evaluate(
+            await evaluate(
+              page,
               "workbench.clearMessage(); document.getElementById('camera').click()",
             );
-            await page.waitFor(
+            await waitFor(
+              page,
               "document.getElementById('video').videoWidth > 0 || workbench.state().message",
               30_000,
             );
             assert.equal((await state(page)).message, null);
-            await page.evaluate("document.getElementById('capture').click()");
-            await page.waitFor(
+            await evaluate(page, "document.getElementById('capture').click()");
+            await waitFor(
+              page,
               "workbench.state().picture === 'camera picture' && !workbench.state().busy",
               60_000,
             );
@@ -237,7 +225,7 @@ if (!chromium) {
             assert.equal(s.message, null);
             assert.equal(s.seen!.length, 784);
             assert.equal(s.top3.length, 3);
-            assert.equal(await page.evaluate("document.getElementById('video').hidden"), true);
+            assert.equal(await evaluate(page, "document.getElementById('video').hidden"), true);
           },
         );
 
@@ -378,7 +366,7 @@ if (!chromium) {
             const { test } = await loadFashionMnist();
             const pixels = Array.from(test.images.subarray(0, 20 * 784));
             const [inPage, cli] = await Promise.all([
-              page.evaluate<number[]>(`workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`),
+              evaluate<number[]>(page, `workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`),
               cliPredictWith(int8, "--limit", "20", "--json"),
             ]);
             assert.deepEqual(inPage, cli.predictions);
@@ -398,28 +386,32 @@ if (!chromium) {
             assert.ok(page, "the page did not load");
             const downloads = join(tmp, "downloads");
             await Deno.mkdir(downloads);
-            await page.allowDownloads(downloads);
+            await allowDownloads(page, downloads);
             // mlp, batch 32, 720 images: 648 after the 10% validation split, 21 steps; the tab
             // reads the loss back every 5 steps. (The CNN trains too, but SwiftShader runs its
             // steps slowly; the kernel step below checks every op the CNN uses.)
-            await page.evaluate(`(() => {
+            await evaluate(
+              page,
+              `(() => {
             document.querySelector('nav button[data-tab=train]').click();
             const set = (id, v) => document.getElementById(id).value = v;
             set('train-model', 'mlp'); set('train-epochs', 1); set('train-batch', 32);
             set('train-limit', 720); document.getElementById('train-test').checked = false;
             document.getElementById('train-start').click();
-          })()`);
-            await page.waitFor(
+          })()`,
+            );
+            await waitFor(
+              page,
               "['done', 'failed', 'cancelled'].includes(workbench.trainState().status)",
               300_000,
               500,
             );
-            const run = await page.evaluate<{
+            const run = await evaluate<{
               status: string;
               error: string | null;
               progress: { step: number; loss: number }[];
               history: { valAccuracy: number; imagesPerSecond: number }[];
-            }>("workbench.trainState()");
+            }>(page, "workbench.trainState()");
             assert.equal(run.status, "done", run.error ?? "");
             assert.deepEqual(run.progress.map((p) => p.step), [5, 10, 15, 20, 21]);
             const [first, , , twentieth] = run.progress;
@@ -434,7 +426,7 @@ if (!chromium) {
                 `${run.history[0].imagesPerSecond.toFixed(0)} images/s`,
             );
 
-            await page.evaluate("document.getElementById('train-download').click()");
+            await evaluate(page, "document.getElementById('train-download').click()");
             const files = ["config.json", "weights.safetensors"].map((f) => join(downloads, f));
             const until = Date.now() + 60_000;
             const there = () =>
@@ -451,14 +443,15 @@ if (!chromium) {
             const pixels = Array.from(test.images.subarray(0, 20 * 784));
             const cli = await cliPredictWith(downloads, "--limit", "20", "--json");
             // Back into the page: the same folder opened in the Predict tab gives the same answers.
-            await page.evaluate("document.querySelector('nav button[data-tab=predict]').click()");
+            await evaluate(page, "document.querySelector('nav button[data-tab=predict]').click()");
             await upload(
               page,
               "#model-files",
               files,
               "/opened from its files/.test(workbench.state().model)",
             );
-            const inPage = await page.evaluate<number[]>(
+            const inPage = await evaluate<number[]>(
+              page,
               `workbench.classifyPixels(${JSON.stringify(pixels)}, 20)`,
             );
             assert.deepEqual(inPage, cli.predictions);
@@ -467,19 +460,25 @@ if (!chromium) {
 
         await t.step("Train: Cancel stops a run before its next step", async () => {
           assert.ok(page, "the page did not load");
-          await page.evaluate(`(() => {
+          await evaluate(
+            page,
+            `(() => {
             document.querySelector('nav button[data-tab=train]').click();
             document.getElementById('train-limit').value = 6000;
             document.getElementById('train-start').click();
-          })()`);
-          await page.waitFor("workbench.trainState().progress.length > 0", 120_000, 200);
-          await page.evaluate("document.getElementById('train-cancel').click()");
-          await page.waitFor("workbench.trainState().status === 'cancelled'", 60_000, 200);
-          const s = await page.evaluate<{ progress: { step: number }[] }>("workbench.trainState()");
+          })()`,
+          );
+          await waitFor(page, "workbench.trainState().progress.length > 0", 120_000, 200);
+          await evaluate(page, "document.getElementById('train-cancel').click()");
+          await waitFor(page, "workbench.trainState().status === 'cancelled'", 60_000, 200);
+          const s = await evaluate<{ progress: { step: number }[] }>(
+            page,
+            "workbench.trainState()",
+          );
           assert.ok(s.progress.at(-1)!.step < 169, "stopped well before the epoch's 169 steps");
-          assert.equal(await page.evaluate("workbench.state().message"), null);
+          assert.equal(await evaluate(page, "workbench.state().message"), null);
           assert.equal(
-            await page.evaluate("document.getElementById('train-download').disabled"),
+            await evaluate(page, "document.getElementById('train-download').disabled"),
             true,
             "nothing to download from a cancelled run",
           );
@@ -488,13 +487,13 @@ if (!chromium) {
         await t.step(
           "the kernel tests pass in Chromium (forward vs CPU, backward by finite differences)",
           async () => {
-            const kp = await browser.newPage(kernelPage.url);
+            const { page: kp } = await openPage(browser, kernelPage.url);
             try {
-              await kp.waitFor("globalThis.kernelTests?.done", 900_000, 1000);
-              const r = await kp.evaluate<{
+              await waitFor(kp, "globalThis.kernelTests?.done", 900_000, 1000);
+              const r = await evaluate<{
                 results: { name: string; ok: boolean; error: string | null; seconds: number }[];
                 adapter: { architecture: string };
-              }>("globalThis.kernelTests");
+              }>(kp, "globalThis.kernelTests");
               for (const x of r.results) {
                 console.log(`  ${x.ok ? "ok" : "FAILED"} ${x.name} (${x.seconds.toFixed(1)} s)`);
               }
@@ -503,7 +502,7 @@ if (!chromium) {
               assert.deepEqual(failed, []);
               assert.ok(r.results.length >= 15, `${r.results.length} checks ran`);
             } finally {
-              await browser.closePage(kp);
+              await kp.close();
             }
           },
         );
@@ -511,32 +510,31 @@ if (!chromium) {
         await t.step(
           "a browser without WebGPU gets one message saying how to enable it",
           async () => {
-            const plain = await Chromium.launch(chromium, { webgpu: false });
+            const plain = await launchChromium(chromium, { webgpu: false });
             try {
-              const p = await plain.newPage(serve.url);
-              await p.evaluate("workbench.ready");
+              const { page: p, errors: pErrors } = await openPage(plain, serve.url);
+              await evaluate(p, "workbench.ready");
               const s = await state(p);
               assert.match(s.message ?? "", /no WebGPU adapter: use a current Chrome or Edge/);
               assert.match(s.message!, /--enable-unsafe-webgpu/);
-              assert.deepEqual(p.errors, []);
+              assert.deepEqual(pErrors, []);
               // A browser without the WebGPU API at all (no navigator.gpu, no GPU* globals).
-              const bare = await plain.newPage(
-                serve.url,
-                false,
-                "delete Navigator.prototype.gpu; for (const k of Object.getOwnPropertyNames(" +
+              const { page: bare, errors: bareErrors } = await openPage(plain, serve.url, {
+                beforeLoad:
+                  "delete Navigator.prototype.gpu; for (const k of Object.getOwnPropertyNames(" +
                   "globalThis)) if (/^GPU/.test(k)) delete globalThis[k];",
-              );
+              });
               assert.equal(
-                await bare.evaluate("'gpu' in navigator || 'GPUBufferUsage' in globalThis"),
+                await evaluate(bare, "'gpu' in navigator || 'GPUBufferUsage' in globalThis"),
                 false,
               );
-              await bare.evaluate("workbench.ready");
+              await evaluate(bare, "workbench.ready");
               const b = await state(bare);
               assert.match(b.message ?? "", /no WebGPU adapter: use a current Chrome or Edge/);
-              assert.deepEqual(bare.errors, []);
+              assert.deepEqual(bareErrors, []);
               // The rest of the page still works: a picture becomes its 28×28 (not classified).
-              await bare.setFiles("#upload", [join(ROOT, "web/examples/bag.png")]);
-              await bare.waitFor("workbench.state().picture === 'bag.png'", 30_000);
+              await setFiles(bare, "#upload", [join(ROOT, "web/examples/bag.png")]);
+              await waitFor(bare, "workbench.state().picture === 'bag.png'", 30_000);
               assert.equal((await state(bare)).seen!.length, 784);
             } finally {
               await plain.close();
