@@ -4,7 +4,15 @@
 import type { AdapterReport } from "./adapter_report.ts";
 
 /** How a matrix product is run (src/ops/matmul/matmul.ts says what each strategy is). */
-export type MatmulStrategy = "texture" | "register" | "tiled";
+export type MatmulStrategy = "texture" | "register" | "tiled" | "tiled8";
+
+/** Every matmul strategy (tests and the autotuner iterate them). */
+export const MATMUL_STRATEGIES: readonly MatmulStrategy[] = [
+  "texture",
+  "register",
+  "tiled",
+  "tiled8",
+];
 
 /** Which strategy each op runs on an adapter, and its tuning constants. */
 export interface AdapterProfile {
@@ -19,7 +27,9 @@ export interface AdapterProfile {
   /**
    * matmul: "texture" (llvmpipe's Vulkan path: generated register tiles reading textures),
    * "register" (llvmpipe's GL path compiles big unrolled tiles very slowly, ~50 s for 32×16, so
-   * plain 8×8 register tiles), "tiled" (64×64 workgroup-memory blocks: real GPUs).
+   * plain 8×8 register tiles), "tiled" / "tiled8" (64×64 workgroup-memory blocks, 4×4 or 8×8
+   * outputs per invocation: real GPUs). The autotuner (src/gpu/tune.ts) replaces this default per
+   * product shape where it has measured another strategy faster on the adapter.
    */
   matmul: MatmulStrategy;
   /**

@@ -1,9 +1,10 @@
-import { assertClose, checkGradients, gpuTest, randn } from "../helpers.ts";
+import { assertClose, checkGradients, gpuTest, randn, testGpu, withProfile } from "../helpers.ts";
 import assert from "node:assert/strict";
 import { gpu, Tensor } from "../../src/autograd/tensor.ts";
 import { matmul, matmulBatchedInto, matmulInto } from "../../src/ops/matmul/matmul.ts";
 import { generateMatmulRegister, generateMatmulTexture } from "../../src/ops/matmul/generate.ts";
 import { matmulRef } from "../../src/ops/matmul/reference.ts";
+import { MATMUL_STRATEGIES } from "../../src/gpu/profile.ts";
 
 // Sizes that are not multiples of any tile or workgroup size; the last three have M, N, K that
 // are multiples of 4 (but not of the tiles), which takes the texture kernel's entries
@@ -14,7 +15,7 @@ const SHAPES = [[37, 13, 29], [1, 1, 1], [5, 70, 3], [67, 9, 130], [36, 44, 28],
   132,
 ]];
 
-for (const strategy of ["texture", "register", "tiled"] as const) {
+for (const strategy of MATMUL_STRATEGIES) {
   gpuTest(`matmul (${strategy}) forward matches the CPU for all transposes`, async () => {
     for (const [m, n, k] of SHAPES) {
       for (const transA of [false, true]) {
@@ -45,7 +46,7 @@ for (const strategy of ["texture", "register", "tiled"] as const) {
 // Batched products as Winograd convolution runs them (src/autograd/conv2d.ts): operands back to
 // back; shapes with vec4 rows (the texture path runs them one by one through offset textures),
 // and odd ones (register kernel).
-for (const strategy of ["texture", "register", "tiled"] as const) {
+for (const strategy of MATMUL_STRATEGIES) {
   gpuTest(`matmulBatchedInto (${strategy}) matches the CPU per product`, async () => {
     for (
       const [batch, m, n, k] of [[3, 36, 44, 28], [5, 13, 8, 12], [2, 7, 5, 3], [16, 20, 4, 8]]
@@ -85,7 +86,7 @@ for (const strategy of ["texture", "register", "tiled"] as const) {
   });
 }
 
-for (const strategy of ["texture", "register", "tiled"] as const) {
+for (const strategy of MATMUL_STRATEGIES) {
   gpuTest(`matmul (${strategy}) bias and accumulate flags`, async () => {
     // [20, 12, 72]: the texture kernel's vec4 entries (NN and NT both checked).
     for (const [m, n, k] of [[19, 11, 70], [20, 12, 72]]) {
@@ -113,21 +114,29 @@ for (const strategy of ["texture", "register", "tiled"] as const) {
   });
 }
 
-gpuTest(
-  "matmul Aᵀ·B with few outputs and a long K (split into chunks) matches the CPU",
-  async () => {
-    // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed; 36×40 outputs
-    // with K = 4096 split into chunks on the texture kernel's TN entry (batch offsets multiples of
-    // 4).
-    for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031], [36, 40, 4096]]) {
-      const a = randn(m * k, 1);
-      const b = randn(k * n, 2);
-      const c = Tensor.empty([m, n]);
-      matmulInto(Tensor.from(a, [k, m]), Tensor.from(b, [k, n]), c, { m, n, k, transA: true });
-      assertClose(await c.read(), matmulRef(a, b, m, n, k, true), 1e-3, `split ${m}x${n}x${k}`);
-    }
-  },
-);
+for (const strategy of MATMUL_STRATEGIES) {
+  gpuTest(
+    `matmul (${strategy}) Aᵀ·B with few outputs and a long K (split into chunks) matches the CPU`,
+    async () => {
+      // 9×5 outputs, K = 3·7·211: split into K-chunks run as a batch, then summed; 36×40 outputs
+      // with K = 4096 split into chunks on the texture kernel's TN entry (batch offsets multiples
+      // of 4).
+      for (const [m, n, k] of [[9, 5, 4431], [3, 2, 1031], [36, 40, 4096]]) {
+        const a = randn(m * k, 1);
+        const b = randn(k * n, 2);
+        const c = Tensor.empty([m, n]);
+        matmulInto(Tensor.from(a, [k, m]), Tensor.from(b, [k, n]), c, {
+          m,
+          n,
+          k,
+          transA: true,
+          strategy,
+        });
+        assertClose(await c.read(), matmulRef(a, b, m, n, k, true), 1e-3, `split ${m}x${n}x${k}`);
+      }
+    },
+  );
+}
 
 gpuTest("matmul (texture) operands spanning several texture rows match the CPU", async () => {
   // A holds 130·260 floats = 8,450 vec4 texels: two full 4,096-texel rows and a partial third.
@@ -149,14 +158,22 @@ gpuTest("matmul (texture) operands spanning several texture rows match the CPU",
   if (gpu().profile.name !== "gpu") assert.equal(gpu().counts.textureCopies, copies + 4);
 });
 
-gpuTest("matmul backward by finite differences", async () => {
-  const [m, n, k] = [7, 5, 9];
-  await checkGradients(([x, w, b]) => matmul(x, w, b), [
-    { data: randn(m * k, 1), shape: [m, k] },
-    { data: randn(k * n, 2), shape: [k, n] },
-    { data: randn(n, 3), shape: [n] },
-  ]);
-});
+// The layer's backward runs dX = dY·Wᵀ (NT) and dW = Xᵀ·dY (TN) under the profile's strategy:
+// each strategy forced there in turn.
+for (const strategy of MATMUL_STRATEGIES) {
+  gpuTest(`matmul (${strategy}) backward by finite differences`, async () => {
+    const g = await testGpu();
+    await withProfile(g, { ...g.profile, matmul: strategy }, async () => {
+      for (const [m, n, k] of [[7, 5, 9], [12, 8, 16]]) {
+        await checkGradients(([x, w, b]) => matmul(x, w, b), [
+          { data: randn(m * k, 1), shape: [m, k] },
+          { data: randn(k * n, 2), shape: [k, n] },
+          { data: randn(n, 3), shape: [n] },
+        ]);
+      }
+    });
+  });
+}
 
 Deno.test("the matmul generators refuse tiles they cannot write", () => {
   assert.throws(() => generateMatmulRegister(8, 6), /TN must be a multiple of 4/);

@@ -4,30 +4,15 @@ import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
 import type { MatmulStrategy } from "../../gpu/profile.ts";
 import { generateMatmulRegister, generateMatmulTexture } from "./generate.ts";
 import { MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
+import {
+  GEMM_BLOCK,
+  MATMUL_PARAMS,
+  matmulTiled8Kernel,
+  matmulTiledKernel,
+  STORAGE_BINDINGS,
+} from "./tiled.ts";
 
-/**
- * The uniform parameters every matmul kernel reads: C[bi] = op(A[bi])·op(B[bi]) for bi < batch,
- * op(A) M×K, op(B) K×N; product bi's A, B and C start bi · a/b/cBatchStride floats into their
- * buffers; flags bit0 adds bias[j], bit1 accumulates (C += A·B).
- */
-const MATMUL_PARAMS = {
-  M: "u32",
-  N: "u32",
-  K: "u32",
-  batch: "u32",
-  aBatchStride: "u32",
-  bBatchStride: "u32",
-  cBatchStride: "u32",
-  flags: "u32",
-} as const;
-
-/** Operands and result as f32 storage buffers (the register and workgroup-tiled kernels). */
-const STORAGE_BINDINGS = {
-  a: "read array<f32>",
-  b: "read array<f32>",
-  bias: "read array<f32>",
-  c: "read_write array<f32>",
-} as const;
+export { matmulTiled8Kernel, matmulTiledKernel };
 
 /**
  * The register kernel for a `tm`×`tn` tile (src/ops/matmul/generate.ts `generateMatmulRegister`):
@@ -71,17 +56,6 @@ export const matmulTextureKernel = defineKernel({
   },
 });
 
-/** matmul.wgsl: `forward_tiled`, workgroup-memory blocks of 64×64 for real GPUs. */
-export const matmulTiledKernel = defineKernel({
-  source: "ops/matmul/matmul",
-  params: MATMUL_PARAMS,
-  bindings: STORAGE_BINDINGS,
-  entries: { forward_tiled: ["p", "a", "b", "bias", "c"] },
-});
-
-/** The workgroup-tiled kernel's block (TILE_MN in matmul.wgsl). */
-const TILED_BLOCK = 64;
-
 export interface MatmulOptions {
   m: number;
   n: number;
@@ -100,9 +74,10 @@ export interface MatmulOptions {
 /**
  * How a product is run: "texture" (operands copied into textures, `matmulTextureKernel`),
  * "register" (8×8 register tiles over storage buffers, `matmulRegisterKernel`), or
- * workgroup-memory "tiled" blocks of 64×64 (`matmulTiledKernel`). "texture" falls back to the
- * register kernel when a layout rules vec4s out. Which one an adapter runs is its profile's
- * (src/gpu/profile.ts).
+ * workgroup-memory blocks of 64×64 with 4×4 ("tiled", `matmulTiledKernel`) or 8×8 ("tiled8",
+ * `matmulTiled8Kernel`) outputs per invocation (src/ops/matmul/tiled.ts). "texture" falls back to
+ * the register kernel when a layout rules vec4s out. Which one runs is the autotuner's choice
+ * where it has measured one (src/gpu/tune.ts), else the adapter profile's (src/gpu/profile.ts).
  */
 export type { MatmulStrategy };
 
@@ -113,10 +88,14 @@ const WG = 8;
 type Plan =
   | { kernel: "register"; tile: readonly [number, number] }
   | { kernel: "texture"; entry: MatmulEntry; tile: readonly [number, number] }
-  | { kernel: "tiled"; tile: readonly [number, number] };
+  | { kernel: "tiled"; tile: readonly [number, number]; per: 4 | 8 };
 
 const REGISTER_PLAN: Plan = { kernel: "register", tile: MATMUL_TILES.register };
-const TILED_PLAN: Plan = { kernel: "tiled", tile: [TILED_BLOCK, TILED_BLOCK] };
+const TILED_PLANS: Record<"tiled" | "tiled8", Plan> = {
+  tiled: { kernel: "tiled", tile: [GEMM_BLOCK, GEMM_BLOCK], per: 4 },
+  tiled8: { kernel: "tiled", tile: [GEMM_BLOCK, GEMM_BLOCK], per: 8 },
+};
+const isTiled = (s: MatmulStrategy): s is "tiled" | "tiled8" => s === "tiled" || s === "tiled8";
 const TEXTURE_PLANS = Object.fromEntries(
   Object.entries(MATMUL_TILES.texture).map(([entry, tile]) => [entry, {
     kernel: "texture",
@@ -141,7 +120,7 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
   const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
-  const small = weightGradient && strategy !== "tiled" && o.m * o.n <= 64 * 64;
+  const small = weightGradient && !isTiled(strategy) && o.m * o.n <= 64 * 64;
   const unsplit = { batch: 1, strides: [0, 0, 0] as [number, number, number] };
   const first = plan(a, b, o, strategy, unsplit);
   const tiles = Math.ceil(o.m / first.tile[0]) * Math.ceil(o.n / first.tile[1]);
@@ -185,7 +164,7 @@ function plan(
   strategy: MatmulStrategy,
   batched: { strides: number[] },
 ): Plan {
-  if (strategy === "tiled") return TILED_PLAN;
+  if (isTiled(strategy)) return TILED_PLANS[strategy];
   const entry = vec4Entry(o, batched.strides);
   // The register kernel only takes what vec4 layouts rule out (a dense layer's 10 logits), with
   // small tiles (src/ops/matmul/tiles.ts says why).
@@ -223,11 +202,11 @@ function dispatchMatmul(
   };
   const biasBuffer = bias ? bias.buffer : g.dummy;
   if (p.kernel === "tiled") {
-    g.run(matmulTiledKernel, "forward_tiled", {
+    g.run(p.per === 8 ? matmulTiled8Kernel : matmulTiledKernel, "forward_tiled", {
       constants: TRANSPOSES[transposes(o)],
       params,
       bindings: { a: a.buffer, b: b.buffer, bias: biasBuffer, c: c.buffer },
-    }, [Math.ceil(o.n / TILED_BLOCK), Math.ceil(o.m / TILED_BLOCK), batched.batch]);
+    }, [Math.ceil(o.n / GEMM_BLOCK), Math.ceil(o.m / GEMM_BLOCK), batched.batch]);
     return;
   }
   // One TM×TN tile per invocation, WG invocations per workgroup; the texture kernel spreads the
