@@ -33,6 +33,12 @@ export interface AdapterProfile {
    */
   matmul: MatmulStrategy;
   /**
+   * The strategies the autotuner (src/gpu/tune.ts) times against `matmul` here. The GL path
+   * leaves "texture" out: its unrolled 16×12 tiles compile there for ~14 s (src/ops/matmul/generate.ts),
+   * longer than a whole tune may take.
+   */
+  matmulCandidates: readonly MatmulStrategy[];
+  /**
    * Invocations per workgroup of the column-reduction passes (batch-norm statistics and
    * gradients, sumRows, the direct convolution's weight gradient): llvmpipe runs a workgroup's
    * invocations as SIMD lanes of one thread, so 8 keeps its partial sums in registers; a GPU
@@ -65,6 +71,7 @@ const SOFTWARE_VULKAN: AdapterProfile = {
   name: "software-vulkan",
   textureInputs: true,
   matmul: "texture",
+  matmulCandidates: MATMUL_STRATEGIES,
   reductionWorkgroup: 8,
   rowsPerSlice: 256,
   sumRowsPerSlice: 512,
@@ -75,11 +82,17 @@ const SOFTWARE_VULKAN: AdapterProfile = {
 /** Every profile, by name: tests force each one on llvmpipe so that every path stays checked. */
 export const PROFILES: Readonly<Record<AdapterProfile["name"], AdapterProfile>> = {
   "software-vulkan": SOFTWARE_VULKAN,
-  "software-gl": { ...SOFTWARE_VULKAN, name: "software-gl", matmul: "register" },
+  "software-gl": {
+    ...SOFTWARE_VULKAN,
+    name: "software-gl",
+    matmul: "register",
+    matmulCandidates: MATMUL_STRATEGIES.filter((s) => s !== "texture"),
+  },
   gpu: {
     name: "gpu",
     textureInputs: false,
     matmul: "tiled",
+    matmulCandidates: MATMUL_STRATEGIES,
     reductionWorkgroup: 64,
     rowsPerSlice: 256,
     sumRowsPerSlice: 512,

@@ -11,6 +11,7 @@ import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
 import { conv2dRef } from "../../src/ops/conv2d/reference.ts";
 import { weightGradientSplit } from "../../src/ops/matmul/matmul.ts";
+import { weightGradientChunks } from "../../src/ops/conv2d/implicit_gemm.ts";
 
 type Case = [number[], number[], number, number];
 // [batch, h, w, c], [kh, kw, c, f], stride, pad: odd sizes, stride 2, padding, 1×1.
@@ -37,36 +38,82 @@ const QUAD: Case[] = [
   [[1, 9, 7, 4], [3, 3, 4, 5], 2, 1],
 ];
 
-// im2col (im2col.ts), forced: "auto" would take the direct convolution for one input channel.
-gpuTestBothInputs("conv2d by im2col matches a direct CPU convolution", async () => {
-  for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED, ...QUAD]) {
-    const x = randn(xs.reduce((a, b) => a * b), 1);
-    const w = randn(ws.reduce((a, b) => a * b), 2);
-    const b = randn(ws[3], 3);
-    const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [ws[3]]), {
-      stride,
-      pad,
-      algorithm: "im2col",
-    });
-    const ref = conv2dRef(x, xs, w, ws, b, stride, pad);
-    assertClose(y.shape, ref.shape, 0, "shape");
-    assertClose(await y.read(), ref.out, 1e-4, `conv ${xs} ${ws} s${stride} p${pad}`);
-  }
-});
+// im2col (im2col.ts) and implicit GEMM (implicit_gemm.ts), the strategies for any shape, forced:
+// "auto" would take the direct convolution for one input channel.
+for (const algorithm of ["im2col", "implicit_gemm"] as const) {
+  // Implicit GEMM reads storage buffers whatever the profile says: once is enough.
+  const test = algorithm === "im2col" ? gpuTestBothInputs : gpuTest;
+  test(`conv2d by ${algorithm} matches a direct CPU convolution`, async () => {
+    for (const [xs, ws, stride, pad] of [...CASES, ...STRIDED, ...QUAD]) {
+      const x = randn(xs.reduce((a, b) => a * b), 1);
+      const w = randn(ws.reduce((a, b) => a * b), 2);
+      const b = randn(ws[3], 3);
+      for (const bias of [Tensor.from(b, [ws[3]]), null]) {
+        const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), bias, {
+          stride,
+          pad,
+          algorithm,
+        });
+        const ref = conv2dRef(x, xs, w, ws, bias ? b : null, stride, pad);
+        assertClose(y.shape, ref.shape, 0, "shape");
+        assertClose(await y.read(), ref.out, 1e-4, `conv ${xs} ${ws} s${stride} p${pad}`);
+      }
+    }
+  });
 
-gpuTestBothInputs(
-  "conv2d by im2col: backward (input, weight, bias) by finite differences, strided too",
+  test(
+    `conv2d by ${algorithm}: backward (input, weight, bias) by finite differences, strided too`,
+    async () => {
+      for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
+        await checkGradients(
+          ([x, w, b]) => conv2d(x, w, b, { stride, pad, algorithm }),
+          [
+            { data: randn(xs.reduce((a, b) => a * b), 4), shape: xs },
+            { data: randn(ws.reduce((a, b) => a * b), 5, 0.5), shape: ws },
+            { data: randn(ws[3], 6), shape: [ws[3]] },
+          ],
+          { samples: 20 },
+        );
+      }
+    },
+  );
+}
+
+// The zoo's convolutions (src/nn/zoo.ts) at small batches: the first layer (1 → 32), 3×3 "same"
+// at stride 1 and 2, the 1×1 projection at stride 2 (resnet), mobilenet's 1×1 mix, 3×3 without
+// padding on an odd side; enough output pixels that implicit GEMM cuts its weight gradient into
+// chunks (weightGradientChunks), and channels above one 64-wide block (96, 128).
+const ZOO: Case[] = [
+  [[4, 14, 14, 1], [3, 3, 1, 32], 1, 1],
+  [[2, 14, 14, 32], [3, 3, 32, 64], 1, 1],
+  [[2, 7, 7, 64], [3, 3, 64, 128], 2, 1],
+  [[3, 7, 7, 32], [1, 1, 32, 96], 2, 0],
+  [[2, 9, 9, 16], [1, 1, 16, 24], 1, 0],
+  [[3, 9, 11, 8], [3, 3, 8, 16], 1, 0],
+];
+
+gpuTest(
+  "conv2d: implicit GEMM and im2col give the same values and gradients at the zoo's shapes",
   async () => {
-    for (const [xs, ws, stride, pad] of [...CASES.slice(0, 3), ...STRIDED, ...QUAD]) {
-      await checkGradients(
-        ([x, w, b]) => conv2d(x, w, b, { stride, pad, algorithm: "im2col" }),
-        [
-          { data: randn(xs.reduce((a, b) => a * b), 4), shape: xs },
-          { data: randn(ws.reduce((a, b) => a * b), 5, 0.5), shape: ws },
-          { data: randn(ws[3], 6), shape: [ws[3]] },
-        ],
-        { samples: 20 },
-      );
+    assert.ok(weightGradientChunks(4 * 14 * 14, 9, 32).chunks > 1, "chunked weight gradient");
+    for (const [xs, ws, stride, pad] of ZOO) {
+      const x = randn(xs.reduce((a, b) => a * b), 40);
+      const w = randn(ws.reduce((a, b) => a * b), 41, 0.2);
+      const b = randn(ws[3], 42);
+      const run = async (algorithm: "im2col" | "implicit_gemm") => {
+        const leaves = ([[x, xs], [w, ws], [b, [ws[3]]]] as const).map(([d, s]) =>
+          Tensor.from(d, s, { requiresGrad: true })
+        );
+        const y = conv2d(leaves[0], leaves[1], leaves[2], { stride, pad, algorithm });
+        backward(y, Tensor.from(randn(y.size, 43), y.shape));
+        return [await y.read(), ...await Promise.all(leaves.map((l) => l.grad!.read()))];
+      };
+      const [a, c] = [await run("im2col"), await run("implicit_gemm")];
+      const ref = conv2dRef(x, xs, w, ws, b, stride, pad);
+      assertClose(c[0], ref.out, 1e-4, `y ${xs} ${ws} vs the CPU`);
+      for (const [i, name] of ["y", "dx", "dw", "db"].entries()) {
+        assertClose(c[i], a[i], 1e-4, `${name} ${xs} ${ws} s${stride} p${pad}`);
+      }
     }
   },
 );

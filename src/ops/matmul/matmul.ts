@@ -2,6 +2,8 @@ import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
 import type { MatmulStrategy } from "../../gpu/profile.ts";
+import { bucket, type TuneCase, tunerFor } from "../../gpu/tune.ts";
+import { isolatedStep } from "../tune_case.ts";
 import { generateMatmulRegister, generateMatmulTexture } from "./generate.ts";
 import { MATMUL_TILES, type MatmulEntry } from "./tiles.ts";
 import {
@@ -115,8 +117,7 @@ const transposes = (o: MatmulOptions) => (o.transA ? 2 : 0) + (o.transB ? 1 : 0)
  * with transA), B [K, N] (or [N, K] with transB), C [M, N]; no autograd.
  */
 export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
-  const g = gpu();
-  const strategy = o.strategy ?? g.profile.matmul;
+  const strategy = o.strategy ?? chooseStrategy(o);
   const weightGradient = o.transA && !o.transB && !o.bias && !o.accumulate;
   // A small weight gradient (conv1's 9×32 from 100,352 pixels) in big register tiles would be a
   // handful of invocations, each mostly computing padding: small tiles and more K-chunks instead.
@@ -142,6 +143,37 @@ export function matmulInto(a: Tensor, b: Tensor, c: Tensor, o: MatmulOptions) {
     return;
   }
   dispatchMatmul(a, b, o.bias ?? null, c, o, first, unsplit);
+}
+
+/**
+ * The strategy for a product: the autotuner's for its shape class (layout, flags and each size's
+ * power-of-two bucket) where it has measured one or one is forced, else the profile's.
+ */
+function chooseStrategy(o: MatmulOptions): MatmulStrategy {
+  const g = gpu();
+  const t = tunerFor(g);
+  const fallback = g.profile.matmul;
+  if (!t.active && !t.force.matmul) return fallback;
+  const key = `matmul:${o.transA ? "t" : "n"}${o.transB ? "t" : "n"}${o.bias ? "b" : ""}` +
+    `${o.accumulate ? "a" : ""}:${bucket(o.m)}x${bucket(o.n)}x${bucket(o.k)}`;
+  return t.choose("matmul", key, g.profile.matmulCandidates, fallback, () => matmulCase(o));
+}
+
+/** One product of `o`'s shape and flags on zeroed scratch operands, for the tuner to time. */
+function matmulCase(o: MatmulOptions): TuneCase {
+  const { m, n, k, transA, transB, accumulate } = o;
+  const withBias = !!o.bias;
+  return {
+    run: (strategy) =>
+      isolatedStep(() => {
+        const g = gpu();
+        const [a, b, c] = [m * k, k * n, m * n].map((size) => Tensor.empty([size]));
+        const bias = withBias ? Tensor.empty([n]) : null;
+        for (const t of bias ? [a, b, c, bias] : [a, b, c]) g.clear(t.buffer);
+        const s = strategy as MatmulStrategy;
+        matmulInto(a, b, c, { m, n, k, transA, transB, accumulate, bias, strategy: s });
+      }),
+  };
 }
 
 /**
