@@ -54,6 +54,19 @@ import { DiskFullError, writeJsonAtomic } from "../util/atomic.ts";
 import { exists, readJsonOrNull } from "../util/fs.ts";
 import { acquireFolderLock } from "../util/lock.ts";
 import { permuteSplits } from "../experiments/permutation.ts";
+import {
+  checkFolderHeaders,
+  decodeImageFolder,
+  type FolderListing,
+  type ImageFolderDataset,
+  listImageFolder,
+  samplePictures,
+} from "../data/image_folder.ts";
+import { mapHeadByName, readHead, sourceClassNames } from "../train/class_head.ts";
+import { readConfig } from "../io/checkpoint.ts";
+
+/** --images' default augmentation: mirror images and shifts of up to 2 pixels. */
+const IMAGES_AUGMENT = "flip,shift=2";
 
 const HELP = `deno task train [flags]
 
@@ -108,6 +121,17 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       are renumbered 0, 1, ... in this order (one output per class)
   --per-class N       use N training images of each class, drawn with --seed (before the
                       validation split)
+  --images DIR        train on pictures of your own instead of Fashion-MNIST: DIR holds one
+                      folder of PNG/JPEG pictures per class (the layout of Keras'
+                      image_dataset_from_directory and torchvision's ImageFolder); class names
+                      are the folder names, sorted, saved in config.json. Pictures are converted
+                      to 28×28 as predict converts them. Needs --out; --val-split defaults to 0.2
+                      and --augment to "flip,shift=2"; the accuracy reported is the validation
+                      split's ("deno task evaluate --images DIR2 --model OUT" tests another
+                      folder). With --init, outputs whose class name matches one of the source
+                      model's ("T-shirt_top" matches "T-shirt/top") start from its weights, the
+                      others are new. The folder is checked before anything is decoded (sizes,
+                      counts, symlinks, empty class folders; see docs/untrusted-input.md)
   --seed N            seeds init, shuffling, split and dropout (default 1)
   --limit N           use only the first N training images (quick runs)
   --permute-pixels S  rearrange the pixels of every training and test image by one fixed
@@ -180,6 +204,9 @@ interface TrainSettings {
   /** --classes: the label numbers trained on, in output order; null: all ten. */
   classes?: number[] | null;
   perClass?: number | null;
+  /** --images: the folder of class folders (absolute) and its class names, in output order. */
+  images?: string | null;
+  imageClassNames?: string[] | null;
 }
 
 const FLAGS = {
@@ -218,6 +245,7 @@ const FLAGS = {
   freeze: { type: "string" },
   classes: { type: "string" },
   "per-class": { type: "string" },
+  images: { type: "string" },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
@@ -238,7 +266,7 @@ async function refuseToReplace(out: string): Promise<void> {
     (t) => JSON.parse(t) as Record<string, unknown>,
     () => null,
   );
-  const test = (config?.test ?? {}) as { accuracy?: number };
+  const test = (config?.test ?? config?.validation ?? {}) as { accuracy?: number };
   if (config && typeof test.accuracy === "number") {
     const when = typeof config.createdAt === "string" ? `, ${config.createdAt.slice(0, 10)}` : "";
     const epochs = typeof config.epochsCompleted === "number"
@@ -247,7 +275,9 @@ async function refuseToReplace(out: string): Promise<void> {
     usage(
       `--out ${out} already holds a trained ${config.name ?? "model"} (${
         (test.accuracy * 100).toFixed(2)
-      }% test${epochs}${when}); give another --out, or --overwrite to replace it`,
+      }% ${
+        config.test ? "test" : "validation"
+      }${epochs}${when}); give another --out, or --overwrite to replace it`,
     );
   }
   if (await exists(join(out, TRAINING_STATE_FILE))) {
@@ -268,7 +298,7 @@ async function refuseToReplace(out: string): Promise<void> {
 function refuseResumeWithoutState(dir: string): void {
   if (exists(join(dir, TRAINING_STATE_FILE))) return;
   const config = readJsonOrNull<Record<string, unknown>>(join(dir, CONFIG_FILE));
-  const test = (config?.test ?? {}) as { accuracy?: number };
+  const test = (config?.test ?? config?.validation ?? {}) as { accuracy?: number };
   const lacks = `no training state (${TRAINING_STATE_FILE}) to continue from`;
   if (config && typeof test.accuracy === "number") {
     usage(
@@ -348,7 +378,9 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
 
   let augment;
   try {
-    augment = describeAugment(parseAugment(flags.augment ?? "none"));
+    augment = describeAugment(
+      parseAugment(flags.augment ?? (flags.images !== undefined ? IMAGES_AUGMENT : "none")),
+    );
   } catch (e) {
     usage(`--augment: ${(e as Error).message}`);
   }
@@ -358,7 +390,25 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
     : intFlag("early-stop", flags["early-stop"], 1);
   const monitor = choiceFlag("monitor", flags.monitor, "val_loss", MONITORS);
   const checkpoint = choiceFlag("checkpoint", flags.checkpoint, "last", ["best", "last"] as const);
-  const valSplit = numberFlag("val-split", flags["val-split"], 0.1, [0, 0.5]);
+  const images = flags.images === undefined ? null : userPath(flags.images);
+  if (images !== null) {
+    const others =
+      (["classes", "permute-pixels", "limit", "test-every-epoch", "data-dir", "tta"] as const)
+        .filter((k) => flags[k] !== undefined);
+    if (others.length) {
+      usage(
+        `--${others[0]} applies to Fashion-MNIST, not to --images (use --per-class to train on ` +
+          "fewer pictures)",
+      );
+    }
+    if (flags.out === undefined) {
+      usage(
+        "--images needs --out DIR: a model of your own classes is kept apart from models/, " +
+          "whose models evaluate compares on Fashion-MNIST",
+      );
+    }
+  }
+  const valSplit = numberFlag("val-split", flags["val-split"], images ? 0.2 : 0.1, [0, 0.5]);
   if (valSplit === 0) {
     const needs = [
       earlyStop !== null && "--early-stop",
@@ -406,6 +456,8 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
     freeze: flags.freeze ?? null,
     classes: flags.classes === undefined ? null : parseClasses(flags.classes),
     perClass: flags["per-class"] === undefined ? null : intFlag("per-class", flags["per-class"], 0),
+    images,
+    imageClassNames: null,
   };
 }
 
@@ -448,6 +500,7 @@ function checkSplit(
 
 /** Names of the classes trained on, in output order. */
 function classNames(s: TrainSettings): string[] {
+  if (s.imageClassNames) return s.imageClassNames;
   return (s.classes ?? CLASS_NAMES.map((_, i) => i)).map((c) => CLASS_NAMES[c]);
 }
 
@@ -524,10 +577,32 @@ await runCli(async () => {
   }
   const quiet = flags.quiet ?? false;
   const s = settings;
+  // --images: the folder's layout and every picture's header are checked now, before anything
+  // is decoded and before the GPU; its class folders are the classes.
+  let listing: FolderListing | null = null;
+  if (s.images) {
+    if (!exists(s.images)) {
+      usage(
+        `${saved ? `--resume ${out}: the run trained on` : "--images"} ${s.images}, ` +
+          "no such folder; give a folder with one subfolder of pictures per class",
+      );
+    }
+    listing = await listImageFolder(s.images, { minClasses: 2, flag: "--images" });
+    await checkFolderHeaders(listing);
+    if (s.imageClassNames && s.imageClassNames.join("\n") !== listing.classNames.join("\n")) {
+      throw new UserError(
+        `--resume ${out}: ${s.images} now has the classes ${listing.classNames.join(", ")}, ` +
+          `the run trained on ${s.imageClassNames.join(", ")}; resume with the same folder`,
+      );
+    }
+    s.imageClassNames = listing.classNames;
+    // Only the pictures drawn are decoded.
+    if (s.perClass != null) listing = samplePictures(listing, s.perClass, s.seed);
+  }
   // The weights' architecture (--init) or the zoo's, with one output per class trained on.
   const arch = withClasses(
     s.initArchitecture ?? architecture(s.model),
-    s.classes?.length ?? CLASS_NAMES.length,
+    s.imageClassNames?.length ?? s.classes?.length ?? CLASS_NAMES.length,
   );
   const frozenNames = s.freeze ? parseFreeze(s.freeze, planArchitecture(arch).layers) : null;
   if (init && s.epochs === 0 && init.architecture.classes !== arch.classes) {
@@ -548,23 +623,42 @@ await runCli(async () => {
     }
     dataDir = s.dataDir;
   }
-  const loaded = await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
+  let folder: ImageFolderDataset | null = null;
+  const loaded = listing
+    ? {
+      train: folder = await decodeImageFolder(listing, { flag: "--images", quiet }),
+      // No test set: the validation split is what is measured (evaluate --images tests others).
+      test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, rows: 28, cols: 28 },
+      source: "images" as const,
+      dir: s.images!,
+    }
+    : await loadFashionMnist({ dataDir, limit: s.limit ?? undefined });
   // The same permutation for training, validation and test images (saved in the settings, so
   // --resume applies it again).
   const data = s.permutePixels == null ? loaded : permuteSplits(loaded, s.permutePixels);
   if (s.permutePixels != null) info(`pixels of every image permuted (seed ${s.permutePixels})`);
-  s.dataDir = data.dir;
+  if (!folder) s.dataDir = data.dir;
   info(
-    `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
+    folder
+      ? `data: ${data.dir}: ${folder.count} pictures of ${folder.classNames.length} classes (${
+        folder.classNames.map((n, i) => `${n} ${listing!.perClass[i]}`).join(", ")
+      })`
+      : `data: ${data.dir} (${data.source}); ${data.train.count} training, ${data.test.count} test images`,
   );
+  if (folder?.warnings.length) {
+    info(
+      `warning: preprocessing could not separate the garment in ${folder.warnings.length} ` +
+        `picture(s) (first: ${folder.warnings[0].file}: ${folder.warnings[0].warning})`,
+    );
+  }
   if (s.classes) {
     data.train = selectClasses(data.train, s.classes);
     data.test = selectClasses(data.test, s.classes);
   }
-  if (s.perClass !== null && s.perClass !== undefined) {
+  if (s.perClass !== null && s.perClass !== undefined && !folder) {
     data.train = samplePerClass(data.train, s.perClass, arch.classes, s.seed, classNames(s));
   }
-  if (s.classes || s.perClass) {
+  if ((s.classes || s.perClass) && !folder) {
     info(
       `classes: ${classNames(s).map((n, i) => `${i} ${n}`).join(", ")}; ${data.train.count} ` +
         `training, ${data.test.count} test images`,
@@ -580,7 +674,16 @@ await runCli(async () => {
   let initReport = null;
   if (init) {
     // (A resumed run's weights come from its training state instead.)
+    // --images: the new head's outputs are taken from the source's by class name, so the fresh
+    // head is read before loadInit copies the source's over it (same class count).
+    const fresh = s.images ? await readHead(model) : null;
     initReport = loadInit(model, init);
+    if (fresh) {
+      const config = init.format === "model-dir" ? await readConfig(init.path) : null;
+      const names = sourceClassNames(config, init.architecture.classes);
+      const mapping = mapHeadByName(model, init, names, classNames(s), fresh);
+      info(`head: ${mapping.description}`);
+    }
     info(
       `init: ${initReport.loaded} tensors from ${s.init}` +
         (initReport.fresh.length
@@ -623,6 +726,18 @@ await runCli(async () => {
     // The architecture is config.json's own field.
     hyperParameters: { ...s, initArchitecture: undefined },
     ...(s.classes ? { classes: s.classes, classNames: classNames(s) } : {}),
+    // Own pictures: the outputs are the folder's classes (predict names them by classNames).
+    ...(folder
+      ? {
+        classNames: classNames(s),
+        images: {
+          dir: s.images,
+          pictures: folder.count,
+          perClass: listing!.perClass,
+          skipped: folder.skipped.length,
+        },
+      }
+      : {}),
     ...(freezer ? { frozenLayers: freezer.layers } : {}),
     adapter: gpu.adapter,
     deno: Deno.version.deno,
@@ -692,22 +807,28 @@ await runCli(async () => {
   // A resumed run adds the training seconds its earlier sessions recorded per epoch.
   const trainSeconds = (performance.now() - started) / 1000 +
     (resume?.history ?? []).reduce((t, h) => t + h.seconds, 0);
-  const test = await evaluate(model, data.test, { tta: s.tta });
-  if (!Number.isFinite(test.loss)) {
+  // --images: the validation split's accuracy (there is no test set), as "validation".
+  const test = folder
+    ? split.val.length ? await evaluate(model, data.train, { indices: split.val }) : null
+    : await evaluate(model, data.test, { tta: s.tta });
+  const measured = folder ? "validation" : "test";
+  if (test && !Number.isFinite(test.loss)) {
     // The last update can break the weights after the last loss that was read (no validation).
     explain(
       new DivergedError(
-        `the test loss became ${test.loss} after the last epoch`,
+        `the ${measured} loss became ${test.loss} after the last epoch`,
         history.length + 1,
         optimizer.lr,
       ),
     );
   }
-  info(
-    `test${s.tta ? " (flip TTA)" : ""}: accuracy ${(test.accuracy * 100).toFixed(2)}%, loss ${
-      test.loss.toFixed(4)
-    } on ${data.test.count} images`,
-  );
+  if (test) {
+    info(
+      `${measured}${s.tta ? " (flip TTA)" : ""}: accuracy ${
+        (test.accuracy * 100).toFixed(2)
+      }%, loss ${test.loss.toFixed(4)} on ${folder ? split.val.length : data.test.count} images`,
+    );
+  }
   const bestEpoch = earlyStopping?.bestEpoch || modelCheckpoint.bestEpoch || null;
   const summary = config({
     epochsCompleted: history.length,
@@ -720,9 +841,14 @@ await runCli(async () => {
       compileSeconds: history.reduce((t, h) => t + (h.compileSeconds ?? 0), 0),
       secondsPerEpoch: history.map((h) => h.seconds),
       imagesPerSecond: history.map((h) => h.imagesPerSecond),
-      testSeconds: test.seconds,
+      testSeconds: test?.seconds ?? 0,
     },
-    test: { accuracy: test.accuracy, loss: test.loss },
+    ...(folder
+      ? {
+        test: null,
+        validation: test ? { accuracy: test.accuracy, loss: test.loss } : null,
+      }
+      : { test: { accuracy: test!.accuracy, loss: test!.loss } }),
     createdAt: new Date().toISOString(),
   });
   await saveModel(out, model, summary).catch(explain);
