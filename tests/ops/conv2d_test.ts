@@ -6,11 +6,13 @@ import {
   gpuTestBothInputs,
   randn,
   testGpu,
+  withProfile,
 } from "../helpers.ts";
 import { backward, noGrad, Tensor } from "../../src/autograd/tensor.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
 import { conv2dRef } from "../../src/ops/conv2d/reference.ts";
 import { weightGradientSplit } from "../../src/ops/matmul/matmul.ts";
+import { MATMUL_STRATEGIES } from "../../src/gpu/profile.ts";
 import { weightGradientChunks } from "../../src/ops/conv2d/implicit_gemm.ts";
 
 type Case = [number[], number[], number, number];
@@ -301,3 +303,40 @@ gpuTest("conv2d picks the direct convolution for one input channel without gradi
   );
   assert.ok(picked(12), "inference takes the direct convolution");
 });
+
+// im2col's products and Winograd's batched ones run on matmul: each matmul strategy forced
+// through the profile, forward against the CPU and backward by finite differences.
+for (const matmul of MATMUL_STRATEGIES) {
+  gpuTest(`conv2d by im2col and Winograd on matmul "${matmul}": forward and backward`, async () => {
+    const g = await testGpu();
+    await withProfile(g, { ...g.profile, matmul }, async () => {
+      for (
+        const [[xs, ws, stride, pad], algorithm] of [
+          [STRIDED[0], "im2col"],
+          [QUAD[1], "im2col"],
+          [WINOGRAD[0], "winograd"],
+        ] as const
+      ) {
+        const x = randn(xs.reduce((a, b) => a * b), 50);
+        const w = randn(ws.reduce((a, b) => a * b), 51);
+        const b = randn(ws[3], 52);
+        const y = conv2d(Tensor.from(x, xs), Tensor.from(w, ws), Tensor.from(b, [ws[3]]), {
+          stride,
+          pad,
+          algorithm,
+        });
+        const ref = conv2dRef(x, xs, w, ws, b, stride, pad);
+        assertClose(await y.read(), ref.out, 1e-4, `${algorithm} ${xs} ${ws}`);
+        await checkGradients(
+          ([x, w, b]) => conv2d(x, w, b, { stride, pad, algorithm }),
+          [
+            { data: randn(xs.reduce((a, b) => a * b), 53), shape: xs },
+            { data: randn(ws.reduce((a, b) => a * b), 54, 0.5), shape: ws },
+            { data: randn(ws[3], 55), shape: [ws[3]] },
+          ],
+          { samples: 10 },
+        );
+      }
+    });
+  });
+}
