@@ -161,8 +161,9 @@ export class Scheduler {
 
   /**
    * The jobs not yet finished (the one issued included) if no trial fails, and their budget
-   * units (epochs or images) in all: for progress and the ETA. The count does not depend on the
-   * scores still to come, only on how many there will be.
+   * units (epochs or images) in all: for progress and the ETA. Exact for sh, hyperband and
+   * none; for asha a lower estimate, as if the scores to come kept the present ranking (a
+   * later result that outranks one promoted early earns a promotion of its own).
    */
   plannedRemaining(): { jobs: number; units: number } {
     const sim = new Scheduler(this.opts);
