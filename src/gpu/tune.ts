@@ -68,10 +68,15 @@ interface Pending {
 /** What `tune` did for one shape class. */
 export interface TuneResult {
   key: string;
-  /** Milliseconds per timed batch of runs, per candidate (absent: dropped after one run, or skipped). */
+  /**
+   * The fastest timed batch per candidate, GPU milliseconds (absent: dropped after its first run
+   * or failed).
+   */
   ms: Record<string, number>;
   fallback: string;
   chosen: string;
+  /** Runs per timed batch (`ms` is per batch). */
+  runs: number;
 }
 
 /** Where the choices are kept between runs. */
@@ -206,7 +211,7 @@ export interface TunerOptions {
   budgetMs?: number;
   /** Timed batches per candidate (the fastest counts). */
   reps?: number;
-  /** A batch of runs is repeated until it takes at least this long (ms), at most 32 runs. */
+  /** A timed batch holds enough runs for this much GPU work (ms), at most 256 runs. */
   batchMs?: number;
   /** Writes the one-line notes (a refused cache file, a skipped class); default: progress stream. */
   log?: (line: string) => void;
@@ -260,7 +265,7 @@ export class Tuner {
       margin: o.margin ?? 0.1,
       // A GPU measures its few dozen shape classes in well under its 2 s; the software adapter
       // compiles each new pipeline for up to ~1.5 s, so it gets more, still bounded.
-      budgetMs: o.budgetMs ?? (software ? 30000 : 2000),
+      budgetMs: o.budgetMs ?? (software ? 15000 : 2000),
       reps: o.reps ?? 3,
       batchMs: o.batchMs ?? 20,
       log: o.log ?? ((line) => platform().writeProgress(line + "\n")),
@@ -340,23 +345,47 @@ export class Tuner {
     return results;
   }
 
-  /** Times each candidate of one class; the default is timed first and sets the batch size. */
+  /**
+   * Times each candidate of one class. A wait for the GPU has a fixed cost of its own (~12 ms in
+   * Deno, whose mapAsync polls then sleeps), measured first and subtracted; the default is timed
+   * first and sets how many runs a timed batch holds (doubling until the batch's work is at least
+   * `batchMs`, at most 256 runs). A candidate whose untimed first run (its pipelines compile while
+   * it records, so only the wait after counts) kept the GPU over 3× as long as the default's
+   * first run (+ 2 ms) is dropped unmeasured. A winner other than the
+   * default is timed once more against it, alternating, and kept only if it still wins by
+   * `margin`.
+   */
   private async measure(g: Syncable, key: string, p: Pending): Promise<TuneResult> {
     const c = p.makeCase();
     const order = [p.fallback, ...p.candidates.filter((s) => s !== p.fallback)];
+    let overhead = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await g.sync();
+      overhead = Math.min(overhead, performance.now() - t0);
+    }
+    /** Milliseconds of GPU work of `n` runs: recording, then the wait less its fixed cost. */
     const timeBatch = async (s: string, n: number) => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) c.run(s);
       await g.sync();
-      return performance.now() - t0;
+      return Math.max(0, performance.now() - t0 - overhead);
     };
     const ms: Record<string, number> = {};
     let runs = 1;
+    let firstDefault = Infinity;
     for (const s of order) {
       try {
-        await timeBatch(s, 1); // compiles its pipelines and warms the pools
+        // The first run compiles (on the CPU, while recording): only the wait after it counts.
+        c.run(s);
+        const t0 = performance.now();
+        await g.sync();
+        const first = performance.now() - t0 - overhead;
         if (s === p.fallback) {
-          while (runs < 32 && (await timeBatch(s, runs)) < this.opts.batchMs) runs *= 2;
+          firstDefault = first;
+          while (runs < 256 && (await timeBatch(s, runs)) < this.opts.batchMs) runs *= 2;
+        } else if (first > 3 * firstDefault + 2) {
+          continue;
         }
         let best = Infinity;
         for (let r = 0; r < this.opts.reps; r++) {
@@ -369,13 +398,17 @@ export class Tuner {
         this.opts.log(`tune: ${key} ${s} failed (${String((e as Error).message).slice(0, 200)})`);
       }
     }
+    const better = (s: string) =>
+      ms[s] !== undefined && ms[s] < (ms[p.fallback] ?? Infinity) * (1 - this.opts.margin);
     let chosen = p.fallback;
-    const base = ms[p.fallback] ?? Infinity;
-    for (const [s, t] of Object.entries(ms)) {
-      if (t < base * (1 - this.opts.margin) && t < (ms[chosen] ?? Infinity)) chosen = s;
+    for (const s of Object.keys(ms)) if (better(s) && ms[s] < (ms[chosen] ?? Infinity)) chosen = s;
+    if (chosen !== p.fallback && ms[p.fallback] !== undefined) {
+      ms[p.fallback] = Math.min(ms[p.fallback], await timeBatch(p.fallback, runs));
+      ms[chosen] = Math.min(ms[chosen], await timeBatch(chosen, runs));
+      if (!better(chosen)) chosen = p.fallback;
     }
     this.choices.set(key, chosen);
-    return { key, ms, fallback: p.fallback, chosen };
+    return { key, ms, fallback: p.fallback, chosen, runs };
   }
 
   /** Writes the table (all choices measured or loaded) to the store. */
