@@ -10,24 +10,16 @@ import { CLASS_NAMES, type Dataset } from "../data/dataset.ts";
 import { classificationReport, confusionMatrix } from "../eval/metrics.ts";
 import type { EpochRecord } from "../train/fit.ts";
 import { noGrad, Tensor } from "../autograd/tensor.ts";
-import { architectureSvg } from "./diagram.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import * as charts from "./charts.ts";
 import { type TopLevelSpec, writeChart } from "./vega.ts";
 import { featureMaps, filterGrid, inferenceGrid, misclassifiedGrid, weightMaps } from "./grids.ts";
-import {
-  type Figure,
-  indexHtml,
-  type ModelResult,
-  reportMarkdown,
-  type Section,
-  SECTION_TEXT,
-} from "./html.ts";
+import type { Figure, ModelResult } from "./html.ts";
+import { composeSections, introText, REPORT_TITLE, type SectionId, writePages } from "./compose.ts";
 import { Rng } from "../util/random.ts";
 import { UserError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { headline } from "./headline.ts";
-import { experimentsBlocks, withExperimentsHtml, withExperimentsMarkdown } from "./experiments.ts";
 import { type RunInfo, runInfos, runLabel, type TrainingSummary, trainingSummary } from "./runs.ts";
 
 export interface SavedModel {
@@ -260,7 +252,7 @@ export async function buildReport(o: BuildOptions) {
   );
 
   const dir = o.resultsDir;
-  const sections: Section[] = [];
+  const figures: Partial<Record<SectionId, Figure[]>> = {};
   const chart = async (name: string, spec: TopLevelSpec, alt: string): Promise<Figure> => ({
     file: `${name}.svg`,
     alt,
@@ -270,128 +262,31 @@ export async function buildReport(o: BuildOptions) {
     await writeFileAtomic(join(dir, `${name}.png`), bytes);
     return { file: `${name}.png`, alt, png: bytes };
   };
-  const section = (id: keyof typeof SECTION_TEXT, figures: Figure[]) => {
-    if (figures.length) sections.push({ id, ...SECTION_TEXT[id], figures });
-  };
-
-  if (results.length) {
-    section("accuracy", [
-      await chart(
-        "accuracy",
-        charts.accuracyByModel(
-          results.map((r) => ({ model: r.model, accuracy: r.report.accuracy })),
-        ),
-        "test accuracy by model",
-      ),
-    ]);
-    section("perClassF1", [
-      await chart(
-        "per_class_f1",
-        charts.perClassF1(
-          results.flatMap((r) =>
-            r.report.classes.map((s, c) => ({
-              model: r.model,
-              className: CLASS_NAMES[c],
-              f1: s.f1,
-            }))
-          ),
-        ),
-        "F1 per class and model",
-      ),
-    ]);
-    section("confusion", [
-      await chart(
-        "confusion",
-        charts.confusionMatrices(
-          results.flatMap((r) =>
-            r.confusion.flatMap((row, t) =>
-              row.map((count, p) => ({
-                model: r.model,
-                truth: CLASS_NAMES[t],
-                predicted: CLASS_NAMES[p],
-                count,
-              }))
-            )
-          ),
-        ),
-        "confusion matrices",
-      ),
-    ]);
-  }
-  const curves = models.flatMap((m) =>
-    (m.history ?? []).flatMap((h) => [
-      {
-        model: m.name,
-        epoch: h.epoch,
-        split: "train" as const,
-        loss: h.trainLoss,
-        accuracy: h.trainAccuracy,
-      },
-      ...(h.valLoss === null || h.valAccuracy === null ? [] : [{
-        model: m.name,
-        epoch: h.epoch,
-        split: "validation" as const,
-        loss: h.valLoss,
-        accuracy: h.valAccuracy,
-      }]),
-    ])
-  );
-  if (curves.length) {
-    section("trainingCurves", [
-      await chart("training_curves", charts.trainingCurves(curves), "training curves"),
-    ]);
-  }
-  if (o.learningCurve?.length) {
-    // The saved models' full runs extend each curve to its largest size (60,000 where feasible).
-    const rows = [...o.learningCurve];
-    for (const r of results) {
-      const known = rows.some((p) => p.model === r.model && p.trainSize === r.trainImages);
-      if (r.trainImages > 0 && !known) {
-        rows.push({ model: r.model, trainSize: r.trainImages, accuracy: r.report.accuracy });
-      }
-    }
-    rows.sort((a, b) => a.model.localeCompare(b.model) || a.trainSize - b.trainSize);
-    section("learningCurve", [
-      await chart("learning_curve", charts.learningCurve(rows), "learning curve"),
-    ]);
-  }
-  const timed = results.filter((r) => r.trainSeconds > 0);
-  if (timed.length) {
-    section("accuracyVsTime", [
-      await chart(
-        "accuracy_vs_time",
-        charts.accuracyVsTime(timed.map((r) => ({
-          model: r.model,
-          trainSeconds: r.trainSeconds,
-          accuracy: r.report.accuracy,
-        }))),
-        "accuracy against training time",
-      ),
-    ]);
-  }
-  section("classDistribution", [
+  // The figures that need the data set, the predictions or the weights; the charts of metrics
+  // and histories are composeSections' (compose.ts), shared with a rebuild from results alone.
+  figures.classDistribution = [
     await chart(
       "class_distribution",
       charts.classDistribution(o.train.labels, o.test.labels),
       "images per class",
     ),
-  ]);
-  section("pixelHistogram", [
+  ];
+  figures.pixelHistogram = [
     await chart("pixel_histogram", charts.pixelHistogram(o.train.images), "pixel intensities"),
-  ]);
-  section("meanImages", [
+  ];
+  figures.meanImages = [
     await chart(
       "mean_images",
       charts.meanImages(o.train.images, o.train.labels, o.train.count),
       "mean image per class",
     ),
-  ]);
+  ];
 
   if (results.length) {
     const best = results[0];
     const rng = new Rng(o.seed ?? 1);
     const picks = Array.from({ length: 32 }, () => rng.int(n));
-    section("inference", [
+    figures.inference = [
       await png(
         "inference_grid",
         inferenceGrid(o.test.images, truth, best.predictions, picks, CLASS_NAMES, {
@@ -399,19 +294,16 @@ export async function buildReport(o: BuildOptions) {
         }),
         `random test images with ${best.model}'s predictions`,
       ),
-    ]);
-    section(
-      "misclassified",
-      await Promise.all(results.map((r) =>
-        png(
-          `misclassified_${r.model}`,
-          misclassifiedGrid(o.test.images, truth, r.predictions, CLASS_NAMES, {
-            title: `${r.model}: first wrong predictions (predicted / true)`,
-          }),
-          `${r.model}'s misclassified test images`,
-        )
-      )),
-    );
+    ];
+    figures.misclassified = await Promise.all(results.map((r) =>
+      png(
+        `misclassified_${r.model}`,
+        misclassifiedGrid(o.test.images, truth, r.predictions, CLASS_NAMES, {
+          title: `${r.model}: first wrong predictions (predicted / true)`,
+        }),
+        `${r.model}'s misclassified test images`,
+      )
+    ));
   }
   const networks = models.filter((m) => m.classifier instanceof NetworkClassifier)
     .map((m) => ({ name: m.name, net: m.classifier as NetworkClassifier }));
@@ -419,7 +311,7 @@ export async function buildReport(o: BuildOptions) {
     networks.find((m) => m.net.model.layers.length === 2);
   if (linear) {
     const dense = linear.net.model.params().find((p) => p.name.endsWith("dense.weight"))!;
-    section("weights", [
+    figures.weights = [
       await png(
         "linear_weights",
         weightMaps(await dense.value.read(), CLASS_NAMES, {
@@ -428,30 +320,35 @@ export async function buildReport(o: BuildOptions) {
         }),
         "linear model weights per class",
       ),
-    ]);
+    ];
   }
-  const diagrams: Figure[] = [];
-  for (const m of networks) {
-    const svg = architectureSvg(m.net.model.architecture);
-    await writeFileAtomic(join(dir, `architecture_${m.name}.svg`), svg);
-    diagrams.push({ file: `architecture_${m.name}.svg`, alt: `${m.name} architecture`, svg });
-  }
-  section("architectures", diagrams);
   const cnn = networks.find((m) => m.name === "cnn") ??
     networks.find((m) => m.net.model.layers.some((l) => l.spec.type === "conv2d"));
   if (cnn) {
     const layers = cnn.net.model.layers;
     const first = layers.find((l) => l.spec.type === "conv2d")!;
     const w = first.params[0].value;
-    section("filters", [
+    figures.filters = [
       await png(
         "cnn_filters",
         filterGrid(await w.read(), w.shape as [number, number, number, number]),
         "first-layer filters",
       ),
-    ]);
-    section("featureMaps", await cnnFeatureMaps(cnn.name, cnn.net, o.test, png));
+    ];
+    figures.featureMaps = await cnnFeatureMaps(cnn.name, cnn.net, o.test, png);
   }
+  // Histories in the table's order.
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const sections = await composeSections({
+    dir,
+    classNames: CLASS_NAMES,
+    models: results,
+    histories: results.map((r) => byName.get(r.model)!).filter((m) => m.history?.length)
+      .map((m) => ({ model: m.name, config: m.config, history: m.history! })),
+    learningCurve: o.learningCurve,
+    architectures: networks.map((m) => ({ model: m.name, architecture: m.net.model.architecture })),
+    figures,
+  });
 
   const metrics = {
     createdAt: new Date().toISOString(),
@@ -483,29 +380,15 @@ export async function buildReport(o: BuildOptions) {
   };
   const sentences = headline(metrics, CLASS_NAMES);
   const report = {
-    title: "Fashion-MNIST: a CNN against flattened-pixel models",
+    title: REPORT_TITLE,
     headline: sentences,
-    intro:
-      `Every model below was evaluated on the same ${
-        n.toLocaleString("en")
-      } Fashion-MNIST test images. ` +
-      `Training sizes and times are each model's own (see the table); figures come from the ` +
-      `saved models in ${shownPath(o.modelsDir)}, evaluated on ${describeAdapter(o.adapter)}.`,
+    intro: introText(n, `the saved models in ${shownPath(o.modelsDir)}`, o.adapter),
     classNames: CLASS_NAMES,
     models: results,
     sections,
   };
   await writeJsonAtomic(join(dir, "metrics.json"), { ...metrics, headline: sentences });
-  // The Experiments section (deno task experiments), when its results are in this folder.
-  const experiments = experimentsBlocks(dir);
-  await writeFileAtomic(
-    join(dir, "report.md"),
-    withExperimentsMarkdown(reportMarkdown(report), experiments?.markdown ?? null),
-  );
-  await writeFileAtomic(
-    join(dir, "index.html"),
-    withExperimentsHtml(indexHtml(report), experiments?.html ?? null),
-  );
+  await writePages(dir, report);
   return { metrics: { ...metrics, headline: sentences }, skipped };
 }
 
@@ -566,9 +449,4 @@ function shownPath(dir: string): string {
   const from = Deno.env.get("INIT_CWD") ?? Deno.cwd();
   const rel = relative(from, dir);
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
-}
-
-function describeAdapter(adapter: unknown): string {
-  const a = adapter as { description?: string; backend?: string } | undefined;
-  return a?.description ? `${a.description} (${a.backend})` : "the default WebGPU adapter";
 }

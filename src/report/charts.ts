@@ -11,14 +11,15 @@ const PIXELS = 28 * 28;
 
 export function chart(
   title: string,
-  description: string,
+  description: string | string[],
   body: Record<string, unknown>,
 ): TopLevelSpec {
-  // The description is also the subtitle, so the SVG explains itself when opened alone.
+  // The description is also the subtitle (one line per entry when several), so the SVG explains
+  // itself when opened alone.
   return {
     $schema: SCHEMA,
     title: { text: title, subtitle: description, anchor: "start" },
-    description,
+    description: typeof description === "string" ? description : description.join(" "),
     background: "white",
     ...body,
   } as TopLevelSpec;
@@ -66,7 +67,10 @@ const startsAt = (lo: number) => lo > 0 ? `; the axis starts at ${Math.round(lo 
  * labelled with its value. The axis runs from a little below the worst model to 100%: bars from 0
  * would hide the one- and two-point gaps between models.
  */
-export function accuracyByModel(rows: { model: string; accuracy: number }[]): TopLevelSpec {
+export function accuracyByModel(
+  rows: { model: string; accuracy: number }[],
+  opts: { width?: number } = {},
+): TopLevelSpec {
   // An explicit order: sort "-x" across the layers makes Vega-Lite warn and drop it.
   const order = rows.toSorted((a, b) => b.accuracy - a.accuracy).map((r) => r.model);
   const [lo, hi] = accuracyDomain(rows.map((r) => r.accuracy), 1);
@@ -76,7 +80,7 @@ export function accuracyByModel(rows: { model: string; accuracy: number }[]): To
     `Share of test images classified correctly${startsAt(lo)}`,
     {
       data: { values: rows },
-      width: 420,
+      width: opts.width ?? 420,
       height: { step: 22 },
       encoding: {
         y: { field: "model", type: "nominal", sort: order, title: "Model" },
@@ -148,73 +152,138 @@ export function perClassF1(rows: { model: string; className: string; f1: number 
 }
 
 /**
- * One confusion matrix per model: counts in the cells, colour the share of the true class (the
- * row), so a dark off-diagonal cell is a frequent confusion whatever the class size.
+ * The colours of `confusionMatrix`'s off-diagonal cells, from no images to the scale's top: a
+ * sequential orange ramp (ColorBrewer "Oranges" 1, 5 and 9), interpolated in RGB so that a CSS
+ * `linear-gradient` through the same stops draws the page's legend exactly.
  */
-export function confusionMatrices(
-  rows: { model: string; truth: string; predicted: string; count: number }[],
+export const CONFUSION_COLOURS = ["#fff5eb", "#fd8d3c", "#7f2704"] as const;
+
+/**
+ * Where on the error scale (0 to its top) the middle colour sits: a third of the way, so that
+ * the many 2–10% confusions get most of the ramp and the one worst cell does not wash them out.
+ */
+export const CONFUSION_MIDPOINT = 0.35;
+
+/** The grey of a confusion matrix's diagonal (the correct answers), kept off the error scale. */
+export const CONFUSION_DIAGONAL = "#e3e3e3";
+
+/**
+ * The largest off-diagonal share of its true class in any of `matrices` (`m[true][predicted]`
+ * counts): the top of the error colour scale shared by every panel, so that panels compare.
+ * At least 1%, so that a nearly perfect model's few errors are not painted as severe.
+ */
+export function confusionScaleTop(matrices: readonly (readonly (readonly number[])[])[]): number {
+  let top = 0.01;
+  for (const m of matrices) {
+    m.forEach((row, t) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      row.forEach((count, p) => {
+        if (p !== t && total > 0) top = Math.max(top, count / total);
+      });
+    });
+  }
+  return top;
+}
+
+/**
+ * One model's confusion matrix as a panel of small multiples, complete on its own: class names
+ * on both axes, the count in every non-empty cell (11 px). The diagonal (correct answers) is
+ * grey; off-diagonal cells are coloured by their share of the true class (the row) on a scale of
+ * their own, 0 to `scaleTop` (`confusionScaleTop`, the same for every panel), so that a typical
+ * confusion of 5–15% is dark instead of washed out by the diagonal's 90%.
+ *
+ * `matrix[t][p]`: test images of class t predicted as p, classes in `classNames` order.
+ */
+export function confusionMatrix(
+  model: string,
+  matrix: readonly (readonly number[])[],
+  classNames: readonly string[],
+  opts: { scaleTop: number; subtitle?: string },
 ): TopLevelSpec {
-  const classes = [...new Set(rows.flatMap((r) => [r.truth, r.predicted]))];
-  const models = [...new Set(rows.map((r) => r.model))];
-  return chart(
-    "Confusion matrices",
-    "Rows: true class, columns: predicted class; colour is the share of the row",
-    {
-      data: { values: rows },
-      transform: [
-        {
-          joinaggregate: [{ op: "sum", field: "count", as: "rowTotal" }],
-          groupby: ["model", "truth"],
-        },
-        { calculate: "datum.rowTotal ? datum.count / datum.rowTotal : 0", as: "share" },
-      ],
-      facet: {
-        field: "model",
-        type: "nominal",
-        // Facets ignore `sort: null`; an explicit list keeps the caller's order.
-        sort: models,
-        title: null,
-        header: { labelFontSize: 13, labelFontWeight: "bold" },
-      },
-      columns: 3,
-      spec: {
-        width: { step: 26 },
-        height: { step: 22 },
-        encoding: {
-          x: {
-            field: "predicted",
-            type: "nominal",
-            sort: classes,
-            title: "Predicted class",
-            axis: { labelAngle: -45 },
-          },
-          y: { field: "truth", type: "nominal", sort: classes, title: "True class" },
-        },
-        layer: [
-          {
-            mark: "rect",
-            encoding: {
-              color: {
-                field: "share",
-                type: "quantitative",
-                title: "Share of true class",
-                scale: { domain: [0, 1], range: ["white", "#08306b"], interpolate: "rgb" },
-                legend: { format: ".0%" },
-              },
-            },
-          },
-          {
-            transform: [{ filter: "datum.count > 0" }],
-            mark: { type: "text", fontSize: 8 },
-            encoding: {
-              text: { field: "count", type: "quantitative" },
-              color: { condition: { test: "datum.share > 0.5", value: "white" }, value: "black" },
-            },
-          },
-        ],
-      },
+  const values = matrix.flatMap((row, t) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((count, p) => ({
+      truth: classNames[t],
+      predicted: classNames[p],
+      count,
+      share: total ? count / total : 0,
+      diagonal: t === p,
+    }));
+  });
+  const correct = matrix.reduce((n, row, t) => n + row[t], 0);
+  const total = matrix.flat().reduce((a, b) => a + b, 0);
+  const errors = total - correct;
+  const top = opts.scaleTop;
+  const axis = { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" };
+  return {
+    $schema: SCHEMA,
+    title: {
+      text: model,
+      subtitle: opts.subtitle ??
+        `${((correct / (total || 1)) * 100).toFixed(2)}% correct, ${
+          errors.toLocaleString("en-US")
+        } errors`,
+      anchor: "start",
+      fontSize: 14,
+      subtitleFontSize: 11,
     },
-  );
+    description: `Confusion matrix of ${model}: rows true class, columns predicted class`,
+    background: "white",
+    data: { values },
+    width: { step: 25 },
+    height: { step: 25 },
+    encoding: {
+      x: {
+        field: "predicted",
+        type: "nominal",
+        sort: [...classNames],
+        title: "Predicted class",
+        axis: { ...axis, labelAngle: -45 },
+      },
+      y: { field: "truth", type: "nominal", sort: [...classNames], title: "True class", axis },
+    },
+    layer: [
+      {
+        transform: [{ filter: "datum.diagonal" }],
+        mark: { type: "rect", color: CONFUSION_DIAGONAL },
+      },
+      {
+        // Cells with no images stay white.
+        transform: [{ filter: "!datum.diagonal && datum.count > 0" }],
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "share",
+            type: "quantitative",
+            scale: {
+              domain: [0, top * CONFUSION_MIDPOINT, top],
+              range: [...CONFUSION_COLOURS],
+              interpolate: "rgb",
+              clamp: true,
+            },
+            legend: null,
+          },
+        },
+      },
+      {
+        transform: [{ filter: "datum.diagonal && datum.count > 0" }],
+        mark: { type: "text", fontSize: 11, fontWeight: "bold", color: "black" },
+        encoding: { text: { field: "count", type: "quantitative" } },
+      },
+      {
+        transform: [{ filter: "!datum.diagonal && datum.count > 0" }],
+        mark: { type: "text", fontSize: 11 },
+        encoding: {
+          text: { field: "count", type: "quantitative" },
+          // White on the darker half of the scale.
+          color: {
+            condition: { test: `datum.share > ${top * 0.55}`, value: "white" },
+            value: "black",
+          },
+        },
+      },
+    ],
+  } as TopLevelSpec;
 }
 
 export type Split = "train" | "validation";
@@ -312,11 +381,24 @@ export function modelLines(models: string[], dash?: Record<string, unknown>) {
 /**
  * Loss and accuracy per epoch, one colour and point shape per model, solid for training, dashed
  * for validation; the accuracy axis zoomed on the data.
+ *
+ * One loss definition per chart: cross-entropy without label smoothing, as validation computes it
+ * (src/train/evaluate.ts). A model in `smoothedTrainLoss` logged its training loss with label
+ * smoothing (src/train/fit.ts passes `smoothing` to the loss), a larger quantity that cannot be
+ * turned back into plain cross-entropy, so its training loss is left out of the loss panel (the
+ * accuracy panel still has both splits) and the subtitle says so. Keys are model names, values
+ * the smoothing ε.
  */
 export function trainingCurves(
-  rows: { model: string; epoch: number; split: Split; loss: number; accuracy: number }[],
+  rows: { model: string; epoch: number; split: Split; loss: number | null; accuracy: number }[],
+  opts: { smoothedTrainLoss?: Record<string, number> } = {},
 ): TopLevelSpec {
+  const smoothed = opts.smoothedTrainLoss ?? {};
+  const values = rows.map((r) =>
+    r.split === "train" && (smoothed[r.model] ?? 0) > 0 ? { ...r, loss: null } : r
+  );
   const models = [...new Set(rows.map((r) => r.model))];
+  const leftOut = models.filter((m) => (smoothed[m] ?? 0) > 0);
   const dash = {
     field: "split",
     type: "nominal",
@@ -327,6 +409,7 @@ export function trainingCurves(
   const panel = (field: string, title: string, axis = {}, scale: object = { zero: false }) => ({
     width: 320,
     height: 220,
+    transform: [{ filter: `isValid(datum.${field})` }],
     encoding: {
       x: { field: "epoch", type: "quantitative", title: "Epoch", axis: { tickMinStep: 1 } },
       y: { field, type: "quantitative", title, axis, scale },
@@ -334,31 +417,44 @@ export function trainingCurves(
     layer: modelLines(models, dash),
   });
   const [lo, hi] = accuracyDomain(rows.map((r) => r.accuracy));
-  return chart(
-    "Training curves",
-    "Solid: training images, dashed: held-out validation images; a widening gap is overfitting",
-    {
-      data: { values: rows },
-      hconcat: [
-        panel("loss", "Loss (cross-entropy)"),
-        panel("accuracy", "Accuracy", accuracyAxis(lo, hi), {
-          domain: [lo, hi],
-          nice: false,
-          zero: false,
-        }),
-        {
-          vconcat: [
-            modelKey(models),
-            lineKey("Split", [
-              { label: "train", colour: "#555555" },
-              { label: "validation", colour: "#555555", dashed: true },
-            ]),
-          ],
-        },
-      ],
-    },
-  );
+  const eps = [...new Set(leftOut.map((m) => smoothed[m]))].join(", ");
+  const subtitle = [
+    "Solid: training images, dashed: held-out validation images; a widening gap is overfitting.",
+    leftOut.length === models.length
+      ? `Loss is validation loss only: training loss was logged with label smoothing ${eps} ` +
+        "and validation loss without, so they are not the same quantity."
+      : leftOut.length
+      ? `Training loss of ${list(leftOut)} left out: logged with label smoothing ${eps}, ` +
+        "validation loss without."
+      : "",
+  ].filter(Boolean);
+  const lossTitle = leftOut.length === models.length
+    ? "Validation loss (cross-entropy, no smoothing)"
+    : "Loss (cross-entropy, no label smoothing)";
+  return chart("Training curves", subtitle, {
+    data: { values },
+    hconcat: [
+      panel("loss", lossTitle),
+      panel("accuracy", "Accuracy", accuracyAxis(lo, hi), {
+        domain: [lo, hi],
+        nice: false,
+        zero: false,
+      }),
+      {
+        vconcat: [
+          modelKey(models),
+          lineKey("Split", [
+            { label: "train", colour: "#555555" },
+            { label: "validation", colour: "#555555", dashed: true },
+          ]),
+        ],
+      },
+    ],
+  });
 }
+
+const list = (items: string[]) =>
+  items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
 /** Test accuracy against the number of training images, on a log axis; accuracy axis zoomed. */
 export function learningCurve(

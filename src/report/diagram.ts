@@ -4,12 +4,12 @@ import { describeLayer, type LayerPlan } from "../nn/layers.ts";
 
 // Geometry of the drawing, in SVG user units (pixels).
 const BOX_W = 400;
-const BOX_H = 40;
+const BOX_H = 34;
 /** Vertical space between consecutive boxes (the arrow between them). */
-const GAP = 18;
+const GAP = 12;
 /** Space between a residual block's frame and its contents, and between its two branches. */
 const PAD = 14;
-const MARGIN = 20;
+const MARGIN = 16;
 const ADD_R = 11;
 const FONT = 'font-family="DejaVu Sans, Arial, sans-serif"';
 
@@ -31,14 +31,20 @@ const COLOURS: Record<string, string> = {
  * parameters) from input to logits, top to bottom. A residual block is a dashed frame with its
  * body in the main column and its skip connection drawn as an arrow down the right side (through
  * the shortcut's layers when it has a projection) into a ⊕ node where the branches are added.
+ *
+ * `model`: the saved model's name (its folder), shown in the input box and the SVG's title; when
+ * it differs from the architecture's name (models/cnn-best is a `cnn`) both are given.
  */
-export function architectureSvg(arch: Architecture): string {
+export function architectureSvg(arch: Architecture, opts: { model?: string } = {}): string {
+  const name = opts.model === undefined || opts.model === arch.name
+    ? arch.name
+    : `${opts.model} (architecture ${arch.name})`;
   const plan = planArchitecture(arch);
   const parts: string[] = [];
   const width = MARGIN * 2 + sequenceWidth(plan.layers);
   const cx = MARGIN + BOX_W / 2;
   let y = MARGIN;
-  parts.push(box(MARGIN, y, `input [${arch.input.join(", ")}]`, arch.name, "#ffffff"));
+  parts.push(box(MARGIN, y, `input [${arch.input.join(", ")}]`, name, "#ffffff"));
   y += BOX_H;
   y = drawSequence(parts, plan.layers, MARGIN, y, cx);
   y += GAP;
@@ -49,8 +55,8 @@ export function architectureSvg(arch: Architecture): string {
   y += BOX_H + MARGIN;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" ` +
-    `viewBox="0 0 ${width} ${y}" role="img" aria-label="${escape(arch.name)} architecture">`,
-    `<title>${escape(arch.name)}: ${plan.layers.length} layers, ` +
+    `viewBox="0 0 ${width} ${y}" role="img" aria-label="${escape(name)} architecture">`,
+    `<title>${escape(name)}: ${plan.layers.length} layers, ` +
     `${plan.parameters.toLocaleString("en")} parameters</title>`,
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
     `markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/>` +
@@ -165,8 +171,8 @@ function box(x: number, y: number, title: string, detail: string, fill: string):
     `<g>`,
     `<rect x="${x}" y="${y}" width="${BOX_W}" height="${BOX_H}" rx="5" fill="${fill}" ` +
     `stroke="#555"/>`,
-    `<text x="${x + 8}" y="${y + 16}" font-size="12" ${FONT}>${escape(title)}</text>`,
-    `<text x="${x + 8}" y="${y + 32}" font-size="11" fill="#333" ${FONT}>${escape(detail)}</text>`,
+    `<text x="${x + 8}" y="${y + 14}" font-size="12" ${FONT}>${escape(title)}</text>`,
+    `<text x="${x + 8}" y="${y + 28}" font-size="11" fill="#333" ${FONT}>${escape(detail)}</text>`,
     `</g>`,
   ].join("");
 }

@@ -204,10 +204,13 @@ function tableHtml(t: Table): string {
     `<${tag}${tag === "td" && i > 0 && /^[−+\d.,%—-]+%?$/.test(c) ? ' class="num"' : ""}>${
       escapeHtml(c)
     }</${tag}>`;
-  return `<table>\n<thead><tr>${t.head.map((c, i) => cell(c, i, "th")).join("")}</tr></thead>\n` +
+  // In a box of its own that scrolls sideways on a narrow screen, not the page.
+  return `<div class="scroll"><table>\n<thead><tr>${
+    t.head.map((c, i) => cell(c, i, "th")).join("")
+  }</tr></thead>\n` +
     `<tbody>\n${
       t.rows.map((r) => `<tr>${r.map((c, i) => cell(c, i, "td")).join("")}</tr>`).join("\n")
-    }\n</tbody>\n</table>`;
+    }\n</tbody>\n</table></div>`;
 }
 
 function tableMarkdown(t: Table): string {
@@ -287,8 +290,10 @@ export function experimentsHtml(r: ExperimentResults, resultsDir: string): strin
   };
   const parts = [
     START,
-    `<section id="${SECTION_ID}">`,
-    `<h2>${escapeHtml(SECTION_TITLE)}</h2>`,
+    // A collapsible part, as the page's other sections (html.ts).
+    `<section id="${SECTION_ID}" class="part">`,
+    `<details>`,
+    `<summary><h2>${escapeHtml(SECTION_TITLE)}</h2></summary>`,
     p(TEXT.intro),
   ];
   if (r.permutation) {
@@ -336,7 +341,7 @@ export function experimentsHtml(r: ExperimentResults, resultsDir: string): strin
     );
   }
   parts.push(`<p>Run by <code>deno task experiments</code>; data and charts in experiments/.</p>`);
-  parts.push("</section>", END);
+  parts.push("</details>", "</section>", END);
   return parts.filter(Boolean).join("\n");
 }
 
@@ -388,7 +393,8 @@ export function withExperimentsHtml(page: string, block: string | null): string 
   const tocEntry = `<li><a href="#${SECTION_ID}">${escapeHtml(SECTION_TITLE)}</a></li>`;
   let out = removeBetweenMarkers(page);
   if (block === null) return out.replace(`${tocEntry}\n`, "");
-  const before = ['<section id="reports">', "</body>"].find((m) => out.includes(m));
+  // The reports' section, with or without attributes after its id (class="part").
+  const before = ['<section id="reports"', "</body>"].find((m) => out.includes(m));
   out = before ? out.replace(before, `${block}\n${before}`) : `${out}\n${block}\n`;
   if (!out.includes(tocEntry)) {
     const reportsEntry = '<li><a href="#reports">';

@@ -26,8 +26,24 @@ export interface ModelResult {
   training?: TrainingSummary;
 }
 
-/** A chart or image, inlined in HTML; `file` is its path relative to the report, for Markdown. */
-export type Figure = { file: string; alt: string } & ({ svg: string } | { png: Uint8Array });
+/**
+ * A chart or image, inlined in HTML; `file` is its path relative to the report, for Markdown;
+ * `caption` (plain text) is shown under it on the page.
+ */
+export type Figure =
+  & { file: string; alt: string; caption?: string }
+  & ({ svg: string } | { png: Uint8Array });
+
+/** A colour legend drawn in HTML beside small multiples that share one scale (no chart has it). */
+export interface Legend {
+  title: string;
+  /** CSS colours at positions 0–1 from `from` to `to` (as the charts' scale interpolates). */
+  stops: readonly { colour: string; at: number }[];
+  from: string;
+  to: string;
+  /** A swatch and its meaning, after the ramp (e.g. the diagonal's grey). */
+  swatch?: { colour: string; label: string };
+}
 
 export interface Section {
   /** Anchor name: letters, digits and dashes. */
@@ -36,6 +52,17 @@ export interface Section {
   /** Plain text; a blank line starts a new paragraph. */
   text: string;
   figures: Figure[];
+  /**
+   * Small multiples: the figures side by side in columns at least this many CSS pixels wide
+   * (as many as fit; one on a phone), instead of one under another.
+   */
+  gridMin?: number;
+  /**
+   * Figures of different heights (architecture diagrams): flowed into newspaper columns at least
+   * this many CSS pixels wide, one under another in each, a wide one across all of them.
+   */
+  columnMin?: number;
+  legend?: Legend;
 }
 
 export interface Report {
@@ -73,18 +100,23 @@ export const SECTION_TEXT = {
   },
   confusion: {
     title: "Confusion matrices",
-    text: "Each cell counts test images of the row's true class that the model labelled with the " +
-      "column's class; the diagonal holds the correct answers. The colour is the count as a share " +
-      "of its row, so a dark cell off the diagonal is a confusion frequent for that class. Look " +
-      "for the block of upper-body garments (T-shirt, pullover, coat, shirt) and for sandals, " +
-      "sneakers and ankle boots mistaken for each other.",
+    text: "One matrix per model. Each cell counts test images of the row's true class that the " +
+      "model labelled with the column's class; the grey diagonal holds the correct answers. " +
+      "Errors (off the diagonal) are coloured by their share of the true class on a scale of " +
+      "their own, the same for every model, so the typical confusions stand out: the block of " +
+      "upper-body garments (T-shirt, pullover, coat, shirt) and sandals, sneakers and ankle " +
+      "boots mistaken for each other.",
   },
   trainingCurves: {
     title: "Training curves",
     text: "Loss and accuracy after each epoch (a pass over the training images), on the training " +
       "images (solid) and on held-out validation images (dashed). Both falling together means " +
       "the model is still learning; validation loss rising while training loss falls means it " +
-      "has started to memorise the training set (overfitting), and more epochs will not help.",
+      "has started to memorise the training set (overfitting), and more epochs will not help.\n\n" +
+      "The loss panel shows one quantity: cross-entropy without label smoothing, as validation " +
+      "computes it. A network trained with label smoothing logs its training loss smoothed, " +
+      "which is larger by construction and not comparable, so its training loss is not drawn; " +
+      "its training and validation accuracy still are.",
   },
   learningCurve: {
     title: "Learning curve",
@@ -143,7 +175,8 @@ export const SECTION_TEXT = {
   },
   architectures: {
     title: "Architectures",
-    text: "Each saved network, layer by layer with its output shape (batch left out). Dashed " +
+    text: "Each saved network, named by its folder, layer by layer with its output shape (batch " +
+      "left out). Dashed " +
       "frames are residual blocks: their input skips the block's layers (through a 1×1 " +
       "projection when the shape changes) and is added back at ⊕. `deno task summary --model " +
       "NAME` prints the same as a table with parameters and FLOPs.",
@@ -238,34 +271,130 @@ function figureHtml(f: Figure, id: string): string {
     : `<img alt="${escapeHtml(f.alt)}" src="data:image/png;base64,${
       Buffer.from(f.png).toString("base64")
     }">`;
-  return `<figure>${body}</figure>`;
+  // A figure wider than two small-multiple columns spans two where there is room.
+  const width = Number(/^<svg[^>]*?\swidth="([\d.]+)"/.exec("svg" in f ? f.svg : "")?.[1] ?? 0);
+  const caption = f.caption ? `<figcaption>${escapeHtml(f.caption)}</figcaption>` : "";
+  return `<figure${width > 700 ? ' class="wide"' : ""}>${body}${caption}</figure>`;
 }
 
+function legendHtml(l: Legend): string {
+  const ramp = `linear-gradient(to right, ${
+    l.stops.map((s) => `${s.colour} ${(s.at * 100).toFixed(1)}%`).join(", ")
+  })`;
+  return `<p class="legend"><span>${escapeHtml(l.title)}:</span> <span>${
+    escapeHtml(l.from)
+  }</span> <span class="ramp" style="background: ${ramp}"></span> <span>${escapeHtml(l.to)}</span>${
+    l.swatch
+      ? ` <span class="swatch" style="background: ${l.swatch.colour}"></span> <span>${
+        escapeHtml(l.swatch.label)
+      }</span>`
+      : ""
+  }</p>`;
+}
+
+// Narrow screens first: one column, tables and wide figures scroll inside their own box so the
+// page itself never scrolls sideways; the summary puts the table beside the chart from 1,000 px.
 const STYLE = `
-body { font: 15px/1.5 system-ui, sans-serif; color: #222; max-width: 1150px; margin: 2em auto;
-  padding: 0 1em; }
-h1, h2, h3 { line-height: 1.2; }
-h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }
-nav ol { columns: 2; }
-table { border-collapse: collapse; margin: 1em 0; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, sans-serif; color: #222; max-width: 1240px; margin: 0 auto;
+  padding: 0 16px 2em; }
+h1 { font-size: 1.55em; line-height: 1.2; margin: .5em 0 .3em; }
+h2 { font-size: 1.2em; line-height: 1.25; margin: 0; display: inline; }
+h3 { line-height: 1.2; }
+p.headline { font-size: 1.05em; border-left: 4px solid #4c78a8; padding-left: .7em;
+  margin: .3em 0; }
+p.more { font-size: .9em; color: #444; margin: .3em 0 .6em; }
+.summary { display: grid; grid-template-columns: minmax(0, 1fr); gap: .6em 1.5em;
+  align-items: start; }
+@media (min-width: 1000px) { .summary { grid-template-columns: minmax(0, 1fr) minmax(0, 480px); } }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: .4em 0; }
 th, td { border: 1px solid #ccc; padding: .3em .6em; }
 th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 1em 0; overflow-x: auto; }
-figure svg { max-width: 100%; height: auto; }
-figure img { max-width: 100%; height: auto; }
-pre { background: #f7f7f7; padding: .8em; overflow-x: auto; }
-p.headline { font-size: 1.15em; border-left: 4px solid #4c78a8; padding-left: .8em; }
+table.compact { font-size: 13px; }
+table.compact th, table.compact td { padding: .12em .45em; }
+table.compact th { font-weight: 600; }
+table.compact td:first-child { white-space: nowrap; }
+small, .note { font-size: .85em; color: #555; }
+figure { margin: .6em 0; max-width: 100%; }
+figure svg, figure img { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: .9em; color: #444; margin-top: .2em; }
+.grid { display: grid; gap: 14px 18px; align-items: start;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--min)), 1fr)); }
+.grid figure { margin: 0; }
+@media (min-width: 1000px) { .grid figure.wide { grid-column: span 2; } }
+.columns { column-width: var(--min); column-gap: 18px; }
+.columns figure { break-inside: avoid; margin: 0 0 14px; }
+.columns figure.wide { column-span: all; }
+nav ol { columns: 3 15em; margin: .3em 0; }
+nav h2 { display: block; font-size: 1.05em; margin: .6em 0 0; }
+section.part { border-top: 1px solid #ddd; }
+section.part > details > summary { cursor: pointer; padding: .45em 0; }
+section.part > details[open] > summary { margin-bottom: .3em; }
+pre { background: #f7f7f7; padding: .8em; overflow-x: auto; font-size: 12.5px; }
+.grid h3 { margin: .2em 0; font-size: 1em; }
+p.legend { display: flex; flex-wrap: wrap; align-items: center; gap: .4em; font-size: .9em; }
+p.legend .ramp { display: inline-block; width: 160px; height: 12px; border: 1px solid #999; }
+p.legend .swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #999; }
+button { font: inherit; font-size: .9em; padding: .2em .7em; }
 `;
 
-/** The whole report as one self-contained page: charts inlined, images as data URIs, no network. */
+// Contents links open the section they point to (a closed <details> hides its target), as does
+// a page opened at #section; one button opens or closes them all.
+const SCRIPT = `
+const openAt = (id) => {
+  const target = id && document.getElementById(decodeURIComponent(id));
+  const details = target && (target.closest("details") || target.querySelector("details"));
+  if (details) details.open = true;
+};
+document.addEventListener("click", (e) => {
+  const a = e.target.closest && e.target.closest('a[href^="#"]');
+  if (a) openAt(a.getAttribute("href").slice(1));
+});
+addEventListener("hashchange", () => openAt(location.hash.slice(1)));
+openAt(location.hash.slice(1));
+const toggle = document.getElementById("toggle-all");
+toggle.addEventListener("click", () => {
+  const all = [...document.querySelectorAll("section.part > details")];
+  const open = !all.every((d) => d.open);
+  for (const d of all) d.open = open;
+  toggle.textContent = open ? "Close all sections" : "Open all sections";
+});
+`;
+
+// The summary's table: what to compare at a glance (the recipes are in the Metrics section).
+const SUMMARY_HEADERS = [
+  "Model",
+  "Accuracy",
+  "Macro F1",
+  "Training images",
+  "Epochs",
+  "Training time (s)",
+  "Inference (images/s)",
+  "Parameters",
+];
+
+/** A part of the page below the summary: a collapsible section, closed at first. */
+function part(id: string, title: string, body: string): string {
+  return `<section id="${escapeHtml(id)}" class="part">\n<details>\n<summary><h2>${
+    escapeHtml(title)
+  }</h2></summary>\n${body}\n</details>\n</section>`;
+}
+
+/**
+ * The whole report as one self-contained page: charts inlined, images as data URIs, no network.
+ * First a summary that fits a screen (the headline, a compact metrics table and the accuracy
+ * chart from the section `accuracy`), then the contents, then every section as a collapsible
+ * part, closed until opened from the contents or by its title.
+ */
 export function indexHtml(report: Report): string {
   const p = (text: string) => paragraphs(text).map((t) => `<p>${escapeHtml(t)}</p>`).join("\n");
   // `first`: the first cell's HTML, when it is not just its text.
-  const row = (cells: string[], tag: "th" | "td", first?: string) =>
+  const row = (headers: string[], cells: string[], tag: "th" | "td", first?: string) =>
     `<tr>${
       cells.map((c, i) =>
-        `<${tag}${tag === "td" && i > 0 && !TEXT_COLUMNS.has(HEADERS[i]) ? ' class="num"' : ""}>${
+        `<${tag}${tag === "td" && i > 0 && !TEXT_COLUMNS.has(headers[i]) ? ' class="num"' : ""}>${
           i === 0 && first !== undefined ? first : escapeHtml(c)
         }</${tag}>`
       )
@@ -276,14 +405,47 @@ export function indexHtml(report: Report): string {
     const notes = runNotes(m.run);
     return escapeHtml(m.model) + (notes ? `<br><small>${escapeHtml(notes)}</small>` : "");
   };
-  const sections = report.sections.map((s) =>
-    `<section id="${escapeHtml(s.id)}">\n<h2>${escapeHtml(s.title)}</h2>\n${p(s.text)}\n` +
-    s.figures.map((f, i) => figureHtml(f, `${s.id}-${i}`)).join("\n") + "\n</section>"
-  );
+  const full = metricsRows(report.models);
+  const table = (headers: string[], cls = "") => {
+    const keep = headers.map((h) => HEADERS.indexOf(h));
+    return `<div class="scroll"><table${cls ? ` class="${cls}"` : ""}>\n<thead>${
+      row(headers, headers, "th")
+    }</thead>\n<tbody>\n${
+      full.map((r, i) => row(headers, keep.map((k) => r[k]), "td", modelCell(report.models[i])))
+        .join("\n")
+    }\n</tbody>\n</table></div>`;
+  };
+  const accuracy = report.sections.find((s) => s.id === "accuracy");
+  const chartHtml = accuracy?.figures.length ? figureHtml(accuracy.figures[0], "summary-0") : "";
+  const [lead, ...more] = report.headline ?? [];
+  const notes = tableNotes(report.models);
+  const summary = `<section id="summary" class="summary" aria-label="Summary">
+<div>
+${table(SUMMARY_HEADERS, "compact")}
+${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join("\n")}
+</div>
+${chartHtml}
+</section>`;
+  const sections = report.sections.map((s) => {
+    // The accuracy chart is in the summary; its section keeps the explanation.
+    const figures = s.id === "accuracy" ? [] : s.figures;
+    const body = figures.map((f, i) => figureHtml(f, `${s.id}-${i}`)).join("\n");
+    return part(
+      s.id,
+      s.title,
+      `${p(s.text)}\n${s.legend ? legendHtml(s.legend) + "\n" : ""}${
+        s.gridMin
+          ? `<div class="grid" style="--min: ${s.gridMin}px">\n${body}\n</div>`
+          : s.columnMin
+          ? `<div class="columns" style="--min: ${s.columnMin}px">\n${body}\n</div>`
+          : body
+      }`,
+    );
+  });
   const reports = report.models.map((m) =>
-    `<h3>${escapeHtml(runLabel(m.model, m.run))}</h3>\n<pre>${
+    `<div><h3>${escapeHtml(runLabel(m.model, m.run))}</h3>\n<pre>${
       escapeHtml(formatReport(m.report, report.classNames, 4))
-    }</pre>`
+    }</pre></div>`
   );
   const toc = [["metrics", "Metrics"], ...report.sections.map((s) => [s.id, s.title]), [
     "reports",
@@ -298,34 +460,42 @@ export function indexHtml(report: Report): string {
 <style>${STYLE}</style>
 </head>
 <body>
+<header>
 <h1>${escapeHtml(report.title)}</h1>
-${
-    report.headline?.length
-      ? `<p class="headline">${escapeHtml(report.headline.join(" "))}</p>\n`
-      : ""
-  }${p(report.intro)}
-<nav><ol>
+${lead ? `<p class="headline">${escapeHtml(lead)}</p>\n` : ""}${
+    more.length ? `<p class="more">${escapeHtml(more.join(" "))}</p>\n` : ""
+  }</header>
+${summary}
+${p(report.intro).replaceAll("<p>", '<p class="note">')}
+<nav aria-label="Contents">
+<h2>Contents</h2>
+<ol>
 ${toc.join("\n")}
-</ol></nav>
-<section id="metrics">
-<h2>Metrics</h2>
-<p>Accuracy and F1 on the test set; training time and inference throughput as measured on this
-machine.</p>
-${p(tableNotes(report.models).join("\n\n"))}
-<table>
-<thead>${row(HEADERS, "th")}</thead>
-<tbody>
-${metricsRows(report.models).map((r, i) => row(r, "td", modelCell(report.models[i]))).join("\n")}
-</tbody>
-</table>
-</section>
+</ol>
+<p><button type="button" id="toggle-all">Open all sections</button></p>
+</nav>
+${
+    part(
+      "metrics",
+      "Metrics",
+      `<p>Accuracy and F1 on the test set; training time and inference throughput as measured ` +
+        `on this machine; how each model was trained.</p>\n${p(notes.join("\n\n"))}\n${
+          table(HEADERS)
+        }`,
+    )
+  }
 ${sections.join("\n")}
-<section id="reports">
-<h2>Classification reports</h2>
-<p>Per class precision, recall, F1 and support (test images of the class), as scikit-learn prints
-them.</p>
-${reports.join("\n")}
-</section>
+${
+    part(
+      "reports",
+      "Classification reports",
+      `<p>Per class precision, recall, F1 and support (test images of the class), as ` +
+        `scikit-learn prints them.</p>\n<div class="grid" style="--min: 430px">\n${
+          reports.join("\n")
+        }\n</div>`,
+    )
+  }
+<script>${SCRIPT}</script>
 </body>
 </html>
 `;

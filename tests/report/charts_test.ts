@@ -5,7 +5,8 @@ import {
   accuracyDomain,
   accuracyVsTime,
   classDistribution,
-  confusionMatrices,
+  confusionMatrix,
+  confusionScaleTop,
   learningCurve,
   meanImages,
   perClassF1,
@@ -41,13 +42,24 @@ Deno.test("perClassF1 renders a model × class heatmap", async () => {
   await renders(perClassF1(rows), "F1 score per class", "Trouser", "0.65");
 });
 
-Deno.test("confusionMatrices renders one matrix per model with counts", async () => {
-  const rows = MODELS.slice(0, 2).flatMap((model) =>
-    CLASSES.flatMap((truth, t) =>
-      CLASSES.map((predicted, p) => ({ model, truth, predicted, count: t === p ? 97 : p }))
-    )
-  );
-  await renders(confusionMatrices(rows), "Confusion matrices", "mlp", "97", "Predicted class");
+Deno.test("confusionMatrix: a complete panel, errors on their own shared scale", async () => {
+  const m = CLASSES.map((_, t) => CLASSES.map((_, p) => t === p ? 97 : t === 3 && p === 0 ? 8 : p));
+  const top = confusionScaleTop([m, [[1, 0], [0, 1]]]);
+  assert.equal(top, 8 / (97 + 1 + 2 + 8)); // the largest off-diagonal share of a row
+  assert.equal(confusionScaleTop([[[5, 0], [0, 5]]]), 0.01, "at least 1%");
+  const spec = confusionMatrix("mlp", m, CLASSES, { scaleTop: top });
+  const svg = await renders(spec, "mlp", "97", "Predicted class", "True class", CLASSES[3]);
+  // Every class name on both axes of this one panel, numbers at 11 px.
+  for (const c of CLASSES) assert.equal(svg.split(`>${c}</text>`).length - 1, 2, c);
+  assert.match(svg, /font-size="11px"[^>]*>97</);
+  // The diagonal is grey; the worst error takes the darkest colour, an empty cell none.
+  const json = JSON.stringify(spec);
+  assert.ok(json.includes('"domain":[0,' + top * 0.35 + "," + top + "]"), json.slice(0, 200));
+  assert.match(svg, /fill="#e3e3e3"/);
+  assert.match(svg, /fill="(#7f2704|rgb\(127, 39, 4\))"/);
+  const total = m.flat().reduce((a, b) => a + b, 0);
+  const errors = total - 4 * 97;
+  assert.ok(svg.includes(`${((4 * 97 / total) * 100).toFixed(2)}% correct, ${errors} errors`));
 });
 
 Deno.test("trainingCurves renders loss and accuracy panels", async () => {
@@ -62,7 +74,40 @@ Deno.test("trainingCurves renders loss and accuracy panels", async () => {
       }))
     )
   );
-  await renders(trainingCurves(rows), "Training curves", "Loss (cross-entropy)", "validation");
+  await renders(
+    trainingCurves(rows),
+    "Training curves",
+    "Loss (cross-entropy, no label smoothing)",
+    "validation",
+  );
+});
+
+Deno.test("trainingCurves draws one loss: a label-smoothed training loss is left out", async () => {
+  const rows = MODELS.slice(0, 2).flatMap((model) =>
+    (["train", "validation"] as const).flatMap((split) =>
+      [1, 2].map((epoch) => ({ model, epoch, split, loss: 2 / epoch, accuracy: 0.8 }))
+    )
+  );
+  const mixed = trainingCurves(rows, { smoothedTrainLoss: { cnn: 0.1 } });
+  const values = (mixed as { data: { values: typeof rows } }).data.values;
+  for (const r of values) {
+    const dropped = r.model === "cnn" && r.split === "train";
+    assert.equal(r.loss === null, dropped, `${r.model} ${r.split}`);
+  }
+  const svg = await renders(
+    mixed,
+    "Training curves",
+    "Loss (cross-entropy, no label smoothing)",
+    "Training loss of cnn left out: logged with label smoothing 0.1, validation loss without.",
+  );
+  assert.ok(!svg.includes("NaN"));
+  // Every model smoothed: the axis says it is validation loss only.
+  const all = trainingCurves(rows, { smoothedTrainLoss: { cnn: 0.1, mlp: 0.1 } });
+  await renders(all, "Training curves", "Validation loss (cross-entropy, no smoothing)");
+  assert.match(
+    JSON.stringify(all),
+    /Loss is validation loss only: training loss was logged with label smoothing 0\.1/,
+  );
 });
 
 Deno.test("learningCurve renders on a log axis", async () => {

@@ -67,3 +67,14 @@ Deno.test("residual blocks are framed, with one skip arrow into one add node eac
   const cnn = architectureSvg(architecture("cnn"));
   assert.doesNotMatch(cnn, /stroke-dasharray|>\+<\/text>/);
 });
+
+Deno.test("a diagram is named by its saved model, and by its architecture where they differ", () => {
+  const cnn = architecture("cnn");
+  const same = architectureSvg(cnn, { model: "cnn" });
+  assert.match(same, /aria-label="cnn architecture"/);
+  const best = architectureSvg(cnn, { model: "cnn-best" });
+  assertWellFormed(best);
+  assert.match(best, /aria-label="cnn-best \(architecture cnn\) architecture"/);
+  assert.ok(textOf(best).includes("cnn-best (architecture cnn)"));
+  assert.ok(!textOf(same).includes("architecture cnn"));
+});

@@ -67,8 +67,26 @@ Deno.test("indexHtml is one offline page with every section, table and report", 
     assert.ok(html.includes(`<h2>${s.title}</h2>`), s.title);
   }
   assert.ok(html.includes("weight sharing"));
-  assert.ok(html.includes('<section id="metrics">') && html.includes('<section id="reports">'));
-  assert.ok(html.includes("<p>First paragraph.</p>\n<p>Second paragraph.</p>"));
+  // Every section below the summary is a collapsible part, closed at first, in the contents.
+  for (const id of ["metrics", "accuracy", "f1", "images", "reports"]) {
+    assert.ok(
+      html.includes(`<section id="${id}" class="part">\n<details>\n<summary><h2>`),
+      `part ${id}`,
+    );
+    assert.ok(html.includes(`<li><a href="#${id}">`), `contents entry ${id}`);
+  }
+  assert.ok(!html.includes("<details open"));
+  // The summary first: the compact table and the accuracy chart, which is not repeated below.
+  const summary = html.slice(html.indexOf('<section id="summary"'), html.indexOf("<nav"));
+  assert.ok(
+    summary.includes('<table class="compact">') && summary.includes("Test accuracy by model"),
+  );
+  assert.ok(html.indexOf('<section id="summary"') < html.indexOf('<section id="metrics"'));
+  assert.equal(html.split("Test accuracy by model</text>").length, 2, "the chart once");
+  assert.ok(!summary.includes("Recipe") && html.includes("<th>Recipe</th>"));
+  assert.ok(
+    html.includes('<p class="note">First paragraph.</p>\n<p class="note">Second paragraph.</p>'),
+  );
   assert.ok(html.includes("Test accuracy by model"), "SVG inlined");
   assert.ok(html.includes('src="data:image/png;base64,iVBORw0KGgo'), "PNG as data URI");
   // Metrics table: accuracy, F1s, counts with separators.
@@ -115,8 +133,8 @@ Deno.test("the headline opens both reports; not-full and same-name runs are labe
   const html = indexHtml(report);
   assert.ok(html.includes(
     "<h1>Fashion-MNIST &#60;report&#62;</h1>\n" +
-      '<p class="headline">The best network &#60;x&#62; leads. Second sentence.</p>\n' +
-      "<p>First paragraph.</p>",
+      '<p class="headline">The best network &#60;x&#62; leads.</p>\n' +
+      '<p class="more">Second sentence.</p>\n</header>\n<section id="summary"',
   ));
   assert.ok(
     html.includes("<td>cnn<br><small>9,000 images, 2 epochs — not a full run</small></td>"),
