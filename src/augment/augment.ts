@@ -1,5 +1,6 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { defineKernel } from "../gpu/kernel.ts";
+import type { Binding } from "../gpu/gpu.ts";
 import { type AugmentOptions, hasAffine, isIdentity, noAugment } from "./options.ts";
 import { hash, kernelConstants } from "./reference.ts";
 
@@ -48,9 +49,14 @@ export const augmentKernel = defineKernel({
     /** tta_flip_mean: the logits of their flips. */
     y: "read array<f32>",
     out: "read_write array<f32>",
+    /**
+     * augment: the step's values (src/autograd/step_values.ts); the batch's seed is
+     * `seed + stepSeeds.y` (zeros outside a planned step: `seed` alone).
+     */
+    stepSeeds: "uniform vec4<u32>",
   },
   entries: {
-    augment: ["p", "x", "out"],
+    augment: ["p", "x", "out", "stepSeeds"],
     tta_flip_mean: ["p", "x", "y", "out"],
   },
 });
@@ -108,7 +114,12 @@ export function augmentParams(
  * Returns a new step-scoped tensor with no gradient (it augments inputs, not activations); with
  * options that change nothing it returns `x` itself, without a dispatch.
  */
-export function augment(x: Tensor, opts: AugmentOptions, seed: number): Tensor {
+export function augment(
+  x: Tensor,
+  opts: AugmentOptions,
+  seed: number,
+  stepSeeds?: Binding,
+): Tensor {
   if (x.shape.length !== 4 || x.dtype !== "f32") {
     throw new Error(`augment: expected f32 images [B, H, W, C], got ${x.dtype} [${x.shape}]`);
   }
@@ -120,7 +131,7 @@ export function augment(x: Tensor, opts: AugmentOptions, seed: number): Tensor {
   g.run(augmentKernel, "augment", {
     constants: CONSTANTS,
     params: augmentParams(opts, seed, x.shape, groupsX),
-    bindings: { x: x.buffer, out: out.buffer },
+    bindings: { x: x.buffer, out: out.buffer, stepSeeds: stepSeeds ?? g.zeroUniform },
   }, [groupsX, Math.ceil(batch / groupsX)]);
   return out;
 }
@@ -136,14 +147,25 @@ export function augmentSeed(runSeed: number, step: number): number {
 const AUGMENT_SALT = 0x41554731;
 
 /**
- * The training hook `fit` takes (`augment?: (x, step) => Tensor`): every batch augmented with
- * `opts`, seeded by `augmentSeed(runSeed, step)`.
+ * The training hook `fit` takes: every batch augmented with `opts`. Called as a function
+ * `(x, step)` it is seeded by `augmentSeed(runSeed, step)`; a planned step writes `seedAt(step)`
+ * into its `StepValues` and records `withStepSeeds`, which reads that seed on the GPU.
  */
-export function augmenter(
-  opts: AugmentOptions,
-  runSeed: number,
-): (x: Tensor, step: number) => Tensor {
-  return (x, step) => augment(x, opts, augmentSeed(runSeed, step));
+export interface Augmenter {
+  (x: Tensor, step: number): Tensor;
+  /** The augmentation seed of global step `step`. */
+  seedAt(step: number): number;
+  /** Augments `x` with the seed a planned step holds in `stepSeeds` (StepValues.seedsBinding). */
+  withStepSeeds(x: Tensor, stepSeeds: Binding): Tensor;
+}
+
+/** `fit`'s augmentation hook for `opts` in a run seeded `runSeed` (see `Augmenter`). */
+export function augmenter(opts: AugmentOptions, runSeed: number): Augmenter {
+  const hook = (x: Tensor, step: number) => augment(x, opts, augmentSeed(runSeed, step));
+  return Object.assign(hook, {
+    seedAt: (step: number) => augmentSeed(runSeed, step),
+    withStepSeeds: (x: Tensor, stepSeeds: Binding) => augment(x, opts, 0, stepSeeds),
+  });
 }
 
 const FLIP_ONLY: AugmentOptions = { ...noAugment(), flip: 1 };

@@ -66,7 +66,7 @@ var<workgroup> image_params: Image;
 
 fn draw(image: u32) -> Image {
   var q: Image;
-  let key = hash(hash(p.seed) ^ image);
+  let key = hash(hash(p.seed + stepSeeds.y) ^ image);
   q.key = key;
   q.flip = select(0u, 1u, unit(key, SLOT_FLIP) < p.flip_p);
   let angle = (2.0 * unit(key, SLOT_ANGLE) - 1.0) * p.rotate;

@@ -8,6 +8,7 @@
  * Evaluation: `predictWithFlipTta(model, x)` in place of `model.predict(x)`.
  */
 export { augment, augmenter, augmentSeed, flipHorizontal, logMeanSoftmax } from "./augment.ts";
+export type { Augmenter } from "./augment.ts";
 export {
   type AugmentOptions,
   describeAugment,

@@ -1,4 +1,4 @@
-import type { Gpu } from "../gpu/gpu.ts";
+import { type Gpu, paddedBytes } from "../gpu/gpu.ts";
 
 /**
  * The engine state every op shares: the device, the tape of the current step, and the arena of
@@ -100,7 +100,7 @@ export class Tensor {
     const g = gpu();
     const buffer = opts.persistent
       ? g.device.createBuffer({
-        size: Math.max(16, Math.ceil(n / 4) * 16),
+        size: paddedBytes(n * 4),
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       })
       : g.alloc(n * 4);
@@ -209,8 +209,17 @@ export function noGrad<T>(fn: () => T): T {
  * buffers back and every cached bind group hits.
  */
 export function endStep() {
+  gpu().submit();
+  releaseStep();
+}
+
+/**
+ * `endStep()` without the submit: the step's buffers go back to the pool while its commands are
+ * still being recorded (safe: the queue orders every later use after them), for a step that is
+ * captured (`Gpu.capture` submits it).
+ */
+export function releaseStep() {
   const g = gpu();
-  g.submit();
   for (const t of engine.arena) g.release(t.buffer);
   engine.arena.length = 0;
   engine.tape.length = 0;

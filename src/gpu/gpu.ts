@@ -30,6 +30,19 @@ export { TEXTURE_WIDTH, TEXTURE_WIDTH_LOG2 };
 /** The formats of the flat textures: f32 values, or 32-bit words (int8 packed four to a word). */
 export type FlatTextureFormat = "rgba32float" | "rgba32uint";
 
+/** Bytes of a flat texture's row (`Gpu.texture`): 64 KiB. */
+const ROW_BYTES = TEXTURE_WIDTH * 16;
+
+/**
+ * The size a buffer of `bytes` is given: a multiple of 16 (kernels read vec4s), and above one
+ * texture row a multiple of whole rows, so that `Gpu.texture` copies it in one command, not two
+ * (a copy must find whole rows in its source). At most 64 KiB more, and only for big buffers.
+ */
+export function paddedBytes(bytes: number): number {
+  if (bytes > ROW_BYTES) return Math.ceil(bytes / ROW_BYTES) * ROW_BYTES;
+  return Math.max(16, Math.ceil(bytes / 16) * 16);
+}
+
 /** Files `item` under `key` in a size-keyed pool (buffers by size, textures by rows). */
 export function putBack<T>(pool: Map<number, T[]>, key: number, item: T) {
   let free = pool.get(key);
@@ -62,6 +75,10 @@ export class Gpu {
   private encoder: GPUCommandEncoder | null = null;
   private computePass: GPUComputePassEncoder | null = null;
   private error: string | null = null;
+  /** The commands of the step being captured (`capture`), or null. */
+  private capturing: PlanCommand[] | null = null;
+  /** Buffers the pool made: scratch, so a captured step may not upload into them. */
+  private pooled = new WeakSet<GPUBuffer>();
   /**
    * What this Gpu has done since creation, in plain integer increments (read by the step profiler,
    * src/profile/, benchmarks and tests). Commands: `dispatches`, `textureCopies` (`texture()`
@@ -85,10 +102,17 @@ export class Gpu {
     pipelines: 0,
     uploads: 0,
     allocations: 0,
+    /** Steps replayed from a `GpuPlan` (their commands are counted as recorded ones). */
+    replays: 0,
   };
   readonly dummy: GPUBuffer;
   /** A 1×1 texture for texture bindings an entry declares but a dispatch doesn't use. */
   readonly dummyTexture: GPUTexture;
+  /**
+   * 16 bytes of zeros as a uniform buffer: the step values (`StepValues`) a kernel reads when it
+   * runs outside a planned training step, so that its own parameters alone decide.
+   */
+  readonly zeroUniform: GPUBuffer;
   /**
    * Which strategy each op runs here and its tuning constants (src/gpu/profile.ts). Tests replace
    * it to run every profile's paths on the software adapter.
@@ -108,6 +132,8 @@ export class Gpu {
       usage: GPUTextureUsage.TEXTURE_BINDING,
     });
     this.counts.textures++;
+    this.zeroUniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM });
+    this.counts.uniformBuffers++;
     this.profile = profileFor(adapter);
   }
 
@@ -192,7 +218,10 @@ export class Gpu {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
     const [x, y = 1, z = 1] = workgroups;
-    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+    if (x > 0 && y > 0 && z > 0) {
+      pass.dispatchWorkgroups(x, y, z);
+      this.capturing?.push({ kind: DISPATCH, pipeline, group, x, y, z });
+    }
     this.counts.dispatches++;
   }
 
@@ -201,14 +230,19 @@ export class Gpu {
     return [...this.pipelines.keys()];
   }
 
-  /** A storage buffer of at least `bytes`, reused from the pool when one of that size is free. */
+  /**
+   * A storage buffer of at least `bytes` (`paddedBytes`), reused from the pool when one of that
+   * size is free.
+   */
   alloc(bytes: number): GPUBuffer {
-    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const size = paddedBytes(bytes);
     const free = this.take(this.pool.get(size));
     if (free) return free;
     this.counts.allocations++;
     this.counts.buffers++;
-    return this.device.createBuffer({ size, usage: storage() });
+    const buffer = this.device.createBuffer({ size, usage: storage() });
+    this.pooled.add(buffer);
+    return buffer;
   }
 
   /**
@@ -261,20 +295,29 @@ export class Gpu {
     const texture = this.flatTexture(Math.max(1, Math.ceil(texels / TEXTURE_WIDTH)), format);
     const encoder = this.encoderOutsidePass();
     const bytesPerRow = TEXTURE_WIDTH * 16;
+    const rows = Math.ceil(texels / TEXTURE_WIDTH);
+    if (rows > 1 && offset * 4 + rows * bytesPerRow <= buffer.size) {
+      // The buffer holds whole rows (`paddedBytes`): one copy, its last row's tail unread.
+      const source = { buffer, bytesPerRow, offset: offset * 4 };
+      const size = [TEXTURE_WIDTH, rows];
+      encoder.copyBufferToTexture(source, { texture }, size);
+      this.capturing?.push({ kind: TEXTURE_COPY, source, destination: { texture }, size });
+      this.counts.textureCopies++;
+      return texture;
+    }
     const fullRows = Math.floor(texels / TEXTURE_WIDTH);
     const rest = texels - fullRows * TEXTURE_WIDTH;
     if (fullRows > 0) {
-      encoder.copyBufferToTexture({ buffer, bytesPerRow, offset: offset * 4 }, { texture }, [
-        TEXTURE_WIDTH,
-        fullRows,
-      ]);
+      const source = { buffer, bytesPerRow, offset: offset * 4 };
+      const size = [TEXTURE_WIDTH, fullRows];
+      encoder.copyBufferToTexture(source, { texture }, size);
+      this.capturing?.push({ kind: TEXTURE_COPY, source, destination: { texture }, size });
     }
     if (rest > 0) {
-      encoder.copyBufferToTexture(
-        { buffer, bytesPerRow, offset: offset * 4 + fullRows * bytesPerRow },
-        { texture, origin: [0, fullRows] },
-        [rest, 1],
-      );
+      const source = { buffer, bytesPerRow, offset: offset * 4 + fullRows * bytesPerRow };
+      const destination = { texture, origin: [0, fullRows] };
+      encoder.copyBufferToTexture(source, destination, [rest, 1]);
+      this.capturing?.push({ kind: TEXTURE_COPY, source, destination, size: [rest, 1] });
     }
     this.counts.textureCopies++;
     return texture;
@@ -300,12 +343,14 @@ export class Gpu {
   /** Records a buffer-to-buffer copy in queue order (between dispatches). */
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number, dstOffset = 0, srcOffset = 0) {
     this.encoderOutsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.capturing?.push({ kind: BUFFER_COPY, src, srcOffset, dst, dstOffset, bytes });
     this.counts.bufferCopies++;
   }
 
   /** Records zero-filling `bytes` of `buffer` from `offset` (multiples of 4), in queue order. */
   clear(buffer: GPUBuffer, offset = 0, bytes = buffer.size - offset) {
     this.encoderOutsidePass().clearBuffer(buffer, offset, bytes);
+    this.capturing?.push({ kind: CLEAR, buffer, offset, bytes });
     this.counts.clears++;
   }
 
@@ -364,6 +409,11 @@ export class Gpu {
 
   /** A buffer holding `data`, written now (queue order: before the commands recorded since). */
   upload(buffer: GPUBuffer, data: ArrayBufferView<ArrayBuffer>, offset = 0) {
+    if (this.capturing && this.pooled.has(buffer)) {
+      // A replay would not repeat the write, and the pool may hand the buffer to other work
+      // between two steps: the step's own data must come from buffers written before it.
+      throw new Error("capture: a captured step uploaded into a pooled buffer");
+    }
     this.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
     this.counts.uploads++;
   }
@@ -417,6 +467,7 @@ export class Gpu {
 
   /** Copies `bytes` of `buffer` back to the CPU. Submits pending work and waits for it. */
   async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
+    if (this.capturing) throw new Error("capture: a captured step may not read back");
     const size = Math.ceil(bytes / 4) * 4;
     const staging = this.device.createBuffer({
       size,
@@ -436,6 +487,7 @@ export class Gpu {
 
   /** Waits until the GPU has finished everything submitted so far. */
   async sync() {
+    if (this.capturing) throw new Error("capture: a captured step may not wait");
     this.submit();
     this.counts.waits++;
     await this.device.queue.onSubmittedWorkDone();
@@ -451,7 +503,135 @@ export class Gpu {
     }
   }
 
+  /**
+   * Runs `record` (which records one step's commands and nothing else: no submit, read or wait),
+   * then submits it, and returns the step as a plan: every dispatch with its pipeline, bind
+   * group and grid, every copy and clear, in order. `GpuPlan.replay` encodes the same commands
+   * again without any of the JavaScript that chose them (op code, tape, cache lookups), the way a
+   * CUDA graph replays a captured stream. Queue writes (`upload`) are not part of a plan: a step
+   * reads its changing data from buffers its caller writes before each replay, and an upload
+   * into a pooled buffer during the capture throws. Commands recorded before the capture are
+   * submitted first.
+   */
+  capture(record: () => void): GpuPlan {
+    if (this.capturing) throw new Error("capture: already capturing");
+    this.submit();
+    const commands: PlanCommand[] = [];
+    const before = { ...this.counts };
+    this.capturing = commands;
+    try {
+      record();
+    } finally {
+      this.capturing = null;
+    }
+    this.submit();
+    const counted = {
+      dispatches: this.counts.dispatches - before.dispatches,
+      textureCopies: this.counts.textureCopies - before.textureCopies,
+      bufferCopies: this.counts.bufferCopies - before.bufferCopies,
+      clears: this.counts.clears - before.clears,
+    };
+    return new GpuPlan(this, commands, counted);
+  }
+
+  /** Encodes a plan's commands into one encoder and submits them (see `GpuPlan.replay`). */
+  replayPlan(commands: readonly PlanCommand[], counted: PlanCounts) {
+    if (this.capturing) throw new Error("capture: a plan replayed inside a capture");
+    this.submit();
+    const encoder = this.device.createCommandEncoder();
+    let pass: GPUComputePassEncoder | null = null;
+    let pipeline: GPUComputePipeline | null = null;
+    for (const c of commands) {
+      if (c.kind === DISPATCH) {
+        if (!pass) {
+          pass = encoder.beginComputePass();
+          pipeline = null;
+        }
+        if (c.pipeline !== pipeline) pass.setPipeline(pipeline = c.pipeline);
+        pass.setBindGroup(0, c.group);
+        pass.dispatchWorkgroups(c.x, c.y, c.z);
+        continue;
+      }
+      if (pass) {
+        pass.end();
+        pass = null;
+      }
+      if (c.kind === TEXTURE_COPY) encoder.copyBufferToTexture(c.source, c.destination, c.size);
+      else if (c.kind === BUFFER_COPY) {
+        encoder.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
+      } else encoder.clearBuffer(c.buffer, c.offset, c.bytes);
+    }
+    pass?.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.counts.submits++;
+    this.counts.replays++;
+    this.counts.dispatches += counted.dispatches;
+    this.counts.textureCopies += counted.textureCopies;
+    this.counts.bufferCopies += counted.bufferCopies;
+    this.counts.clears += counted.clears;
+  }
+
   destroy() {
     this.device.destroy();
+  }
+}
+
+const DISPATCH = 0;
+const TEXTURE_COPY = 1;
+const BUFFER_COPY = 2;
+const CLEAR = 3;
+
+/** One command of a captured step (`Gpu.capture`), with the GPU objects it was recorded with. */
+export type PlanCommand =
+  | {
+    kind: typeof DISPATCH;
+    pipeline: GPUComputePipeline;
+    group: GPUBindGroup;
+    x: number;
+    y: number;
+    z: number;
+  }
+  | {
+    kind: typeof TEXTURE_COPY;
+    source: GPUTexelCopyBufferInfo;
+    destination: GPUTexelCopyTextureInfo;
+    size: number[];
+  }
+  | {
+    kind: typeof BUFFER_COPY;
+    src: GPUBuffer;
+    srcOffset: number;
+    dst: GPUBuffer;
+    dstOffset: number;
+    bytes: number;
+  }
+  | { kind: typeof CLEAR; buffer: GPUBuffer; offset: number; bytes: number };
+
+/** What a plan's replay adds to `Gpu.counts` (the commands the capture counted). */
+export interface PlanCounts {
+  dispatches: number;
+  textureCopies: number;
+  bufferCopies: number;
+  clears: number;
+}
+
+/**
+ * A captured step (`Gpu.capture`): its commands, replayed with `replay()` in one submit. The
+ * buffers, textures and bind groups it names stay as they were captured: the pools may lend
+ * them to other work between replays (queue order keeps that safe), but nothing may destroy
+ * them while the plan is in use, and what a step reads that changes (the batch, the step values)
+ * must be written into the same buffers before each replay.
+ */
+export class GpuPlan {
+  constructor(
+    private readonly gpu: Gpu,
+    readonly commands: readonly PlanCommand[],
+    /** The capture's commands by kind, as `Gpu.counts` counted them. */
+    readonly counts: PlanCounts,
+  ) {}
+
+  /** Encodes the step's commands again and submits them: no cache lookup, no creation. */
+  replay() {
+    this.gpu.replayPlan(this.commands, this.counts);
   }
 }

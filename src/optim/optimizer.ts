@@ -1,6 +1,8 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import { grid1d } from "../autograd/dispatch.ts";
+import type { StepValues } from "../autograd/step_values.ts";
 import { defineKernel } from "../gpu/kernel.ts";
+import { paddedBytes } from "../gpu/gpu.ts";
 import { chunkFlags, type FlatLayout, flatLayout, WG } from "./flat.ts";
 
 /**
@@ -91,6 +93,8 @@ export abstract class Optimizer {
   private readonly decays: boolean[];
   /** Which parameters the flags last written mark for update (null: none written yet). */
   private updating: boolean[] | null = null;
+  /** Where the hyper-parameters go: a training loop's step values, or null (own `hyper`). */
+  private stepValues: StepValues | null = null;
 
   constructor(
     readonly params: Param[],
@@ -112,7 +116,7 @@ export abstract class Optimizer {
     const bytes = this.layout.floats * 4;
     const storage = () =>
       g.device.createBuffer({
-        size: bytes,
+        size: paddedBytes(bytes), // whole texture rows: one copy each when read as textures
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
     this.flat = {
@@ -172,15 +176,39 @@ export abstract class Optimizer {
   }
 
   /**
+   * Puts the hyper-parameters into `values` (a training loop's per-step buffer, written once
+   * per step by its owner) instead of this optimizer's own uniform buffer; null goes back.
+   */
+  useStepValues(values: StepValues | null) {
+    this.stepValues = values;
+  }
+
+  /**
+   * Counts the step and sets its hyper-parameters (learning rate, Adam's bias corrections): a
+   * queue write of the optimizer's own uniform, or into the step values (`useStepValues`), which
+   * their owner writes. `step()` does it first; a replayed step (`Gpu.capture`) calls it alone.
+   */
+  prepareStep() {
+    this.steps++;
+    const hyper = this.hyperParameters();
+    if (this.stepValues) this.stepValues.hyper.set(hyper);
+    else gpu().upload(this.hyper, new Float32Array(hyper));
+  }
+
+  /**
    * Applies one update with the gradients left by `backward()`; parameters without one wait.
    * Records copies and one dispatch; the hyper-parameters (and, when which parameters have a
    * gradient changes, the flags) are queue writes, which take effect before every command not yet
    * submitted: submit (`endStep()`) between two steps.
    */
   step() {
-    this.steps++;
+    this.prepareStep();
+    this.recordStep();
+  }
+
+  /** The update's commands (`step()` without `prepareStep()`): copies and one dispatch. */
+  recordStep() {
     const g = gpu();
-    g.upload(this.hyper, new Float32Array(this.hyperParameters()));
     const update = this.params.map((p) => p.value.grad !== null);
     if (!update.includes(true)) return;
     if (!this.updating || update.some((u, i) => u !== this.updating![i])) {
@@ -205,7 +233,7 @@ export abstract class Optimizer {
       constants: BY_TEXTURES[t.TEXTURES],
       params: { n4, row },
       bindings: {
-        hyper4: this.hyper,
+        hyper4: this.stepValues?.hyperBinding ?? this.hyper,
         flags,
         grad,
         param,

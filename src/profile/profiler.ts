@@ -93,7 +93,7 @@ export async function profileTraining(g: Gpu, opts: ProfileOptions): Promise<Ste
     say(`${opts.steps} steps measured; recording one more to time its commands…`);
     let commands: Command[] = [];
     try {
-      commands = recordCommands(g, () => step.run(), opts.layers);
+      commands = recordCommands(g, () => step.runTape(), opts.layers);
     } finally {
       endStep();
     }

@@ -2,11 +2,11 @@
 // Adam update, one submit), and what it cost the Gpu: the JavaScript time to record it and the
 // differences of `Gpu.counts` (src/gpu/gpu.ts) across it. Shared by `deno task profile` and
 // bench/step_bench.ts.
-import { backward, endStep, gpu, Tensor } from "../autograd/tensor.ts";
+import { gpu } from "../autograd/tensor.ts";
 import type { Gpu } from "../gpu/gpu.ts";
 import { Sequential } from "../nn/model.ts";
 import { architecture } from "../nn/zoo.ts";
-import { lossByName } from "../ops/loss/loss.ts";
+import { TrainingStep as FitStep } from "../train/step.ts";
 import { Adam } from "../optim/optimizer.ts";
 import { Rng } from "../util/random.ts";
 import { UserError } from "../util/errors.ts";
@@ -43,48 +43,56 @@ export interface TrainingStep {
   parameters: number;
   /** The largest batch whose buffers fit the device's bindings (`Sequential.maxBatch`). */
   maxBatch: number;
+  /** Whether `run` replays a captured step (src/train/step.ts) after the first. */
+  replays: boolean;
+  /** Records and submits one step as `fit` does: replayed when `replays`. */
   run(): void;
+  /** Records and submits one step through the tape (the profiler's per-command recording). */
+  runTape(): void;
   dispose(): void;
 }
 
 /**
  * `name` (a zoo architecture) at `batch`: random pixels in [0, 1) and random labels, uploaded
- * every step as `fit` does, the architecture's loss and Adam. The same work as
- * bench/_training_step.ts, plus the submit (`endStep`). A batch whose buffers outgrow a binding
- * of the device is refused (a UserError, exit code 2).
+ * every step, the architecture's loss and Adam, through `fit`'s step (src/train/step.ts: the first
+ * step captured, later ones replayed, unless `replay` is false). A batch whose buffers outgrow a
+ * binding of the device is refused (a UserError, exit code 2).
  */
-export function trainingStep(name: string, batch: number, seed = 1): TrainingStep {
+export function trainingStep(name: string, batch: number, seed = 1, replay = true): TrainingStep {
   const arch = architecture(name);
   const model = new Sequential(arch, seed);
   const optimizer = new Adam(model.params());
   const maxBatch = model.maxBatch();
   if (batch > maxBatch) {
     model.dispose();
+    optimizer.dispose();
     throw new UserError(
       `batch ${batch}: ${name}'s largest buffer outgrows a binding of this device above batch ` +
         `${maxBatch}`,
       2,
     );
   }
-  const loss = lossByName(arch.loss);
   const rng = new Rng(seed);
   const [h, w, c] = arch.input;
-  const pixels = Float32Array.from({ length: batch * h * w * c }, () => rng.next());
-  const labels = Uint32Array.from({ length: batch }, () => rng.int(arch.classes));
+  const data = {
+    x: Float32Array.from({ length: batch * h * w * c }, () => rng.next()),
+    y: Uint32Array.from({ length: batch }, () => rng.int(arch.classes)),
+    size: batch,
+  };
+  const planned = new FitStep(model, optimizer, { seed, replay });
+  const tape = new FitStep(model, optimizer, { seed, replay: false });
   let step = 0;
   return {
     model: name,
     batch,
     parameters: model.parameterCount(),
     maxBatch,
-    run() {
-      const x = Tensor.from(pixels, [batch, h, w, c]);
-      const logits = model.forward(x, { training: true, seed: ++step });
-      backward(loss(logits, Tensor.from(labels, [batch])));
-      optimizer.step();
-      endStep();
-    },
+    replays: planned.replays,
+    run: () => planned.run(data, step++),
+    runTape: () => tape.run(data, step++),
     dispose() {
+      tape.dispose();
+      planned.dispose();
       model.dispose();
       optimizer.dispose();
     },

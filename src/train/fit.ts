@@ -1,5 +1,5 @@
-import { backward, endStep, gpu, Tensor } from "../autograd/tensor.ts";
-import { lossByName } from "../ops/loss/loss.ts";
+import { gpu } from "../autograd/tensor.ts";
+import { type AugmentHook, TrainingStep } from "./step.ts";
 import type { Sequential } from "../nn/model.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import { Batcher } from "../data/batches.ts";
@@ -98,9 +98,16 @@ export interface FitOptions {
   /**
    * Applied to each uploaded training batch [B, H, W, C] (training only, never to validation or
    * test images) with the global step index, e.g. to seed random transforms. It must only record
-   * GPU work (no readback), so a step stays one submit.
+   * GPU work (no readback), so a step stays one submit. An `Augmenter` (src/augment) lets steps
+   * be replayed; a plain function makes every step run through the tape.
    */
-  augment?: (x: Tensor, step: number) => Tensor;
+  augment?: AugmentHook;
+  /**
+   * Plan each batch size's first step and replay it (default true; src/train/step.ts): the
+   * same commands and results as a step through the tape, recorded in a fraction of the time.
+   * False runs every step through the tape (tests compare the two).
+   */
+  replay?: boolean;
   /** Run in order after each epoch's evaluation, after `onEpoch`; see src/train/callbacks.ts. */
   callbacks?: Callback[];
   /**
@@ -159,13 +166,11 @@ export async function fit(
     );
   }
   const logEvery = opts.logEvery ?? 20;
-  const [h, w, c] = model.architecture.input;
   const batcher = new Batcher(train, trainIndices, opts.batchSize, {
     shuffle: true,
     seed: opts.seed,
   });
   const history: EpochRecord[] = [...(opts.resume?.history ?? [])];
-  const lossFn = lossByName(model.architecture.loss);
   let step = opts.resume?.step ?? 0;
   const pipelinesBefore = new Set(gpu().pipelineKeys());
   const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
@@ -181,173 +186,175 @@ export async function fit(
   // history: epoch means and end-of-epoch rates, lower bounds of both).
   let peakLr = Math.max(0, ...history.map((h) => h.lr));
   let peakLoss = Math.max(0, ...history.map((h) => h.trainLoss));
-  for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
-    const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
-    let start = performance.now();
-    let compile: { seconds: number; images: number; ready: number } | null = null;
-    let seen = 0;
-    /** Epoch steps submitted, and read back (their slots summed into `tally`). */
-    let epochStep = 0;
-    let read = 0;
-    /** Images of each submitted step of this epoch (the last batch may be short). */
-    const images: number[] = [];
-    const tally = new EpochTally(logEvery, peakLoss);
-    /** Waits on the GPU in this epoch: readbacks, and the first step's sync. */
-    let waits = 0;
-    let lrLow = Infinity;
-    let lrHigh = -Infinity;
-    schedule.drained(); // nothing is queued between epochs: validation and callbacks read back
-    const readback = async () => {
-      const values = await stepLog.read(read, epochStep);
-      schedule.read();
-      waits++;
-      let recentLoss = 0;
-      let recentHits = 0;
-      let recentImages = 0;
-      for (let i = 0; read < epochStep; i++, read++) {
-        const loss = values[2 * i];
-        if (!Number.isFinite(loss)) {
-          const at = `step ${read + 1} of ${stepsPerEpoch}`;
-          // Ends the bar's line, so that the error is a line of its own on a terminal.
-          bar.done(`epoch ${epoch}/${opts.epochs}  stopped at ${at}: loss ${loss}`);
-          throw new DivergedError(
-            `the loss became ${loss} at epoch ${epoch}, ${at}`,
-            epoch,
-            optimizer.lr,
-          );
-        }
-        const stepHits = values[2 * i + 1];
-        tally.add(loss, stepHits, images[read], read + 1 === stepsPerEpoch);
-        recentLoss += loss;
-        recentHits += stepHits;
-        recentImages += images[read];
-      }
-      peakLoss = tally.peakLoss;
-      bar.update(seen, { loss: tally.loss, accuracy: tally.accuracy });
-      opts.onProgress?.({
-        epoch,
-        step,
-        seen,
-        total: trainIndices.length,
-        loss: tally.loss,
-        accuracy: tally.accuracy,
-        recentLoss: recentLoss / recentImages,
-        recentAccuracy: recentHits / recentImages,
-        imagesPerSecond: (seen - (compile?.images ?? 0)) / ((performance.now() - start) / 1000),
-        waits,
-      });
-    };
-    // The step loop: nothing in it waits on the GPU except the scheduled readbacks (and the
-    // run's first step, which times compilation).
-    for (const batch of batcher.epoch(epoch - 1)) {
-      opts.signal?.throwIfAborted();
-      if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
-      lrLow = Math.min(lrLow, optimizer.lr);
-      lrHigh = Math.max(lrHigh, optimizer.lr);
-      const uploaded = Tensor.from(batch.x, [batch.size, h, w, c]);
-      const x = opts.augment ? opts.augment(uploaded, step) : uploaded;
-      const y = Tensor.from(batch.y, [batch.size]);
-      const logits = model.forward(x, { training: true, seed: opts.seed * 7919 + step });
-      const loss = lossFn(logits, y, {
-        smoothing: opts.smoothing,
-        log: stepLog.slot(epochStep),
-      });
-      backward(loss);
-      optimizer.step();
-      endStep();
-      step++;
-      epochStep++;
-      images.push(batch.size);
-      seen += batch.size;
-      const left = stepsPerEpoch - epochStep;
-      const due = schedule.submitted(left);
-      if (epoch === firstEpoch && seen === batch.size) {
-        // The first step compiles every pipeline it dispatches: timed on its own so that rates
-        // and ETAs measure training, and announced so a first run doesn't look hung.
-        const seconds = await compileStep(pipelinesBefore, opts.quiet);
+  const trainingStep = new TrainingStep(model, optimizer, {
+    seed: opts.seed,
+    smoothing: opts.smoothing,
+    augment: opts.augment,
+    replay: opts.replay,
+  });
+  try {
+    for (let epoch = firstEpoch; epoch <= opts.epochs; epoch++) {
+      const bar = new ProgressBar(`epoch ${epoch}/${opts.epochs}`, trainIndices.length, opts.quiet);
+      let start = performance.now();
+      let compile: { seconds: number; images: number; ready: number } | null = null;
+      let seen = 0;
+      /** Epoch steps submitted, and read back (their slots summed into `tally`). */
+      let epochStep = 0;
+      let read = 0;
+      /** Images of each submitted step of this epoch (the last batch may be short). */
+      const images: number[] = [];
+      const tally = new EpochTally(logEvery, peakLoss);
+      /** Waits on the GPU in this epoch: readbacks, and the first step's sync. */
+      let waits = 0;
+      let lrLow = Infinity;
+      let lrHigh = -Infinity;
+      schedule.drained(); // nothing is queued between epochs: validation and callbacks read back
+      const readback = async () => {
+        const values = await stepLog.read(read, epochStep);
+        schedule.read();
         waits++;
-        schedule.drained();
-        compile = { seconds, images: seen, ready: performance.now() / 1000 };
-        start = performance.now();
-        bar.restart(seen);
-      } else if (left > 0) {
-        bar.update(seen); // moves with submitted steps; the loss shown is the last one read
+        let recentLoss = 0;
+        let recentHits = 0;
+        let recentImages = 0;
+        for (let i = 0; read < epochStep; i++, read++) {
+          const loss = values[2 * i];
+          if (!Number.isFinite(loss)) {
+            const at = `step ${read + 1} of ${stepsPerEpoch}`;
+            // Ends the bar's line, so that the error is a line of its own on a terminal.
+            bar.done(`epoch ${epoch}/${opts.epochs}  stopped at ${at}: loss ${loss}`);
+            throw new DivergedError(
+              `the loss became ${loss} at epoch ${epoch}, ${at}`,
+              epoch,
+              optimizer.lr,
+            );
+          }
+          const stepHits = values[2 * i + 1];
+          tally.add(loss, stepHits, images[read], read + 1 === stepsPerEpoch);
+          recentLoss += loss;
+          recentHits += stepHits;
+          recentImages += images[read];
+        }
+        peakLoss = tally.peakLoss;
+        bar.update(seen, { loss: tally.loss, accuracy: tally.accuracy });
+        opts.onProgress?.({
+          epoch,
+          step,
+          seen,
+          total: trainIndices.length,
+          loss: tally.loss,
+          accuracy: tally.accuracy,
+          recentLoss: recentLoss / recentImages,
+          recentAccuracy: recentHits / recentImages,
+          imagesPerSecond: (seen - (compile?.images ?? 0)) / ((performance.now() - start) / 1000),
+          waits,
+        });
+      };
+      // The step loop: nothing in it waits on the GPU except the scheduled readbacks (and the
+      // run's first step, which times compilation).
+      for (const batch of batcher.epoch(epoch - 1)) {
+        opts.signal?.throwIfAborted();
+        if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
+        lrLow = Math.min(lrLow, optimizer.lr);
+        lrHigh = Math.max(lrHigh, optimizer.lr);
+        trainingStep.run(batch, step, stepLog.slot(epochStep));
+        step++;
+        epochStep++;
+        images.push(batch.size);
+        seen += batch.size;
+        const left = stepsPerEpoch - epochStep;
+        const due = schedule.submitted(left);
+        if (epoch === firstEpoch && seen === batch.size) {
+          // The first step compiles every pipeline it dispatches: timed on its own so that rates
+          // and ETAs measure training, and announced so a first run doesn't look hung.
+          const seconds = await compileStep(pipelinesBefore, opts.quiet);
+          waits++;
+          schedule.drained();
+          compile = { seconds, images: seen, ready: performance.now() / 1000 };
+          start = performance.now();
+          bar.restart(seen);
+        } else if (left > 0) {
+          bar.update(seen); // moves with submitted steps; the loss shown is the last one read
+        }
+        if (due && left > 0) await readback();
       }
-      if (due && left > 0) await readback();
-    }
-    if (read < epochStep) await readback();
-    let seconds = (performance.now() - start) / 1000;
-    // An epoch that was its first step alone (tiny --limit) has no step without the compile to
-    // time: its rate then includes the compile, and the line says so.
-    const onlyCompile = compile !== null && epoch === firstEpoch && seen === compile.images;
-    if (onlyCompile) seconds += compile!.seconds;
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: tally.loss,
-      trainAccuracy: tally.accuracy,
-      valLoss: null,
-      valAccuracy: null,
-      lr: optimizer.lr,
-      seconds,
-      imagesPerSecond: onlyCompile ? seen / seconds : (seen - (compile?.images ?? 0)) / seconds,
-      ...(compile ? { compileSeconds: compile.seconds, readySeconds: compile.ready } : {}),
-    };
-    let summary = `epoch ${epoch}/${opts.epochs}  ${seconds.toFixed(1)}s  ` +
-      `${record.imagesPerSecond.toFixed(0)} img/s  loss ${record.trainLoss.toFixed(4)}  ` +
-      `acc ${(record.trainAccuracy * 100).toFixed(2)}%` +
-      (onlyCompile
-        ? "  (the epoch was its first step: compile included)"
-        : compile
-        ? `  (+${compile.seconds.toFixed(1)}s first step: compiling or cached kernels)`
-        : "");
-    if (opts.valIndices?.length) {
-      const val = await evaluate(model, train, { indices: opts.valIndices });
-      record.valLoss = val.loss;
-      record.valAccuracy = val.accuracy;
-      summary += `  val_loss ${val.loss.toFixed(4)}  val_acc ${(val.accuracy * 100).toFixed(2)}%`;
-    }
-    if (opts.testSet) {
-      record.testAccuracy = (await evaluate(model, opts.testSet)).accuracy;
-      summary += `  test_acc ${(record.testAccuracy * 100).toFixed(2)}%`;
-    }
-    bar.done(summary);
-    // Past the warm-up: below the run's peak rate, or a rate that did not move this epoch.
-    peakLr = Math.max(peakLr, lrHigh);
-    const fallen = record.lr < peakLr || lrLow === lrHigh;
-    if (record.valLoss !== null && !Number.isFinite(record.valLoss)) {
-      throw new DivergedError(
-        `the validation loss became ${record.valLoss} after epoch ${epoch}`,
+      if (read < epochStep) await readback();
+      let seconds = (performance.now() - start) / 1000;
+      // An epoch that was its first step alone (tiny --limit) has no step without the compile to
+      // time: its rate then includes the compile, and the line says so.
+      const onlyCompile = compile !== null && epoch === firstEpoch && seen === compile.images;
+      if (onlyCompile) seconds += compile!.seconds;
+      const record: EpochRecord = {
         epoch,
-        optimizer.lr,
-      );
+        trainLoss: tally.loss,
+        trainAccuracy: tally.accuracy,
+        valLoss: null,
+        valAccuracy: null,
+        lr: optimizer.lr,
+        seconds,
+        imagesPerSecond: onlyCompile ? seen / seconds : (seen - (compile?.images ?? 0)) / seconds,
+        ...(compile ? { compileSeconds: compile.seconds, readySeconds: compile.ready } : {}),
+      };
+      let summary = `epoch ${epoch}/${opts.epochs}  ${seconds.toFixed(1)}s  ` +
+        `${record.imagesPerSecond.toFixed(0)} img/s  loss ${record.trainLoss.toFixed(4)}  ` +
+        `acc ${(record.trainAccuracy * 100).toFixed(2)}%` +
+        (onlyCompile
+          ? "  (the epoch was its first step: compile included)"
+          : compile
+          ? `  (+${compile.seconds.toFixed(1)}s first step: compiling or cached kernels)`
+          : "");
+      if (opts.valIndices?.length) {
+        const val = await evaluate(model, train, { indices: opts.valIndices });
+        record.valLoss = val.loss;
+        record.valAccuracy = val.accuracy;
+        summary += `  val_loss ${val.loss.toFixed(4)}  val_acc ${(val.accuracy * 100).toFixed(2)}%`;
+      }
+      if (opts.testSet) {
+        record.testAccuracy = (await evaluate(model, opts.testSet)).accuracy;
+        summary += `  test_acc ${(record.testAccuracy * 100).toFixed(2)}%`;
+      }
+      bar.done(summary);
+      // Past the warm-up: below the run's peak rate, or a rate that did not move this epoch.
+      peakLr = Math.max(peakLr, lrHigh);
+      const fallen = record.lr < peakLr || lrLow === lrHigh;
+      if (record.valLoss !== null && !Number.isFinite(record.valLoss)) {
+        throw new DivergedError(
+          `the validation loss became ${record.valLoss} after epoch ${epoch}`,
+          epoch,
+          optimizer.lr,
+        );
+      }
+      const accuracy = record.valAccuracy ?? record.trainAccuracy;
+      if (fallen && accuracy <= 1 / classes + CHANCE_MARGIN && peakLoss >= EXPLODED * guessLoss) {
+        throw new DivergedError(
+          `${record.valAccuracy === null ? "training" : "validation"} accuracy is ${
+            (accuracy * 100).toFixed(2)
+          }% after epoch ${epoch}, chance for ${classes} classes, and the training loss reached ${
+            peakLoss < 100 ? peakLoss.toPrecision(3) : Math.round(peakLoss)
+          } (a uniform guess scores ${guessLoss.toPrecision(3)})`,
+          epoch,
+          optimizer.lr,
+        );
+      }
+      history.push(record);
+      if (opts.scheduler?.endEpoch?.(record.valLoss) && !opts.quiet) {
+        info(
+          `learning rate lowered: validation loss has plateaued (next step: ${
+            opts.scheduler.lrAt(step).toPrecision(3)
+          })`,
+        );
+      }
+      await opts.onEpoch?.(record, history);
+      const ctx: EpochContext = { record, history, step, stop: false };
+      for (const cb of opts.callbacks ?? []) await cb.onEpochEnd?.(ctx);
+      if (ctx.stop) break;
+      // Callbacks may freeze or unfreeze layers: the next epoch plans its steps again.
+      trainingStep.invalidate();
     }
-    const accuracy = record.valAccuracy ?? record.trainAccuracy;
-    if (fallen && accuracy <= 1 / classes + CHANCE_MARGIN && peakLoss >= EXPLODED * guessLoss) {
-      throw new DivergedError(
-        `${record.valAccuracy === null ? "training" : "validation"} accuracy is ${
-          (accuracy * 100).toFixed(2)
-        }% after epoch ${epoch}, chance for ${classes} classes, and the training loss reached ${
-          peakLoss < 100 ? peakLoss.toPrecision(3) : Math.round(peakLoss)
-        } (a uniform guess scores ${guessLoss.toPrecision(3)})`,
-        epoch,
-        optimizer.lr,
-      );
-    }
-    history.push(record);
-    if (opts.scheduler?.endEpoch?.(record.valLoss) && !opts.quiet) {
-      info(
-        `learning rate lowered: validation loss has plateaued (next step: ${
-          opts.scheduler.lrAt(step).toPrecision(3)
-        })`,
-      );
-    }
-    await opts.onEpoch?.(record, history);
-    const ctx: EpochContext = { record, history, step, stop: false };
-    for (const cb of opts.callbacks ?? []) await cb.onEpochEnd?.(ctx);
-    if (ctx.stop) break;
+    for (const cb of opts.callbacks ?? []) await cb.onTrainEnd?.(history);
+    return history;
+  } finally {
+    trainingStep.dispose();
   }
-  for (const cb of opts.callbacks ?? []) await cb.onTrainEnd?.(history);
-  return history;
 }
 
 /**

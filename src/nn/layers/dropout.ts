@@ -2,6 +2,7 @@
 // 1 / (1 − rate) (src/ops/elementwise); the identity at inference.
 import { dropout } from "../../ops/elementwise/elementwise.ts";
 import type { LayerType } from "./types.ts";
+import { dropoutSeed } from "../../autograd/step_values.ts";
 
 export interface DropoutSpec {
   type: "dropout";
@@ -31,8 +32,11 @@ export const dropoutLayer: LayerType<DropoutSpec> = {
     const { spec } = plan;
     const salt = dropoutSalt(plan.name);
     return {
-      forward: (x, ctx) =>
-        ctx.training ? dropout(x, spec.rate, (ctx.seed * 1000003 + salt) >>> 0) : x,
+      forward: (x, ctx) => {
+        if (!ctx.training) return x;
+        if (ctx.stepValues) return dropout(x, spec.rate, salt, ctx.stepValues.seedsBinding);
+        return dropout(x, spec.rate, dropoutSeed(ctx.seed, salt));
+      },
     };
   },
   describe: (spec) => `dropout ${spec.rate}`,

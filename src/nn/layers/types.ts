@@ -3,6 +3,7 @@
 // quant/graph.ts, quant/quantize.ts). Types only: a layer file imports these, the registry
 // (mod.ts) imports the layer files, and nothing here imports either.
 import type { Tensor } from "../../autograd/tensor.ts";
+import type { StepValues } from "../../autograd/step_values.ts";
 import type { Param } from "../../optim/optimizer.ts";
 import type { Rng } from "../../util/random.ts";
 import type { QOp, QOpKind, QParams, QuantizedTensors, RuntimeOp } from "../../quant/types.ts";
@@ -21,6 +22,11 @@ export interface ForwardContext {
   training: boolean;
   /** Changes every step so dropout masks differ; the same seed reproduces the same masks. */
   seed: number;
+  /**
+   * A planned training step's values (src/autograd/step_values.ts): dropout then reads the
+   * step's seed on the GPU (`seed` is not used), so that the step can be replayed.
+   */
+  stepValues?: StepValues;
   /**
    * The caller reads layers' outputs between layers (feature maps, int8 calibration): a batch
    * norm then leaves the max pool it would absorb (`batchNormFusion`) to the max-pool layer, so

@@ -1,6 +1,7 @@
 import { accumulate, gpu, record, setGradAdder, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
+import type { Binding } from "../../gpu/gpu.ts";
 
 /**
  * elementwise.wgsl: relu_forward, relu_backward, add, dropout, gaussian, one invocation per vec4
@@ -20,12 +21,17 @@ export const elementwiseKernel = defineKernel({
     out: "read_write array<vec4f>",
     xT: "texture",
     yT: "texture",
+    /**
+     * dropout: the step's values (src/autograd/step_values.ts); the mask's seed is
+     * `seed + stepSeeds.x · 1000003` (zeros outside a planned step: `seed` alone).
+     */
+    stepSeeds: "uniform vec4<u32>",
   },
   entries: {
     relu_forward: ["p", "x", "out", "xT"],
     relu_backward: ["p", "x", "y", "out", "xT", "yT"],
     add: ["p", "x", "y", "out", "xT", "yT"],
-    dropout: ["p", "x", "out"],
+    dropout: ["p", "x", "out", "stepSeeds"],
     gaussian: ["p", "x", "out"],
   },
 });
@@ -51,7 +57,7 @@ function elementwise(
   entry: Entry,
   x: Tensor,
   y: Tensor | null,
-  extra: { seed?: number; rate?: number } = {},
+  extra: { seed?: number; rate?: number; stepSeeds?: Binding } = {},
 ): Tensor {
   const out = Tensor.empty(x.shape);
   const g = gpu();
@@ -62,7 +68,7 @@ function elementwise(
     g.run(elementwiseKernel, entry, {
       constants: PLAIN,
       params,
-      bindings: { x: x.buffer, out: out.buffer },
+      bindings: { x: x.buffer, out: out.buffer, stepSeeds: extra.stepSeeds ?? g.zeroUniform },
     }, groups);
     return out;
   }
@@ -100,14 +106,17 @@ export function add(a: Tensor, b: Tensor): Tensor {
 /**
  * Inverted dropout: zeroes each element with probability `rate` and scales the rest by
  * 1/(1-rate). The mask is a hash of (seed, index), so backward regenerates it instead of storing.
+ * With `stepSeeds` (a planned training step's `StepValues.seedsBinding`) the mask's seed is
+ * `dropoutSeed(the step's dropout seed, seed)`, read on the GPU, so the step's commands stay the
+ * same from step to step.
  */
-export function dropout(x: Tensor, rate: number, seed: number): Tensor {
+export function dropout(x: Tensor, rate: number, seed: number, stepSeeds?: Binding): Tensor {
   if (rate <= 0) return x;
-  const out = elementwise("dropout", x, null, { seed, rate });
+  const out = elementwise("dropout", x, null, { seed, rate, stepSeeds });
   return record(
     out,
     [x],
-    () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate })),
+    () => accumulate(x, elementwise("dropout", out.grad!, null, { seed, rate, stepSeeds })),
   );
 }
 

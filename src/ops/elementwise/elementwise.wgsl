@@ -71,7 +71,7 @@ fn keep(i: u32, salt: u32) -> bool {
 fn dropout(@builtin(global_invocation_id) gid: vec3u) {
   let i = index(gid);
   if (i >= p.n4) { return; }
-  let salt = hash(p.seed);
+  let salt = hash(p.seed + stepSeeds.x * 1000003u);
   let e = 4u * i;
   let mask = vec4<bool>(keep(e, salt), keep(e + 1u, salt), keep(e + 2u, salt), keep(e + 3u, salt));
   out[i] = select(vec4f(0.0), x[i] / (1.0 - p.rate), mask);

@@ -1,5 +1,6 @@
 import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
+import type { Binding } from "../../gpu/gpu.ts";
 
 /**
  * loss.wgsl: cross_entropy and hinge (per row: the loss, whether the argmax is the label, and the
@@ -31,11 +32,16 @@ export const lossKernel = defineKernel({
     out: "read_write array<f32>",
     /** The training loop's log: [loss sum, hits] per slot. */
     history: "read_write array<f32>",
+    /**
+     * The step's values (src/autograd/step_values.ts): the log's slot is `slot + stepSeeds.z`
+     * (zeros outside a planned step: `slot` alone).
+     */
+    stepSeeds: "uniform vec4<u32>",
   },
   entries: {
     cross_entropy: ["p", "logits", "labels", "grad", "rowStats"],
     hinge: ["p", "logits", "labels", "grad", "rowStats"],
-    reduce: ["p", "rowStats", "out", "history"],
+    reduce: ["p", "rowStats", "out", "history", "stepSeeds"],
   },
 });
 
@@ -49,7 +55,13 @@ export interface LossOptions {
   /** Label smoothing ε: the target puts 1−ε+ε/C on the label and ε/C elsewhere. */
   smoothing?: number;
   /** Also write [loss sum, correct count] to `log` at `slot` (read back once per interval). */
-  log?: { buffer: GPUBuffer; slot: number; size: number };
+  log?: {
+    buffer: GPUBuffer;
+    slot: number;
+    size: number;
+    /** A planned step's `StepValues.seedsBinding`: its log slot is added to `slot` on the GPU. */
+    stepSeeds?: Binding;
+  };
 }
 
 /**
@@ -108,6 +120,7 @@ function classificationLoss(
     rowStats: rowStats.buffer,
     out: out.buffer,
     history: log ? log.buffer : g.dummy,
+    stepSeeds: log?.stepSeeds ?? g.zeroUniform,
   };
   g.run(lossKernel, entry, { constants: CONSTANTS, params, bindings }, [Math.ceil(rows / WG)]);
   g.run(lossKernel, "reduce", { constants: CONSTANTS, params, bindings }, [1]);

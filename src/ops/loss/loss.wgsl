@@ -79,8 +79,9 @@ fn reduce() {
   }
   out[0] = loss / f32(p.rows);
   out[1] = hits;
-  if (p.slot < p.logSize) {
-    history[2u * p.slot] = loss;
-    history[2u * p.slot + 1u] = hits;
+  let slot = p.slot + stepSeeds.z;
+  if (slot < p.logSize) {
+    history[2u * slot] = loss;
+    history[2u * slot + 1u] = hits;
   }
 }
