@@ -45,6 +45,11 @@ export interface StepProfile {
   steps: StepFigures[];
   /** Their means. */
   perStep: StepFigures;
+  /**
+   * One step through the tape (every op's JavaScript, cache lookups), as steps were recorded
+   * before they were planned and replayed (src/train/step.ts): the same commands.
+   */
+  tape: StepFigures;
   /** Wall milliseconds of a measured step, recorded, submitted and waited for (mean). */
   stepMs: number;
   gpu: {
@@ -90,6 +95,8 @@ export async function profileTraining(g: Gpu, opts: ProfileOptions): Promise<Ste
       await g.sync();
       wall.push(performance.now() - t0);
     }
+    const tape = measureStep(() => step.runTape(), g);
+    await g.sync();
     say(`${opts.steps} steps measured; recording one more to time its commands…`);
     let commands: Command[] = [];
     try {
@@ -142,6 +149,7 @@ export async function profileTraining(g: Gpu, opts: ProfileOptions): Promise<Ste
       first,
       steps,
       perStep: meanFigures(steps),
+      tape,
       stepMs: wall.reduce((a, b) => a + b, 0) / wall.length,
       gpu: {
         method: times.method,
@@ -191,6 +199,7 @@ export function profileTable(p: StepProfile, top = 25): string {
     `per step (mean of ${p.steps.length} after the first): ${n(p.stepMs, 1)} ms wall ` +
     `(recorded, submitted, waited for)`,
     `              ${stepLine(p.perStep)}`,
+    `through the tape (not replayed): record ${n(p.tape.recordMs, 1)} ms`,
   ];
   const g = p.gpu;
   const how = g.method === "timestamp-query"

@@ -14,7 +14,7 @@
 # Environment: OUT (default ./gpu-out), GPU_BUDGET_S, GPU_TINY=1, GPU_WORK (staging folder,
 # default a new /tmp/gpu-work.*), GPU_JOBS (trainings, "dir:model:fixed-epochs ...", see step e),
 # GPU_LANES (trainings side by side, default 2), GPU_SLOWDOWN (assumed slowdown of each when side
-# by side, default GPU_LANES), GPU_SKIP (steps to leave out: tests,bench,peer), GPU_TINY_LIMIT and
+# by side, default GPU_LANES), GPU_SKIP (steps to leave out: tests,bench,profile,peer), GPU_TINY_LIMIT and
 # GPU_TINY_EPOCHS (tiny mode's training images and epochs, default 1000 and 1).
 # Afterwards, here: deno run -A tools/gpu/merge.ts gpu-out/gpu-results.tar.gz
 set -uo pipefail
@@ -249,6 +249,16 @@ else
   step "bench training" "$(limit 75 $((PACK_RESERVE + R_BENCH)))" "${BENCH[@]}" \
     bench/training_bench.ts
   step "bench kernels" "$(limit 60 $((PACK_RESERVE + R_BENCH)))" "${BENCH[@]}" bench/kernels_bench.ts
+fi
+# The step profiler (recording ms, dispatches, creations per step; GPU time per kernel by
+# timestamp queries where they hold) for cnn and resnet, one JSON each.
+if ! skip profile; then
+  if [[ $TINY == 1 ]]; then prof=(--batch 8 --steps 1 --repeat 1); else prof=(--batch 128 --steps 5); fi
+  for m in cnn resnet; do
+    step "profile $m" "$(limit 60 $((PACK_RESERVE + R_BENCH)))" "$DENO" run -A --no-check \
+      --cached-only src/cli/profile.ts --model "$m" "${prof[@]}" --json >"$WORK/results/profile-$m.json"
+    [[ -s $WORK/results/profile-$m.json ]] || rm -f "$WORK/results/profile-$m.json"
+  done
 fi
 if skip peer; then
   :
