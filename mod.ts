@@ -96,6 +96,17 @@ export {
   type Preprocessed,
   type RgbaImage,
 } from "./src/image/preprocess.ts";
+// Similar items: penultimate-layer embeddings and nearest neighbours by cosine (deno task similar)
+export {
+  computeEmbeddings,
+  embeddingSize,
+  l2Normalize,
+  nearestNeighbours,
+  nearestNeighboursBatch,
+  type Neighbour,
+  type PrecisionAtK,
+  precisionAtK,
+} from "./src/catalog/mod.ts";
 // What differs between Deno and a web page (the page installs its own platform)
 export { denoPlatform, type Platform, platform, setPlatform } from "./src/platform/mod.ts";
 export { browserPlatform, useBrowserPlatform } from "./src/platform/browser.ts";
