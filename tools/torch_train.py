@@ -1,20 +1,31 @@
 """Trains a zoo network in PyTorch (tools/torch_models.py) on Fashion-MNIST and saves its state dict,
-for importing into the workbench:
+for importing into the workbench, or times it as the peer of `deno task tta-bench`:
 
     python3 tools/torch_train.py --model cnn --epochs 1 --limit 12000 --out /tmp/cnn-torch.safetensors
     deno task train --init /tmp/cnn-torch.safetensors --epochs 0 --out models/cnn-torch
 
 Prints PyTorch's test accuracy on the 10,000 test images as JSON on stdout, to compare with what the
-workbench measures for the imported model. Needs python3-torch and numpy; reads the gzipped IDX
+workbench measures for the imported model.
+
+The workbench's default recipe (deno task train) is --optimizer adamw --lr 3e-3 --weight-decay 0.01
+--schedule onecycle --label-smoothing 0.1 --batch-size 128 --epochs 12: AdamW (decoupled decay),
+PyTorch's OneCycleLR (30% rising, cosine, div 25 and 1e4, momentum not cycled, as
+src/optim/schedule.ts), cross-entropy with label smoothing. With --val-indices FILE (a JSON list of
+training-image indices, e.g. the workbench's stratified split) those images are held out and each
+epoch prints one JSON line {"epoch", "valAccuracy", "seconds"} on stdout (seconds since the process
+started, validation included); the summary stays the last line. --out is optional then. Needs python3-torch and numpy; reads the gzipped IDX
 files from --data-dir (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).
 """
 
-import argparse
-import gzip
-import json
-import os
-import sys
 import time
+
+PROCESS_START = time.time()  # before numpy and torch load: their import is part of the run
+
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
 
 import numpy as np
 import torch
@@ -37,44 +48,91 @@ def load(data_dir, split):
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 
+def accuracy(model, x, y):
+    model.eval()
+    with torch.no_grad():
+        pred = torch.cat([model(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+    return (pred == y).float().mean().item()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", default="cnn", choices=sorted(tm.ZOO))
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--limit", type=int, default=60000, help="first N training images")
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--optimizer", choices=["adam", "adamw"], default="adam")
+    p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--schedule", choices=["constant", "onecycle"], default="constant")
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--val-indices", help="JSON list of training indices to hold out and score")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", help="where to save the state dict (safetensors)")
     a = p.parse_args()
+    if not a.out and not a.val_indices:
+        p.error("give --out (save the weights) or --val-indices (time to accuracy), or both")
     torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads or len(os.sched_getaffinity(0)))
     x, y = load(a.data_dir, "train")
     x, y = x[:a.limit], y[:a.limit]
+    vx = vy = None
+    if a.val_indices:
+        with open(a.val_indices) as f:
+            held = torch.tensor(json.load(f), dtype=torch.long)
+        held = held[held < len(x)]
+        keep = torch.ones(len(x), dtype=torch.bool)
+        keep[held] = False
+        vx, vy, x, y = x[held], y[held], x[keep], y[keep]
     tx, ty = load(a.data_dir, "t10k")
     model = tm.ZOO[a.model]()
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    Opt = torch.optim.AdamW if a.optimizer == "adamw" else torch.optim.Adam
+    opt = Opt(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
+    steps_per_epoch = (len(x) + a.batch_size - 1) // a.batch_size
+    sched = None
+    if a.schedule == "onecycle":
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=a.lr, total_steps=a.epochs * steps_per_epoch, pct_start=0.3,
+            anneal_strategy="cos", div_factor=25, final_div_factor=1e4, cycle_momentum=False)
+    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=a.label_smoothing)
     started = time.time()
+    history = []
     for epoch in range(a.epochs):
         model.train()
         order = torch.randperm(len(x))
-        for i in range(0, len(x), 128):
-            batch = order[i:i + 128]
+        for i in range(0, len(x), a.batch_size):
+            batch = order[i:i + a.batch_size]
             opt.zero_grad()
-            torch.nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
+            loss_fn(model(x[batch]), y[batch]).backward()
             opt.step()
-        print(f"epoch {epoch + 1}/{a.epochs} done", file=sys.stderr)
-    model.eval()
-    with torch.no_grad():
-        pred = torch.cat([model(tx[i:i + 1000]).argmax(1) for i in range(0, len(tx), 1000)])
-    save = tm.save_file
-    try:
-        from safetensors.torch import save_file as save
-    except ImportError:
-        pass
-    save(model.state_dict(), a.out)
+            if sched:
+                sched.step()
+        line = {"epoch": epoch + 1}
+        if vx is not None:
+            line["valAccuracy"] = accuracy(model, vx, vy)
+        line["seconds"] = time.time() - PROCESS_START
+        history.append(line)
+        if vx is not None:
+            print(json.dumps(line), flush=True)
+        print(f"epoch {epoch + 1}/{a.epochs} done"
+              + (f", val_acc {line['valAccuracy'] * 100:.2f}%" if vx is not None else ""),
+              file=sys.stderr, flush=True)
+    train_seconds = time.time() - started
+    test_accuracy = accuracy(model, tx, ty)
+    if a.out:
+        save = tm.save_file
+        try:
+            from safetensors.torch import save_file as save
+        except ImportError:
+            pass
+        save(model.state_dict(), a.out)
     print(json.dumps({"model": a.model, "out": a.out, "epochs": a.epochs, "trainImages": len(x),
-                      "trainSeconds": time.time() - started, "torch": torch.__version__,
-                      "testAccuracy": (pred == ty).float().mean().item()}))
+                      "validationImages": 0 if vx is None else len(vx),
+                      "trainSeconds": train_seconds, "torch": torch.__version__,
+                      "threads": torch.get_num_threads(), "history": history,
+                      "testAccuracy": test_accuracy}))
 
 
 if __name__ == "__main__":
