@@ -25,10 +25,10 @@ export class LiveChart {
     const spec: TopLevelSpec = {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: { text: title, anchor: "start", fontSize: 13, fontWeight: "normal" },
-      width: 330,
+      // As wide as its container (a phone's screen included), re-fitted when the window resizes.
+      width: "container",
       height: 190,
-      // Points arrive after the first render: the axes' labels and the legend grow with them.
-      autosize: { type: "pad", resize: true },
+      autosize: { type: "fit-x", contains: "padding", resize: true },
       data: { name: "points" },
       mark: { type: "line", point: { size: 18 }, strokeWidth: 1.5 },
       encoding: {
@@ -65,5 +65,10 @@ export class LiveChart {
 
   async clear() {
     await this.view.remove("points", vega.truthy).runAsync();
+  }
+
+  /** Removes the chart from the page (its listeners and its SVG). */
+  dispose() {
+    this.view.finalize();
   }
 }

@@ -6,19 +6,23 @@
  */
 import { classify, startGpu } from "./engine.ts";
 import { activeModel, predictState, setUpPredict, startPredict } from "./predict.ts";
-import { setUpTrain, trainState } from "./train.ts";
-import { $, guarded, messageOf, showMessage } from "./ui.ts";
+import { applyDefaults, setUpTrain, trainState } from "./train.ts";
+import { $, guarded, messageOf, showMessage, showTab } from "./ui.ts";
 
 function setUpTabs() {
-  const buttons = document.querySelectorAll<HTMLButtonElement>("nav button[data-tab]");
-  for (const b of buttons) {
-    b.addEventListener("click", () => {
-      for (const other of buttons) {
-        other.classList.toggle("active", other === b);
-        $(other.dataset.tab!).hidden = other !== b;
-      }
+  const buttons = [...document.querySelectorAll<HTMLButtonElement>("nav button[data-tab]")];
+  buttons.forEach((b, i) => {
+    b.addEventListener("click", () => showTab(b.dataset.tab!));
+    // The tab pattern: arrow keys move between the tabs (Tab moves on into the panel).
+    b.addEventListener("keydown", (e) => {
+      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = buttons[(i + step + buttons.length) % buttons.length];
+      showTab(next.dataset.tab!);
+      next.focus();
+      e.preventDefault();
     });
-  }
+  });
 }
 
 const api = {
@@ -63,6 +67,7 @@ const ready = (async () => {
     const a = gpu.adapter;
     $("adapter").textContent = `WebGPU adapter: ${a.description}` +
       (a.isFallbackAdapter ? " (a software fallback: expect it to be slow)" : "");
+    applyDefaults(a);
   } catch (e) {
     $("adapter").textContent = "WebGPU: not available";
     showMessage(messageOf(e));

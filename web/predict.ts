@@ -28,6 +28,8 @@ export interface PredictState {
   model: string | null;
   picture: string | null;
   description: string | null;
+  /** The preprocessing's warning for the picture shown (null: none). */
+  note: string | null;
   /** The 28×28 bytes the model saw last. */
   seen: number[] | null;
   top3: { label: string; probability: number }[];
@@ -43,6 +45,7 @@ export const predictState: PredictState = {
   model: null,
   picture: null,
   description: null,
+  note: null,
   seen: null,
   top3: [],
   firstPredictionMs: null,
@@ -56,6 +59,8 @@ let current: LoadedModel | null = null;
 let shown: Picture | null = null;
 let pending: Picture | null = null;
 let running = false;
+/** The answer's sentence, as the live region says it. */
+let lastAnswer = "";
 
 /** The reference model, loaded once. */
 export function referenceModel(): Promise<LoadedModel> {
@@ -77,9 +82,32 @@ export async function activeModel(): Promise<LoadedModel> {
 async function useModel(next: LoadedModel) {
   const previous = current;
   current = next;
-  if (previous && previous !== next && previous !== await reference?.catch(() => null)) {
+  if (
+    previous && previous !== next && !previous.owned &&
+    previous !== await reference?.catch(() => null)
+  ) {
     retire(previous);
   }
+}
+
+/** Makes a model trained in the page the tab's model and classifies the picture shown. */
+export async function useTrainedModel(trained: LoadedModel) {
+  trained.owned = true;
+  await useModel(trained);
+  showModel(trained);
+  if (shown) await showPicture(shown);
+}
+
+/**
+ * Called before the Train tab frees the model it trained: when this tab uses it, it goes back to
+ * the reference model (and classifies the picture shown again).
+ */
+export async function forgetModel(trained: LoadedModel) {
+  if (current !== trained) return;
+  const ref = await referenceModel();
+  await useModel(ref);
+  showModel(ref);
+  if (shown) await showPicture(shown);
 }
 
 function describeModel(m: LoadedModel): string {
@@ -105,10 +133,22 @@ function showModel(m: LoadedModel) {
   $("model-reference").hidden = m.source === REFERENCE_LABEL;
 }
 
+/** Says the answer is coming (`busy`), or what it is, in the live region screen readers read. */
+function answerStatus(busy: boolean, text: string) {
+  $("answer").setAttribute("aria-busy", String(busy));
+  const line = $("answer-status");
+  line.classList.toggle("loading", busy);
+  line.textContent = text;
+}
+
 function showResult(r: Classification) {
   const p = r.probabilities[0];
   const order = [...p.keys()].sort((a, b) => p[b] - p[a]).slice(0, 3);
   predictState.top3 = order.map((k) => ({ label: CLASS_NAMES[k], probability: p[k] }));
+  const pct = (k: number) => `${(p[k] * 100).toFixed(1)}%`;
+  lastAnswer = `It looks like ${article(CLASS_NAMES[order[0]])} (${pct(order[0])}); then ` +
+    order.slice(1).map((k) => `${CLASS_NAMES[k]} ${pct(k)}`).join(", ") + ".";
+  answerStatus(false, lastAnswer);
   const list = $("top3");
   list.replaceChildren(...order.map((k) => {
     const li = document.createElement("li");
@@ -121,7 +161,8 @@ function showResult(r: Classification) {
   const columns = [8, 16];
   r.maps.forEach((m, i) => {
     paintFeatureMaps($<HTMLCanvasElement>(`maps-${i}`), m, columns[i] ?? 16, 2);
-    $(`maps-${i}-cap`).textContent = `${m.layer}: ${m.channels} channels of ${m.height}×${m.width}`;
+    $(`maps-${i}-cap`).textContent = `${["First", "Second"][i]} block: ${m.title} ` +
+      `(layer ${m.layer}): ${m.channels} channels of ${m.height}×${m.width}`;
   });
   for (let i = r.maps.length; i < 2; i++) {
     $(`maps-${i}-cap`).textContent = "";
@@ -137,10 +178,22 @@ export async function showPicture(picture: Picture) {
   predictState.seen = Array.from(picture.preprocessed.pixels);
   paintGray($<HTMLCanvasElement>("seen"), picture.preprocessed.pixels, 28, 28);
   $("seen-how").textContent = `${picture.name}: ${picture.preprocessed.description}.`;
+  // The conversion's warning when it is doubtful ("no object separated from the background"):
+  // src/image/preprocess.ts's `note` (absent from older versions of it).
+  const note = (picture.preprocessed as { note?: string | null }).note ?? null;
+  predictState.note = note;
+  $("seen-note").textContent = note ?? "";
+  $("seen-note").hidden = !note;
   pending = picture;
   if (running) return;
   running = true;
   predictState.busy = true;
+  answerStatus(
+    true,
+    predictState.firstPredictionMs === null
+      ? "Loading the model and compiling its kernels (the first answer takes a few seconds)…"
+      : `Classifying ${picture.name}…`,
+  );
   try {
     while (pending) {
       const next = pending;
@@ -158,7 +211,15 @@ export async function showPicture(picture: Picture) {
   } finally {
     running = false;
     predictState.busy = false;
+    if ($("answer").getAttribute("aria-busy") === "true") {
+      answerStatus(false, lastAnswer || "No answer yet.");
+    }
   }
+}
+
+/** "a Bag", "an Ankle boot". */
+function article(label: string): string {
+  return `${/^[AEIOU]/.test(label) ? "an" : "a"} ${label}`;
 }
 
 /** Draws a picture into the pad, fitted on white, so the pad shows what is classified. */

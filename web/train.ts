@@ -4,22 +4,29 @@
  * command line's default recipe (AdamW with decoupled weight decay 0.01, one-cycle learning rate
  * to the chosen peak, label smoothing 0.1, a stratified 10% validation split), through the same
  * `fit` loop and kernels as `deno task train`; live charts; cancel; the result saved as a model
- * folder (config.json + weights.safetensors) that `deno task predict` loads.
+ * folder (config.json + weights.safetensors) that `deno task predict` loads, or used in the
+ * Predict tab at once.
+ *
+ * A run's phases, each cancellable: loading the data, timing a few steps (the estimate of the
+ * whole run on this adapter, asked about when over `LONG_RUN_SECONDS`), training (validation after
+ * each epoch), the test images (a subset when chosen), each with its progress.
  */
 import { architecture, ARCHITECTURES } from "../src/nn/zoo.ts";
 import { Sequential } from "../src/nn/model.ts";
 import { Adam } from "../src/optim/optimizer.ts";
 import { learningRateSchedule, LrScheduler } from "../src/optim/schedule.ts";
 import { type EpochRecord, fit, type FitProgress } from "../src/train/fit.ts";
-import { evaluate } from "../src/train/evaluate.ts";
 import { stratifiedSplit } from "../src/data/split.ts";
 import type { Dataset } from "../src/data/dataset.ts";
 import { augmenter, describeAugment, isIdentity, parseAugment } from "../src/augment/mod.ts";
 import { encodeModelWeights } from "../src/io/weights.ts";
 import { UserError } from "../src/util/errors.ts";
-import { setProgressSink, startGpu } from "./engine.ts";
+import type { AdapterReport } from "../src/gpu/adapter_report.ts";
+import { type LoadedModel, retire, setProgressSink, startGpu } from "./engine.ts";
 import { LiveChart } from "./charts.ts";
-import { $, guarded, messageOf, showMessage } from "./ui.ts";
+import { measurePass } from "./passes.ts";
+import { forgetModel, useTrainedModel } from "./predict.ts";
+import { $, ask, guarded, messageOf, showMessage, showTab } from "./ui.ts";
 
 /** What the user chose. */
 export interface TrainSettings {
@@ -30,26 +37,52 @@ export interface TrainSettings {
   limit: number;
   augment: string;
   lr: number;
+  /** Label smoothing ε of the training loss; the validation loss is measured with the same. */
+  smoothing: number;
   seed: number;
-  /** Measure the 10,000 test images at the end (as "deno task train" does). */
+  /** Measure the first `testCount` test images at the end. */
   test: boolean;
+  testCount: number;
 }
+
+/** Over this many seconds (estimated), Start asks before it trains. */
+export const LONG_RUN_SECONDS = 180;
+
+type Status =
+  | "idle"
+  | "loading data"
+  | "estimating"
+  | "confirming"
+  | "training"
+  | "validating"
+  | "testing"
+  | "done"
+  | "cancelled"
+  | "failed";
 
 /** Where the tab is, for people and tests. */
 export const trainState = {
-  status: "idle" as
-    | "idle"
-    | "loading data"
-    | "training"
-    | "testing"
-    | "done"
-    | "cancelled"
-    | "failed",
+  status: "idle" as Status,
   /** One entry per readback (every few steps): the step, its recent loss and accuracy. */
   progress: [] as { step: number; epoch: number; loss: number; accuracy: number }[],
   history: [] as EpochRecord[],
   imagesPerSecond: null as number | null,
-  test: null as { accuracy: number; loss: number } | null,
+  /** Before training: the whole run's time estimated from a few timed steps on this adapter. */
+  estimate: null as
+    | {
+      /** The whole run's: what it took until the estimate, and the rest at the rates measured. */
+      seconds: number;
+      imagesPerSecond: number;
+      evalImagesPerSecond: number;
+      compileSeconds: number;
+      steps: number;
+    }
+    | null,
+  /** The test pass: images measured so far, of how many. */
+  testProgress: null as { done: number; total: number } | null,
+  test: null as { accuracy: number; loss: number; images: number } | null,
+  /** Wall seconds of the whole run, from Start to its end (every phase included). */
+  seconds: null as number | null,
   /** Set when a run ended with an error (also shown as the page's message). */
   error: null as string | null,
 };
@@ -62,11 +95,11 @@ interface OfficialData {
 
 let data: Promise<OfficialData> | null = null;
 
-/** The official data, as `deno task serve` serves them (loaded once). */
-function officialData(): Promise<OfficialData> {
+/** The official data, as `deno task serve` serves them (loaded once; `signal` stops the load). */
+function officialData(signal: AbortSignal): Promise<OfficialData> {
   data ??= (async () => {
     const get = async (name: string) => {
-      const r = await fetch(new URL(`data/${name}`, location.href));
+      const r = await fetch(new URL(`data/${name}`, location.href), { signal });
       if (!r.ok) {
         const body = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
         throw new UserError(
@@ -105,6 +138,19 @@ function officialData(): Promise<OfficialData> {
   return data;
 }
 
+const SETTING_IDS = [
+  "train-model",
+  "train-epochs",
+  "train-batch",
+  "train-limit",
+  "train-augment",
+  "train-lr",
+  "train-smoothing",
+  "train-seed",
+  "train-test",
+  "train-test-count",
+];
+
 function readSettings(): TrainSettings {
   const num = (id: string, name: string, min: number, max: number, integer = true) => {
     const v = Number($<HTMLInputElement>(id).value);
@@ -117,6 +163,7 @@ function readSettings(): TrainSettings {
     }
     return v;
   };
+  const test = $<HTMLInputElement>("train-test").checked;
   return {
     model: $<HTMLSelectElement>("train-model").value,
     epochs: num("train-epochs", "epochs", 1, 100),
@@ -124,15 +171,47 @@ function readSettings(): TrainSettings {
     limit: num("train-limit", "training images", 20, 60000),
     augment: $<HTMLSelectElement>("train-augment").value,
     lr: num("train-lr", "peak learning rate", 1e-6, 1, false),
+    smoothing: Number($<HTMLSelectElement>("train-smoothing").value),
     seed: num("train-seed", "seed", 0, 2 ** 31),
-    test: $<HTMLInputElement>("train-test").checked,
+    test,
+    testCount: test ? num("train-test-count", "test images", 1, 10000) : 0,
   };
 }
 
-/** A finished run: the model and the config.json that goes with its weights. */
+/** Whether `a` is a software adapter (SwiftShader, llvmpipe, WARP): runs take minutes there. */
+export function isSoftware(a: AdapterReport): boolean {
+  return a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software|warp/i.test(
+    `${a.description} ${a.architecture}`,
+  );
+}
+
+/**
+ * The settings the tab starts with, by adapter: on a software one a run that ends in about a
+ * minute (the mlp, 2 epochs of 6,000 images, 2,000 test images: SwiftShader trains the mlp at
+ * a few hundred images/s and the CNN at a few; docs/browser-page.md); on a GPU the reference
+ * CNN on 6,000 images and the whole test set.
+ */
+export function applyDefaults(a: AdapterReport) {
+  const software = isSoftware(a);
+  const set = (id: string, v: string | number) => $<HTMLInputElement>(id).value = String(v);
+  set("train-model", software ? "mlp" : "cnn");
+  set("train-epochs", 2);
+  set("train-batch", software ? 64 : 128);
+  set("train-limit", 6000);
+  set("train-test-count", software ? 2000 : 10000);
+  $("train-defaults").textContent = software
+    ? `Defaults for a software adapter (${a.description}): the mlp, about a minute. The CNN ` +
+      `trains here at a few images per second; a GPU gets the CNN by default.`
+    : `Defaults for a GPU (${a.description}): the reference CNN, all 10,000 test images.`;
+}
+
+/** A finished run: the model, its config.json, and how the Predict tab holds it. */
 interface TrainResult {
   model: Sequential;
   config: Record<string, unknown>;
+  loaded: LoadedModel;
+  /** Downloaded or saved to a folder since it was trained. */
+  kept: boolean;
 }
 
 let result: TrainResult | null = null;
@@ -149,60 +228,210 @@ function status(text: string) {
   $("train-status").textContent = text;
 }
 
+function setBar(id: string, fraction: number) {
+  const pct = Math.max(0, Math.min(100, fraction * 100));
+  $(id.replace("-bar", "-progress")).style.width = `${pct.toFixed(1)}%`;
+  $(id).setAttribute("aria-valuenow", pct.toFixed(0));
+}
+
+/** "45 s", "3 min 20 s", "1 h 5 min". */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`;
+}
+
 function setRunning(running: boolean) {
   $<HTMLButtonElement>("train-start").disabled = running;
   $<HTMLButtonElement>("train-cancel").disabled = !running;
-  $<HTMLButtonElement>("train-download").disabled = running || !result;
-  $<HTMLButtonElement>("train-save").disabled = running || !result;
-  for (
-    const id of [
-      "train-model",
-      "train-epochs",
-      "train-batch",
-      "train-limit",
-      "train-augment",
-      "train-lr",
-      "train-seed",
-      "train-test",
-    ]
-  ) {
-    $<HTMLInputElement>(id).disabled = running;
+  for (const id of ["train-use", "train-download", "train-save"]) {
+    $<HTMLButtonElement>(id).disabled = running || !result;
   }
+  for (const id of SETTING_IDS) $<HTMLInputElement>(id).disabled = running;
+  $<HTMLInputElement>("train-test-count").disabled = running ||
+    !$<HTMLInputElement>("train-test").checked;
 }
 
-/** Trains with `s`; resolves when done, cancelled or failed (the state says which). */
+/** New charts for a run, their loss axis naming the run's one loss definition. */
+async function newCharts(smoothing: number) {
+  if (charts) {
+    charts.loss.dispose();
+    charts.accuracy.dispose();
+    $("chart-loss").replaceChildren();
+    $("chart-accuracy").replaceChildren();
+  }
+  const definition = smoothing > 0
+    ? `cross-entropy, label smoothing ${smoothing}`
+    : "cross-entropy, no label smoothing";
+  charts = {
+    loss: await LiveChart.create($("chart-loss"), "Loss (training and validation alike)", {
+      title: definition,
+    }),
+    accuracy: await LiveChart.create($("chart-accuracy"), "Accuracy", {
+      title: "accuracy",
+      format: ".0%",
+    }),
+  };
+}
+
+/**
+ * Times a few training steps of `s` (a model of the same seed and recipe, thrown away after):
+ * the first step compiles the kernels (timed apart), the next ones give the rate; then two small
+ * evaluation batches (the first compiles the evaluation kernels) give the evaluation rate.
+ * Resolves the seconds the rest of the run will take (training, validation, test) and the rates;
+ * rejects when `signal` aborts.
+ */
+async function estimateRun(
+  s: TrainSettings,
+  train: Dataset,
+  split: { train: Uint32Array; val: Uint32Array },
+  smoothing: number,
+  signal: AbortSignal,
+): Promise<NonNullable<typeof trainState.estimate>> {
+  const arch = architecture(s.model);
+  const model = new Sequential(arch, s.seed);
+  const optimizer = new Adam(model.params(), { lr: s.lr, weightDecay: 0.01, decoupled: true });
+  const timing = new AbortController();
+  const stop = () => timing.abort();
+  signal.addEventListener("abort", stop);
+  const started = performance.now();
+  let firstAt: number | null = null;
+  let measured: { rate: number; steps: number } | null = null;
+  const augmentation = parseAugment(s.augment);
+  try {
+    await fit(model, optimizer, train, split.train.subarray(0, 4 * s.batchSize), {
+      epochs: 1,
+      batchSize: s.batchSize,
+      seed: s.seed,
+      smoothing,
+      augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
+      logEvery: 1,
+      readbackSeconds: 0,
+      onProgress: (p) => {
+        firstAt ??= performance.now();
+        if (p.step < 2) return;
+        measured = { rate: p.imagesPerSecond, steps: p.step - 1 };
+        status(
+          `Timing a few steps on this adapter: ${p.imagesPerSecond.toFixed(1)} images/s so far…`,
+        );
+        // Two timed steps, or one when a step takes over 3 s (a CNN on a software adapter).
+        if (p.step >= 3 || performance.now() - firstAt > 3000) timing.abort();
+      },
+      signal: timing.signal,
+    }).then((history) => {
+      // A run shorter than two steps: its one epoch's rate (the compile then included).
+      measured ??= { rate: history[0].imagesPerSecond, steps: 1 };
+    });
+  } catch (e) {
+    if (signal.aborted || !timing.signal.aborted) throw e;
+  } finally {
+    signal.removeEventListener("abort", stop);
+    optimizer.dispose();
+    model.dispose();
+  }
+  signal.throwIfAborted();
+  const m = measured as { rate: number; steps: number } | null;
+  if (!m || !(m.rate > 0)) throw new Error("the timed steps gave no rate");
+  const compileSeconds = ((firstAt ?? performance.now()) - started) / 1000;
+  // The evaluation rate: two batches of 32 validation images, the second timed (the first
+  // compiles the evaluation kernels, which the run's first validation would do anyway).
+  const evalModel = new Sequential(arch, s.seed);
+  const marks: number[] = [performance.now()];
+  try {
+    await measurePass(evalModel, train, split.val.subarray(0, 64), {
+      batchSize: 32,
+      signal,
+      onProgress: () => marks.push(performance.now()),
+    });
+  } finally {
+    evalModel.dispose();
+  }
+  const evalRate = marks.length === 3
+    ? 32 / ((marks[2] - marks[1]) / 1000)
+    : (split.val.subarray(0, 64).length) / ((marks.at(-1)! - marks[0]) / 1000);
+  const trainImages = split.train.length * s.epochs;
+  const evalImages = split.val.length * s.epochs + s.testCount;
+  return {
+    seconds: trainImages / m.rate + evalImages / evalRate,
+    imagesPerSecond: m.rate,
+    evalImagesPerSecond: evalRate,
+    compileSeconds,
+    steps: m.steps,
+  };
+}
+
+/** Frees the last trained model (the Predict tab lets it go first if it uses it). */
+async function discardResult() {
+  if (!result) return;
+  const last = result;
+  result = null;
+  await forgetModel(last.loaded);
+  retire(last.loaded);
+}
+
+/** Trains with `s`; resolves when done, cancelled, declined or failed (the state says which). */
 export async function runTraining(s: TrainSettings): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
-  // A new run replaces the last one's model (and its download): its GPU buffers go now.
-  result?.model.dispose();
-  result = null;
   const run: { model?: Sequential; optimizer?: Adam } = {};
-  trainState.progress = [];
-  trainState.history = [];
-  trainState.test = null;
-  trainState.error = null;
-  trainState.imagesPerSecond = null;
-  $("train-log").textContent = "";
-  $("train-progress").style.width = "0";
+  const started = performance.now();
+  /** Milliseconds spent waiting for the user's answer to a question: not the run's time. */
+  let asking = 0;
+  const whole = () => (performance.now() - started - asking) / 1000;
+  const askTimed = async (...args: Parameters<typeof ask>) => {
+    const t = performance.now();
+    try {
+      return await ask(...args);
+    } finally {
+      asking += performance.now() - t;
+    }
+  };
   setRunning(true);
   showMessage(null);
   try {
-    charts ??= {
-      loss: await LiveChart.create($("chart-loss"), "Loss", {
-        title: "loss (label smoothing 0.1)",
-      }),
-      accuracy: await LiveChart.create($("chart-accuracy"), "Accuracy", {
-        title: "accuracy",
-        format: ".0%",
-      }),
-    };
-    await Promise.all([charts.loss.clear(), charts.accuracy.clear()]);
+    if (result) {
+      const r = result.config as { name?: string; history?: EpochRecord[] };
+      const val = r.history?.at(-1)?.valAccuracy;
+      trainState.status = "confirming";
+      const discard = await askTimed(
+        `A new run replaces the model trained last (${r.name}` +
+          (val ? `, ${(val * 100).toFixed(1)}% on validation` : "") + `)` +
+          (result.kept ? "." : ", which has not been downloaded or saved.") +
+          " Discard it and start?",
+        { yes: "Discard it and start", no: "Keep it" },
+        signal,
+      );
+      signal.throwIfAborted();
+      if (!discard) {
+        trainState.status = "idle";
+        status("Not started: the last trained model is kept.");
+        return;
+      }
+      await discardResult();
+    }
+    trainState.progress = [];
+    trainState.history = [];
+    trainState.test = null;
+    trainState.testProgress = null;
+    trainState.error = null;
+    trainState.imagesPerSecond = null;
+    trainState.estimate = null;
+    trainState.seconds = null;
+    $("train-log").textContent = "";
+    setBar("train-bar", 0);
+    setBar("test-bar", 0);
+    $("test-bar").hidden = !s.test;
+    const arch = architecture(s.model);
+    const smoothing = arch.loss === "hinge" ? 0 : s.smoothing;
+    await newCharts(smoothing);
     trainState.status = "loading data";
     status("Loading the training data…");
     const gpu = await startGpu();
     setProgressSink(log);
-    const d = await officialData();
+    const d = await officialData(signal);
+    signal.throwIfAborted();
     const count = Math.min(s.limit, d.train.count);
     const train: Dataset = {
       ...d.train,
@@ -210,13 +439,57 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       labels: d.train.labels.subarray(0, count),
       count,
     };
+    const testCount = Math.min(s.testCount, d.test.count);
+    const test: Dataset = {
+      ...d.test,
+      images: d.test.images.subarray(0, testCount * d.test.rows * d.test.cols),
+      labels: d.test.labels.subarray(0, testCount),
+      count: testCount,
+    };
     const split = stratifiedSplit(train.labels, 0.1, s.seed);
     if (!split.train.length || !split.val.length) {
       throw new UserError(
         `${count} training images leave none for training or validation; use more`,
       );
     }
-    const arch = architecture(s.model);
+    log(
+      `${d.meta.dir} (${d.meta.source}): ${split.train.length} training, ${split.val.length} ` +
+        `validation` + (s.test ? `, ${testCount} test` : "") + ` images; ${s.model}; batch ` +
+        `${s.batchSize}; adapter ${gpu.adapter.description}`,
+    );
+
+    trainState.status = "estimating";
+    status("Timing a few steps on this adapter (the first one compiles the kernels)…");
+    const rest = await estimateRun({ ...s, testCount }, train, split, smoothing, signal);
+    const estimate = { ...rest, seconds: whole() + rest.seconds };
+    trainState.estimate = estimate;
+    log(
+      `timed ${estimate.steps} step${estimate.steps > 1 ? "s" : ""}: ` +
+        `${estimate.imagesPerSecond.toFixed(1)} training images/s (after ${
+          estimate.compileSeconds.toFixed(1)
+        } s compiling), ${estimate.evalImagesPerSecond.toFixed(0)} evaluation images/s; ` +
+        `the whole run: about ${duration(estimate.seconds)}`,
+    );
+    if (estimate.seconds > LONG_RUN_SECONDS) {
+      trainState.status = "confirming";
+      status(`This run would take about ${duration(estimate.seconds)} on this adapter.`);
+      const go = await askTimed(
+        `This run would take about ${duration(estimate.seconds)} on this adapter ` +
+          `(${gpu.adapter.description}: ${estimate.imagesPerSecond.toFixed(1)} training ` +
+          `images/s, measured over ${estimate.steps} step${estimate.steps > 1 ? "s" : ""}). ` +
+          `Fewer images or epochs, fewer test images or the mlp make it shorter. Start anyway?`,
+        { yes: "Start anyway", no: "Change the settings" },
+        signal,
+      );
+      signal.throwIfAborted();
+      if (!go) {
+        trainState.status = "idle";
+        status(`Not started: it would take about ${duration(estimate.seconds)}.`);
+        log("not started");
+        return;
+      }
+    }
+
     const model = run.model = new Sequential(arch, s.seed);
     const optimizer = run.optimizer = new Adam(model.params(), {
       lr: s.lr,
@@ -231,18 +504,17 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       stepsPerEpoch,
     }));
     const augmentation = parseAugment(s.augment);
-    const smoothing = arch.loss === "hinge" ? 0 : 0.1;
     log(
-      `${d.meta.dir} (${d.meta.source}): ${split.train.length} training, ${split.val.length} ` +
-        `validation images; ${s.model}, ${
-          model.parameterCount().toLocaleString("en")
-        } parameters; ` +
-        `${stepsPerEpoch} steps per epoch at batch ${s.batchSize}; adapter ${gpu.adapter.description}`,
+      `${model.parameterCount().toLocaleString("en")} parameters; ${stepsPerEpoch} steps per ` +
+        `epoch`,
     );
     trainState.status = "training";
-    status("Compiling the kernels for the first step…");
-    const started = performance.now();
+    status("Training…");
     const total = s.epochs * split.train.length;
+    const left = (done: number) =>
+      (total - done) / (trainState.imagesPerSecond ?? estimate.imagesPerSecond) +
+      (split.val.length * (s.epochs - trainState.history.length) + (s.test ? testCount : 0)) /
+        estimate.evalImagesPerSecond;
     const onProgress = (p: FitProgress) => {
       const done = (p.epoch - 1) * split.train.length + p.seen;
       const epoch = p.epoch - 1 + p.seen / p.total;
@@ -252,23 +524,25 @@ export async function runTraining(s: TrainSettings): Promise<void> {
         loss: p.recentLoss,
         accuracy: p.recentAccuracy,
       });
-      trainState.imagesPerSecond = p.imagesPerSecond;
-      $("train-progress").style.width = `${(done / total * 100).toFixed(1)}%`;
-      const left = (total - done) / p.imagesPerSecond;
+      if (p.imagesPerSecond > 0) trainState.imagesPerSecond = p.imagesPerSecond;
+      setBar("train-bar", done / total);
+      const rest = left(done);
       status(
         `Epoch ${p.epoch} of ${s.epochs}: ${p.seen.toLocaleString("en")} of ` +
           `${p.total.toLocaleString("en")} images, loss ${p.loss.toFixed(4)}, accuracy ` +
           `${(p.accuracy * 100).toFixed(1)}%, ${p.imagesPerSecond.toFixed(0)} images/s` +
-          (Number.isFinite(left) ? `, about ${Math.ceil(left)} s left in training` : ""),
+          (Number.isFinite(rest) ? `; about ${duration(rest)} left in the run` : ""),
       );
       void charts!.loss.add([{ series: "training", epoch, value: p.recentLoss }]);
       void charts!.accuracy.add([{ series: "training", epoch, value: p.recentAccuracy }]);
     };
+    const trainStart = performance.now();
     const history = await fit(model, optimizer, train, split.train, {
       epochs: s.epochs,
       batchSize: s.batchSize,
       seed: s.seed,
-      valIndices: split.val,
+      // Validation is measured in onEpoch (measurePass) with the training loss's smoothing, so
+      // the loss chart holds one definition; fit's own would be without it.
       smoothing,
       augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
       scheduler,
@@ -277,92 +551,145 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       // turns (Cancel, live charts), and a browser's mapAsync does not drain the queue as Deno's.
       readbackSeconds: 0,
       onProgress,
-      onEpoch: (record) => {
+      onEpoch: async (record) => {
+        trainState.status = "validating";
+        status(`Epoch ${record.epoch} of ${s.epochs}: measuring the validation images…`);
+        const val = await measurePass(model, train, split.val, { smoothing, signal });
+        // The record is fit's own, already in its history: it gets the validation figures here.
+        // valLoss keeps the command line's meaning (no smoothing), so that saved histories
+        // compare; the chart draws the loss with the training's smoothing beside training.
+        record.valLoss = val.plainLoss;
+        record.valAccuracy = val.accuracy;
+        if (smoothing > 0) (record as { valLossSmoothed?: number }).valLossSmoothed = val.loss;
         trainState.history.push(record);
-        void charts!.loss.add([{
-          series: "validation",
-          epoch: record.epoch,
-          value: record.valLoss!,
-        }]);
+        trainState.status = "training";
+        log(
+          `epoch ${record.epoch}: training loss ${record.trainLoss.toFixed(4)}, validation loss ` +
+            `${val.loss.toFixed(4)}` +
+            (smoothing > 0 ? ` (without smoothing ${val.plainLoss.toFixed(4)})` : "") +
+            `, validation accuracy ${(val.accuracy * 100).toFixed(2)}% ` +
+            `(${val.images} images, ${val.seconds.toFixed(1)} s)`,
+        );
+        void charts!.loss.add([{ series: "validation", epoch: record.epoch, value: val.loss }]);
         void charts!.accuracy.add([{
           series: "validation",
           epoch: record.epoch,
-          value: record.valAccuracy!,
+          value: val.accuracy,
         }]);
       },
       signal,
     });
-    const trainSeconds = (performance.now() - started) / 1000;
-    let test: { accuracy: number; loss: number; seconds: number } | null = null;
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    let tested: { accuracy: number; loss: number; seconds: number; images: number } | null = null;
     if (s.test) {
       trainState.status = "testing";
-      status(`Measuring the ${d.test.count.toLocaleString("en")} test images…`);
-      const t = await evaluate(model, d.test);
-      test = { accuracy: t.accuracy, loss: t.loss, seconds: t.seconds };
-      trainState.test = { accuracy: t.accuracy, loss: t.loss };
+      trainState.testProgress = { done: 0, total: testCount };
+      const testStart = performance.now();
+      status(`Measuring the ${testCount.toLocaleString("en")} test images…`);
+      const t = await measurePass(
+        model,
+        test,
+        Uint32Array.from({ length: testCount }, (_, i) => i),
+        {
+          signal,
+          onProgress: (done, all) => {
+            trainState.testProgress = { done, total: all };
+            setBar("test-bar", done / all);
+            const rate = done / ((performance.now() - testStart) / 1000);
+            status(
+              `Measuring the test images: ${done.toLocaleString("en")} of ` +
+                `${all.toLocaleString("en")}, ${rate.toFixed(0)} images/s, about ` +
+                `${duration((all - done) / rate)} left`,
+            );
+          },
+        },
+      );
+      tested = t;
+      trainState.test = { accuracy: t.accuracy, loss: t.loss, images: t.images };
       log(
-        `test: accuracy ${(t.accuracy * 100).toFixed(2)}%, loss ${
+        `test: accuracy ${(t.accuracy * 100).toFixed(2)}%, cross-entropy ${
           t.loss.toFixed(4)
-        } on ${d.test.count} images`,
+        } (no smoothing) on the first ${t.images} test images, ${t.seconds.toFixed(1)} s`,
       );
     }
+    const seconds = whole();
+    const config = {
+      kind: "network",
+      name: s.model,
+      architecture: arch,
+      parameters: model.parameterCount(),
+      hyperParameters: {
+        model: s.model,
+        epochs: s.epochs,
+        batchSize: s.batchSize,
+        optimizer: "adamw",
+        lr: s.lr,
+        weightDecay: 0.01,
+        schedule: "onecycle",
+        labelSmoothing: smoothing,
+        augment: describeAugment(augmentation),
+        seed: s.seed,
+        limit: count,
+        valSplit: 0.1,
+      },
+      adapter: gpu.adapter,
+      trainedIn: `browser: ${navigator.userAgent}`,
+      data: {
+        source: d.meta.source,
+        train: split.train.length,
+        validation: split.val.length,
+        test: testCount,
+      },
+      epochsCompleted: history.length,
+      savedEpoch: history.length,
+      timings: {
+        trainSeconds,
+        wholeRunSeconds: seconds,
+        estimatedSeconds: estimate.seconds,
+        compileSeconds: estimate.compileSeconds,
+        secondsPerEpoch: history.map((h) => h.seconds),
+        imagesPerSecond: history.map((h) => h.imagesPerSecond),
+        ...(tested ? { testSeconds: tested.seconds } : {}),
+      },
+      ...(tested
+        ? { test: { accuracy: tested.accuracy, loss: tested.loss, images: tested.images } }
+        : {}),
+      history,
+      createdAt: new Date().toISOString(),
+    };
     result = {
       model,
-      config: {
-        kind: "network",
-        name: s.model,
-        architecture: arch,
-        parameters: model.parameterCount(),
-        hyperParameters: {
-          model: s.model,
-          epochs: s.epochs,
-          batchSize: s.batchSize,
-          optimizer: "adamw",
-          lr: s.lr,
-          weightDecay: 0.01,
-          schedule: "onecycle",
-          labelSmoothing: smoothing,
-          augment: describeAugment(augmentation),
-          seed: s.seed,
-          limit: count,
-          valSplit: 0.1,
-        },
-        adapter: gpu.adapter,
-        trainedIn: `browser: ${navigator.userAgent}`,
-        data: {
-          source: d.meta.source,
-          train: split.train.length,
-          validation: split.val.length,
-          test: d.test.count,
-        },
-        epochsCompleted: history.length,
-        savedEpoch: history.length,
-        timings: {
-          trainSeconds,
-          compileSeconds: history.reduce((t, h) => t + (h.compileSeconds ?? 0), 0),
-          secondsPerEpoch: history.map((h) => h.seconds),
-          imagesPerSecond: history.map((h) => h.imagesPerSecond),
-          ...(test ? { testSeconds: test.seconds } : {}),
-        },
-        ...(test ? { test: { accuracy: test.accuracy, loss: test.loss } } : {}),
-        history,
-        createdAt: new Date().toISOString(),
-      },
+      config,
+      kept: false,
+      loaded: { model, int8: null, architecture: arch, config, source: "trained in this page" },
     };
+    trainState.seconds = seconds;
     trainState.status = "done";
+    setBar("train-bar", 1);
     const last = history[history.length - 1];
     status(
-      `Done: ${history.length} epoch${history.length > 1 ? "s" : ""} in ${
-        trainSeconds.toFixed(0)
-      } s, ` +
-        `validation accuracy ${(last.valAccuracy! * 100).toFixed(2)}%` +
-        (test ? `, test accuracy ${(test.accuracy * 100).toFixed(2)}%` : "") +
-        `, ${last.imagesPerSecond.toFixed(0)} images/s.`,
+      `Done in ${duration(seconds)} (the whole run; estimated ${duration(estimate.seconds)}): ` +
+        `${history.length} epoch${history.length > 1 ? "s" : ""}, validation accuracy ` +
+        `${(last.valAccuracy! * 100).toFixed(2)}%` +
+        (tested
+          ? `, test accuracy ${(tested.accuracy * 100).toFixed(2)}% on ${tested.images} images`
+          : "") +
+        `, ${last.imagesPerSecond.toFixed(0)} images/s. Use it in Predict, or download it.`,
     );
   } catch (e) {
+    trainState.seconds = whole();
     if (signal.aborted) {
+      const phase = trainState.status;
       trainState.status = "cancelled";
-      status(`Cancelled after ${trainState.progress.at(-1)?.step ?? 0} steps.`);
+      status(
+        `Cancelled ${
+          phase === "testing"
+            ? `while measuring the test images (${trainState.testProgress?.done ?? 0} done)`
+            : phase === "training" || phase === "validating"
+            ? `after ${trainState.progress.at(-1)?.step ?? 0} steps`
+            : `while ${phase}`
+        }, ${duration(whole())} into the run.`,
+      );
       log("cancelled");
     } else {
       trainState.status = "failed";
@@ -372,7 +699,7 @@ export async function runTraining(s: TrainSettings): Promise<void> {
     }
   } finally {
     // Free what the run leaves on the GPU: always its optimizer's moments; its model too when
-    // it was cancelled or failed (nothing will download it).
+    // it was cancelled or failed (nothing will use it).
     run.optimizer?.dispose();
     if (run.model && result?.model !== run.model) run.model.dispose();
     setProgressSink(null);
@@ -409,6 +736,7 @@ async function download() {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     await new Promise((r) => setTimeout(r, 300));
   }
+  result!.kept = true;
   log(
     `downloaded config.json and weights.safetensors: put them in one folder, then run ` +
       `"deno task predict --model FOLDER"`,
@@ -437,6 +765,7 @@ async function saveToFolder() {
     await (w as unknown as { write(b: Blob): Promise<void> }).write(f.blob);
     await (w as unknown as { close(): Promise<void> }).close();
   }
+  result!.kept = true;
   log(
     `saved config.json and weights.safetensors into ${dir.name}/: "deno task predict --model ${dir.name}"`,
   );
@@ -457,6 +786,13 @@ export function setUpTrain() {
       await runTraining(readSettings());
     }));
   $("train-cancel").addEventListener("click", () => controller?.abort());
+  $("train-use").addEventListener("click", () =>
+    guarded(async () => {
+      if (!result) throw new UserError("no trained model yet: train one first");
+      showTab("predict");
+      await useTrainedModel(result.loaded);
+    }));
+  $("train-test").addEventListener("change", () => setRunning(controller !== null));
   $("train-download").addEventListener("click", () => guarded(download));
   $("train-save").addEventListener("click", () => guarded(saveToFolder));
   $<HTMLButtonElement>("train-save").hidden = !("showDirectoryPicker" in globalThis);

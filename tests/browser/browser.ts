@@ -169,3 +169,27 @@ export async function screenshot(page: Page, width: number, height: number): Pro
   await page.evaluate("scrollTo(0, 0)");
   return await page.screenshot({ type: "png" });
 }
+
+/**
+ * Waits until the Train tab's run has ended (done, failed, cancelled), answering yes to the
+ * questions it asks on the way (discard the last model; start a long run). Throws after
+ * `timeoutMs`.
+ */
+export async function finishRun(page: Page, timeoutMs = 3_600_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await evaluate<string>(
+      page,
+      `(() => {
+        if (document.getElementById('ask').open) {
+          document.getElementById('ask-yes').click();
+          return 'asked';
+        }
+        return workbench.trainState().status;
+      })()`,
+    );
+    if (["done", "failed", "cancelled"].includes(s)) return;
+    if (Date.now() > until) throw new Error(`the run did not end in ${timeoutMs} ms (${s})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import {
   evaluate,
   findChromium,
+  finishRun,
   launchChromium,
   openPage,
   type Page,
@@ -47,12 +48,7 @@ async function trainInPage(page: Page, run: typeof RUNS[number], epochs = 1, tes
     document.getElementById('train-start').click();
   })()`,
   );
-  await waitFor(
-    page,
-    "['done', 'failed', 'cancelled'].includes(workbench.trainState().status)",
-    3_600_000,
-    1000,
-  );
+  await finishRun(page);
   const s = await evaluate<
     { status: string; error: string; history: { imagesPerSecond: number }[] }
   >(page, "workbench.trainState()");
