@@ -131,7 +131,7 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       folder). With --init, outputs whose class name matches one of the source
                       model's ("T-shirt_top" matches "T-shirt/top") start from its weights, the
                       others are new. The folder is checked before anything is decoded (sizes,
-                      counts, symlinks, empty class folders; see docs/untrusted-input.md)
+                      counts, symlinks, empty class folders; see docs/catalogue.md)
   --seed N            seeds init, shuffling, split and dropout (default 1)
   --limit N           use only the first N training images (quick runs)
   --permute-pixels S  rearrange the pixels of every training and test image by one fixed

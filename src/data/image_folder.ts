@@ -27,8 +27,6 @@ import { join, relative, sep } from "node:path";
 import { fileKind, megabytes, readRegularFile, thousands } from "./idx.ts";
 import type { Dataset } from "./dataset.ts";
 import { MAX_PICTURE_BYTES } from "../image/limits.ts";
-import { checkedPictureHeader, looksLikePicture, readPictureHeader } from "../image/header.ts";
-import { DECODED } from "../image/decode.ts";
 import { clip, quote, UserError } from "../util/errors.ts";
 import { info, ProgressBar } from "../train/progress.ts";
 import { Rng } from "../util/random.ts";
@@ -153,6 +151,8 @@ export async function listImageFolder(
 ): Promise<FolderListing> {
   const flag = opts.flag ? `${opts.flag} ` : "";
   const warn = opts.warn ?? info;
+  // The header reader (npm's image-size) loads only now: --help needs no package.
+  const { looksLikePicture } = await import("../image/header.ts");
   const shown = (p: string) => clip(p, 200);
   const refuse = (what: string, why: string): never => {
     throw new UserError(`${flag}${shown(what)}: ${why}`);
@@ -354,6 +354,8 @@ export async function listImageFolder(
  * @throws UserError naming the first picture that fails
  */
 export async function checkFolderHeaders(listing: FolderListing): Promise<void> {
+  const { checkedPictureHeader, readPictureHeader } = await import("../image/header.ts");
+  const { DECODED } = await import("../image/decode.ts");
   for (const p of listing.pictures) {
     let bytes = await readPrefix(p.path, HEADER_PREFIX);
     if (bytes.length === HEADER_PREFIX && !readPictureHeader(bytes)) {

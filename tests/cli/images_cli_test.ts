@@ -269,3 +269,20 @@ Deno.test("similar --catalog: the query's own picture comes first; the cache is 
     await Deno.remove(cache, { recursive: true });
   }
 });
+
+Deno.test("similar --help needs no npm package (train's and evaluate's: tests/cli/help_test.ts)", async () => {
+  const cache = await Deno.makeTempDir({ prefix: "empty-deno-dir-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--cached-only", cli("similar"), "--help"],
+      env: { DENO_DIR: cache },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /deno task similar/);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
