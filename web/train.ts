@@ -309,6 +309,7 @@ async function estimateRun(
       augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
       logEvery: 1,
       readbackSeconds: 0,
+      quiet: true,
       onProgress: (p) => {
         firstAt ??= performance.now();
         if (p.step < 2) return;
@@ -533,9 +534,15 @@ export async function runTraining(s: TrainSettings): Promise<void> {
           `${(p.accuracy * 100).toFixed(1)}%, ${p.imagesPerSecond.toFixed(0)} images/s` +
           (Number.isFinite(rest) ? `; about ${duration(rest)} left in the run` : ""),
       );
+      // A readback of fewer than two batches (an epoch's short last batch) is too noisy for the
+      // curve: its images count in the epoch's mean all the same.
+      const images = p.seen - chartedSeen;
+      chartedSeen = p.seen === p.total ? 0 : p.seen;
+      if (images < 2 * s.batchSize && p.seen !== images) return;
       void charts!.loss.add([{ series: "training", epoch, value: p.recentLoss }]);
       void charts!.accuracy.add([{ series: "training", epoch, value: p.recentAccuracy }]);
     };
+    let chartedSeen = 0;
     const trainStart = performance.now();
     const history = await fit(model, optimizer, train, split.train, {
       epochs: s.epochs,
@@ -547,6 +554,8 @@ export async function runTraining(s: TrainSettings): Promise<void> {
       augment: isIdentity(augmentation) ? undefined : augmenter(augmentation, s.seed),
       scheduler,
       logEvery: 5,
+      // The status line and the bar show progress; the log gets one line per epoch (below).
+      quiet: true,
       // A readback every 5 steps, not per second of GPU work: it is when the page's event loop
       // turns (Cancel, live charts), and a browser's mapAsync does not drain the queue as Deno's.
       readbackSeconds: 0,
@@ -564,7 +573,12 @@ export async function runTraining(s: TrainSettings): Promise<void> {
         trainState.history.push(record);
         trainState.status = "training";
         log(
-          `epoch ${record.epoch}: training loss ${record.trainLoss.toFixed(4)}, validation loss ` +
+          `epoch ${record.epoch}: ${record.seconds.toFixed(1)} s, ` +
+            `${record.imagesPerSecond.toFixed(0)} images/s, training loss ` +
+            `${record.trainLoss.toFixed(4)}, accuracy ${
+              (record.trainAccuracy * 100).toFixed(2)
+            }%; ` +
+            `validation loss ` +
             `${val.loss.toFixed(4)}` +
             (smoothing > 0 ? ` (without smoothing ${val.plainLoss.toFixed(4)})` : "") +
             `, validation accuracy ${(val.accuracy * 100).toFixed(2)}% ` +

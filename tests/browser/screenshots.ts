@@ -74,7 +74,11 @@ try {
     figures.firstPrediction = { freshBrowser: pick(cold), reloaded: pick(warm) };
     figures.nextPredictionMs = Math.round(nextMs);
     await evaluate(page, "document.querySelector('#examples button:nth-of-type(1)').click()");
-    await waitFor(page, "!workbench.state().busy", 60_000);
+    await waitFor(
+      page,
+      "workbench.state().picture === 'example: pullover' && !workbench.state().busy",
+      60_000,
+    );
   }
   const shoot = async (tab: string) => {
     for (const [w, h] of SIZES) {
