@@ -726,7 +726,8 @@ await runCli(async () => {
     // The architecture is config.json's own field.
     hyperParameters: { ...s, initArchitecture: undefined },
     ...(s.classes ? { classes: s.classes, classNames: classNames(s) } : {}),
-    // Own pictures: the outputs are the folder's classes (predict names them by classNames).
+    // Own pictures: the outputs are the folder's classes, named by classNames (evaluate --images,
+    // similar and train --init read it).
     ...(folder
       ? {
         classNames: classNames(s),
