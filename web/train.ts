@@ -255,14 +255,16 @@ function setRunning(running: boolean) {
 }
 
 /** New charts for a run, their loss axis naming the run's one loss definition. */
-async function newCharts(smoothing: number) {
+async function newCharts(loss: string, smoothing: number) {
   if (charts) {
     charts.loss.dispose();
     charts.accuracy.dispose();
     $("chart-loss").replaceChildren();
     $("chart-accuracy").replaceChildren();
   }
-  const definition = smoothing > 0
+  const definition = loss === "hinge"
+    ? "multiclass hinge loss"
+    : smoothing > 0
     ? `cross-entropy, label smoothing ${smoothing}`
     : "cross-entropy, no label smoothing";
   charts = {
@@ -426,7 +428,7 @@ export async function runTraining(s: TrainSettings): Promise<void> {
     $("test-bar").hidden = !s.test;
     const arch = architecture(s.model);
     const smoothing = arch.loss === "hinge" ? 0 : s.smoothing;
-    await newCharts(smoothing);
+    await newCharts(arch.loss ?? "cross-entropy", smoothing);
     trainState.status = "loading data";
     status("Loading the training data…");
     const gpu = await startGpu();
