@@ -7,7 +7,7 @@ import { basename, extname, join, sep } from "node:path";
 import { decodePicture, encodeGrayPng } from "./decode.ts";
 import { looksLikePicture } from "./header.ts";
 import { MAX_PICTURE_BYTES } from "./limits.ts";
-import { preprocess, type Preprocessed, SIDE } from "./preprocess.ts";
+import { preprocess, type Preprocessed, type RgbaImage, SIDE } from "./preprocess.ts";
 import { fileKind, readRegularFile } from "../data/idx.ts";
 import { info } from "../train/progress.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
@@ -127,6 +127,74 @@ async function folderEntries(
   return { entries, skipped };
 }
 
+/** A picture file to read: `file` as shown to the user, `path` the one read (a link's target). */
+export interface PictureEntry {
+  file: string;
+  path: string;
+}
+
+/**
+ * The pictures of `path`: the file itself, or every picture of the folder `path` (by name or
+ * content, sorted by name; other entries are left out and listed in `skipped`, see
+ * PictureSet). Reads only each entry's first bytes. Throws a UserError for a folder without
+ * pictures.
+ */
+export async function listPictures(
+  path: string,
+  warn: (line: string) => void = info,
+): Promise<{ entries: PictureEntry[]; skipped: string[] }> {
+  const stat = await Deno.stat(path);
+  if (!stat.isDirectory) return { entries: [{ file: path, path }], skipped: [] };
+  const listed = await folderEntries(path, warn);
+  const skipped = listed.skipped;
+  const entries: PictureEntry[] = [];
+  for (const entry of listed.entries) {
+    // A file named as a picture is one, and a damaged one is refused when read, naming it.
+    const name = basename(entry.shown);
+    if (PICTURE_NAME.test(name) || looksLikePicture(await firstBytes(entry.path))) {
+      entries.push({ file: entry.shown, path: entry.path });
+    } else skipped.push(name);
+  }
+  if (!entries.length) {
+    throw new UserError(
+      `${path}: no pictures in this folder (PNG or JPEG)${
+        skipped.length
+          ? `; ${skipped.length} other file(s): ${
+            skipped.slice(0, 3).map((n) => quote(n, 40)).join(", ")
+          }`
+          : ""
+      }`,
+    );
+  }
+  return { entries, skipped };
+}
+
+/**
+ * Reads, decodes and converts one picture (see `loadPictures` for the checks and errors);
+ * `keepImage` also returns its decoded RGBA pixels (for mapping back to it).
+ */
+export async function readPicture(
+  entry: PictureEntry,
+  opts: { invert?: "auto" | "never"; keepImage?: boolean } = {},
+): Promise<{ file: string; preprocessed: Preprocessed; image?: RgbaImage }> {
+  const bytes = await readRegularFile(entry.path, MAX_PICTURE_BYTES, PICTURE_FIX, entry.file);
+  const image = decodePicture(bytes, entry.file);
+  const preprocessed = preprocess(image, entry.file, { invert: opts.invert });
+  return { file: entry.file, preprocessed, ...(opts.keepImage ? { image } : {}) };
+}
+
+/**
+ * Where `--save-inputs` writes a picture's 28×28: `dir/<stem>.28x28.png`, never the picture's
+ * own name (saving into its folder must not replace it); a.png and a.jpg would both be
+ * a.28x28.png: the second keeps its extension in the name (`used` remembers the stems taken).
+ */
+export function savedName(dir: string, file: string, used: Set<string>, suffix = ".28x28.png") {
+  let stem = basename(file, extname(file));
+  if (used.has(stem)) stem = basename(file);
+  used.add(stem);
+  return join(dir, `${stem}${suffix}`);
+}
+
 /**
  * Reads the picture `path`, or every picture of the folder `path` (by name or content; other
  * entries are left out and listed in `skipped`, see there), and converts each to 28×28. With
@@ -141,52 +209,19 @@ export async function loadPictures(
   path: string,
   opts: { invert?: "auto" | "never"; saveDir?: string; warn?: (line: string) => void } = {},
 ): Promise<PictureSet> {
-  const stat = await Deno.stat(path);
-  let files: Entry[];
-  let skipped: string[] = [];
-  if (stat.isDirectory) {
-    const listed = await folderEntries(path, opts.warn ?? info);
-    skipped = listed.skipped;
-    files = [];
-    for (const entry of listed.entries) {
-      // A file named as a picture is one, and a damaged one is refused below, naming it.
-      const name = basename(entry.shown);
-      if (PICTURE_NAME.test(name) || looksLikePicture(await firstBytes(entry.path))) {
-        files.push(entry);
-      } else skipped.push(name);
-    }
-    if (!files.length) {
-      throw new UserError(
-        `${path}: no pictures in this folder (PNG or JPEG)${
-          skipped.length
-            ? `; ${skipped.length} other file(s): ${
-              skipped.slice(0, 3).map((n) => quote(n, 40)).join(", ")
-            }`
-            : ""
-        }`,
-      );
-    }
-  } else {
-    files = [{ shown: path, path }];
-  }
-  const images = new Uint8Array(files.length * SIDE * SIDE);
+  const { entries, skipped } = await listPictures(path, opts.warn ?? info);
+  const images = new Uint8Array(entries.length * SIDE * SIDE);
   const pictures: PictureSet["pictures"] = [];
   const used = new Set<string>();
-  for (const [i, { shown: file, path: real }] of files.entries()) {
-    const bytes = await readRegularFile(real, MAX_PICTURE_BYTES, PICTURE_FIX, file);
-    const preprocessed = preprocess(decodePicture(bytes, file), file, { invert: opts.invert });
+  for (const [i, entry] of entries.entries()) {
+    const { file, preprocessed } = await readPicture(entry, { invert: opts.invert });
     images.set(preprocessed.pixels, i * SIDE * SIDE);
     let saved: string | undefined;
     if (opts.saveDir) {
-      // Never the picture's own name (saving into its folder must not replace it); a.png and
-      // a.jpg would both be a.28x28.png: the second keeps its extension in the name.
-      let stem = basename(file, extname(file));
-      if (used.has(stem)) stem = basename(file);
-      used.add(stem);
-      saved = join(opts.saveDir, `${stem}.28x28.png`);
+      saved = savedName(opts.saveDir, file, used);
       await writeFileAtomic(saved, encodeGrayPng(preprocessed.pixels, SIDE, SIDE));
     }
     pictures.push({ file, preprocessed, saved });
   }
-  return { images, count: files.length, rows: SIDE, cols: SIDE, labels: null, pictures, skipped };
+  return { images, count: entries.length, rows: SIDE, cols: SIDE, labels: null, pictures, skipped };
 }
