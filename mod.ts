@@ -96,6 +96,16 @@ export {
   type Preprocessed,
   type RgbaImage,
 } from "./src/image/preprocess.ts";
+// Why a prediction: occlusion saliency of one 28×28 (and on the picture), readable layer names
+export {
+  type LayerTitle,
+  layerTitles,
+  mapToPicture,
+  overlay,
+  type ProbabilityFn,
+  type Saliency,
+  saliencyMap,
+} from "./src/explain/mod.ts";
 // Similar items: penultimate-layer embeddings and nearest neighbours by cosine (deno task similar)
 export {
   computeEmbeddings,
