@@ -1,4 +1,13 @@
-import { checkWritableDir, intFlag, parseFlags, runCli, USAGE, userPath } from "./common.ts";
+import { dirname } from "node:path";
+import {
+  checkWritableDir,
+  intFlag,
+  parseFlags,
+  projectPath,
+  runCli,
+  USAGE,
+  userPath,
+} from "./common.ts";
 import { Gpu } from "../gpu/gpu.ts";
 import { useGpu } from "../autograd/tensor.ts";
 import {
@@ -43,33 +52,92 @@ Predicts classes with a model saved by "deno task train", "deno task baselines" 
   --limit N           predict only the first N images
   --tta               test-time augmentation: average each image's and its mirror image's
                       probabilities (networks only; helps models trained with --augment flip)
+  --csv OUT           write one row per picture (or image) to OUT, streaming a batch at a time
+                      (thousands of files in the memory of one batch): file, class, name,
+                      confidence, top2, top2_confidence, top3, top3_confidence, note (the
+                      preprocessing's warning) and error (a picture that could not be read is
+                      listed, not fatal). RFC 4180 quoting, CRLF lines; OUT is written to a
+                      temporary file renamed at the end (never half-written)
+  --force             replace an existing --csv OUT (otherwise refused)
+  --explain [DIR]     pictures: also write why, per picture: an occlusion saliency map (6×6
+                      black patches, stride 2) of the predicted class over the 28×28 input
+                      (DIR/<name>.saliency-28x28.png) and carried back through the crop onto
+                      the picture (DIR/<name>.saliency.png); red: evidence for the class, blue:
+                      against. Networks only. Default DIR: results/explain
   --json              one JSON object on stdout: predictions (class index per image, in file
-                      order), accuracy where labels are known, and the adapter`;
+                      order), accuracy where labels are known, and the adapter; with --csv a
+                      summary (count, notes, errors); pictures carry their preprocessing note
+
+Pictures whose background is not one colour (a photo lit unevenly) have it modelled and the
+largest object cropped; when no object can be separated, stderr warns, --json and the CSV's
+note say so (see docs/photos.md).`;
+
+/** Where --explain without a folder writes. */
+const EXPLAIN_DEFAULT = "results/explain";
+
+/** `--explain` may come without a folder: then the default (given as --explain=DIR). */
+function explainArgs(args: string[]): string[] {
+  return args.map((a, i) =>
+    a === "--explain" && (i + 1 === args.length || args[i + 1].startsWith("--"))
+      ? `--explain=${projectPath(EXPLAIN_DEFAULT)}`
+      : a
+  );
+}
 
 await runCli(async () => {
-  const flags = parseFlags("predict", {
-    model: { type: "string" },
-    images: { type: "string" },
-    labels: { type: "string" },
-    "data-dir": { type: "string" },
-    "batch-size": { type: "string" },
-    limit: { type: "string" },
-    tta: { type: "boolean" },
-    json: { type: "boolean" },
-    "no-invert": { type: "boolean" },
-    "save-inputs": { type: "string" },
-  }, HELP);
+  const flags = parseFlags(
+    "predict",
+    {
+      csv: { type: "string" },
+      force: { type: "boolean" },
+      explain: { type: "string" },
+      model: { type: "string" },
+      images: { type: "string" },
+      labels: { type: "string" },
+      "data-dir": { type: "string" },
+      "batch-size": { type: "string" },
+      limit: { type: "string" },
+      tta: { type: "boolean" },
+      json: { type: "boolean" },
+      "no-invert": { type: "boolean" },
+      "save-inputs": { type: "string" },
+    },
+    HELP,
+    explainArgs(Deno.args),
+  );
   if (!flags.model) throw new UserError("predict: --model DIR is required; see --help", USAGE);
   if (flags.labels && !flags.images) {
     throw new UserError("predict: --labels needs --images; see --help", USAGE);
   }
   // Paths are the user's: relative to the directory they ran the command from, then absolute.
-  for (const k of ["model", "images", "labels", "data-dir", "save-inputs"] as const) {
+  for (
+    const k of ["model", "images", "labels", "data-dir", "save-inputs", "csv", "explain"] as const
+  ) {
     if (flags[k] !== undefined) flags[k] = userPath(flags[k]);
   }
   if (flags["save-inputs"] !== undefined) {
     if (!flags.images) throw new UserError("predict: --save-inputs needs --images", USAGE);
     await checkWritableDir(flags["save-inputs"], "--save-inputs");
+  }
+  if (flags.force && flags.csv === undefined) {
+    throw new UserError("predict: --force applies to --csv OUT", USAGE);
+  }
+  if (flags.csv !== undefined) {
+    const there = await Deno.stat(flags.csv).catch(() => null);
+    if (there?.isDirectory) {
+      throw new UserError(`predict: --csv ${flags.csv} is a folder; give a file name`, USAGE);
+    }
+    if (there && !flags.force) {
+      throw new UserError(
+        `predict: --csv ${flags.csv} exists; add --force to replace it, or choose another name`,
+        USAGE,
+      );
+    }
+    await checkWritableDir(dirname(flags.csv), "--csv");
+  }
+  if (flags.explain !== undefined) {
+    if (!flags.images) throw new UserError("predict: --explain needs --images (pictures)", USAGE);
+    await checkWritableDir(flags.explain, "--explain");
   }
   const batchSize = intFlag("batch-size", flags["batch-size"], 500);
   const limit = flags.limit === undefined ? undefined : intFlag("limit", flags.limit, 1);
@@ -110,9 +178,33 @@ await runCli(async () => {
     )
     : null;
   let pictures: import("../image/files.ts").PictureSet | null = null;
+  // What each output means (class number and name): Fashion-MNIST's, a subset's, or a folder's.
+  const { outputClasses } = await import("../explain/probabilities.ts");
+  const outputs = outputClasses(config, outputCount(config), CLASS_NAMES);
+  const nameOf = (c: number) => outputs.find((o) => o.index === c)?.name ?? CLASS_NAMES[c];
+  const streaming = flags.csv !== undefined || flags.explain !== undefined;
+  const { streamPredict } = streaming
+    ? await import("./predict_stream.ts")
+    : { streamPredict: null };
   if (flags.images && pictureInput) {
     if (flags.labels) {
       throw new UserError("predict: --labels applies to IDX or CSV images, not pictures", USAGE);
+    }
+    if (streamPredict) {
+      await streamPredict({
+        classifier,
+        outputs,
+        images: flags.images,
+        csv: flags.csv,
+        explain: flags.explain,
+        saveInputs: flags["save-inputs"],
+        invert: flags["no-invert"] ? "never" : "auto",
+        batchSize,
+        limit,
+        tta: Boolean(flags.tta),
+        json: Boolean(flags.json),
+      });
+      return;
     }
     pictures = await pictureInput.loadPictures(flags.images, {
       invert: flags["no-invert"] ? "never" : "auto",
@@ -126,6 +218,11 @@ await runCli(async () => {
     for (const p of pictures.pictures) {
       info(`${p.file}: ${p.preprocessed.description}${p.saved ? `; saved ${p.saved}` : ""}`);
     }
+    for (const p of pictures.pictures) {
+      if (p.preprocessed.note) info(`warning: ${p.file}: ${p.preprocessed.note}`);
+    }
+  } else if (flags.explain !== undefined) {
+    throw new UserError("predict: --explain applies to pictures (PNG or JPEG)", USAGE);
   } else if (flags["save-inputs"] !== undefined) {
     throw new UserError("predict: --save-inputs applies to pictures (PNG or JPEG)", USAGE);
   } else if (flags.images) {
@@ -188,6 +285,19 @@ await runCli(async () => {
     const v = images.images[i];
     x[i] = (inverted[Math.floor(i / 784)] ? 255 - v : v) / 255;
   }
+  if (streamPredict) {
+    await streamPredict({
+      classifier,
+      outputs,
+      dataset: { x, count, labels: images.labels as Uint8Array | null },
+      csv: flags.csv,
+      invert: "never",
+      batchSize,
+      tta: Boolean(flags.tta),
+      json: Boolean(flags.json),
+    });
+    return;
+  }
   const start = performance.now();
   const predictions = await classifier.predict(x, count, { batchSize, tta: flags.tta });
   const seconds = (performance.now() - start) / 1000;
@@ -211,6 +321,9 @@ await runCli(async () => {
             inverted: p.preprocessed.inverted,
             crop: p.preprocessed.crop,
             placed: p.preprocessed.placed,
+            background: p.preprocessed.background,
+            separated: p.preprocessed.separated,
+            note: p.preprocessed.note,
             description: p.preprocessed.description,
             saved: p.saved ?? null,
           })),
@@ -227,9 +340,9 @@ await runCli(async () => {
   const shown = Math.min(count, 20);
   for (let i = 0; i < shown; i++) {
     const p = result.predictions[i];
-    const truth = labeled ? `  (true: ${CLASS_NAMES[images.labels![i]]})` : "";
+    const truth = labeled ? `  (true: ${nameOf(images.labels![i])})` : "";
     const what = pictures ? pictures.pictures[i].file : String(i).padStart(5);
-    console.log(`${what}  ${CLASS_NAMES[p]}${truth}`);
+    console.log(`${what}  ${nameOf(p)}${truth}`);
   }
   if (count > shown) console.log(`  ... ${count - shown} more (use --json for all)`);
   const rate = (count / result.seconds).toFixed(0);
@@ -239,6 +352,14 @@ await runCli(async () => {
       : `${count} image${count === 1 ? "" : "s"} predicted (${rate} images/s)`,
   );
 });
+
+/** The number of outputs a saved model's config.json declares (10 when it names none). */
+function outputCount(config: Record<string, unknown>): number {
+  const arch = config.architecture as { classes?: unknown } | undefined;
+  const q = config.quantization as { classes?: unknown } | undefined;
+  const n = Number(arch?.classes ?? q?.classes ?? CLASS_NAMES.length);
+  return Number.isInteger(n) && n >= 1 ? n : CLASS_NAMES.length;
+}
 
 /** The stderr line about images with a light background, inverted or (--no-invert) not. */
 function polarityLine(source: string, light: number[], count: number, inverted: boolean): string {
