@@ -4,7 +4,8 @@
  *
  * 1. A working copy: the picture laid on white, area-averaged down to at most WORK_SIDE pixels
  *    on its longest side (bounded memory and time whatever the picture's size), then a 3×3 box
- *    filter (noise σ / 3) so single noisy pixels do not count as foreground.
+ *    filter (noise σ / 3) so single noisy pixels do not count as foreground (the box is drawn on
+ *    the copy before the filter, which would widen every edge by a pixel).
  * 2. The background model: per RGB channel, a quadratic surface
  *    `c0 + c1·u + c2·v + c3·u² + c4·u·v + c5·v²` in coordinates u, v running from −1 to 1 across
  *    the frame, fitted by least squares to the pixels of a band along the border (the
@@ -77,7 +78,10 @@ interface Working {
   h: number;
   /** Working pixels per original pixel (≤ 1). */
   scale: number;
+  /** The 3×3 box-filtered copy (for the fit and for finding objects). */
   rgb: Float32Array;
+  /** The copy before the box filter (for the object's box: the filter widens edges by 1). */
+  sharp: Float32Array;
 }
 
 function workingCopy(img: RgbaImage): Working {
@@ -124,7 +128,7 @@ function workingCopy(img: RgbaImage): Working {
       }
     }
   }
-  return { w, h, scale, rgb };
+  return { w, h, scale, rgb, sharp: avg };
 }
 
 /** The 6 basis values at normalised (u, v). */
@@ -315,16 +319,20 @@ export function segment(img: RgbaImage): Segmentation {
   const bv = Float64Array.from({ length: h }, (_, y) => norm(y, h));
   const threshold = Math.max(FOREGROUND_DISTANCE, 4 * model.noise);
   const mask = new Uint8Array(w * h);
+  // Whether the unfiltered pixel differs too: the box is drawn on these.
+  const sharpMask = new Uint8Array(w * h);
   let foregroundPixels = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const b = basis(bu[x], bv[y]);
-      let d2 = 0;
+      let d2 = 0, s2 = 0;
       for (let ch = 0; ch < 3; ch++) {
         let fit = 0;
         for (let t = 0; t < 6; t++) fit += c[ch * 6 + t] * b[t];
         d2 += (rgb[(y * w + x) * 3 + ch] - fit) ** 2;
+        s2 += (work.sharp[(y * w + x) * 3 + ch] - fit) ** 2;
       }
+      if (s2 > threshold * threshold) sharpMask[y * w + x] = 1;
       if (d2 > threshold * threshold) {
         mask[y * w + x] = 1;
         foregroundPixels++;
@@ -359,11 +367,19 @@ export function segment(img: RgbaImage): Segmentation {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
-      if (!mask[p] || labels[p] !== best) continue;
+      if (!sharpMask[p] || labels[p] !== best) continue;
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
       y0 = Math.min(y0, y);
       y1 = Math.max(y1, y);
+    }
+  }
+  if (x1 < 0) {
+    // Only the filtered copy differs (a faint, thin object): its box is drawn on that.
+    for (let p = 0; p < w * h; p++) {
+      if (!mask[p] || labels[p] !== best) continue;
+      const x = p % w, y = (p - x) / w;
+      [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
     }
   }
   result.objectPixels = sizes[best];
