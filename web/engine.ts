@@ -9,7 +9,7 @@ import { Sequential } from "../src/nn/model.ts";
 import type { Architecture } from "../src/nn/zoo.ts";
 import { decodeCheckedWeights, writeStateTensors } from "../src/io/weights.ts";
 import { checkArchitecture } from "../src/nn/check.ts";
-import { describeLayer } from "../src/nn/layers.ts";
+import { layerTitles } from "../src/explain/layers.ts";
 import { useBrowserPlatform } from "../src/platform/browser.ts";
 import { showValue, UserError } from "../src/util/errors.ts";
 import { decodeQuantized, isQuantizedConfig } from "../src/quant/codec.ts";
@@ -147,7 +147,7 @@ export async function fetchModel(url: string, label: string): Promise<LoadedMode
 export interface FeatureMaps {
   /** The layer's name in the network ("2.relu"). */
   layer: string;
-  /** What the maps come from, in words ("conv2d 3×3, 32 filters → batch norm → ReLU"). */
+  /** The layer in words (src/explain/layers.ts: "conv 1 after ReLU, 32 maps 28×28"). */
   title: string;
   height: number;
   width: number;
@@ -203,15 +203,14 @@ async function classifyOnce(
   const model = loaded.model!;
   const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
   const kept: { name: string; title: string; tensor: Tensor }[] = [];
+  const titles = wanted.length ? layerTitles(model.architecture) : [];
   // Maps are full-size ReLU outputs: no max pool fused into the batch norm before them.
   const ctx = { training: false, seed: 0, layerOutputs: wanted.length > 0 };
   const logits = noGrad(() => {
     let t = Tensor.from(x, [count, h, w, c]);
     for (const [i, layer] of model.layers.entries()) {
       t = layer.forward(t, ctx);
-      if (wanted.includes(i)) {
-        kept.push({ name: layer.name, title: blockTitle(model, i), tensor: t });
-      }
+      if (wanted.includes(i)) kept.push({ name: layer.name, title: titles[i].title, tensor: t });
     }
     return t;
   });
@@ -264,17 +263,4 @@ function activationLayers(model: Sequential): number[] {
     if (spatial && (p.spec.type === "relu" || p.spec.type === "residual")) out.push(i);
   });
   return out;
-}
-
-/**
- * The block that ends at layer `index` in words: the layers since the previous block's end (a
- * convolution, pooling or residual shortcut), each as src/nn/layers.ts describes it, joined by
- * arrows: "conv2d 3×3, 32 filters → batch norm → ReLU".
- */
-function blockTitle(model: Sequential, index: number): string {
-  const layers = model.plan.layers;
-  let start = index;
-  const opens = new Set(["conv2d", "depthwise_conv2d", "residual"]);
-  while (start > 0 && !opens.has(layers[start].spec.type)) start--;
-  return layers.slice(start, index + 1).map((p) => describeLayer(p.spec)).join(" → ");
 }

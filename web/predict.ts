@@ -18,6 +18,7 @@ import { type Picture, pictureFromFile, pictureFromSource } from "./picture.ts";
 import { paintFeatureMaps, paintGray } from "./render.ts";
 import { $, guarded, showMessage } from "./ui.ts";
 import { UserError } from "../src/util/errors.ts";
+import { overlay, saliencyMap } from "../src/explain/saliency.ts";
 import { MODEL_FILE_LIMITS } from "../src/io/limits.ts";
 
 const EXAMPLES = ["pullover", "ankle-boot", "trouser", "sandal", "bag"];
@@ -30,6 +31,11 @@ export interface PredictState {
   description: string | null;
   /** The preprocessing's warning for the picture shown (null: none). */
   note: string | null;
+  /**
+   * The occlusion saliency of the answer shown (src/explain/saliency.ts), once worked out: the
+   * class explained, its largest |value|, and the milliseconds it took; null before.
+   */
+  saliency: { target: number; scale: number; ms: number } | null;
   /** The 28×28 bytes the model saw last. */
   seen: number[] | null;
   top3: { label: string; probability: number }[];
@@ -46,6 +52,7 @@ export const predictState: PredictState = {
   picture: null,
   description: null,
   note: null,
+  saliency: null,
   seen: null,
   top3: [],
   firstPredictionMs: null,
@@ -161,8 +168,8 @@ function showResult(r: Classification) {
   const columns = [8, 16];
   r.maps.forEach((m, i) => {
     paintFeatureMaps($<HTMLCanvasElement>(`maps-${i}`), m, columns[i] ?? 16, 2);
-    $(`maps-${i}-cap`).textContent = `${["First", "Second"][i]} block: ${m.title} ` +
-      `(layer ${m.layer}): ${m.channels} channels of ${m.height}×${m.width}`;
+    $(`maps-${i}-cap`).textContent = `${m.title[0].toUpperCase()}${m.title.slice(1)} ` +
+      `(layer ${m.layer})`;
   });
   for (let i = r.maps.length; i < 2; i++) {
     $(`maps-${i}-cap`).textContent = "";
@@ -204,6 +211,8 @@ export async function showPicture(picture: Picture) {
         const r = await classify(model, next.preprocessed.pixels, 1, { featureMaps: true });
         if (pending) return; // a newer picture came meanwhile
         showResult(r);
+        if ($<HTMLInputElement>("saliency-on").checked) void explain(next, model);
+        else hideSaliency();
         showMessage(null);
         predictState.firstPredictionMs ??= performance.now();
       });
@@ -215,6 +224,61 @@ export async function showPicture(picture: Picture) {
       answerStatus(false, lastAnswer || "No answer yet.");
     }
   }
+}
+
+/** Bumped for each picture: a saliency map worked out for an older one is not shown. */
+let explained = 0;
+
+function hideSaliency() {
+  explained++;
+  predictState.saliency = null;
+  $("saliency").hidden = true;
+  $("saliency-how").hidden = true;
+}
+
+/**
+ * Works out which pixels of `picture`'s 28×28 mattered for the model's answer and draws them
+ * over the 28×28 (src/explain/saliency.ts: occlusion saliency, 144 occluded copies scored in one
+ * batch): red where covering a pixel lowered the answer's probability, blue where it raised it.
+ * Only while "show which pixels mattered" is ticked: on a software adapter the batch takes a few
+ * seconds, which a prediction asked for meanwhile would wait behind.
+ */
+async function explain(picture: Picture, model: LoadedModel) {
+  hideSaliency();
+  const token = explained;
+  const how = $("saliency-how");
+  how.hidden = false;
+  how.textContent = "Covering each part of the 28×28 in turn…";
+  const started = performance.now();
+  const s = await saliencyMap(
+    picture.preprocessed.pixels,
+    (px, n) => classify(model, px, n).then((r) => r.probabilities),
+  ).catch((e) => {
+    console.error(e);
+    return null;
+  });
+  if (token !== explained) return;
+  if (!s) {
+    how.textContent = "The saliency map could not be worked out (see the console).";
+    return;
+  }
+  const rgb = overlay(picture.preprocessed.pixels, s.map, s.scale, 28, 28);
+  const canvas = $<HTMLCanvasElement>("saliency");
+  const ctx = canvas.getContext("2d")!;
+  const img = ctx.createImageData(28, 28);
+  for (let p = 0; p < 784; p++) {
+    img.data.set([rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2], 255], p * 4);
+  }
+  ctx.putImageData(img, 0, 0);
+  canvas.hidden = false;
+  how.textContent = `Red: covering these pixels lowered the probability of ` +
+    `${CLASS_NAMES[s.target] ?? `output ${s.target}`} (${(s.probability * 100).toFixed(1)}%) the ` +
+    `most; blue: raised it.`;
+  predictState.saliency = {
+    target: s.target,
+    scale: s.scale,
+    ms: performance.now() - started,
+  };
 }
 
 /** "a Bag", "an Ankle boot". */
@@ -328,6 +392,11 @@ export function setUpPredict() {
   pad.addEventListener("pointerup", end);
   pad.addEventListener("pointercancel", end);
   $("clear").addEventListener("click", clear);
+  $("saliency-on").addEventListener("change", () =>
+    guarded(async () => {
+      if (!$<HTMLInputElement>("saliency-on").checked) return hideSaliency();
+      if (shown && predictState.top3.length) await explain(shown, await activeModel());
+    }));
 
   $<HTMLInputElement>("upload").addEventListener("change", async (e) => {
     const input = e.target as HTMLInputElement;
@@ -429,11 +498,14 @@ export async function showExample(name: string) {
   await showPicture(picture);
 }
 
-/** Starts the tab: the reference model, then the first example classified. */
+/** Starts the tab: the first example shown, the reference model loaded, the example classified. */
 export async function startPredict() {
   predictState.gpuReadyMs ??= performance.now();
+  // The example and its 28×28 are drawn while the model loads; its classification waits for it.
+  const example = showExample(EXAMPLES[0]);
+  example.catch(() => {}); // awaited below; this only keeps it from going unhandled meanwhile
   const model = await activeModel();
   predictState.modelReadyMs ??= performance.now();
   showModel(model);
-  await showExample(EXAMPLES[0]);
+  await example;
 }

@@ -68,6 +68,7 @@ async function cliPredictWith(model: string, ...args: string[]) {
 
 interface State {
   model: string | null;
+  note: string | null;
   picture: string | null;
   seen: number[] | null;
   description: string | null;
@@ -271,6 +272,77 @@ if (!chromium) {
             assert.equal(s.seen!.length, 784);
             assert.equal(s.top3.length, 3);
             assert.equal(await evaluate(page, "document.getElementById('video').hidden"), true);
+          },
+        );
+
+        await t.step(
+          "a prediction explained: the preprocessing's note, the saliency overlay on demand, " +
+            "readable layer names",
+          async () => {
+            assert.ok(page, "the page did not load");
+            // Noise everywhere: nothing stands out from the border, so the whole picture is used
+            // and the page says so under the 28×28.
+            const noise = await evaluate<string>(
+              page,
+              `(async () => {
+                const c = new OffscreenCanvas(96, 96);
+                const ctx = c.getContext('2d');
+                const img = ctx.createImageData(96, 96);
+                let s = 7;
+                for (let i = 0; i < img.data.length; i += 4) {
+                  s = (s * 1103515245 + 12345) % 2147483648;
+                  img.data.set([s % 256, (s >> 8) % 256, (s >> 16) % 256, 255], i);
+                }
+                ctx.putImageData(img, 0, 0);
+                const blob = await c.convertToBlob({ type: 'image/png' });
+                let out = '';
+                for (const b of new Uint8Array(await blob.arrayBuffer())) out += String.fromCharCode(b);
+                return btoa(out);
+              })()`,
+            );
+            const file = join(tmp, "noise.png");
+            await Deno.writeFile(file, Uint8Array.from(atob(noise), (c) => c.charCodeAt(0)));
+            await upload(page, "#upload", [file], "workbench.state().picture === 'noise.png'");
+            const s = await evaluate<{ note: string | null; shown: boolean; text: string }>(
+              page,
+              `({ note: workbench.state().note,
+                  shown: !document.getElementById('seen-note').hidden,
+                  text: document.getElementById('seen-note').textContent })`,
+            );
+            assert.match(s.note ?? "", /no object separated from the background/);
+            assert.ok(s.shown, "the note is shown");
+            assert.equal(s.text, s.note);
+            // A clean example: no note.
+            await evaluate(
+              page,
+              "document.querySelector('#examples button:nth-of-type(3)').click()",
+            );
+            await waitFor(
+              page,
+              "workbench.state().picture === 'example: trouser' && !workbench.state().busy",
+              60_000,
+            );
+            assert.equal(await evaluate(page, "document.getElementById('seen-note').hidden"), true);
+            // Saliency: off by default (no batch of 145 slows the next answer), on when ticked.
+            assert.equal(await evaluate(page, "workbench.state().saliency"), null);
+            await evaluate(page, "document.getElementById('saliency-on').click()");
+            const sal = await waitFor<{ target: number; scale: number; ms: number }>(
+              page,
+              "workbench.state().saliency",
+              120_000,
+            );
+            assert.equal(sal.target, 1, "the answer explained is Trouser's (class 1)");
+            assert.ok(sal.scale > 0);
+            assert.equal(await evaluate(page, "document.getElementById('saliency').hidden"), false);
+            console.log(`  saliency map: ${sal.ms.toFixed(0)} ms (145 images in one batch)`);
+            await evaluate(page, "document.getElementById('saliency-on').click()");
+            assert.equal(await evaluate(page, "document.getElementById('saliency').hidden"), true);
+            // Feature maps named for people, the code's name in brackets.
+            const caption = await evaluate<string>(
+              page,
+              "document.getElementById('maps-0-cap').textContent",
+            );
+            assert.equal(caption, "Conv 1 after ReLU, 32 maps 28×28 (layer 2.relu)");
           },
         );
 
