@@ -280,7 +280,7 @@ async function newCharts(loss: string, smoothing: number) {
 
 /**
  * Times a few training steps of `s` (a model of the same seed and recipe, thrown away after):
- * the first step compiles the kernels (timed apart), the next ones give the rate; then two small
+ * the first step compiles the kernels (timed apart), up to 5 more give the rate; then two small
  * evaluation batches (the first compiles the evaluation kernels) give the evaluation rate.
  * Resolves the seconds the rest of the run will take (training, validation, test) and the rates;
  * rejects when `signal` aborts.
@@ -303,7 +303,7 @@ async function estimateRun(
   let measured: { rate: number; steps: number } | null = null;
   const augmentation = parseAugment(s.augment);
   try {
-    await fit(model, optimizer, train, split.train.subarray(0, 4 * s.batchSize), {
+    await fit(model, optimizer, train, split.train.subarray(0, 6 * s.batchSize), {
       epochs: 1,
       batchSize: s.batchSize,
       seed: s.seed,
@@ -319,8 +319,9 @@ async function estimateRun(
         status(
           `Timing a few steps on this adapter: ${p.imagesPerSecond.toFixed(1)} images/s so far…`,
         );
-        // Two timed steps, or one when a step takes over 3 s (a CNN on a software adapter).
-        if (p.step >= 3 || performance.now() - firstAt > 3000) timing.abort();
+        // Five timed steps (two gave estimates 40% off on a busy machine), or fewer once 3 s
+        // have gone (a CNN on a software adapter takes longer than that per step).
+        if (p.step >= 6 || performance.now() - firstAt > 3000) timing.abort();
       },
       signal: timing.signal,
     }).then((history) => {

@@ -89,6 +89,12 @@ try {
     widths[`${tab}-360`] = await width(page);
     await page.setViewport({ width: 1280, height: 1000 });
   };
+  if (LABEL === "after") {
+    // The saliency overlay on, for the screenshot (off by default).
+    await evaluate(page, "document.getElementById('saliency-on').click()");
+    const saliency = await waitFor<{ ms: number }>(page, "workbench.state().saliency", 120_000);
+    figures.saliencyMs = Math.round(saliency.ms);
+  }
   await shoot("predict");
   if (LABEL === "after") {
     // The Train tab's defaults on this adapter, as a person would start them.
