@@ -45,6 +45,7 @@ async function trainInPage(page: Page, run: typeof RUNS[number], epochs = 1, tes
     set('train-model', '${run.model}'); set('train-epochs', ${epochs}); set('train-batch', ${run.batch});
     set('train-limit', ${run.limit}); set('train-seed', 1); set('train-augment', 'none');
     document.getElementById('train-test').checked = ${test};
+    set('train-test-count', 10000); set('train-smoothing', 0.1);
     document.getElementById('train-start').click();
   })()`,
   );
