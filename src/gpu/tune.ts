@@ -21,7 +21,6 @@
 // with known strategies, is ignored as a whole (one line on the progress stream says why).
 import type { AdapterReport } from "./adapter_report.ts";
 import { platform } from "../platform/mod.ts";
-import { writeFileAtomic } from "../util/atomic.ts";
 import { UserError } from "../util/errors.ts";
 
 /** The ops the tuner chooses for, and each one's strategies. */
@@ -141,8 +140,25 @@ export function fileStore(path: string): TuneStore {
         return null;
       }
     },
-    write: (text) => writeFileAtomic(path, text),
+    write: (text) => writeAtomic(path, text),
   };
+}
+
+/**
+ * src/util/atomic.ts's write (a temporary file beside the target, renamed over it; removed when
+ * anything fails), without its node:path import, which a page's bundle cannot load.
+ */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
+  try {
+    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
 }
 
 /** A page's localStorage entry. */
@@ -341,7 +357,16 @@ export class Tuner {
       this.pending.delete(key);
       results.push(await this.measure(g, key, p));
     }
-    if (results.length) await this.save();
+    if (results.length) {
+      // A cache that cannot be written (read-only home, full disk) costs a re-tune next time,
+      // not the run: one line says so.
+      try {
+        await this.save();
+      } catch (e) {
+        const why = String((e as Error).message).split("\n")[0].slice(0, 200);
+        this.opts.log(`tune: could not save ${this.store!.where} (${why})`);
+      }
+    }
     return results;
   }
 
