@@ -138,7 +138,8 @@ export async function composeSections(c: ComposeInput): Promise<Section[]> {
         model,
         epoch: h.epoch,
         split: "train" as const,
-        loss: h.trainLoss,
+        // Without label smoothing where the run recorded it, the definition validation uses.
+        loss: h.trainCrossEntropy ?? h.trainLoss,
         accuracy: h.trainAccuracy,
       },
       ...(h.valLoss === null || h.valAccuracy === null ? [] : [{
@@ -152,7 +153,10 @@ export async function composeSections(c: ComposeInput): Promise<Section[]> {
   );
   if (curves.length) {
     const smoothedTrainLoss = Object.fromEntries(
-      c.histories.map((h) => [h.model, labelSmoothingOf(h.config)]).filter(([, e]) => e),
+      c.histories
+        // A history whose every epoch has trainCrossEntropy draws that: nothing to leave out.
+        .filter((h) => !h.history.every((e) => e.trainCrossEntropy !== undefined))
+        .map((h) => [h.model, labelSmoothingOf(h.config)]).filter(([, e]) => e),
     );
     made.trainingCurves = [
       await chart(

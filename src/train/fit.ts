@@ -8,7 +8,7 @@ import { evaluate } from "./evaluate.ts";
 import { info, ProgressBar } from "./progress.ts";
 import { UserError } from "../util/errors.ts";
 import type { Callback, EpochContext, EpochRecord } from "./types.ts";
-import { EpochTally, ReadbackSchedule, StepLog } from "./readback.ts";
+import { EpochTally, ReadbackSchedule, SLOT, StepLog } from "./readback.ts";
 
 export type { EpochRecord };
 
@@ -217,7 +217,7 @@ export async function fit(
         let recentHits = 0;
         let recentImages = 0;
         for (let i = 0; read < epochStep; i++, read++) {
-          const loss = values[2 * i];
+          const loss = values[SLOT * i];
           if (!Number.isFinite(loss)) {
             const at = `step ${read + 1} of ${stepsPerEpoch}`;
             // Ends the bar's line, so that the error is a line of its own on a terminal.
@@ -228,8 +228,9 @@ export async function fit(
               optimizer.lr,
             );
           }
-          const stepHits = values[2 * i + 1];
-          tally.add(loss, stepHits, images[read], read + 1 === stepsPerEpoch);
+          const stepHits = values[SLOT * i + 1];
+          const plainLoss = values[SLOT * i + 2];
+          tally.add(loss, stepHits, images[read], read + 1 === stepsPerEpoch, plainLoss);
           recentLoss += loss;
           recentHits += stepHits;
           recentImages += images[read];
@@ -286,6 +287,9 @@ export async function fit(
       const record: EpochRecord = {
         epoch,
         trainLoss: tally.loss,
+        ...(opts.smoothing && model.architecture.loss !== "hinge"
+          ? { trainCrossEntropy: tally.plainLoss }
+          : {}),
         trainAccuracy: tally.accuracy,
         valLoss: null,
         valAccuracy: null,

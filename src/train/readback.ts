@@ -12,11 +12,15 @@
 import { gpu, Tensor } from "../autograd/tensor.ts";
 import type { LossOptions } from "../ops/loss/loss.ts";
 
-/** Floats per step slot: [loss summed over the batch (nats, or hinge units), correct count]. */
-const SLOT = 2;
+/**
+ * Floats per step slot: [loss summed over the batch (nats, or hinge units), correct count, the
+ * loss summed without label smoothing].
+ */
+export const SLOT = 3;
 
 /**
- * The per-step loss log of an epoch on the GPU: `steps` slots of [loss sum, hits], written by the
+ * The per-step loss log of an epoch on the GPU: `steps` slots of [loss sum, hits, plain loss sum]
+ * (`SLOT`), written by the
  * loss kernel (`LossOptions.log`) and read back a range at a time.
  */
 export class StepLog {
@@ -32,7 +36,7 @@ export class StepLog {
   }
 
   /**
-   * The slots of steps [from, to) as [loss sum, hits] pairs: one readback (it submits pending
+   * The slots of steps [from, to) as [loss sum, hits, plain loss sum] triples: one readback (it submits pending
    * work and waits for the whole queue).
    */
   async read(from: number, to: number): Promise<Float32Array> {
@@ -56,6 +60,8 @@ export class EpochTally {
   private windowHits = 0;
   private windowImages = 0;
   private windowSteps = 0;
+  /** The loss without label smoothing, summed over every step added. */
+  private plainSum = 0;
 
   constructor(readonly window: number, public peakLoss: number) {}
 
@@ -63,7 +69,8 @@ export class EpochTally {
    * Adds a step: `loss` summed over its `images` images, `hits` of them correct. `last` closes
    * the window early (the epoch's last step).
    */
-  add(loss: number, hits: number, images: number, last: boolean) {
+  add(loss: number, hits: number, images: number, last: boolean, plainLoss = loss) {
+    this.plainSum += plainLoss;
     this.windowLoss += loss;
     this.windowHits += hits;
     this.windowImages += images;
@@ -84,6 +91,11 @@ export class EpochTally {
   /** Mean loss per image over every step added so far (the open window included). */
   get loss(): number {
     return (this.lossSum + this.windowLoss) / (this.images + this.windowImages);
+  }
+
+  /** Mean loss per image without label smoothing over every step added so far. */
+  get plainLoss(): number {
+    return this.plainSum / (this.images + this.windowImages);
   }
 
   /** Fraction of the images added so far that were classified correctly. */

@@ -3,7 +3,13 @@
 
 export interface EpochRecord {
   epoch: number;
+  /** Mean training loss per image over the epoch, as trained (label smoothing included). */
   trainLoss: number;
+  /**
+   * Only when trained with label smoothing (cross-entropy): the epoch's mean training loss
+   * without it, the definition `valLoss` uses, so that the two can be drawn on one axis.
+   */
+  trainCrossEntropy?: number;
   trainAccuracy: number;
   valLoss: number | null;
   valAccuracy: number | null;

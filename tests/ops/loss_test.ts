@@ -53,19 +53,28 @@ gpuTest("softmaxCrossEntropy gradient by finite differences of the CPU loss", as
   }
 });
 
-gpuTest("softmaxCrossEntropy writes its scalars into the log slot", async () => {
-  const x = randn(ROWS * CLASSES, 3);
-  const y = labels(1);
-  const log = Tensor.zeros([8]);
-  softmaxCrossEntropy(Tensor.from(x, [ROWS, CLASSES]), Tensor.from(y, [ROWS]), {
-    log: { buffer: log.buffer, slot: 2, size: 4 },
-  });
-  const values = await log.read();
-  const ref = crossEntropyRef(x, y, CLASSES);
-  assertClose([values[4]], [ref.loss * ROWS], 1e-4, "logged loss sum");
-  assert.equal(values[5], ref.hits);
-  assert.deepEqual([...values.slice(0, 4), ...values.slice(6)], [0, 0, 0, 0, 0, 0]);
-});
+gpuTest(
+  "softmaxCrossEntropy writes its scalars into the log slot, the plain loss too",
+  async () => {
+    const x = randn(ROWS * CLASSES, 3);
+    const y = labels(1);
+    const log = Tensor.zeros([12]);
+    const smoothing = 0.1;
+    softmaxCrossEntropy(Tensor.from(x, [ROWS, CLASSES]), Tensor.from(y, [ROWS]), {
+      smoothing,
+      log: { buffer: log.buffer, slot: 2, size: 4 },
+    });
+    const values = await log.read();
+    const smoothed = crossEntropyRef(x, y, CLASSES, smoothing);
+    const plain = crossEntropyRef(x, y, CLASSES);
+    // Slot 2 of 3-float slots: [loss sum, hits, loss sum without label smoothing].
+    assertClose([values[6]], [smoothed.loss * ROWS], 1e-4, "logged loss sum");
+    assert.equal(values[7], smoothed.hits);
+    assertClose([values[8]], [plain.loss * ROWS], 1e-4, "logged plain loss sum");
+    assert.ok(Math.abs(smoothed.loss - plain.loss) > 1e-3, "smoothing changes the loss here");
+    assert.deepEqual([...values.slice(0, 6), ...values.slice(9)], [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  },
+);
 
 gpuTest("multiclassHinge loss, hits and gradient match the CPU", async () => {
   const x = randn(ROWS * CLASSES, 4, 0.3);

@@ -372,3 +372,36 @@ gpuTest("evaluate reads back once per pass, with the figures of a readback per b
   assert.deepEqual([...unlabeled.predictions], predictions);
   assert.ok(Number.isNaN(unlabeled.loss));
 });
+
+gpuTest(
+  "with label smoothing, an epoch also records its loss without it, as evaluate measures loss",
+  async () => {
+    // No batch norm or dropout and a zero learning rate: training and evaluation see one function.
+    const plainNet: Architecture = {
+      name: "plain",
+      input: [8, 8, 1],
+      classes: 10,
+      layers: [{ type: "flatten" }, { type: "dense", units: 16 }, { type: "relu" }, {
+        type: "dense",
+        units: 10,
+      }],
+    };
+    const train = syntheticDataset(40);
+    const model = new Sequential(plainNet, 3);
+    const opts = { epochs: 1, batchSize: 16, seed: 1, quiet: true };
+    const [smoothed] = await fit(model, new Sgd(model.params(), { lr: 0 }), train, range(0, 40), {
+      ...opts,
+      smoothing: 0.2,
+    });
+    const evaluated = await evaluate(model, train);
+    assert.ok(smoothed.trainCrossEntropy !== undefined);
+    assert.ok(
+      Math.abs(smoothed.trainCrossEntropy - evaluated.loss) < 1e-4,
+      `${smoothed.trainCrossEntropy} against ${evaluated.loss}`,
+    );
+    assert.ok(Math.abs(smoothed.trainLoss - smoothed.trainCrossEntropy) > 1e-3);
+    const [plain] = await fit(model, new Sgd(model.params(), { lr: 0 }), train, range(0, 40), opts);
+    assert.equal(plain.trainCrossEntropy, undefined);
+    assert.ok(Math.abs(plain.trainLoss - evaluated.loss) < 1e-4);
+  },
+);

@@ -14,7 +14,7 @@ export const lossKernel = defineKernel({
     classes: "u32",
     /** Label smoothing ε (cross_entropy only). */
     smoothing: "f32",
-    /** reduce also writes [loss sum, hits] to history[2·slot ..] when slot < logSize. */
+    /** reduce also writes [loss sum, hits, plain loss sum] to history[3·slot ..] when slot < logSize. */
     slot: "u32",
     /** The history buffer's length in slots (0: nothing logged). */
     logSize: "u32",
@@ -26,11 +26,11 @@ export const lossKernel = defineKernel({
     labels: "read array<u32>",
     /** d(mean loss)/d logits, rows×classes. */
     grad: "read_write array<f32>",
-    /** [loss, hit] per row. */
+    /** [loss, hit, loss without label smoothing] per row. */
     rowStats: "read_write array<f32>",
     /** [mean loss, hits]. */
     out: "read_write array<f32>",
-    /** The training loop's log: [loss sum, hits] per slot. */
+    /** The training loop's log: [loss sum, hits, loss sum without smoothing] per slot. */
     history: "read_write array<f32>",
     /**
      * The step's values (src/autograd/step_values.ts): the log's slot is `slot + stepSeeds.z`
@@ -54,7 +54,10 @@ export type LossName = "cross-entropy" | "hinge";
 export interface LossOptions {
   /** Label smoothing ε: the target puts 1−ε+ε/C on the label and ε/C elsewhere. */
   smoothing?: number;
-  /** Also write [loss sum, correct count] to `log` at `slot` (read back once per interval). */
+  /**
+   * Also write [loss sum, correct count, loss sum without label smoothing] to `log` at `slot`
+   * (read back once per interval).
+   */
   log?: {
     buffer: GPUBuffer;
     slot: number;
@@ -102,7 +105,7 @@ function classificationLoss(
   }
   const g = gpu();
   const grad = Tensor.empty(logits.shape);
-  const rowStats = Tensor.empty([rows, 2]);
+  const rowStats = Tensor.empty([rows, 3]);
   const out = Tensor.empty([2]);
   const log = opts.log;
   const params = {

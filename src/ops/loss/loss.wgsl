@@ -5,9 +5,12 @@
 //   gradient (softmax − target)/B.
 // hinge: Crammer–Singer multi-class hinge, max(0, 1 + max_{j≠y} s_j − s_y) (the linear SVM's
 //   loss); gradient +1/B on the strongest wrong class and −1/B on the label when the margin is short.
+// Per row, rowStats holds [loss, hit, plain loss]: the plain loss is the cross-entropy without
+//   label smoothing (−log p_label; the hinge loss itself for hinge), so that training and
+//   validation losses can be compared under one definition.
 // reduce (shared): one invocation sums the per-row losses and hits into out = [mean loss, correct
-//   count], and, when p.slot is below p.logSize, also into history[2·slot ..] so the training loop
-//   can read a whole logging interval's scalars in one readback.
+//   count], and, when the slot is below p.logSize, also [loss sum, hits, plain loss sum] into
+//   history[3·slot ..] so the training loop can read a whole interval's scalars in one readback.
 // Dispatch: cross_entropy / hinge (ceil(rows / WG)); reduce (1).
 
 
@@ -39,8 +42,9 @@ fn cross_entropy(@builtin(global_invocation_id) gid: vec3u) {
     loss -= t * lp;
     grad[base + j] = (exp(lp) - t) * scale;
   }
-  rowStats[2u * r] = loss;
-  rowStats[2u * r + 1u] = select(0.0, 1.0, best == label);
+  rowStats[3u * r] = loss;
+  rowStats[3u * r + 1u] = select(0.0, 1.0, best == label);
+  rowStats[3u * r + 2u] = logz - logits[base + label];
 }
 
 @compute @workgroup_size(WG)
@@ -65,23 +69,27 @@ fn hinge(@builtin(global_invocation_id) gid: vec3u) {
     grad[base + rival] = scale;
     grad[base + label] = -scale;
   }
-  rowStats[2u * r] = loss;
-  rowStats[2u * r + 1u] = select(0.0, 1.0, best == label);
+  rowStats[3u * r] = loss;
+  rowStats[3u * r + 1u] = select(0.0, 1.0, best == label);
+  rowStats[3u * r + 2u] = loss;
 }
 
 @compute @workgroup_size(1)
 fn reduce() {
   var loss = 0.0;
   var hits = 0.0;
+  var plain = 0.0;
   for (var r = 0u; r < p.rows; r++) {
-    loss += rowStats[2u * r];
-    hits += rowStats[2u * r + 1u];
+    loss += rowStats[3u * r];
+    hits += rowStats[3u * r + 1u];
+    plain += rowStats[3u * r + 2u];
   }
   out[0] = loss / f32(p.rows);
   out[1] = hits;
   let slot = p.slot + stepSeeds.z;
   if (slot < p.logSize) {
-    history[2u * slot] = loss;
-    history[2u * slot + 1u] = hits;
+    history[3u * slot] = loss;
+    history[3u * slot + 1u] = hits;
+    history[3u * slot + 2u] = plain;
   }
 }
