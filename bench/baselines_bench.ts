@@ -1,7 +1,7 @@
 // The comparison's flattened-pixel models on a fixed subset: fit on 500 stratified training
 // images (seed 1) and predict 2,000 test images, as images/s. The random forest of ml.js costs
 // about n² per node, hence the small subset; `deno task baselines` has the full-size runs.
-// Needs the dataset (see README).  deno bench -P bench/baselines_bench.ts
+// Needs the dataset (see docs/commands.md, "The dataset").  deno bench -P bench/baselines_bench.ts
 import { flatten, stratifiedSample } from "../src/baselines/common.ts";
 import { createModel, MODEL_NAMES } from "../src/baselines/run.ts";
 import type { Classifier } from "../src/baselines/classifier.ts";

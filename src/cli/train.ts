@@ -106,7 +106,8 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --checkpoint WHICH  last: the model in --out is the latest epoch's; best: the best
                       validation epoch's (default last)
   --resume DIR        continue the interrupted run saved in DIR (its settings are used; only
-                      --epochs, to extend it, --data-dir, --json and --quiet may be given)
+                      --epochs, to extend it, --data-dir, --no-test, --no-tune, --json and
+                      --quiet may be given)
   --init DIR|FILE     start from saved weights: a model folder, its weights.safetensors, or a
                       PyTorch state dict in the layout of tools/torch_models.py (written by
                       "deno task export", or by PyTorch); the architecture is theirs (--model
@@ -145,6 +146,12 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
                       /usr/share/datasets/fashion-mnist, then download)
   --test-every-epoch  also measure test accuracy after every epoch (for accuracy-vs-epochs
                       reports; model selection uses the validation split only)
+  --no-test           skip the final test pass: the model is chosen and saved on the
+                      validation split alone, config.json's test is null (hyper-parameter
+                      search: deno task tune gives it to every trial)
+  --no-tune           train with the adapter profile's default kernels instead of measuring
+                      them first (the autotuner, cached per adapter; FASHION_MNIST_TUNE=off
+                      does the same for every command)
   --json              print a JSON summary on stdout (progress stays on stderr)
   --quiet             no progress bar
 
@@ -246,6 +253,8 @@ const FLAGS = {
   classes: { type: "string" },
   "per-class": { type: "string" },
   images: { type: "string" },
+  "no-test": { type: "boolean" },
+  "no-tune": { type: "boolean" },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
@@ -329,7 +338,7 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
   const model = init
     ? init.architecture.name
     : choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
-  // The default recipe (README, "Default recipe"): AdamW at a one-cycle peak of 3e-3, label
+  // The default recipe (docs/commands.md, "Default recipe"): AdamW at a one-cycle peak of 3e-3, label
   // smoothing 0.1, 12 epochs: 92.60-92.75% test accuracy for cnn in 10-15 minutes on 2 cores.
   // --init with no epochs: a conversion (import) that tests and saves the weights.
   const epochs = intFlag("epochs", flags.epochs, 12, init ? 0 : 1);
@@ -405,6 +414,18 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
       usage(
         "--images needs --out DIR: a model of your own classes is kept apart from models/, " +
           "whose models evaluate compares on Fashion-MNIST",
+      );
+    }
+  }
+  if (flags["no-test"]) {
+    const touches = (["tta", "test-every-epoch", "images"] as const).find((k) =>
+      flags[k] !== undefined
+    );
+    if (touches) {
+      usage(
+        touches === "images"
+          ? "--no-test: --images has no test set (its figure is the validation split's); drop it"
+          : `--${touches} measures the test set, which --no-test skips; give one of them`,
       );
     }
   }
@@ -505,7 +526,15 @@ function classNames(s: TrainSettings): string[] {
 }
 
 /** With --resume the saved settings rule; these flags may still be given. */
-const RESUME_FLAGS = new Set(["resume", "epochs", "data-dir", "json", "quiet"]);
+const RESUME_FLAGS = new Set([
+  "resume",
+  "epochs",
+  "data-dir",
+  "json",
+  "quiet",
+  "no-test",
+  "no-tune",
+]);
 
 function buildOptimizer(s: TrainSettings, model: Sequential): Optimizer {
   // Frozen layers' parameters (--freeze) are not the optimizer's.
@@ -804,6 +833,7 @@ await runCli(async () => {
     callbacks,
     resume,
     quiet,
+    tune: !flags["no-tune"],
   }).catch(explain);
   // A resumed run adds the training seconds its earlier sessions recorded per epoch.
   const trainSeconds = (performance.now() - started) / 1000 +
@@ -811,6 +841,8 @@ await runCli(async () => {
   // --images: the validation split's accuracy (there is no test set), as "validation".
   const test = folder
     ? split.val.length ? await evaluate(model, data.train, { indices: split.val }) : null
+    : flags["no-test"]
+    ? null
     : await evaluate(model, data.test, { tta: s.tta });
   const measured = folder ? "validation" : "test";
   if (test && !Number.isFinite(test.loss)) {
@@ -849,7 +881,7 @@ await runCli(async () => {
         test: null,
         validation: test ? { accuracy: test.accuracy, loss: test.loss } : null,
       }
-      : { test: { accuracy: test!.accuracy, loss: test!.loss } }),
+      : { test: test ? { accuracy: test.accuracy, loss: test.loss } : null }),
     createdAt: new Date().toISOString(),
   });
   await saveModel(out, model, summary).catch(explain);

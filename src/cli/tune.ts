@@ -224,16 +224,6 @@ async function newSearch(flags: Flags): Promise<{ settings: TuneSettings; config
   };
 }
 
-/** Whether this checkout's train has --no-test (skip its final test pass): asked once. */
-async function trainHasNoTest(): Promise<boolean> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", TRAIN_SCRIPT, "--help"],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return /^\s+--no-test\b/m.test(new TextDecoder().decode(out.stdout));
-}
-
 /** The flags of the winner's retraining that need a validation split (train refuses without). */
 function needsValidation(c: Config): boolean {
   return c["early-stop"] !== undefined || c.checkpoint === "best" || c["lr-plateau"] !== undefined;
@@ -372,9 +362,9 @@ await runCli(async () => {
       searched(params).map((p) => p.name).join(", ") || "(nothing varies)"
     }; ${s.halving} with rungs of ${budgets.join(", ")} ${s.budget}; results in ${out}`,
   );
-  const noTest = await trainHasNoTest();
   if (!state.finished) {
-    await search({ out, state, runTrain: subprocessRunner(TRAIN_SCRIPT), noTest, log });
+    // Trials are given train's --no-test: they are scored on the validation split alone.
+    await search({ out, state, runTrain: subprocessRunner(TRAIN_SCRIPT), noTest: true, log });
   }
   let files = await writeReport(out, state, params, state.adapter ?? "unknown adapter");
   if (!state.final && s.modelOut) {

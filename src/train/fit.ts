@@ -108,6 +108,13 @@ export interface FitOptions {
    * False runs every step through the tape (tests compare the two).
    */
   replay?: boolean;
+  /**
+   * Before the run's first step, let the autotuner measure the strategies of the step's ops on
+   * this adapter (src/gpu/tune.ts; cached per adapter, so a later run measures nothing new) and
+   * train with its choices. Default false: the adapter profile's defaults, as in tests.
+   * FASHION_MNIST_TUNE=off turns it off wherever it is asked for.
+   */
+  tune?: boolean;
   /** Run in order after each epoch's evaluation, after `onEpoch`; see src/train/callbacks.ts. */
   callbacks?: Callback[];
   /**
@@ -172,7 +179,7 @@ export async function fit(
   });
   const history: EpochRecord[] = [...(opts.resume?.history ?? [])];
   let step = opts.resume?.step ?? 0;
-  const pipelinesBefore = new Set(gpu().pipelineKeys());
+  let pipelinesBefore = new Set(gpu().pipelineKeys());
   const firstEpoch = opts.resume?.stopped ? Infinity : (opts.resume?.epoch ?? 0) + 1;
   const stepsPerEpoch = Math.ceil(trainIndices.length / opts.batchSize);
   // Every step's loss lands in its own slot: read back on `schedule`, a range at a time.
@@ -257,6 +264,25 @@ export async function fit(
         if (opts.scheduler) optimizer.lr = opts.scheduler.lrAt(step);
         lrLow = Math.min(lrLow, optimizer.lr);
         lrHigh = Math.max(lrHigh, optimizer.lr);
+        if (opts.tune && epoch === firstEpoch && seen === 0) {
+          const tuneStart = performance.now();
+          const tuned = await trainingStep.tune(batch, (n) => {
+            if (!opts.quiet) {
+              info(`tuning kernels for this adapter: measuring ${n} shape classes, cached after`);
+            }
+          });
+          if (tuned.length && !opts.quiet) {
+            const changed = tuned.filter((r) => r.chosen !== r.fallback).length;
+            info(
+              `tuned ${tuned.length} kernel shape classes in ` +
+                `${((performance.now() - tuneStart) / 1000).toFixed(1)} s on this adapter ` +
+                `(${changed} away from the default; FASHION_MNIST_TUNE=off skips tuning)`,
+            );
+          }
+          // What tuning compiled is not the first step's compile.
+          pipelinesBefore = new Set(gpu().pipelineKeys());
+          start = performance.now();
+        }
         trainingStep.run(batch, step, stepLog.slot(epochStep));
         step++;
         epochStep++;

@@ -12,6 +12,7 @@ import type { Sequential } from "../nn/model.ts";
 import { lossByName, type LossOptions } from "../ops/loss/loss.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import type { Augmenter } from "../augment/augment.ts";
+import { type TuneResult, tunerFor } from "../gpu/tune.ts";
 
 /** A training hook that augments each uploaded batch (fit's `augment`). */
 export type AugmentHook = ((x: Tensor, step: number) => Tensor) | Augmenter;
@@ -114,6 +115,49 @@ export class TrainingStep {
     });
     this.plans.set(batch.size, { plan, x, y });
     this.captured++;
+  }
+
+  /**
+   * Lets the autotuner (src/gpu/tune.ts) measure the strategies of this step's ops on `batch`
+   * before a step is captured, so that plans record the adapter's fastest ones. The step is
+   * recorded once through the tape without its optimizer update (forward, loss, backward: the
+   * shapes and gradient needs of a real step), its gradients are dropped, and the running
+   * statistics its forward moved are copied back: the model is left as it was. Returns what was
+   * measured (empty when every shape class was cached or tuning is off). Drops existing plans.
+   * `onMeasuring(n)` hears, before the measuring starts, how many shape classes are new.
+   */
+  async tune(batch: StepBatch, onMeasuring?: (n: number) => void): Promise<TuneResult[]> {
+    const g = gpu();
+    const [h, w, c] = this.model.architecture.input;
+    const stats = this.model.layers.flatMap((l) => l.buffers).map((b) => b.value);
+    const saved = stats.map((t) => {
+      const copy = Tensor.empty(t.shape);
+      g.copy(t.buffer, copy.buffer, t.size * 4, copy.offset, t.offset);
+      return copy;
+    });
+    const tuner = tunerFor(g);
+    try {
+      // autotune()'s steps, with a word before the measuring (up to seconds on a software adapter).
+      await tuner.start();
+      if (!tuner.active) return [];
+      const x = Tensor.from(batch.x, [batch.size, h, w, c]);
+      const y = Tensor.from(batch.y, [batch.size]);
+      const logits = this.model.forward(x, { training: true, seed: 0 });
+      backward(this.lossFn(logits, y, { smoothing: this.opts.smoothing }));
+      for (const p of this.model.params()) p.value.grad = null;
+      await g.sync();
+      const pending = tuner.pendingKeys().length;
+      if (!pending) return [];
+      onMeasuring?.(pending);
+      return await tuner.tune(g);
+    } finally {
+      stats.forEach((t, i) =>
+        g.copy(saved[i].buffer, t.buffer, t.size * 4, t.offset, saved[i].offset)
+      );
+      g.submit();
+      endStep();
+      this.invalidate();
+    }
   }
 
   /** The step through the tape, every value in its kernels' parameters (no plan). */

@@ -1,4 +1,4 @@
-// The README's browser figures, measured in one run on one machine (not a test):
+// The browser figures of docs/browser.md, measured in one run on one machine (not a test):
 //   deno run -A tests/browser/measure.ts [OUT_DIR]
 // - cold start: a fresh Chromium profile (no HTTP or shader cache) opening `deno task serve`'s
 //   page, until the first prediction is shown; then the same page reloaded (warm);

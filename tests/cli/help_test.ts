@@ -13,6 +13,8 @@ const CLIS = [
   "export",
   "quantize",
   "profile",
+  "tune",
+  "similar",
 ];
 
 for (const cli of CLIS) {

@@ -29,7 +29,7 @@ Deno.test("parameters and FLOPs of the new architectures, counted by hand", () =
     9 * 32 + 64 + sep(32, 64) + sep(64, 128) + sep(128, 128) + sep(128, 256) + sep(256, 256) +
       256 * 10 + 10,
   );
-  // The reference CNN is unchanged by the refactoring (README: 421,834).
+  // The reference CNN is unchanged by the refactoring (docs/models.md: 421,834).
   assert.equal(planArchitecture(architecture("cnn")).parameters, 421_834);
 });
 

@@ -11,6 +11,7 @@ import { augmenter, parseAugment } from "../../src/augment/mod.ts";
 import { range, syntheticDataset, tinyNet } from "./_synthetic.ts";
 import { difference, snapshot } from "../../src/profile/step.ts";
 import { Rng } from "../../src/util/random.ts";
+import { setTuner, Tuner, tunerFor } from "../../src/gpu/tune.ts";
 
 const data = syntheticDataset(90, 3);
 
@@ -113,5 +114,53 @@ gpuTest(
     step.dispose();
     model.dispose();
     optimizer.dispose();
+  },
+);
+
+gpuTest(
+  "tuning before the first step measures the step's ops and leaves the model as it was",
+  async () => {
+    const g = await testGpu();
+    const original = tunerFor(g);
+    const tuner = new Tuner(g.adapter, {
+      store: null,
+      enabled: true,
+      reps: 1,
+      batchMs: 1,
+      log: () => {},
+    });
+    setTuner(g, tuner);
+    try {
+      const model = new Sequential(tinyNet, 5);
+      const opt = new Adam(model.params(), { lr: 0.01 });
+      const before = [];
+      for (const { value } of model.stateTensors()) before.push(await value.read());
+      const step = new TrainingStep(model, opt, { seed: 1, smoothing: 0.1 });
+      const rng = new Rng(2);
+      const x = Float32Array.from({ length: 16 * 8 * 8 }, () => rng.next());
+      const y = Uint32Array.from({ length: 16 }, (_, i) => i % 10);
+      let announced = 0;
+      const results = await step.tune({ x, y, size: 16 }, (n) => announced = n);
+      assert.ok(
+        results.length > 0 && announced > 0,
+        "the step's matmuls and convolutions were measured",
+      );
+      assert.ok(
+        results.some((r) => r.key.startsWith("conv2d:g")),
+        "the backward's convolution too",
+      );
+      assert.ok(model.params().every((p) => p.value.grad === null), "no gradient left behind");
+      const after = [];
+      for (const { value } of model.stateTensors()) after.push(await value.read());
+      // Parameters untouched (no optimizer update), running statistics copied back.
+      assert.deepEqual(after, before);
+      // The same shapes again: all cached, nothing measured.
+      assert.deepEqual(await step.tune({ x, y, size: 16 }), []);
+      step.dispose();
+      opt.dispose();
+      model.dispose();
+    } finally {
+      setTuner(g, original);
+    }
   },
 );

@@ -41,6 +41,8 @@ Deno.test("bad values and contradictory flags are one-line usage errors (exit 2)
     [["--weight-decay=-1"], /--weight-decay must be a number/],
     [["--resume", "x", "--lr", "0.1"], /--lr cannot be combined with --resume/],
     [["--augment", "flip,twist=3"], /--augment: .*unknown item "twist"/],
+    [["--no-test", "--tta"], /--tta measures the test set, which --no-test skips/],
+    [["--no-test", "--test-every-epoch"], /--test-every-epoch measures the test set/],
   ];
   for (const [args, pattern] of cases) {
     const r = await train(args);
@@ -267,6 +269,42 @@ Deno.test("--augment and --tta: the run trains, records its canonical spec, test
   assert.equal(config.hyperParameters.tta, true);
   assert.ok(config.test.accuracy > 0.4, `accuracy ${config.test.accuracy}`);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("the first run tunes the kernels for the adapter and caches them; --no-test skips the test pass", async () => {
+  const out = await Deno.makeTempDir();
+  const cache = await Deno.makeTempDir({ prefix: "tune-cache-" });
+  try {
+    const args = ["--model", "mlp", "--limit", "300", "--epochs", "1", "--batch-size", "100"];
+    const run = (extra: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", SCRIPT, ...args, ...extra, "--out", out, "--overwrite", "--json"],
+        env: { NO_COLOR: "1", FASHION_MNIST_TUNE: "on", FASHION_MNIST_TUNE_DIR: cache },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const first = await run(["--no-test"]);
+    const stderr = new TextDecoder().decode(first.stderr);
+    assert.equal(first.code, 0, stderr);
+    assert.match(stderr, /tuning kernels for this adapter: measuring \d+ shape classes/);
+    assert.match(stderr, /tuned \d+ kernel shape classes in [\d.]+ s/);
+    assert.doesNotMatch(stderr, /^test: accuracy/m);
+    const summary = JSON.parse(new TextDecoder().decode(first.stdout));
+    assert.equal(summary.test, null);
+    assert.ok(summary.history[0].valAccuracy > 0);
+    const saved = [...Deno.readDirSync(cache)].map((e) => e.name);
+    assert.equal(saved.length, 1);
+    assert.match(saved[0], /^tune-[0-9a-f]+\.json$/);
+    // The same shapes again: everything is cached, nothing is measured; the test pass is back.
+    const second = await run([]);
+    const again = new TextDecoder().decode(second.stderr);
+    assert.equal(second.code, 0, again);
+    assert.doesNotMatch(again, /tuning kernels|tuned \d+/);
+    assert.ok(JSON.parse(new TextDecoder().decode(second.stdout)).test.accuracy > 0);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+    await Deno.remove(cache, { recursive: true });
+  }
 });
 
 Deno.test("a split too small for what needs validation, or leaving nothing to train, is refused before training", async () => {

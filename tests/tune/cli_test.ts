@@ -59,6 +59,9 @@ Deno.test({
       ) {
         assert.ok((await Deno.stat(join(out, f))).size > 0, f);
       }
+      // Trials were given train's --no-test: none of them computed a test accuracy.
+      const state = JSON.parse(await Deno.readTextFile(join(out, "tune.json")));
+      assert.equal(state.trialsTested, false);
       const csv = (await Deno.readTextFile(join(out, "trials.csv"))).trim().split("\n");
       assert.equal(csv[0], "trial,rung,budget,lr,val_accuracy,status,seconds");
       assert.equal(csv.length, 5);

@@ -300,7 +300,7 @@ EVAL_RESERVE=25 # kept after the trainings for their test accuracies
 log "e. training in $LANES lanes: $JOBS (slowdown assumed ${SLOWDOWN}x)"
 recipe() { # recipe DIR: the job's training flags
   case $1 in
-  # The recipe that reached 94.42% in 40 epochs on llvmpipe (README, the comparison).
+  # The recipe that reached 94.42% in 40 epochs on llvmpipe (docs/measurements.md).
   resnet) echo --optimizer adamw --lr 3e-3 --lr-schedule onecycle \
     --augment flip,shift=2,erase=0.25 --label-smoothing 0.1 --tta ;;
   cnn-deep | mobilenet | cnn-strided | cnn) echo --optimizer adamw --lr 3e-3 \
