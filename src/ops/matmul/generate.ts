@@ -16,7 +16,8 @@
 //
 // Both kernels compute C[bi] = op(A[bi])·op(B[bi]) (+ bias[j]) (+ C[bi]) with the uniform
 // parameters matmul.ts declares (M, N, K, batch, a/b/cBatchStride, flags: bit0 adds bias[j],
-// bit1 accumulates, C += A·B); batch bi offsets A, B and C by bi · a/b/cBatchStride floats.
+// bit1 accumulates, C += A·B); batch bi offsets A, B and C by bi · a/b/cBatchStride floats. The
+// texture kernel also takes batchBase: its dispatch runs products batchBase .. batchBase + batch.
 // Loads use clamped indices (min(row, M − 1), min(col, N − 1)) so the k loop has no bounds
 // checks; only stores check. Invocation g = (wid.y · nwg.x + wid.x) · WG + local index owns one
 // TM×TN tile of C (tile column fastest).
@@ -151,8 +152,11 @@ export function generateMatmulTexture(
   let tiles = tilesM * tilesN;
   let gi = (wid.y * nwg.x + wid.x) * WG + lid;
   if (gi >= tiles * p.batch) { return; }
-  let bi = gi / tiles;
-  let g = gi - bi * tiles;
+  // Products [batchBase, batchBase + batch) of the operands' batch: one dispatch may run a
+  // single product of textures that hold them all.
+  let bl = gi / tiles;
+  let bi = bl + p.batchBase;
+  let g = gi - bl * tiles;
   let row0 = (g / tilesN) * ${TM}u;
   let col0 = (g % tilesN) * ${TN}u;
   let aBase = bi * p.aBatchStride / 4u;
