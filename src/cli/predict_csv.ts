@@ -4,14 +4,17 @@
  * so OUT is never half-written and an interrupted run (Ctrl-C, SIGTERM, an error) leaves no
  * temporary file behind. Fields are quoted as RFC 4180 says (a field holding a comma, a double
  * quote, CR or LF is enclosed in double quotes, its quotes doubled); lines end in CRLF, as the
- * RFC writes them.
+ * RFC writes them. A text field that a spreadsheet would take for a formula (it starts with =, +,
+ * -, @, a tab or CR: a picture named "=HYPERLINK(...).png") gets a leading apostrophe, as OWASP's
+ * "CSV Injection" page recommends; numbers are written as they are.
  */
 import { basename, dirname, join } from "node:path";
 import { translateWriteError } from "../util/atomic.ts";
 
-/** One CSV field, quoted when RFC 4180 requires it. */
+/** One CSV field, quoted when RFC 4180 requires it; text that would start a formula is defused. */
 export function csvField(value: string | number | null | undefined): string {
-  const s = value === null || value === undefined ? "" : String(value);
+  let s = value === null || value === undefined ? "" : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -45,12 +45,18 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-Deno.test("csvField quotes as RFC 4180 says", () => {
+Deno.test("csvField quotes as RFC 4180 says and defuses formulas", () => {
   assert.equal(csvField("plain"), "plain");
   assert.equal(csvField('a,b "c"'), '"a,b ""c"""');
   assert.equal(csvField("two\nlines"), '"two\nlines"');
   assert.equal(csvField(null), "");
   assert.equal(csvField(0.5), "0.5");
+  assert.equal(csvField(-0.5), "-0.5");
+  // Untrusted file names that a spreadsheet would run as formulas are defused (OWASP).
+  assert.equal(csvField('=HYPERLINK("http://x","y").png'), `"'=HYPERLINK(""http://x"",""y"").png"`);
+  assert.equal(csvField("@SUM(A1).jpg"), "'@SUM(A1).jpg");
+  assert.equal(csvField("+1.png"), "'+1.png");
+  assert.equal(csvField("-x.png"), "'-x.png");
 });
 
 Deno.test({
