@@ -5,25 +5,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeGrayPng } from "../../src/image/decode.ts";
 import { decodeSafetensors } from "../../src/io/safetensors.ts";
+import { cli, runCli as run } from "./_run.ts";
 
-const cli = (name: string) => new URL(`../../src/cli/${name}.ts`, import.meta.url).pathname;
 const SHIPPED = new URL("../../web/model", import.meta.url).pathname;
-
-async function run(name: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli(name), ...args],
-    env: { INIT_CWD: "", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr,
-    error: stderr.split("\n").findLast((l) => l.startsWith("error: ")),
-  };
-}
 
 /** A 28×28 picture: a bright bar whose place and direction depend on the class, moved by `i`. */
 function picture(cls: number, i: number): Uint8Array {

@@ -4,25 +4,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeSafetensors } from "../../src/io/safetensors.ts";
 import { writeDataset } from "../data/_helpers.ts";
+import { runCli as run } from "../cli/_run.ts";
 
-const cli = (name: string) => new URL(`../../src/cli/${name}.ts`, import.meta.url).pathname;
 const FIXTURE = new URL("../fixtures/torch/cnn-strided.safetensors", import.meta.url).pathname;
-
-async function run(name: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli(name), ...args],
-    env: { INIT_CWD: "", NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr,
-    error: stderr.split("\n").findLast((l) => l.startsWith("error: ")),
-  };
-}
 
 function weights(dir: string) {
   const path = join(dir, "weights.safetensors");
