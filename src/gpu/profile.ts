@@ -16,8 +16,11 @@ export const MATMUL_STRATEGIES: readonly MatmulStrategy[] = [
 
 /** Which strategy each op runs on an adapter, and its tuning constants. */
 export interface AdapterProfile {
-  /** "software-vulkan" and "software-gl" are Mesa's llvmpipe through those APIs. */
-  readonly name: "software-vulkan" | "software-gl" | "gpu";
+  /**
+   * "software-vulkan" and "software-gl" are Mesa's llvmpipe through those APIs;
+   * "software-swiftshader" is Chromium's software fallback adapter (SwiftShader).
+   */
+  readonly name: "software-vulkan" | "software-gl" | "software-swiftshader" | "gpu";
   /**
    * Memory-bound kernels read their big inputs through texture copies (`Gpu.inputTextures`):
    * on llvmpipe a texel fetch is a vectorised gather and a storage load a per-lane loop (about
@@ -79,6 +82,19 @@ const SOFTWARE_VULKAN: AdapterProfile = {
   directMaxChannels: 1,
 };
 
+const GPU: AdapterProfile = {
+  name: "gpu",
+  textureInputs: false,
+  matmul: "tiled",
+  matmulCandidates: MATMUL_STRATEGIES,
+  reductionWorkgroup: 64,
+  rowsPerSlice: 256,
+  sumRowsPerSlice: 512,
+  // Not yet measured on a GPU against im2col: kept as on llvmpipe.
+  winograd: true,
+  directMaxChannels: 1,
+};
+
 /** Every profile, by name: tests force each one on llvmpipe so that every path stays checked. */
 export const PROFILES: Readonly<Record<AdapterProfile["name"], AdapterProfile>> = {
   "software-vulkan": SOFTWARE_VULKAN,
@@ -88,18 +104,12 @@ export const PROFILES: Readonly<Record<AdapterProfile["name"], AdapterProfile>> 
     matmul: "register",
     matmulCandidates: MATMUL_STRATEGIES.filter((s) => s !== "texture"),
   },
-  gpu: {
-    name: "gpu",
-    textureInputs: false,
-    matmul: "tiled",
-    matmulCandidates: MATMUL_STRATEGIES,
-    reductionWorkgroup: 64,
-    rowsPerSlice: 256,
-    sumRowsPerSlice: 512,
-    // Not yet measured on a GPU against im2col: kept as on llvmpipe.
-    winograd: true,
-    directMaxChannels: 1,
-  },
+  gpu: GPU,
+  // SwiftShader (Chromium's WebGPU on a machine without a GPU) runs the GPU profile except for
+  // the matmul: its 64×64 workgroup-tiled kernel both compiles slowly there (1.6-2.9 s a pipeline
+  // against 0.7-1.5 s for the register kernel) and runs slowly (the page's cnn trained at
+  // 7-9 images/s against 43-62 with "register"; docs/browser-page.md has the figures).
+  "software-swiftshader": { ...GPU, name: "software-swiftshader", matmul: "register" },
 };
 
 /** Mesa's software rasteriser (llvmpipe), which the software profiles are tuned for. */
@@ -128,10 +138,21 @@ export function isSoftwareAdapter(
   return /llvmpipe|lavapipe|softpipe|swiftshader|software|basic render/i.test(text);
 }
 
-/** The profile for an adapter: llvmpipe's by its backend, every other adapter "gpu". */
+/** Chromium's software adapter, SwiftShader (its description is often empty: vendor "google"). */
+export function isSwiftShader(
+  adapter: Pick<AdapterReport, "description"> & Partial<AdapterReport>,
+): boolean {
+  return /swiftshader/i.test(`${adapter.description} ${adapter.architecture ?? ""}`);
+}
+
+/**
+ * The profile for an adapter: llvmpipe's by its backend, SwiftShader's, every other adapter
+ * "gpu".
+ */
 export function profileFor(
-  adapter: Pick<AdapterReport, "description" | "backend">,
+  adapter: Pick<AdapterReport, "description" | "backend"> & Partial<AdapterReport>,
 ): AdapterProfile {
+  if (isSwiftShader(adapter)) return PROFILES["software-swiftshader"];
   if (!isLlvmpipe(adapter)) return PROFILES.gpu;
   return adapter.backend === "gl" ? PROFILES["software-gl"] : PROFILES["software-vulkan"];
 }

@@ -39,6 +39,10 @@ Deno.test("an adapter's profile: the software adapter by its backend, anything e
   assert.equal(profileFor({ description: llvmpipe, backend: "vulkan" }).name, "software-vulkan");
   assert.equal(profileFor({ description: llvmpipe, backend: "gl" }).name, "software-gl");
   assert.equal(profileFor({ description: "NVIDIA H200", backend: "unknown" }).name, "gpu");
+  // Chromium's SwiftShader, as the page reports it: no description, "google swiftshader".
+  const swiftshader = { description: "google swiftshader", backend: "unknown" };
+  assert.equal(profileFor(swiftshader).name, "software-swiftshader");
+  assert.equal(profileFor(swiftshader).matmul, "register");
 });
 
 for (const name of ["cnn", "resnet", "mobilenet", "mlp"]) {
