@@ -43,6 +43,11 @@ export function paddedBytes(bytes: number): number {
   return Math.max(16, Math.ceil(bytes / 16) * 16);
 }
 
+/** The pipeline cache's key of a kernel entry with override constants. */
+function pipelineKey(kernel: Kernel, entry: string, constants: Record<string, number>): string {
+  return `${kernel.label}:${entry}:${JSON.stringify(constants)}`;
+}
+
 /** Files `item` under `key` in a size-keyed pool (buffers by size, textures by rows). */
 export function putBack<T>(pool: Map<number, T[]>, key: number, item: T) {
   let free = pool.get(key);
@@ -75,6 +80,10 @@ export class Gpu {
   private encoder: GPUCommandEncoder | null = null;
   private computePass: GPUComputePassEncoder | null = null;
   private error: string | null = null;
+  /** While `precompile` records: the pipelines its dispatches would create, by cache key. */
+  private wanted:
+    | Map<string, { kernel: Kernel; entry: string; constants: Record<string, number> }>
+    | null = null;
   /** The commands of the step being captured (`capture`), or null. */
   private capturing: PlanCommand[] | null = null;
   /** Buffers the pool made: scratch, so a captured step may not upload into them. */
@@ -147,19 +156,10 @@ export class Gpu {
    * constants; its module (header + body) is compiled once per kernel.
    */
   kernelPipeline(kernel: Kernel, entry: string, constants: Record<string, number> = {}) {
-    const key = `${kernel.label}:${entry}:${JSON.stringify(constants)}`;
+    const key = pipelineKey(kernel, entry, constants);
     let p = this.pipelines.get(key);
     if (p) return p;
-    let module = this.kernelModules.get(kernel);
-    if (!module) {
-      module = this.device.createShaderModule({ label: kernel.label, code: kernel.code() });
-      this.kernelModules.set(kernel, module);
-    }
-    p = this.device.createComputePipeline({
-      label: `${kernel.label}.${entry}`,
-      layout: "auto",
-      compute: { module, entryPoint: entry, constants },
-    });
+    p = this.device.createComputePipeline(this.pipelineDescriptor(kernel, entry, constants));
     this.pipelines.set(key, p);
     this.counts.pipelines++;
     this.check(`compiling ${kernel.label} entry ${entry}`);
@@ -182,6 +182,12 @@ export class Gpu {
     },
     workgroups: [number, number?, number?],
   ) {
+    if (this.wanted) {
+      const constants = args.constants ?? {};
+      const key = pipelineKey(kernel, entry, constants);
+      if (!this.pipelines.has(key)) this.wanted.set(key, { kernel, entry, constants });
+      return;
+    }
     const pipeline = this.kernelPipeline(kernel, entry, args.constants);
     const entries: GPUBindGroupEntry[] = [];
     let key = `${this.id(pipeline)}`;
@@ -223,6 +229,64 @@ export class Gpu {
       this.capturing?.push({ kind: DISPATCH, pipeline, group, x, y, z });
     }
     this.counts.dispatches++;
+  }
+
+  private pipelineDescriptor(
+    kernel: Kernel,
+    entry: string,
+    constants: Record<string, number>,
+  ): GPUComputePipelineDescriptor {
+    let module = this.kernelModules.get(kernel);
+    if (!module) {
+      module = this.device.createShaderModule({ label: kernel.label, code: kernel.code() });
+      this.kernelModules.set(kernel, module);
+    }
+    return {
+      label: `${kernel.label}.${entry}`,
+      layout: "auto",
+      compute: { module, entryPoint: entry, constants },
+    };
+  }
+
+  /**
+   * Compiles, all at once, the pipelines that `record` would create and the cache lacks, so that
+   * running it afterwards finds them ready. `record` (commands only: no submit, read or wait) runs
+   * once with its dispatches left out; its other commands are dropped unsubmitted (work recorded
+   * before is submitted first). Each missing pipeline is then made with
+   * `createComputePipelineAsync`: a browser compiles those on its worker threads, in parallel,
+   * where `createComputePipeline` compiles one after another as they are first used. Resolves
+   * to how many were compiled; rejects naming the kernel entry whose pipeline failed.
+   */
+  async precompile(record: () => void): Promise<number> {
+    if (this.capturing || this.wanted) {
+      throw new Error("precompile: inside a capture or precompile");
+    }
+    this.submit();
+    const wanted = this.wanted = new Map();
+    try {
+      record();
+    } finally {
+      this.wanted = null;
+      // The dry run's copies and clears: never submitted.
+      this.computePass?.end();
+      this.computePass = null;
+      this.encoder = null;
+    }
+    await Promise.all([...wanted].map(async ([key, { kernel, entry, constants }]) => {
+      let p: GPUComputePipeline;
+      try {
+        p = await this.device.createComputePipelineAsync(
+          this.pipelineDescriptor(kernel, entry, constants),
+        );
+      } catch (e) {
+        throw new Error(`compiling ${kernel.label} entry ${entry}: ${(e as Error).message}`);
+      }
+      if (!this.pipelines.has(key)) {
+        this.pipelines.set(key, p);
+        this.counts.pipelines++;
+      }
+    }));
+    return wanted.size;
   }
 
   /** The keys (`kernel:entry:constants`) of every pipeline created so far. */
