@@ -4,7 +4,7 @@
  * format; it loads models and runs them.
  */
 import { Gpu } from "../src/gpu/gpu.ts";
-import { endStep, gpu, noGrad, Tensor, useGpu } from "../src/autograd/tensor.ts";
+import { endStep, gpu, noGrad, releaseStep, Tensor, useGpu } from "../src/autograd/tensor.ts";
 import { Sequential } from "../src/nn/model.ts";
 import type { Architecture } from "../src/nn/zoo.ts";
 import { decodeCheckedWeights, writeStateTensors } from "../src/io/weights.ts";
@@ -30,6 +30,11 @@ export interface LoadedModel {
   source: string;
   /** Freed by the tab that made it (a model trained in the page), not by the Predict tab. */
   owned?: boolean;
+  /**
+   * Its pipelines being compiled ahead of its first classification (`prepareClassify`), which
+   * waits for them rather than compiling the same pipelines again.
+   */
+  prepared?: Promise<unknown>;
   /** Classifications of it under way, and whether the page has let it go (see `retire`). */
   busy?: number;
   retired?: boolean;
@@ -125,8 +130,18 @@ export function modelFromFiles(
   return { model, int8: null, architecture, config, source: source.label };
 }
 
-/** Fetches a model folder served over http (the shipped reference model). */
-export async function fetchModel(url: string, label: string): Promise<LoadedModel> {
+/** A model folder's two files as fetched: config.json's text and weights.safetensors' bytes. */
+export interface ModelFiles {
+  config: string;
+  weights: Uint8Array;
+}
+
+/**
+ * Fetches the files of a model folder served over http (`url` ends in "/"). Needs no GPU, so a
+ * page can start it while its device is being created. Throws a UserError naming the file that
+ * failed.
+ */
+export async function fetchModelFiles(url: string): Promise<ModelFiles> {
   const get = async (name: string) => {
     const r = await fetch(new URL(name, url));
     if (!r.ok) throw new UserError(`${new URL(name, url)}: ${r.status} ${r.statusText}`);
@@ -136,7 +151,20 @@ export async function fetchModel(url: string, label: string): Promise<LoadedMode
     get("config.json").then((r) => r.text()),
     get("weights.safetensors").then((r) => r.arrayBuffer()),
   ]);
-  return modelFromFiles(config, new Uint8Array(weights), {
+  return { config, weights: new Uint8Array(weights) };
+}
+
+/**
+ * The network of a model folder served over http (the shipped reference model), from `files`
+ * when they were fetched already (`fetchModelFiles`); call `startGpu` first.
+ */
+export async function fetchModel(
+  url: string,
+  label: string,
+  files: Promise<ModelFiles> = fetchModelFiles(url),
+): Promise<LoadedModel> {
+  const { config, weights } = await files;
+  return modelFromFiles(config, weights, {
     config: `${url}config.json`,
     weights: `${url}weights.safetensors`,
     label,
@@ -179,6 +207,7 @@ export async function classify(
 ): Promise<Classification> {
   loaded.busy = (loaded.busy ?? 0) + 1;
   try {
+    await loaded.prepared;
     return await classifyOnce(loaded, pixels, count, opts);
   } finally {
     if (--loaded.busy === 0 && loaded.retired) dispose(loaded);
@@ -201,19 +230,7 @@ async function classifyOnce(
     return { ...fromLogits(out, count, loaded.architecture.classes), maps: [], seconds: seconds() };
   }
   const model = loaded.model!;
-  const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
-  const kept: { name: string; title: string; tensor: Tensor }[] = [];
-  const titles = wanted.length ? layerTitles(model.architecture) : [];
-  // Maps are full-size ReLU outputs: no max pool fused into the batch norm before them.
-  const ctx = { training: false, seed: 0, layerOutputs: wanted.length > 0 };
-  const logits = noGrad(() => {
-    let t = Tensor.from(x, [count, h, w, c]);
-    for (const [i, layer] of model.layers.entries()) {
-      t = layer.forward(t, ctx);
-      if (wanted.includes(i)) kept.push({ name: layer.name, title: titles[i].title, tensor: t });
-    }
-    return t;
-  });
+  const { logits, kept } = recordForward(model, x, count, opts);
   const [values, ...mapValues] = await Promise.all([
     logits.read(),
     ...kept.map((k) => k.tensor.read()),
@@ -236,6 +253,58 @@ async function classifyOnce(
   function seconds() {
     return (performance.now() - start) / 1000;
   }
+}
+
+/**
+ * Records `model`'s forward pass in eval mode over `x` (count×H×W×C, NHWC) without submitting it:
+ * the logits, and with `featureMaps` the first two activation layers' outputs.
+ */
+function recordForward(
+  model: Sequential,
+  x: Float32Array<ArrayBuffer>,
+  count: number,
+  opts: { featureMaps?: boolean },
+) {
+  const [h, w, c] = model.architecture.input;
+  const wanted = opts.featureMaps ? activationLayers(model).slice(0, 2) : [];
+  const kept: { name: string; title: string; tensor: Tensor }[] = [];
+  const titles = wanted.length ? layerTitles(model.architecture) : [];
+  // Maps are full-size ReLU outputs: no max pool fused into the batch norm before them.
+  const ctx = { training: false, seed: 0, layerOutputs: wanted.length > 0 };
+  const logits = noGrad(() => {
+    let t = Tensor.from(x, [count, h, w, c]);
+    for (const [i, layer] of model.layers.entries()) {
+      t = layer.forward(t, ctx);
+      if (wanted.includes(i)) kept.push({ name: layer.name, title: titles[i].title, tensor: t });
+    }
+    return t;
+  });
+  return { logits, kept };
+}
+
+/**
+ * Compiles, concurrently, the GPU pipelines that classifying `count` images of `loaded` (with
+ * `featureMaps` or not) runs, so that its first `classify` finds them built (`Gpu.precompile`:
+ * the forward pass is recorded once without its dispatches and nothing is submitted). On a
+ * software adapter compiling is most of the first answer's time, and a browser compiles pipelines
+ * asked for this way in parallel. An int8 model's pass is not prepared (its first run compiles).
+ * Resolves to the number of pipelines compiled.
+ */
+export async function prepareClassify(
+  loaded: LoadedModel,
+  count: number,
+  opts: { featureMaps?: boolean } = {},
+): Promise<number> {
+  const model = loaded.model;
+  if (!model) return 0;
+  const [h, w, c] = model.architecture.input;
+  return await gpu().precompile(() => {
+    try {
+      recordForward(model, new Float32Array(count * h * w * c), count, opts);
+    } finally {
+      releaseStep();
+    }
+  });
 }
 
 /** Softmax rows and argmax classes of `count` rows of logits. */

@@ -5,7 +5,13 @@
  * shows.
  */
 import { classify, startGpu } from "./engine.ts";
-import { activeModel, predictState, setUpPredict, startPredict } from "./predict.ts";
+import {
+  activeModel,
+  predictState,
+  prefetchReferenceModel,
+  setUpPredict,
+  startPredict,
+} from "./predict.ts";
 import { applyDefaults, setUpTrain, trainState } from "./train.ts";
 import { $, guarded, messageOf, showMessage, showTab } from "./ui.ts";
 
@@ -58,6 +64,8 @@ const api = {
 (globalThis as unknown as { workbench: typeof api }).workbench = api;
 
 setUpTabs();
+// The model's files download while the WebGPU device is being created.
+prefetchReferenceModel();
 setUpPredict();
 setUpTrain();
 /** Resolves when the page has started (its first prediction shown, or its error). */

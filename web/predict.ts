@@ -9,8 +9,11 @@ import {
   type Classification,
   classify,
   fetchModel,
+  fetchModelFiles,
   type LoadedModel,
+  type ModelFiles,
   modelFromFiles,
+  prepareClassify,
   retire,
   startGpu,
 } from "./engine.ts";
@@ -44,6 +47,8 @@ export interface PredictState {
   /** Milliseconds from opening the page until WebGPU's device and the reference model were ready. */
   gpuReadyMs: number | null;
   modelReadyMs: number | null;
+  /** Milliseconds from opening the page until the first answer's pipelines were compiled. */
+  compiledMs: number | null;
   busy: boolean;
 }
 
@@ -58,6 +63,7 @@ export const predictState: PredictState = {
   firstPredictionMs: null,
   gpuReadyMs: null,
   modelReadyMs: null,
+  compiledMs: null,
   busy: false,
 };
 
@@ -69,9 +75,27 @@ let running = false;
 /** The answer's sentence, as the live region says it. */
 let lastAnswer = "";
 
+let referenceFiles: Promise<ModelFiles> | null = null;
+
+/** Starts fetching the reference model's files (they need no GPU: the page asks before its device). */
+export function prefetchReferenceModel() {
+  referenceFiles ??= fetchModelFiles(new URL("model/", location.href).href);
+  referenceFiles.catch(() => referenceFiles = null);
+}
+
 /** The reference model, loaded once. */
 export function referenceModel(): Promise<LoadedModel> {
-  reference ??= fetchModel(new URL("model/", location.href).href, REFERENCE_LABEL);
+  prefetchReferenceModel();
+  const url = new URL("model/", location.href).href;
+  reference ??= fetchModel(url, REFERENCE_LABEL, referenceFiles!).then((m) => {
+    // The page opens with one image classified with its feature maps: those pipelines are
+    // compiled now, together (a failure here leaves them to the classification, which reports).
+    m.prepared = prepareClassify(m, 1, { featureMaps: true }).then(
+      () => predictState.compiledMs ??= performance.now(),
+      (e) => console.warn(`compiling ahead: ${(e as Error).message}`),
+    );
+    return m;
+  });
   reference.catch(() => reference = null);
   return reference;
 }
