@@ -31,11 +31,11 @@ export type DType = "f32" | "u32";
  * carries the closure that pushes its gradient to its inputs (`backwardFn`), defined by the op
  * next to its forward dispatch.
  *
- * A view (`Tensor.view`: the optimizer's moments, segments of its flat buffers) is `size`
- * elements of a shared buffer from byte `offset` (a multiple of 256, WebGPU's
- * minStorageBufferOffsetAlignment, so that a kernel can bind it): `read`, `write` and `reshape`
- * keep to its range, and a kernel binds it by `binding` (its byte range) where it would bind a
- * whole-buffer tensor by `buffer`.
+ * A view (`Tensor.view`, `relocate`: the optimizer's parameters, gradients and moments, segments
+ * of its flat buffers) is `size` elements of a shared buffer from byte `offset` (a multiple of
+ * 256, WebGPU's minStorageBufferOffsetAlignment, so that a kernel can bind it): `read`, `write` and
+ * `reshape` keep to its range, and a kernel binds it by `binding` (its byte range); every op binds
+ * every tensor that way, and copies start at `offset`.
  */
 export class Tensor {
   grad: Tensor | null = null;

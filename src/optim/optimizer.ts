@@ -66,8 +66,9 @@ export interface DecayMask {
  * flat.ts); its moments are views into theirs (`stateTensors`), and so are the parameters: the
  * optimizer lays them out in its parameter buffer when it is made (their tensors become views,
  * `Tensor.relocate`; ops bind a view's range) and gives them buffers of their own back at
- * `dispose()`. A step copies each gradient into the flat gradient buffer (a buffer-to-buffer copy,
- * no dispatch) and runs one dispatch that updates the parameters in place. Parameters without a
+ * `dispose()`. Ops write the gradients into the flat gradient buffer (`Tensor.gradTarget`); a
+ * step copies those they could not (a buffer-to-buffer copy, no dispatch) and runs one dispatch
+ * that updates the parameters in place. Parameters without a
  * gradient that step (frozen ones among them) are left alone, their chunks' flags off, as the
  * per-tensor optimizer skipped them.
  *
