@@ -131,7 +131,7 @@ export function augment(
   g.run(augmentKernel, "augment", {
     constants: CONSTANTS,
     params: augmentParams(opts, seed, x.shape, groupsX),
-    bindings: { x: x.buffer, out: out.buffer, stepSeeds: stepSeeds ?? g.zeroUniform },
+    bindings: { x: x.binding, out: out.binding, stepSeeds: stepSeeds ?? g.zeroUniform },
   }, [groupsX, Math.ceil(batch / groupsX)]);
   return out;
 }
@@ -203,7 +203,7 @@ export function logMeanSoftmax(a: Tensor, b: Tensor): Tensor {
   g.run(augmentKernel, "tta_flip_mean", {
     constants: CONSTANTS,
     params: { ...TTA_PARAMS, n: rows, c: classes, groups_x: groupsX },
-    bindings: { x: a.buffer, y: b.buffer, out: out.buffer },
+    bindings: { x: a.binding, y: b.binding, out: out.binding },
   }, [groupsX, Math.ceil(groups / groupsX)]);
   return out;
 }

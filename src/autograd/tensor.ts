@@ -31,28 +31,65 @@ export type DType = "f32" | "u32";
  * carries the closure that pushes its gradient to its inputs (`backwardFn`), defined by the op
  * next to its forward dispatch.
  *
- * A view (`Tensor.view`: the optimizer's moments, segments of its flat buffers) is `size`
- * elements of a shared buffer from byte `offset` (a multiple of 256, WebGPU's
- * minStorageBufferOffsetAlignment, so that a kernel can bind it): `read`, `write` and `reshape`
- * keep to its range, and a kernel binds it by `binding` (its byte range) where it would bind a
- * whole-buffer tensor by `buffer`.
+ * A view (`Tensor.view`, `relocate`: the optimizer's parameters, gradients and moments, segments
+ * of its flat buffers) is `size` elements of a shared buffer from byte `offset` (a multiple of
+ * 256, WebGPU's minStorageBufferOffsetAlignment, so that a kernel can bind it): `read`, `write` and
+ * `reshape` keep to its range, and a kernel binds it by `binding` (its byte range); every op binds
+ * every tensor that way, and copies start at `offset`.
  */
 export class Tensor {
   grad: Tensor | null = null;
+  /**
+   * Where an op writes this tensor's gradient when it is the first contribution of a step
+   * (`gradientOutput`): the optimizer's view of its flat gradient buffer for a parameter it has
+   * laid out, so that the step needs no copy; null elsewhere.
+   */
+  gradTarget: Tensor | null = null;
   backwardFn: (() => void) | null = null;
   readonly size: number;
 
+  /** Where the elements live: the whole buffer, or for a view the buffer it shares. */
+  get buffer(): GPUBuffer {
+    return this.storage;
+  }
+  /** Where element 0 sits in `buffer`, in bytes (0 for a whole-buffer tensor). */
+  get offset(): number {
+    return this.at;
+  }
+  /** Whether `buffer` is shared (a view): its owner, not this tensor, frees it. */
+  get isView(): boolean {
+    return this.shared;
+  }
+
   constructor(
     readonly shape: readonly number[],
-    readonly buffer: GPUBuffer,
+    private storage: GPUBuffer,
     public requiresGrad = false,
     readonly dtype: DType = "f32",
     /** Parameters and other long-lived tensors are not returned to the pool at `endStep()`. */
     readonly persistent = false,
-    /** Where element 0 sits in `buffer`, in bytes (0 for a whole-buffer tensor). */
-    readonly offset = 0,
+    private at = 0,
+    private shared = at !== 0,
   ) {
     this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
+  /**
+   * Moves a persistent tensor's elements to `buffer` from byte `offset` (a view when `shared`),
+   * where its owner has put them: the optimizer lays its parameters out in its flat buffer this
+   * way (`Optimizer`), and gives them buffers of their own back. Copies nothing; commands already
+   * recorded keep the old place, so it happens between steps.
+   */
+  relocate(buffer: GPUBuffer, offset: number, shared: boolean) {
+    if (!this.persistent) throw new Error("relocate: only a persistent tensor can move");
+    if (offset % VIEW_ALIGNMENT || offset + this.bindingBytes() > buffer.size) {
+      throw new Error(
+        `relocate of [${this.shape}] to byte ${offset} of a ${buffer.size}-byte buffer`,
+      );
+    }
+    this.storage = buffer;
+    this.at = offset;
+    this.shared = shared;
   }
 
   /**
@@ -60,7 +97,7 @@ export class Tensor {
    * padded to 16 bytes, must lie inside the buffer). Its owner frees the buffer.
    */
   static view(buffer: GPUBuffer, offset: number, shape: readonly number[]): Tensor {
-    const t = new Tensor(shape, buffer, false, "f32", true, offset);
+    const t = new Tensor(shape, buffer, false, "f32", true, offset, true);
     if (offset % VIEW_ALIGNMENT || offset + t.bindingBytes() > buffer.size) {
       throw new Error(`view of [${shape}] at byte ${offset} of a ${buffer.size}-byte buffer`);
     }
@@ -72,13 +109,25 @@ export class Tensor {
    * to 16 bytes, as every buffer is, for kernels that read vec4s).
    */
   get binding(): GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } {
-    if (this.offset === 0) return this.buffer;
+    if (!this.shared) return this.buffer;
     return { buffer: this.buffer, offset: this.offset, size: this.bindingBytes() };
   }
 
   private bindingBytes(): number {
     return Math.max(16, Math.ceil(this.size / 4) * 16);
   }
+
+  /**
+   * Frees the tensor's buffer at once (a view leaves its owner's alone); it cannot be used
+   * afterwards. Work already submitted still completes.
+   */
+  destroy() {
+    if (!this.shared) this.storage.destroy();
+    this.destroyed = true;
+  }
+
+  /** Whether `destroy()` was called. */
+  destroyed = false;
 
   /** A step-scoped tensor from the buffer pool (uninitialised). */
   static empty(shape: readonly number[], dtype: DType = "f32"): Tensor {
@@ -120,7 +169,7 @@ export class Tensor {
   reshape(shape: readonly number[]): Tensor {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n !== this.size) throw new Error(`cannot reshape [${this.shape}] to [${shape}]`);
-    const t = new Tensor(shape, this.buffer, false, this.dtype, true, this.offset);
+    const t = new Tensor(shape, this.buffer, false, this.dtype, true, this.offset, this.shared);
     if (this.requiresGrad && engine.gradEnabled) {
       t.requiresGrad = true;
       t.backwardFn = () => accumulate(this, t.grad!.reshape(this.shape));
@@ -144,6 +193,15 @@ export class Tensor {
 
 /** Byte alignment of a view's offset: WebGPU's default minStorageBufferOffsetAlignment. */
 export const VIEW_ALIGNMENT = 256;
+
+/**
+ * The tensor an op writes `t`'s gradient into before `accumulate(t, ·)`: `t.gradTarget` for the
+ * first contribution of a tensor that needs a gradient, else a step-scoped one of `t`'s shape.
+ */
+export function gradientOutput(t: Tensor): Tensor {
+  if (t.gradTarget && t.requiresGrad && !t.grad) return t.gradTarget;
+  return Tensor.empty(t.shape);
+}
 
 /** Adds `g` to `t.grad` (the first contribution is taken as is: no zeroing pass needed). */
 export function accumulate(t: Tensor, g: Tensor) {

@@ -10,8 +10,16 @@ const storage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBuff
 const MAX_UNIFORMS = 4096;
 const MAX_BIND_GROUPS = 16384;
 
+/** A buffer binding: a whole buffer, or a byte range of one (a view, see `Tensor.binding`). */
+export type BufferBinding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+
 /** A binding: a whole buffer, a byte range of one, or a texture (see `Gpu.texture`). */
-export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | GPUTexture;
+export type Binding = BufferBinding | GPUTexture;
+
+/** The buffer of a buffer binding and where its range starts, in bytes. */
+function bufferAt(b: BufferBinding): [GPUBuffer, number] {
+  return "offset" in b ? [b.buffer, b.offset] : [b, 0];
+}
 
 /** What `Gpu.inputTextures` gives a kernel dispatch. */
 export interface TextureInputs {
@@ -426,13 +434,17 @@ export class Gpu {
   }
 
   /**
-   * The inputs of a memory-bound kernel as textures: `texture()` of each buffer's first `floats`
-   * floats when the profile's `textureInputs` is on, `wanted` and they fit; else none, and the kernel (its
+   * The inputs of a memory-bound kernel as textures: `texture()` of each buffer's (or range's)
+   * first `floats` floats when the profile's `textureInputs` is on, `wanted` and they fit; else none, and the kernel (its
    * TEXTURES override 0) reads the buffers. Null inputs and skipped copies bind the 1×1 dummy.
    */
-  inputTextures(buffers: (GPUBuffer | null)[], floats: number, wanted = true): TextureInputs {
+  inputTextures(buffers: (BufferBinding | null)[], floats: number, wanted = true): TextureInputs {
     const on = wanted && this.profile.textureInputs && this.fitsTexture(floats);
-    const copies = buffers.map((b) => on && b ? this.texture(b, floats) : null);
+    const copies = buffers.map((b) => {
+      if (!on || !b) return null;
+      const [buffer, offset] = bufferAt(b);
+      return this.texture(buffer, floats, offset / 4);
+    });
     return {
       TEXTURES: on ? 1 : 0,
       bindings: copies.map((t) => t ?? this.dummyTexture),
@@ -441,13 +453,14 @@ export class Gpu {
   }
 
   /**
-   * The first `bytes` of `buffer` copied (in queue order, like a dispatch) into a pooled uniform
+   * The first `bytes` of `source` (a buffer, or a view's range) copied (in queue order, like a dispatch) into a pooled uniform
    * buffer of `size` bytes, for a small array that every invocation of a kernel reads at the same
    * indices (a convolution's weights): GPUs serve uniforms from a constant cache; on the software
    * adapter a storage load is a per-lane loop, a uniform one a gather at worst. Hand it back with
    * `releaseUniformCopy` once its reader is recorded.
    */
-  uniformCopy(buffer: GPUBuffer, bytes: number, size: number): GPUBuffer {
+  uniformCopy(source: BufferBinding, bytes: number, size: number): GPUBuffer {
+    const [buffer, offset] = bufferAt(source);
     let u = this.take(this.uniformCopies.get(size));
     if (!u) {
       this.counts.allocations++;
@@ -457,7 +470,7 @@ export class Gpu {
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       });
     }
-    this.copy(buffer, u, Math.ceil(bytes / 4) * 4);
+    this.copy(buffer, u, Math.ceil(bytes / 4) * 4, 0, offset);
     return u;
   }
 

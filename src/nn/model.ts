@@ -145,13 +145,14 @@ export class Sequential {
   }
 
   /**
-   * Frees the GPU buffers of the parameters and running statistics at once, rather than when
+   * Frees the GPU buffers of the parameters and running statistics at once (parameters that
+   * are views into an optimizer's flat buffer leave it to the optimizer's `dispose()`), rather than when
    * the garbage collector gets to them (a page that swaps models would otherwise hold every one
    * it has opened). The network cannot run afterwards; a second call does nothing. Work already
    * submitted still completes (WebGPU defers a destroyed buffer's release until then).
    */
   dispose(): void {
-    for (const t of this.stateTensors()) t.value.buffer.destroy();
+    for (const t of this.stateTensors()) t.value.destroy();
   }
 
   /** Forward FLOPs per example (a training step costs about three times this). */

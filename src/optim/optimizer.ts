@@ -63,11 +63,14 @@ export interface DecayMask {
  * Base of the optimizers: one dispatch per step updates every parameter. The optimizer keeps its
  * parameters, their gradients and its moments in flat GPU buffers of `layout.floats` f32 each,
  * parameter i's `size` elements from float `layout.offsets[i]` (segments aligned to 4 KiB, see
- * flat.ts); its moments are views into theirs (`stateTensors`). A step copies each parameter's
- * values and gradient into the flat buffers (buffer-to-buffer copies, no dispatch), runs one
- * dispatch over them, and copies the new values back: the network's layers keep their own
- * buffers, which every op binds whole. Parameters without a gradient that step (frozen ones among
- * them) are left alone, their chunks' flags off, as the per-tensor optimizer skipped them.
+ * flat.ts); its moments are views into theirs (`stateTensors`), and so are the parameters: the
+ * optimizer lays them out in its parameter buffer when it is made (their tensors become views,
+ * `Tensor.relocate`; ops bind a view's range) and gives them buffers of their own back at
+ * `dispose()`. Ops write the gradients into the flat gradient buffer (`Tensor.gradTarget`); a
+ * step copies those they could not (a buffer-to-buffer copy, no dispatch) and runs one dispatch
+ * that updates the parameters in place. Parameters without a
+ * gradient that step (frozen ones among them) are left alone, their chunks' flags off, as the
+ * per-tensor optimizer skipped them.
  *
  * The step's hyper-parameters (learning rate, Adam's bias corrections, and the constant ones
  * beside them) live in one 32-byte uniform buffer written once per step (queue.writeBuffer), so
@@ -129,6 +132,7 @@ export abstract class Optimizer {
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
       }),
     };
+    this.adopt();
     const { m, v } = this.flat;
     this.state = params.map((p, i) => {
       const at = this.layout.offsets[i] * 4;
@@ -139,8 +143,59 @@ export abstract class Optimizer {
 
   protected abstract hyperParameters(): number[];
 
-  /** Frees the flat buffers on the GPU (see Sequential.dispose); the optimizer cannot step after. */
+  /** Whether parameter i's tensor is (still) the view of its segment of `flat.param`. */
+  private adopted(i: number): boolean {
+    const t = this.params[i].value;
+    return t.buffer === this.flat.param && t.offset === this.layout.offsets[i] * 4;
+  }
+
+  /**
+   * Lays the parameters out in `flat.param`: each one's values are copied to its segment and its
+   * tensor becomes a view of it (`Tensor.relocate`), so that a step updates them in place; their
+   * own buffers are freed once the copies are submitted. Tensors that are views already (of
+   * another optimizer's buffer, or of a buffer their caller owns) stay where they are, and a step
+   * copies them in and out (see `recordStep`).
+   */
+  private adopt() {
+    const g = gpu();
+    const adopted = this.params.map(({ value }) => value).filter((t) => !t.isView);
+    if (!adopted.length) return;
+    this.params.forEach(({ value }, i) => {
+      if (value.isView) return;
+      g.copy(value.buffer, this.flat.param, value.size * 4, this.layout.offsets[i] * 4);
+    });
+    g.submit();
+    const buffers = adopted.map((t) => t.buffer);
+    this.params.forEach(({ value }, i) => {
+      if (value.isView) return;
+      const at = this.layout.offsets[i] * 4;
+      value.relocate(this.flat.param, at, true);
+      // Ops write a gradient straight into its segment where the view's range holds exactly the
+      // parameter (no vec4 lanes past it, which the update would then write into the parameter's
+      // padding, kept zero).
+      if (value.size % 4 === 0) value.gradTarget = Tensor.view(this.flat.grad, at, value.shape);
+    });
+    for (const b of buffers) b.destroy();
+  }
+
+  /**
+   * Frees the flat buffers on the GPU (see Sequential.dispose); the optimizer cannot step after.
+   * Parameters still laid out in them get buffers of their own back, holding their values, so
+   * the network stays usable (those of a disposed network are left alone).
+   */
   dispose(): void {
+    const g = gpu();
+    this.params.forEach(({ value }, i) => {
+      if (!this.adopted(i) || value.destroyed) return;
+      const own = g.device.createBuffer({
+        size: paddedBytes(value.size * 4),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+      g.copy(this.flat.param, own, value.size * 4, 0, value.offset);
+      value.relocate(own, 0, false);
+      value.gradTarget = null;
+    });
+    g.submit();
     for (const b of Object.values(this.flat)) b?.destroy();
     this.hyper.destroy();
   }
@@ -216,13 +271,18 @@ export abstract class Optimizer {
       this.updating = update;
     }
     const { param, grad, m, v, flags } = this.flat;
+    // Parameters laid out in `param` (see `adopt`) are updated in place, the others copied in
+    // and out; gradients that ops wrote into `grad` (`Tensor.gradTarget`) need no copy.
+    const adopted = this.params.map((_, i) => this.adopted(i));
     this.params.forEach((p, i) => {
       const gradient = p.value.grad;
       if (!gradient) return;
       const at = this.layout.offsets[i] * 4;
       const bytes = p.value.size * 4;
-      g.copy(gradient.buffer, grad, bytes, at, gradient.offset);
-      g.copy(p.value.buffer, param, bytes, at, p.value.offset);
+      if (gradient.buffer !== grad || gradient.offset !== at) {
+        g.copy(gradient.buffer, grad, bytes, at, gradient.offset);
+      }
+      if (!adopted[i]) g.copy(p.value.buffer, param, bytes, at, p.value.offset);
     });
     const n4 = this.layout.floats / 4;
     const { groups, row } = grid1d(n4, WG);
@@ -248,7 +308,9 @@ export abstract class Optimizer {
     t.release();
     this.params.forEach((p, i) => {
       if (!p.value.grad) return;
-      g.copy(param, p.value.buffer, p.value.size * 4, p.value.offset, this.layout.offsets[i] * 4);
+      if (!adopted[i]) {
+        g.copy(param, p.value.buffer, p.value.size * 4, p.value.offset, this.layout.offsets[i] * 4);
+      }
       p.value.grad = null;
     });
   }

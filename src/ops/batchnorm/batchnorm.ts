@@ -1,4 +1,4 @@
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 
@@ -116,7 +116,7 @@ export function batchNorm(
   g.run(batchNormKernel, "normalize", {
     constants: { ...constants, TEXTURES: xT.TEXTURES },
     params,
-    bindings: { x4: x.buffer, stats4: stats.buffer, out4: out.buffer, xT: xT.bindings[0] },
+    bindings: { x4: x.binding, stats4: stats.binding, out4: out.binding, xT: xT.bindings[0] },
   }, groups);
   xT.release();
 
@@ -125,21 +125,21 @@ export function batchNorm(
     const dy = out.grad!;
     const partial = Tensor.empty([slices, 2, c]);
     // The aligned passes recompute the ReLU's mask from x; the others read the forward output.
-    const fwd = relu && !aligned ? out.buffer : null;
-    const textures = g.inputTextures([x.buffer, dy.buffer, fwd], n4 * 4);
+    const fwd = relu && !aligned ? out.binding : null;
+    const textures = g.inputTextures([x.binding, dy.binding, fwd], n4 * 4);
     const [xT, dyT, fwdT] = textures.bindings;
     const textured = { ...constants, TEXTURES: textures.TEXTURES };
     // One record for both per-element passes; backward_input adds the coefficients and dx.
     const bindings = {
-      x: x.buffer,
-      x4: x.buffer,
-      dy: dy.buffer,
-      dy4: dy.buffer,
+      x: x.binding,
+      x4: x.binding,
+      dy: dy.binding,
+      dy4: dy.binding,
       fwd: fwd ?? g.dummy,
       fwd4: fwd ?? g.dummy,
-      stats: stats.buffer,
-      stats4: stats.buffer,
-      partial: partial.buffer,
+      stats: stats.binding,
+      stats4: stats.binding,
+      partial: partial.binding,
       xT,
       dyT,
       fwdT,
@@ -150,13 +150,13 @@ export function batchNorm(
       { constants: textured, params, bindings },
       partialGroups,
     );
-    const { dgamma, dbeta, coef } = finish(s, partial, params);
+    const { dgamma, dbeta, coef } = finish(s, partial, params, beta);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       g.run(batchNormKernel, "backward_input", {
         constants: textured,
         params,
-        bindings: { ...bindings, coef4: coef.buffer, out4: dx.buffer },
+        bindings: { ...bindings, coef4: coef.binding, out4: dx.binding },
       }, groups);
       accumulate(x, dx);
     }
@@ -206,18 +206,18 @@ export function statistics(
   // so; the buffers are padded to 16 bytes, so n4 vec4s are there to copy.
 
   const stats = Tensor.empty([4, c]);
-  const xT = g.inputTextures([x.buffer], n4 * 4);
+  const xT = g.inputTextures([x.binding], n4 * 4);
   const partial = training ? Tensor.empty([slices, 2, c]) : null;
   // One record for every statistics pass (each takes the names it uses).
   const bindings = {
-    x: x.buffer,
-    x4: x.buffer,
+    x: x.binding,
+    x4: x.binding,
     xT: xT.bindings[0],
-    partial: partial?.buffer,
-    stats: stats.buffer,
-    running: state.running.buffer,
-    gamma: gamma.buffer,
-    beta: beta.buffer,
+    partial: partial?.binding,
+    stats: stats.binding,
+    running: state.running.binding,
+    gamma: gamma.binding,
+    beta: beta.binding,
   };
   if (training) {
     g.run(batchNormKernel, "stats_partial", {
@@ -236,26 +236,28 @@ export function statistics(
  * backward_finish: from the backward's partial sums [slices, 2, C], dgamma = Σ dy·x̂ and
  * dbeta = Σ dy ([C] each) and the input gradient's coefficients coef = [a, b, c] ([3, C]).
  * `params.slices` is how many partial sums there are, `params.rows` the rows they divide by.
+ * dgamma and dbeta are written where `gradientOutput` of gamma and beta says.
  */
 export function finish(
   s: ReturnType<typeof statistics>,
   partial: Tensor,
   params: ReturnType<typeof statistics>["params"],
+  beta: Tensor,
 ) {
   const { c, stats, gamma } = s;
-  const dgamma = Tensor.empty([c]);
-  const dbeta = Tensor.empty([c]);
+  const dgamma = gradientOutput(gamma);
+  const dbeta = gradientOutput(beta);
   const coef = Tensor.empty([3, c]);
   gpu().run(batchNormKernel, "backward_finish", {
     constants: s.constants,
     params,
     bindings: {
-      stats: stats.buffer,
-      partial: partial.buffer,
-      gamma: gamma.buffer,
-      dgamma: dgamma.buffer,
-      dbeta: dbeta.buffer,
-      coef: coef.buffer,
+      stats: stats.binding,
+      partial: partial.binding,
+      gamma: gamma.binding,
+      dgamma: dgamma.binding,
+      dbeta: dbeta.binding,
+      coef: coef.binding,
     },
   }, [s.chGroups]);
   return { dgamma, dbeta, coef };

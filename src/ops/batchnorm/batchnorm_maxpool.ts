@@ -129,11 +129,11 @@ export function batchNormMaxPool(
     constants: { ...geometry, TEXTURES: xT.TEXTURES },
     params,
     bindings: {
-      x4: x.buffer,
-      out4: out.buffer,
-      argpos4: argpos?.buffer,
-      xwin4: xwin?.buffer,
-      stats4: stats.buffer,
+      x4: x.binding,
+      out4: out.binding,
+      argpos4: argpos?.binding,
+      xwin4: xwin?.binding,
+      stats4: stats.binding,
       xT: xT.bindings[0],
     },
   }, fwdGrid.groups);
@@ -146,9 +146,9 @@ export function batchNormMaxPool(
     const dy = out.grad!;
     // x is full-size, the rest pooled: one TEXTURES decision for both (a pooled tensor fits
     // wherever x does).
-    const big = g.inputTextures([x.buffer], s.n4 * 4);
+    const big = g.inputTextures([x.binding], s.n4 * 4);
     const small = g.inputTextures(
-      [dy.buffer, argpos.buffer, xwin.buffer],
+      [dy.binding, argpos.binding, xwin.binding],
       pooled * c,
       big.TEXTURES === 1,
     );
@@ -156,12 +156,12 @@ export function batchNormMaxPool(
     const partial = Tensor.empty([pooledSlices, 2, c]);
     // One record for backward_partial and the input gradient's pass (each takes its names).
     const bindings = {
-      x4: x.buffer,
-      stats: stats.buffer,
-      argpos4: argpos.buffer,
-      xwin4: xwin.buffer,
-      dy4: dy.buffer,
-      partial: partial.buffer,
+      x4: x.binding,
+      stats: stats.binding,
+      argpos4: argpos.binding,
+      xwin4: xwin.binding,
+      dy4: dy.binding,
+      partial: partial.binding,
       xT: big.bindings[0],
       dyT,
       argposT,
@@ -173,14 +173,14 @@ export function batchNormMaxPool(
       bindings,
     }, [Math.ceil(c4 / WG), pooledSlices]);
     // backward_finish sums the pooled slices and divides by the input's rows.
-    const { dgamma, dbeta, coef } = finish(s, partial, { ...s.params, slices: pooledSlices });
+    const { dgamma, dbeta, coef } = finish(s, partial, { ...s.params, slices: pooledSlices }, beta);
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const inGrid = grid1d(c4 * Math.ceil((cells ? cellCount : rows) / ROWS_PER_INVOCATION), 256);
       g.run(batchNormMaxPoolKernel, cells ? "backward_input_cells" : "backward_input", {
         constants: { ...geometry, TEXTURES: big.TEXTURES },
         params: { ...params, row: inGrid.row },
-        bindings: { ...bindings, out4: dx.buffer, coef4: coef.buffer },
+        bindings: { ...bindings, out4: dx.binding, coef4: coef.binding },
       }, inGrid.groups);
       accumulate(x, dx);
     }

@@ -106,17 +106,17 @@ export function conv2dDirect(
   const out = Tensor.empty([batch, oh, ow, f]);
   const n = Math.ceil(pixels / ppi) * Math.ceil(f4 / qpi);
   const { groups, row } = grid1d(n, WG);
-  const xT = g.inputTextures([x.buffer], Math.ceil(x.size / 4) * 4);
-  const wu = g.uniformCopy(weight.buffer, weight.size * 4, MAX_W4 * 16);
+  const xT = g.inputTextures([x.binding], Math.ceil(x.size / 4) * 4);
+  const wu = g.uniformCopy(weight.binding, weight.size * 4, MAX_W4 * 16);
   g.run(directKernel, "forward", {
     constants: { ...shape, WG, QPI: qpi, PPI: ppi, TEXTURES: xT.TEXTURES },
     params: { n, row, pixels, rowsPerSlice: 0, slices: 0 },
     bindings: {
-      x: x.buffer,
+      x: x.binding,
       w: wu,
-      bias: bias?.buffer ?? x.buffer, // unread without a bias
-      out: aligned ? spare() : out.buffer,
-      out4: aligned ? out.buffer : spare(),
+      bias: bias?.binding ?? x.binding, // unread without a bias
+      out: aligned ? spare() : out.binding,
+      out4: aligned ? out.binding : spare(),
       xT: xT.bindings[0],
     },
   }, groups);
@@ -127,8 +127,8 @@ export function conv2dDirect(
     const dy = out.grad!;
     // Both as textures or neither (the kernel has one TEXTURES switch).
     const both = g.fitsTexture(Math.ceil(Math.max(x.size, dy.size) / 4) * 4);
-    const xTextures = g.inputTextures([x.buffer], Math.ceil(x.size / 4) * 4, both);
-    const dyTextures = g.inputTextures([dy.buffer], Math.ceil(dy.size / 4) * 4, both);
+    const xTextures = g.inputTextures([x.binding], Math.ceil(x.size / 4) * 4, both);
+    const dyTextures = g.inputTextures([dy.binding], Math.ceil(dy.size / 4) * 4, both);
     const [xTex, dyTex] = [xTextures.bindings[0], dyTextures.bindings[0]];
     const TEXTURES = dyTextures.TEXTURES;
     if (weight.requiresGrad || bias?.requiresGrad) {
@@ -142,10 +142,10 @@ export function conv2dDirect(
         constants: { ...shape, WG: wg, TEXTURES },
         params,
         bindings: {
-          x: x.buffer,
-          dy: dy.buffer,
-          dy4: dy.buffer,
-          partial: partial.buffer,
+          x: x.binding,
+          dy: dy.binding,
+          dy4: dy.binding,
+          partial: partial.binding,
           xT: xTex,
           dyT: dyTex,
         },
@@ -157,11 +157,11 @@ export function conv2dDirect(
         constants: { ...shape, WG: wg },
         params,
         bindings: {
-          out: aligned ? spare() : dw.buffer,
-          out4: aligned ? dw.buffer : spare(),
-          partial: partial.buffer,
-          db: db && !aligned ? db.buffer : spare(),
-          db4: db && aligned ? db.buffer : spare(),
+          out: aligned ? spare() : dw.binding,
+          out4: aligned ? dw.binding : spare(),
+          partial: partial.binding,
+          db: db && !aligned ? db.binding : spare(),
+          db4: db && aligned ? db.binding : spare(),
         },
       }, [Math.ceil(lanes / wg)]);
       accumulate(weight, dw);
@@ -170,11 +170,11 @@ export function conv2dDirect(
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const { groups, row } = grid1d(dx.size, WG);
-      const wu = g.uniformCopy(weight.buffer, weight.size * 4, MAX_W4 * 16);
+      const wu = g.uniformCopy(weight.binding, weight.size * 4, MAX_W4 * 16);
       g.run(directKernel, "backward_input", {
         constants: { ...shape, WG, TEXTURES },
         params: { n: dx.size, row, pixels, rowsPerSlice: 0, slices: 0 },
-        bindings: { w: wu, dy: dy.buffer, dy4: dy.buffer, out: dx.buffer, dyT: dyTex },
+        bindings: { w: wu, dy: dy.binding, dy4: dy.binding, out: dx.binding, dyT: dyTex },
       }, groups);
       g.releaseUniformCopy(wu);
       accumulate(x, dx);

@@ -9,7 +9,7 @@
  * im2col.wgsl moves data between the layouts (col2im is a gather: no atomics, deterministic);
  * src/ops/matmul does the arithmetic.
  */
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { matmulInto } from "../matmul/matmul.ts";
@@ -73,7 +73,7 @@ export function conv2dIm2col(
   g.run(im2colKernel, "weight_t", {
     constants: { WG, ...geometry, KP: k, F: f },
     params: { n: wt.size / 4, row },
-    bindings: { src: weight.buffer, dst4: wt.buffer },
+    bindings: { src: weight.binding, dst4: wt.binding },
   }, groups);
   const out = Tensor.empty([batch, oh, ow, f]);
   matmulInto(col, wt, out, { m: rows, n: f, k, bias, transB: true });
@@ -81,12 +81,13 @@ export function conv2dIm2col(
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (weight.requiresGrad) {
-      const dw = Tensor.empty([k, f]);
-      matmulInto(col, dy, dw, { m: k, n: f, k: rows, transA: true });
       // The gradient of the real rows is the first K·F floats of the padded one.
-      accumulate(weight, new Tensor(weight.shape, dw.buffer));
+      const exact = k * f === weight.size;
+      const dw = exact ? gradientOutput(weight) : Tensor.empty([k, f]);
+      matmulInto(col, dy, exact ? dw.reshape([k, f]) : dw, { m: k, n: f, k: rows, transA: true });
+      accumulate(weight, exact ? dw : new Tensor(weight.shape, dw.buffer));
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, f));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, f, gradientOutput(bias)));
     if (x.requiresGrad) {
       const wk = paddedRows(weight, k);
       const dcol = Tensor.empty([rows, k]);
@@ -104,8 +105,8 @@ function paddedRows(weight: Tensor, k: number): Tensor {
   if (weight.size === k * f) return weight;
   const g = gpu();
   const padded = Tensor.empty([k, f]);
-  g.clear(padded.buffer, weight.size * 4, (k * f - weight.size) * 4);
-  g.copy(weight.buffer, padded.buffer, weight.size * 4);
+  g.clear(padded.buffer, padded.offset + weight.size * 4, (k * f - weight.size) * 4);
+  g.copy(weight.buffer, padded.buffer, weight.size * 4, padded.offset, weight.offset);
   return padded;
 }
 
@@ -124,13 +125,13 @@ function patches(
   const quad = geometry.C % 4 === 0;
   const count = quad ? n / 4 : n;
   const { groups, row } = grid1d(count, WG);
-  const t = g.inputTextures([src.buffer], Math.ceil(src.size / 4) * 4);
+  const t = g.inputTextures([src.binding], Math.ceil(src.size / 4) * 4);
   g.run(im2colKernel, quad ? `${entry}4` : entry, {
     constants: { WG, ...geometry, KP: kp, TEXTURES: t.TEXTURES },
     params: { n: count, row },
     bindings: quad
-      ? { src4: src.buffer, dst4: dst.buffer, srcT: t.bindings[0] }
-      : { src: src.buffer, dst: dst.buffer, srcT: t.bindings[0] },
+      ? { src4: src.binding, dst4: dst.binding, srcT: t.bindings[0] }
+      : { src: src.binding, dst: dst.binding, srcT: t.bindings[0] },
   }, groups);
   t.release();
 }

@@ -11,7 +11,7 @@
  * stride and padding. The strategy real GPUs are meant to run; chosen where the autotuner
  * measured it fastest (src/gpu/tune.ts) or when asked for (conv2d.ts `algorithm`).
  */
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { GEMM_BLOCK, generateTiledGemm } from "../matmul/tiled.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
@@ -88,31 +88,31 @@ export function conv2dImplicitGemm(
   g.run(implicitGemmKernel, "forward", {
     constants,
     params: { M: pixels, K: taps, kChunk: 0, flags: bias ? 1 : 0 },
-    bindings: { x: x.buffer, w: weight.buffer, bias: bias?.buffer ?? g.dummy, out: out.buffer },
+    bindings: { x: x.binding, w: weight.binding, bias: bias?.binding ?? g.dummy, out: out.binding },
   }, [Math.ceil(f / GEMM_BLOCK), Math.ceil(pixels / GEMM_BLOCK), 1]);
 
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     if (weight.requiresGrad) {
       const { chunk, chunks } = weightGradientChunks(pixels, taps, f);
-      const dw = Tensor.empty(weight.shape);
+      const dw = gradientOutput(weight);
       const partial = chunks > 1 ? Tensor.empty([chunks, taps * f]) : dw;
       g.run(implicitGemmKernel, "backward_weight", {
         constants,
         params: { M: taps, K: pixels, kChunk: chunk, flags: 0 },
-        bindings: { x: x.buffer, dy: dy.buffer, out: partial.buffer },
+        bindings: { x: x.binding, dy: dy.binding, out: partial.binding },
       }, [Math.ceil(f / GEMM_BLOCK), Math.ceil(taps / GEMM_BLOCK), chunks]);
       if (chunks > 1) sumRowsInto(partial, chunks, taps * f, dw);
       accumulate(weight, dw);
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, pixels, f));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, pixels, f, gradientOutput(bias)));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const rows = batch * h * w;
       g.run(implicitGemmKernel, "backward_input", {
         constants,
         params: { M: rows, K: kh * kw * f, kChunk: 0, flags: 0 },
-        bindings: { dy: dy.buffer, w: weight.buffer, out: dx.buffer },
+        bindings: { dy: dy.binding, w: weight.binding, out: dx.binding },
       }, [Math.ceil(c / GEMM_BLOCK), Math.ceil(rows / GEMM_BLOCK), 1]);
       accumulate(x, dx);
     }

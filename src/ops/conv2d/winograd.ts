@@ -9,7 +9,7 @@
  * gradients. winograd.wgsl has the transforms, their adjoints and the layouts; src/ops/matmul
  * runs the products.
  */
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import {
@@ -91,7 +91,7 @@ export function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): 
     // Activations and their gradients are read as textures where the adapter profile says so; the
     // weight transforms' C·F values from the buffer.
     const ofWeights = entry.startsWith("weight_");
-    const t = g.inputTextures([src.buffer], src.size, !ofWeights);
+    const t = g.inputTextures([src.binding], src.size, !ofWeights);
     g.run(winogradKernel, entry, {
       constants: {
         WG,
@@ -103,9 +103,9 @@ export function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): 
       params: { n, row, t: tiles },
       // The bias is read by output_transform only, the texture by the activations' transforms.
       bindings: {
-        src: src.buffer,
-        dst: dst.buffer,
-        bias: hasBias?.buffer ?? g.dummy,
+        src: src.binding,
+        dst: dst.binding,
+        bias: hasBias?.binding ?? g.dummy,
         srcT: t.bindings[0],
       },
     }, groups);
@@ -131,11 +131,11 @@ export function conv2dWinograd(x: Tensor, weight: Tensor, bias: Tensor | null): 
       const split = weightGradientSplit(16, c, f, tiles);
       const du = Tensor.empty([16 * split, c, f]);
       matmulBatchedSplitInto(v, dm, du, { batch: 16, m: c, n: f, k: tiles, split });
-      const dw = Tensor.empty(weight.shape);
+      const dw = gradientOutput(weight);
       run("weight_transform_backward", du, dw, c * f / 4, null, split);
       accumulate(weight, dw);
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, batch * h * w, f));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, batch * h * w, f, gradientOutput(bias)));
     if (x.requiresGrad) {
       const u = Tensor.empty([16, c, f]);
       run("weight_transform", weight, u, c * f / 4);

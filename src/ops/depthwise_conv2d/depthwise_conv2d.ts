@@ -1,4 +1,4 @@
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { grid1d } from "../../autograd/dispatch.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
@@ -72,7 +72,7 @@ function accumulateWeightGrad(
   dispatch: (partial: Tensor, slices: number) => void,
 ): void {
   const slices = Math.ceil(rows / gpu().profile.rowsPerSlice);
-  const dw = Tensor.empty(weight.shape);
+  const dw = gradientOutput(weight);
   const partial = slices === 1 ? dw : Tensor.empty([slices, weight.size]);
   dispatch(partial, slices);
   if (slices > 1) sumRowsInto(partial, slices, weight.size, dw);
@@ -126,10 +126,10 @@ export function depthwiseConv2d(
     constants: constants(bias ? 1 : 0),
     params: { n: out.size, row: fwd.row, rows: 0, rowsPerSlice: 0 },
     bindings: {
-      a: x.buffer,
-      b: weight.buffer,
-      bias: bias ? bias.buffer : g.dummy,
-      out: out.buffer,
+      a: x.binding,
+      b: weight.binding,
+      bias: bias ? bias.binding : g.dummy,
+      out: out.binding,
     },
   }, fwd.groups);
 
@@ -143,18 +143,18 @@ export function depthwiseConv2d(
           g.run(depthwiseKernel, "backward_weight", {
             constants: constants(),
             params: { n: 0, row: 0, rows, rowsPerSlice: gpu().profile.rowsPerSlice },
-            bindings: { a: dy.buffer, b: x.buffer, out: partial.buffer },
+            bindings: { a: dy.binding, b: x.binding, out: partial.binding },
           }, [Math.ceil(weight.size / WG), slices]),
       );
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c, gradientOutput(bias)));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const bwd = grid1d(dx.size, WG);
       g.run(depthwiseKernel, "backward_input", {
         constants: constants(),
         params: { n: dx.size, row: bwd.row, rows: 0, rowsPerSlice: 0 },
-        bindings: { a: dy.buffer, b: weight.buffer, out: dx.buffer },
+        bindings: { a: dy.binding, b: weight.binding, out: dx.binding },
       }, bwd.groups);
       accumulate(x, dx);
     }
@@ -175,17 +175,17 @@ function depthwiseQuad(
   const g = gpu();
 
   const out = Tensor.empty([batch, oh, ow, c]);
-  const xT = g.inputTextures([x.buffer], x.size);
+  const xT = g.inputTextures([x.binding], x.size);
   const fwdN = batch * oh * Math.ceil(ow / PX) * c4;
   const fwd = grid1d(fwdN, WG);
   g.run(depthwiseKernel, "forward_px", {
     constants: { WG, ...geometry, TEXTURES: xT.TEXTURES, HAS_BIAS: bias ? 1 : 0 },
     params: { n: fwdN, row: fwd.row, rows: 0, rowsPerSlice: 0 },
     bindings: {
-      a4: x.buffer,
-      b4: weight.buffer,
-      bias4: bias ? bias.buffer : g.dummy,
-      out4: out.buffer,
+      a4: x.binding,
+      b4: weight.binding,
+      bias4: bias ? bias.binding : g.dummy,
+      out4: out.binding,
       aT: xT.bindings[0],
     },
   }, fwd.groups);
@@ -194,8 +194,8 @@ function depthwiseQuad(
   return record(out, bias ? [x, weight, bias] : [x, weight], () => {
     const dy = out.grad!;
     // One TEXTURES decision for both inputs of backward_weight_taps.
-    const xTex = weight.requiresGrad ? g.inputTextures([x.buffer], x.size) : null;
-    const dyTex = g.inputTextures([dy.buffer], dy.size, xTex ? xTex.TEXTURES === 1 : true);
+    const xTex = weight.requiresGrad ? g.inputTextures([x.binding], x.size) : null;
+    const dyTex = g.inputTextures([dy.binding], dy.size, xTex ? xTex.TEXTURES === 1 : true);
     const dyT = dyTex.bindings[0];
     if (weight.requiresGrad) {
       accumulateWeightGrad(
@@ -206,16 +206,16 @@ function depthwiseQuad(
             constants: { WG: TAPS_WG, ...geometry, TEXTURES: dyTex.TEXTURES },
             params: { n: 0, row: 0, rows, rowsPerSlice: gpu().profile.rowsPerSlice },
             bindings: {
-              a4: dy.buffer,
-              b4: x.buffer,
-              out4: partial.buffer,
+              a4: dy.binding,
+              b4: x.binding,
+              out4: partial.binding,
               aT: dyT,
               bT: xTex!.bindings[0],
             },
           }, [Math.ceil(c4 / TAPS_WG), slices]),
       );
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, rows, c, gradientOutput(bias)));
     if (x.requiresGrad) {
       const dx = Tensor.empty(x.shape);
       const n = batch * h * Math.ceil(w / PX) * c4;
@@ -223,7 +223,7 @@ function depthwiseQuad(
       g.run(depthwiseKernel, "backward_input_px", {
         constants: { WG, ...geometry, TEXTURES: dyTex.TEXTURES },
         params: { n, row: bwd.row, rows: 0, rowsPerSlice: 0 },
-        bindings: { a4: dy.buffer, b4: weight.buffer, out4: dx.buffer, aT: dyT },
+        bindings: { a4: dy.binding, b4: weight.binding, out4: dx.binding, aT: dyT },
       }, bwd.groups);
       accumulate(x, dx);
     }

@@ -68,19 +68,19 @@ function elementwise(
     g.run(elementwiseKernel, entry, {
       constants: PLAIN,
       params,
-      bindings: { x: x.buffer, out: out.buffer, stepSeeds: extra.stepSeeds ?? g.zeroUniform },
+      bindings: { x: x.binding, out: out.binding, stepSeeds: extra.stepSeeds ?? g.zeroUniform },
     }, groups);
     return out;
   }
   // The buffers are padded to 16 bytes (gpu.ts), so n4 vec4s are there to copy.
-  const t = g.inputTextures([x.buffer, y?.buffer ?? null], n4 * 4, x.size >= TEXTURE_MIN_FLOATS);
+  const t = g.inputTextures([x.binding, y?.binding ?? null], n4 * 4, x.size >= TEXTURE_MIN_FLOATS);
   g.run(elementwiseKernel, entry, {
     constants: BY_TEXTURES[t.TEXTURES],
     params,
     bindings: {
-      x: x.buffer,
-      y: y ? y.buffer : null,
-      out: out.buffer,
+      x: x.binding,
+      y: y ? y.binding : null,
+      out: out.binding,
       xT: t.bindings[0],
       yT: y ? t.bindings[1] : null,
     },

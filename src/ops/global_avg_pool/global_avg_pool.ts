@@ -48,8 +48,8 @@ export function globalAvgPool(x: Tensor): Tensor {
       constants,
       params: { n: dst.size / lanes, row },
       bindings: quad
-        ? { src4: src.buffer, dst4: dst.buffer }
-        : { src: src.buffer, dst: dst.buffer },
+        ? { src4: src.binding, dst4: dst.binding }
+        : { src: src.binding, dst: dst.binding },
     }, groups);
   };
   const out = Tensor.empty([batch, c]);

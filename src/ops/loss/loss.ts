@@ -117,11 +117,11 @@ function classificationLoss(
   };
   // One record for both passes (each takes the names it uses).
   const bindings = {
-    logits: logits.buffer,
-    labels: labels.buffer,
-    grad: grad.buffer,
-    rowStats: rowStats.buffer,
-    out: out.buffer,
+    logits: logits.binding,
+    labels: labels.binding,
+    grad: grad.binding,
+    rowStats: rowStats.binding,
+    out: out.binding,
     history: log ? log.buffer : g.dummy,
     stepSeeds: log?.stepSeeds ?? g.zeroUniform,
   };

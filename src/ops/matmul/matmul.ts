@@ -1,4 +1,4 @@
-import { accumulate, gpu, record, Tensor } from "../../autograd/tensor.ts";
+import { accumulate, gpu, gradientOutput, record, Tensor } from "../../autograd/tensor.ts";
 import { defineKernel } from "../../gpu/kernel.ts";
 import { sumRows, sumRowsInto } from "../reduce/reduce.ts";
 import type { MatmulStrategy } from "../../gpu/profile.ts";
@@ -232,12 +232,12 @@ function dispatchMatmul(
     cBatchStride: batched.strides[2],
     flags: (bias ? 1 : 0) | (o.accumulate ? 2 : 0),
   };
-  const biasBuffer = bias ? bias.buffer : g.dummy;
+  const biasBuffer = bias ? bias.binding : g.dummy;
   if (p.kernel === "tiled") {
     g.run(p.per === 8 ? matmulTiled8Kernel : matmulTiledKernel, "forward_tiled", {
       constants: TRANSPOSES[transposes(o)],
       params,
-      bindings: { a: a.buffer, b: b.buffer, bias: biasBuffer, c: c.buffer },
+      bindings: { a: a.binding, b: b.binding, bias: biasBuffer, c: c.binding },
     }, [Math.ceil(o.n / GEMM_BLOCK), Math.ceil(o.m / GEMM_BLOCK), batched.batch]);
     return;
   }
@@ -253,12 +253,13 @@ function dispatchMatmul(
     g.run(registerKernel, "forward", {
       constants: REGISTER_CONSTANTS[transposes(o)],
       params,
-      bindings: { a: a.buffer, b: b.buffer, bias: biasBuffer, c: c.buffer },
+      bindings: { a: a.binding, b: b.binding, bias: biasBuffer, c: c.binding },
     }, grid);
     return;
   }
-  const aT = g.texture(a.buffer, offsets ? o.m * o.k : a.size, offsets?.[0]);
-  const bT = g.texture(b.buffer, offsets ? o.k * o.n : b.size, offsets?.[1]);
+  // A view's elements start at its byte offset in the shared buffer.
+  const aT = g.texture(a.buffer, offsets ? o.m * o.k : a.size, a.offset / 4 + (offsets?.[0] ?? 0));
+  const bT = g.texture(b.buffer, offsets ? o.k * o.n : b.size, b.offset / 4 + (offsets?.[1] ?? 0));
   g.run(matmulTextureKernel, p.entry, {
     constants: TEXTURE_CONSTANTS,
     params: { ...params, batchBase: 0 },
@@ -266,7 +267,9 @@ function dispatchMatmul(
       a: aT,
       b: bT,
       bias: biasBuffer,
-      c4: cOffset === null ? c.buffer : { buffer: c.buffer, offset: cOffset, size: o.m * o.n * 4 },
+      c4: cOffset === null
+        ? c.binding
+        : { buffer: c.buffer, offset: c.offset + cOffset, size: o.m * o.n * 4 },
     },
   }, grid);
   g.releaseTexture(aT);
@@ -341,7 +344,7 @@ export function matmulBatchedInto(
       continue;
     }
     dispatchMatmul(a, b, null, scratch, o, p, one, at);
-    g.copy(scratch.buffer, c.buffer, cBytes, i * cBytes);
+    g.copy(scratch.buffer, c.buffer, cBytes, c.offset + i * cBytes, scratch.offset);
   }
 }
 
@@ -416,10 +419,10 @@ export function matmul(x: Tensor, w: Tensor, bias: Tensor | null = null): Tensor
       accumulate(x, dx);
     }
     if (w.requiresGrad) {
-      const dw = Tensor.empty(w.shape);
+      const dw = gradientOutput(w);
       matmulInto(x, dy, dw, { m: k, n, k: m, transA: true });
       accumulate(w, dw);
     }
-    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, m, n));
+    if (bias?.requiresGrad) accumulate(bias, sumRows(dy, m, n, gradientOutput(bias)));
   });
 }

@@ -55,7 +55,7 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
   const lanes = quad ? 4 : 1;
   const run = (entry: "forward" | "backward", src: Tensor, dst: Tensor, n: number) => {
     // Backward also reads the forward's window positions (same size as dy) as a texture.
-    const inputs = entry === "backward" ? [src.buffer, argmax.buffer] : [src.buffer];
+    const inputs = entry === "backward" ? [src.binding, argmax.binding] : [src.binding];
     const t = g.inputTextures(inputs, src.size, quad);
     const { groups, row } = grid1d(n / lanes, WG);
     g.run(maxPoolKernel, quad ? `${entry}4` : entry, {
@@ -63,13 +63,13 @@ export function maxPool2d(x: Tensor, k = 2, s = k): Tensor {
       params: { n: n / lanes, row },
       bindings: quad
         ? {
-          x4: src.buffer,
-          argpos4: argmax.buffer,
-          out4: dst.buffer,
+          x4: src.binding,
+          argpos4: argmax.binding,
+          out4: dst.binding,
           xT: t.bindings[0],
           argposT: t.bindings[1],
         }
-        : { x: src.buffer, argmax: argmax.buffer, out: dst.buffer },
+        : { x: src.binding, argmax: argmax.binding, out: dst.binding },
     }, groups);
     t.release();
   };

@@ -35,8 +35,7 @@ export const reduceKernel = defineKernel({
  * Column sums of x, a rows×cols matrix (row-major; x may hold more): out [cols],
  * out[j] = Σ_i x[i·cols + j]. No autograd: used inside backward closures (bias gradients).
  */
-export function sumRows(x: Tensor, rows: number, cols: number): Tensor {
-  const out = Tensor.empty([cols]);
+export function sumRows(x: Tensor, rows: number, cols: number, out = Tensor.empty([cols])): Tensor {
   sumRowsInto(x, rows, cols, out);
   return out;
 }
@@ -59,15 +58,15 @@ export function sumRowsInto(x: Tensor, rows: number, cols: number, out: Tensor) 
   const pass = (src: Tensor, n: number, rowsPerSlice: number, dst: Tensor, y: number) => {
     // Each pass reads its input as a texture where the adapter profile says so (buffers are
     // padded to 16 bytes, so the last vec4 is there to copy).
-    const t = g.inputTextures([src.buffer], Math.ceil(n / 4) * 4);
+    const t = g.inputTextures([src.binding], Math.ceil(n / 4) * 4);
     g.run(reduceKernel, entry, {
       constants: { WG, TEXTURES: t.TEXTURES },
       params: { rows: n / cols, cols, rowsPerSlice },
       bindings: {
-        x: src.buffer,
-        x4: src.buffer,
-        out: dst.buffer,
-        out4: dst.buffer,
+        x: src.binding,
+        x4: src.binding,
+        out: dst.binding,
+        out4: dst.binding,
         xT: t.bindings[0],
       },
     }, [Math.ceil((quad ? cols / 4 : cols) / WG), y]);
