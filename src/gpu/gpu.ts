@@ -259,11 +259,13 @@ export class Gpu {
   /**
    * Compiles, all at once, the pipelines that `record` would create and the cache lacks, so that
    * running it afterwards finds them ready. `record` (commands only: no submit, read or wait) runs
-   * once with its dispatches left out; its other commands are dropped unsubmitted (work recorded
-   * before is submitted first). Each missing pipeline is then made with
-   * `createComputePipelineAsync`: a browser compiles those on its worker threads, in parallel,
-   * where `createComputePipeline` compiles one after another as they are first used. Resolves
-   * to how many were compiled; rejects naming the kernel entry whose pipeline failed.
+   * once with its dispatches left out (not counted); its other commands are counted but dropped
+   * unsubmitted (work recorded before is submitted first), and its uploads (queue writes) do
+   * happen. Each missing pipeline is then made with `createComputePipelineAsync`, all requested
+   * at once: an implementation may compile them off the thread that records, side by side
+   * (Chromium's Dawn uses its worker pool), where `createComputePipeline` builds each one as the
+   * pass first reaches it. Resolves to how many were compiled; rejects naming the kernel entry
+   * whose pipeline failed.
    */
   async precompile(record: () => void): Promise<number> {
     if (this.capturing || this.wanted) {
