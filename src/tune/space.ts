@@ -96,6 +96,7 @@ export const TRAIN_FLAGS: Record<string, FlagKind | { refused: string }> = {
   json: { refused: "it is tune's own flag" },
   quiet: { refused: "it is tune's own flag" },
   "no-test": { refused: "tune gives it to every trial itself" },
+  "no-tune": { type: "boolean" },
   images: { refused: "tune searches Fashion-MNIST runs (their validation split)" },
 };
 

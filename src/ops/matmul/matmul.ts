@@ -304,8 +304,8 @@ export function matmulBatchedInto(
   // product then writes its place in C directly.
   const m4 = strides.every((s) => s % 4 === 0);
   if (m4 && g.fitsTexture(o.batch * strides[0]) && g.fitsTexture(o.batch * strides[1])) {
-    const aT = g.texture(a.buffer, o.batch * strides[0]);
-    const bT = g.texture(b.buffer, o.batch * strides[1]);
+    const aT = g.texture(a.buffer, o.batch * strides[0], a.offset / 4);
+    const bT = g.texture(b.buffer, o.batch * strides[1], b.offset / 4);
     const [tm, tn] = p.tile;
     const groups = Math.ceil(Math.ceil(o.m / tm) * Math.ceil(o.n / tn) / WG);
     const x = Math.min(groups, 65535);
@@ -323,7 +323,7 @@ export function matmulBatchedInto(
           flags: 0,
           batchBase: i,
         },
-        bindings: { a: aT, b: bT, bias: g.dummy, c4: c.buffer },
+        bindings: { a: aT, b: bT, bias: g.dummy, c4: c.binding },
       }, [x, Math.ceil(groups / x), 1]);
     }
     g.releaseTexture(aT);
