@@ -188,8 +188,8 @@ export function isSoftware(a: AdapterReport): boolean {
 /**
  * The settings the tab starts with, by adapter: on a software one a run that ends in about a
  * minute (the mlp, 2 epochs of 6,000 images, 2,000 test images: SwiftShader trains the mlp at
- * a few hundred images/s and the CNN at a few; docs/browser-page.md); on a GPU the reference
- * CNN on 6,000 images and the whole test set.
+ * a few thousand images/s and the CNN at under a hundred, so the CNN's run takes a few minutes;
+ * docs/browser.md); on a GPU the reference CNN on 6,000 images and the whole test set.
  */
 export function applyDefaults(a: AdapterReport) {
   const software = isSoftware(a);
@@ -201,7 +201,8 @@ export function applyDefaults(a: AdapterReport) {
   set("train-test-count", software ? 2000 : 10000);
   $("train-defaults").textContent = software
     ? `Defaults for a software adapter (${a.description}): the mlp, about a minute. The CNN ` +
-      `trains here at a few images per second; a GPU gets the CNN by default.`
+      `trains here at tens of images per second (minutes for this run); a GPU gets the CNN by ` +
+      `default.`
     : `Defaults for a GPU (${a.description}): the reference CNN, all 10,000 test images.`;
 }
 
