@@ -8,8 +8,9 @@
  * `deno task serve` serves at /data/ (`stratifiedSplit` with seed 1: 2,000 images), because
  * embedding all 60,000 training images takes minutes on a software adapter. Its embeddings are
  * computed on the page's GPU after an answer is shown, in chunks of `CHUNK` images, so that a
- * prediction asked for meanwhile waits for one chunk at most; they are kept per model for the
- * session (another model computes its own). Without the dataset the section says so in one line.
+ * prediction asked for meanwhile waits for one chunk at most, and only while the Predict tab is
+ * shown; they are kept per model for the session (another model computes its own). Without the
+ * dataset the section says so in one line.
  */
 import { CLASS_NAMES, type LoadedModel, retire } from "./engine.ts";
 import { paintGray } from "./render.ts";
@@ -42,7 +43,7 @@ export interface SimilarState {
   total: number;
   /** The catalogue's test-set indices (ascending), once loaded. */
   catalogue: number[] | null;
-  /** Milliseconds the model's catalogue embeddings took (null until done). */
+  /** Milliseconds the model's catalogue embeddings took, pauses left out (null until done). */
   catalogueMs: number | null;
   /** Milliseconds from the catalogue's embeddings being ready to the neighbours drawn. */
   searchMs: number | null;
@@ -156,7 +157,14 @@ function embeddingsOf(loaded: LoadedModel, dim: number): Promise<Embedded> {
       const n = d.indices.length;
       const out = new Float32Array(n * dim);
       const started = performance.now();
+      let paused = 0;
       for (let at = 0; at < n; at += CHUNK) {
+        // Paused while the Predict tab is hidden: a run in the Train tab has the GPU to itself.
+        const waiting = performance.now();
+        while (wanted === loaded && document.getElementById("predict")?.hidden) {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        paused += performance.now() - waiting;
         if (wanted !== loaded) throw new Superseded();
         progress(loaded, at, n);
         const m = Math.min(CHUNK, n - at);
@@ -170,7 +178,7 @@ function embeddingsOf(loaded: LoadedModel, dim: number): Promise<Embedded> {
         out.set(rows, at * dim);
       }
       progress(loaded, n, n);
-      return { dim, embeddings: out, ms: performance.now() - started };
+      return { dim, embeddings: out, ms: performance.now() - started - paused };
     })();
     embedded.set(loaded, p);
     p.catch(() => embedded.delete(loaded));
