@@ -12,6 +12,7 @@ import {
   setUpPredict,
   startPredict,
 } from "./predict.ts";
+import { similarState } from "./similar.ts";
 import { applyDefaults, setUpTrain, trainState } from "./train.ts";
 import { $, guarded, messageOf, showMessage, showTab } from "./ui.ts";
 
@@ -43,6 +44,10 @@ const api = {
   state() {
     const box = $("message");
     return { ...predictState, message: box.hidden ? null : box.textContent };
+  },
+  /** The similar images under the answer (web/similar.ts). */
+  similar() {
+    return similarState;
   },
   /** Hides the page's message (a test does this before the action whose message it awaits). */
   clearMessage() {

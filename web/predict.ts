@@ -20,6 +20,7 @@ import {
 import { type Picture, pictureFromFile, pictureFromSource } from "./picture.ts";
 import { paintFeatureMaps, paintGray } from "./render.ts";
 import { $, guarded, showMessage } from "./ui.ts";
+import { showSimilar } from "./similar.ts";
 import { UserError } from "../src/util/errors.ts";
 import { overlay, saliencyMap } from "../src/explain/saliency.ts";
 import { MODEL_FILE_LIMITS } from "../src/io/limits.ts";
@@ -235,6 +236,7 @@ export async function showPicture(picture: Picture) {
         const r = await classify(model, next.preprocessed.pixels, 1, { featureMaps: true });
         if (pending) return; // a newer picture came meanwhile
         showResult(r);
+        void showSimilar(model, next.name, next.preprocessed.pixels);
         if ($<HTMLInputElement>("saliency-on").checked) void explain(next, model);
         else hideSaliency();
         showMessage(null);
