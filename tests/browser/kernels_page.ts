@@ -13,12 +13,8 @@
 import { assertClose, checkGradients, randn } from "../helpers.ts";
 import { Gpu } from "../../src/gpu/gpu.ts";
 import { backward, endStep, Tensor, useGpu } from "../../src/autograd/tensor.ts";
-import {
-  matmul,
-  matmulInto,
-  type MatmulStrategy,
-  weightGradientSplit,
-} from "../../src/ops/matmul/matmul.ts";
+import { matmul, matmulInto, weightGradientSplit } from "../../src/ops/matmul/matmul.ts";
+import { MATMUL_STRATEGIES } from "../../src/gpu/profile.ts";
 import { matmulRef } from "../../src/ops/matmul/reference.ts";
 import { conv2d } from "../../src/ops/conv2d/conv2d.ts";
 import { conv2dRef } from "../../src/ops/conv2d/reference.ts";
@@ -57,7 +53,7 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const awayFromZero = (n: number, seed: number) =>
   randn(n, seed).map((v) => (v >= 0 ? v + 0.2 : v - 0.2));
 
-for (const strategy of ["tiled", "register", "texture"] as MatmulStrategy[]) {
+for (const strategy of MATMUL_STRATEGIES) {
   check(`matmul (${strategy}) forward, plain and transposed, matches the CPU`, async () => {
     const [m, n, k] = [13, 20, 24]; // odd m; n, k multiples of 4 so "texture" takes its vec4 path
     for (const [transA, transB] of [[false, false], [false, true], [true, false]]) {
@@ -134,7 +130,7 @@ check("conv2d backward (input, weight, bias) by finite differences", async () =>
  * (input, weight, bias) by finite differences.
  */
 async function checkConvAlgorithm(
-  algorithm: "winograd" | "direct",
+  algorithm: "winograd" | "direct" | "implicit_gemm",
   xs: number[],
   ws: number[],
   stride: number,
@@ -190,6 +186,12 @@ check(
     const [a, c] = [await run("im2col"), await run("winograd")];
     for (const [i, name] of ["y", "dx", "dw"].entries()) assertClose(c[i], a[i], 1e-4, name);
   },
+);
+
+check(
+  "Implicit-GEMM conv2d (stride 2, odd sides, F not in fours) matches the CPU; backward by finite differences",
+  // The workgroup-tiled path meant for real GPUs, without an im2col buffer.
+  () => checkConvAlgorithm("implicit_gemm", [2, 9, 7, 3], [3, 3, 3, 6], 2, 1),
 );
 
 check(
