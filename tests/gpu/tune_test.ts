@@ -79,8 +79,11 @@ gpuTest(
       assert.equal(r.key, "matmul:nn:32x16x64");
       assert.equal(r.fallback, g.profile.matmul);
       assert.ok(g.profile.matmulCandidates.includes(r.chosen as never));
-      // Every candidate was timed (or dropped after one batch far behind the default).
-      assert.ok(r.ms[r.fallback] > 0);
+      // The default was timed: GPU milliseconds less the wait's fixed cost, which can reach 0 for
+      // so small a product when the wait ran faster than the fixed cost measured before it (Deno's
+      // ~12 ms wait varies). Then nothing can be called faster and the default stays.
+      assert.ok(Number.isFinite(r.ms[r.fallback]) && r.ms[r.fallback] >= 0);
+      if (r.ms[r.fallback] === 0) assert.equal(r.chosen, r.fallback);
       assert.equal(t.choice(r.key), r.chosen);
       assert.equal(store.writes, 1);
       const saved = JSON.parse(store.text!);
