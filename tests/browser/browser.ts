@@ -153,14 +153,24 @@ export async function setFiles(page: Page, selector: string, paths: string[]) {
   await input.dispose();
 }
 
-/** Where downloads go, so a test can read what the page saved. */
-export async function allowDownloads(page: Page, dir: string) {
+/**
+ * Where downloads go, so a test can read what the page saved; returns how many downloads Chromium
+ * has finished writing so far.
+ */
+export async function allowDownloads(page: Page, dir: string): Promise<() => number> {
   const cdp = await page.createCDPSession();
+  let completed = 0;
+  // Chromium says when a download's bytes are all written: a file that merely exists may still
+  // be being written.
+  cdp.on("Browser.downloadProgress", (e: { state: string }) => {
+    if (e.state === "completed") completed++;
+  });
   await cdp.send("Browser.setDownloadBehavior", {
     behavior: "allow",
     downloadPath: dir,
     eventsEnabled: true,
   });
+  return () => completed;
 }
 
 /** A PNG of the viewport at `width`×`height` CSS pixels (the page scrolled to the top). */

@@ -629,7 +629,7 @@ if (!chromium) {
             assert.ok(page, "the page did not load");
             const downloads = join(tmp, "downloads");
             await Deno.mkdir(downloads);
-            await allowDownloads(page, downloads);
+            const downloaded = await allowDownloads(page, downloads);
             // mlp, batch 32, 720 images: 648 after the 10% validation split, 21 steps; the tab
             // reads the loss back every 5 steps. (The CNN trains too, but SwiftShader runs its
             // steps slowly; the kernel step below checks every op the CNN uses.)
@@ -708,11 +708,11 @@ if (!chromium) {
             const until = Date.now() + 60_000;
             const there = () =>
               Promise.all(files.map((f) => Deno.stat(f).then(() => true, () => false)));
-            while (!(await there()).every(Boolean)) {
+            // Both files there and Chromium done writing them (its download events).
+            while (!(await there()).every(Boolean) || downloaded() < files.length) {
               if (Date.now() > until) throw new Error(`no download in ${downloads}`);
               await new Promise((r) => setTimeout(r, 250));
             }
-            await new Promise((r) => setTimeout(r, 500)); // let Chromium finish writing
             const config = JSON.parse(await Deno.readTextFile(files[0]));
             assert.equal(config.kind, "network");
             assert.equal(config.architecture.name, "mlp");
