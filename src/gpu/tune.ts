@@ -478,12 +478,16 @@ export function setTuner(g: { adapter: AdapterReport }, t: Tuner): void {
 export async function autotune(
   g: Syncable & { adapter: AdapterReport },
   record: () => void | Promise<void>,
+  /** Hears how many shape classes are new, before they are measured (none: not called). */
+  onMeasuring?: (n: number) => void,
 ): Promise<TuneResult[]> {
   const t = tunerFor(g);
   await t.start();
   if (!t.active) return [];
   await record();
   await g.sync();
+  const pending = t.pendingKeys().length;
+  if (pending && onMeasuring) onMeasuring(pending);
   return await t.tune(g);
 }
 

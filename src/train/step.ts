@@ -12,7 +12,7 @@ import type { Sequential } from "../nn/model.ts";
 import { lossByName, type LossOptions } from "../ops/loss/loss.ts";
 import type { Optimizer } from "../optim/optimizer.ts";
 import type { Augmenter } from "../augment/augment.ts";
-import { type TuneResult, tunerFor } from "../gpu/tune.ts";
+import { autotune, type TuneResult } from "../gpu/tune.ts";
 
 /** A training hook that augments each uploaded batch (fit's `augment`). */
 export type AugmentHook = ((x: Tensor, step: number) => Tensor) | Augmenter;
@@ -135,21 +135,14 @@ export class TrainingStep {
       g.copy(t.buffer, copy.buffer, t.size * 4, copy.offset, t.offset);
       return copy;
     });
-    const tuner = tunerFor(g);
     try {
-      // autotune()'s steps, with a word before the measuring (up to seconds on a software adapter).
-      await tuner.start();
-      if (!tuner.active) return [];
-      const x = Tensor.from(batch.x, [batch.size, h, w, c]);
-      const y = Tensor.from(batch.y, [batch.size]);
-      const logits = this.model.forward(x, { training: true, seed: 0 });
-      backward(this.lossFn(logits, y, { smoothing: this.opts.smoothing }));
-      for (const p of this.model.params()) p.value.grad = null;
-      await g.sync();
-      const pending = tuner.pendingKeys().length;
-      if (!pending) return [];
-      onMeasuring?.(pending);
-      return await tuner.tune(g);
+      return await autotune(g, () => {
+        const x = Tensor.from(batch.x, [batch.size, h, w, c]);
+        const y = Tensor.from(batch.y, [batch.size]);
+        const logits = this.model.forward(x, { training: true, seed: 0 });
+        backward(this.lossFn(logits, y, { smoothing: this.opts.smoothing }));
+        for (const p of this.model.params()) p.value.grad = null;
+      }, onMeasuring);
     } finally {
       stats.forEach((t, i) =>
         g.copy(saved[i].buffer, t.buffer, t.size * 4, t.offset, saved[i].offset)
