@@ -1,5 +1,5 @@
-// Time to accuracy: how long the default recipe (the README's `deno task train`: cnn, AdamW
-// one-cycle 3e-3, weight decay 0.01, label smoothing 0.1, batch 128, 12 epochs, seed 1) takes from
+// Time to accuracy: how long the default recipe (the README's `deno task train`, as
+// src/train/recipe.ts holds it, seed 1) takes from
 // the command's start to the end of the first epoch whose validation accuracy reaches 92%, 93%
 // and 94%, and the same for PyTorch's CPU training of the same network and recipe on the same
 // validation images (tools/torch_train.py, when a python3 with torch is found), in one run:
@@ -20,13 +20,14 @@ import { findTorchPython, SKIPPED } from "./_peer.ts";
 import { writeJsonAtomic } from "../src/util/atomic.ts";
 import { UserError } from "../src/util/errors.ts";
 import { duration, info } from "../src/train/progress.ts";
+import { DEFAULT_RECIPE } from "../src/train/recipe.ts";
 
 const HELP = `deno task tta-bench [flags]
 
 Time to 92%, 93% and 94% validation accuracy of the default recipe (deno task train), ours and
 PyTorch's CPU training of the same network and recipe (tools/torch_train.py), in one run.
 
-  --epochs N        epochs of both runs (default 12, the default recipe's)
+  --epochs N        epochs of both runs (default ${DEFAULT_RECIPE.epochs}, the default recipe's)
   --limit N         first N training images (quick checks; the figures need all 60,000)
   --targets LIST    validation accuracies to time (default 0.92,0.93,0.94)
   --seed N          seed of both runs and of the validation split (default 1)
@@ -48,15 +49,34 @@ const FLAGS = {
 
 const TRAIN = new URL("../src/cli/train.ts", import.meta.url).pathname;
 const TORCH_TRAIN = new URL("../tools/torch_train.py", import.meta.url).pathname;
-/** The default recipe, as tools/torch_train.py spells it (src/cli/train.ts's defaults). */
-const RECIPE = [
-  "--optimizer=adamw",
-  "--lr=3e-3",
-  "--weight-decay=0.01",
-  "--schedule=onecycle",
-  "--label-smoothing=0.1",
-  "--batch-size=128",
-];
+/**
+ * The default recipe (src/train/recipe.ts, what deno task train uses when given no flags) as
+ * tools/torch_train.py spells it. Its augmentations are none or flip; a default with any other
+ * would have no PyTorch peer here, and is refused rather than compared unlike with unlike.
+ */
+export function torchRecipe(r = DEFAULT_RECIPE): string[] {
+  if (r.augment !== "none" && r.augment !== "flip") {
+    throw new Error(`tta: tools/torch_train.py has no "--augment ${r.augment}" (none or flip)`);
+  }
+  return [
+    `--model=${r.model}`,
+    `--optimizer=${r.optimizer}`,
+    `--lr=${r.lr}`,
+    `--weight-decay=${r.weightDecay}`,
+    `--schedule=${r.schedule}`,
+    `--label-smoothing=${r.labelSmoothing}`,
+    `--batch-size=${r.batchSize}`,
+    `--augment=${r.augment}`,
+    ...(r.tta ? ["--tta"] : []),
+  ];
+}
+
+/** The recipe in words, for the report. */
+export function describeRecipe(r = DEFAULT_RECIPE): string {
+  return `deno task train defaults: ${r.model}, ${r.optimizer} ${r.lr} ${r.schedule}, ` +
+    `weight decay ${r.weightDecay}, label smoothing ${r.labelSmoothing}, batch ${r.batchSize}, ` +
+    `augment ${r.augment}${r.tta ? ", flip TTA" : ""}, ${r.valSplit * 100}% validation`;
+}
 
 /** One epoch's end: its validation accuracy and seconds since the process started. */
 interface EpochMark {
@@ -177,8 +197,7 @@ async function torch(o: Options, python: string, valFile: string): Promise<Engin
   let lastLines: string[] = [];
   const args = [
     TORCH_TRAIN,
-    "--model=cnn",
-    ...RECIPE,
+    ...torchRecipe(),
     `--epochs=${o.epochs}`,
     `--seed=${o.seed}`,
     ...(o.limit ? [`--limit=${o.limit}`] : []),
@@ -250,7 +269,7 @@ if (import.meta.main) {
       );
     }
     const o: Options = {
-      epochs: intFlag("epochs", flags.epochs, 12),
+      epochs: intFlag("epochs", flags.epochs, DEFAULT_RECIPE.epochs),
       limit: flags.limit === undefined ? null : intFlag("limit", flags.limit, 0, 100),
       targets,
       seed: intFlag("seed", flags.seed, 1, 0),
@@ -263,7 +282,7 @@ if (import.meta.main) {
     if (python) {
       // The split train makes (10%, stratified, --seed) of the images it trains on.
       const data = await loadFashionMnist({ limit: o.limit ?? undefined });
-      const split = stratifiedSplit(data.train.labels, 0.1, o.seed);
+      const split = stratifiedSplit(data.train.labels, DEFAULT_RECIPE.valSplit, o.seed);
       const valFile = await Deno.makeTempFile({ prefix: "tta-val-", suffix: ".json" });
       try {
         await Deno.writeTextFile(valFile, JSON.stringify(Array.from(split.val)));
@@ -274,8 +293,7 @@ if (import.meta.main) {
     }
     const report = {
       date: new Date().toISOString(),
-      recipe: "deno task train defaults: cnn, adamw 3e-3 onecycle, weight decay 0.01, " +
-        "label smoothing 0.1, batch 128, 10% validation",
+      recipe: describeRecipe(),
       ...o,
       cores: navigator.hardwareConcurrency,
       loadAverage: Deno.loadavg(),

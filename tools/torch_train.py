@@ -48,11 +48,25 @@ def load(data_dir, split):
     return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
 
 
-def accuracy(model, x, y):
+def accuracy(model, x, y, tta=False):
+    """Top-1 accuracy; with tta, of the mean of the softmax of each image and its mirror image
+    (src/augment/tta.ts)."""
     model.eval()
+
+    def predict(b):
+        if not tta:
+            return model(b).argmax(1)
+        return (model(b).softmax(1) + model(b.flip(3)).softmax(1)).argmax(1)
+
     with torch.no_grad():
-        pred = torch.cat([model(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+        pred = torch.cat([predict(x[i:i + 1000]) for i in range(0, len(x), 1000)])
     return (pred == y).float().mean().item()
+
+
+def flip_half(x, generator):
+    """Mirrors each image of the batch [B, 1, H, W] with probability 1/2 (--augment flip)."""
+    mirror = torch.rand(len(x), generator=generator) < 0.5
+    return torch.where(mirror[:, None, None, None], x.flip(3), x)
 
 
 def main():
@@ -66,6 +80,10 @@ def main():
     p.add_argument("--schedule", choices=["constant", "onecycle"], default="constant")
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--augment", choices=["none", "flip"], default="none",
+                   help="flip: mirror each training image with probability 1/2")
+    p.add_argument("--tta", action="store_true",
+                   help="test accuracy with flip test-time augmentation")
     p.add_argument("--val-indices", help="JSON list of training indices to hold out and score")
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
     p.add_argument("--seed", type=int, default=1)
@@ -97,6 +115,7 @@ def main():
             opt, max_lr=a.lr, total_steps=a.epochs * steps_per_epoch, pct_start=0.3,
             anneal_strategy="cos", div_factor=25, final_div_factor=1e4, cycle_momentum=False)
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=a.label_smoothing)
+    flips = torch.Generator().manual_seed(a.seed + 1)
     started = time.time()
     history = []
     for epoch in range(a.epochs):
@@ -104,8 +123,9 @@ def main():
         order = torch.randperm(len(x))
         for i in range(0, len(x), a.batch_size):
             batch = order[i:i + a.batch_size]
+            xb = x[batch] if a.augment == "none" else flip_half(x[batch], flips)
             opt.zero_grad()
-            loss_fn(model(x[batch]), y[batch]).backward()
+            loss_fn(model(xb), y[batch]).backward()
             opt.step()
             if sched:
                 sched.step()
@@ -120,7 +140,7 @@ def main():
               + (f", val_acc {line['valAccuracy'] * 100:.2f}%" if vx is not None else ""),
               file=sys.stderr, flush=True)
     train_seconds = time.time() - started
-    test_accuracy = accuracy(model, tx, ty)
+    test_accuracy = accuracy(model, tx, ty, a.tta)
     if a.out:
         save = tm.save_file
         try:
@@ -132,7 +152,7 @@ def main():
                       "validationImages": 0 if vx is None else len(vx),
                       "trainSeconds": train_seconds, "torch": torch.__version__,
                       "threads": torch.get_num_threads(), "history": history,
-                      "testAccuracy": test_accuracy}))
+                      "augment": a.augment, "tta": a.tta, "testAccuracy": test_accuracy}))
 
 
 if __name__ == "__main__":

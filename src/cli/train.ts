@@ -64,6 +64,7 @@ import {
 } from "../data/image_folder.ts";
 import { mapHeadByName, readHead, sourceClassNames } from "../train/class_head.ts";
 import { readConfig } from "../io/checkpoint.ts";
+import { DEFAULT_RECIPE } from "../train/recipe.ts";
 
 /** --images' default augmentation: mirror images and shifts of up to 2 pixels. */
 const IMAGES_AUGMENT = "flip,shift=2";
@@ -72,16 +73,18 @@ const HELP = `deno task train [flags]
 
 Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
 
-  --model NAME        architecture: ${Object.keys(ARCHITECTURES).join(", ")} (default cnn)
-  --epochs N          passes over the training images (default 12)
-  --batch-size N      images per step (default 128)
-  --optimizer NAME    adam, adamw, sgd (momentum 0.9) or rmsprop (default adamw)
-  --lr X              learning rate; the peak under cosine/onecycle (default 0.003 for adamw,
+  --model NAME        architecture: ${
+  Object.keys(ARCHITECTURES).join(", ")
+} (default ${DEFAULT_RECIPE.model})
+  --epochs N          passes over the training images (default ${DEFAULT_RECIPE.epochs})
+  --batch-size N      images per step (default ${DEFAULT_RECIPE.batchSize})
+  --optimizer NAME    adam, adamw, sgd (momentum 0.9) or rmsprop (default ${DEFAULT_RECIPE.optimizer})
+  --lr X              learning rate; the peak under cosine/onecycle (default ${DEFAULT_RECIPE.lr} for adamw,
                       0.01 for sgd, 0.001 otherwise)
-  --weight-decay X    adamw: decoupled decay (default 0.01); others: L2 added to the gradient
+  --weight-decay X    adamw: decoupled decay (default ${DEFAULT_RECIPE.weightDecay}); others: L2 added to the gradient
                       (default 0)
   --nesterov          sgd: Nesterov momentum
-  --lr-schedule NAME  constant, step, cosine or onecycle, set before every step (default onecycle)
+  --lr-schedule NAME  constant, step, cosine or onecycle, set before every step (default ${DEFAULT_RECIPE.schedule})
   --warmup-epochs X   linear warm-up over the first X epochs (constant, step, cosine); onecycle:
                       its rising phase (default 30% of the run)
   --lr-step-epochs N  step: multiply the rate by --lr-gamma every N epochs (default 2)
@@ -91,12 +94,12 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --lr-plateau-factor X
                       that factor (default 0.5)
   --label-smoothing X
-                      cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default 0.1;
+                      cross-entropy target 1−X+X/10 on the label, X/10 elsewhere (default ${DEFAULT_RECIPE.labelSmoothing};
                       0 for hinge-loss models)
   --augment SPEC      GPU data augmentation of every training batch, seeded, e.g.
                       "flip,shift=2,erase=0.5" or "flip,rotate=10,zoom=0.1": flip[=P],
                       rotate=DEG, zoom=Z|A:B, shift=N|F%, erase[=P], erase-scale=A:B,
-                      erase-ratio=A:B, erase-value=V|random (default none)
+                      erase-ratio=A:B, erase-value=V|random (default ${DEFAULT_RECIPE.augment})
   --tta               measure the final test accuracy with flip test-time augmentation
   --early-stop N      stop after N epochs without improvement of --monitor; the best epoch's
                       weights are kept
@@ -138,7 +141,7 @@ Trains a network on Fashion-MNIST with the project's WGSL kernels and saves it.
   --permute-pixels S  rearrange the pixels of every training and test image by one fixed
                       random permutation drawn from seed S (the pixel-permutation experiment,
                       deno task experiments); the saved model expects permuted images
-  --val-split X       fraction held out for validation, stratified (default 0.1; 0 = none)
+  --val-split X       fraction held out for validation, stratified (default ${DEFAULT_RECIPE.valSplit}; 0 = none)
   --out DIR           where to save config.json, weights.safetensors, history.json and
                       ${TRAINING_STATE_FILE} (for --resume) (default models/<model>)
   --overwrite         replace the model or unfinished run already in --out (refused without)
@@ -167,7 +170,7 @@ type OptimizerName = typeof OPTIMIZERS[number];
 /** AdamW's is the one-cycle peak of the default recipe. */
 const DEFAULT_LR: Record<OptimizerName, number> = {
   adam: 1e-3,
-  adamw: 3e-3,
+  adamw: DEFAULT_RECIPE.lr,
   sgd: 1e-2,
   rmsprop: 1e-3,
 };
@@ -337,22 +340,27 @@ function refuseResumeWithoutState(dir: string): void {
 function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings {
   const model = init
     ? init.architecture.name
-    : choiceFlag("model", flags.model, "cnn", Object.keys(ARCHITECTURES));
+    : choiceFlag("model", flags.model, DEFAULT_RECIPE.model, Object.keys(ARCHITECTURES));
   // The default recipe (docs/commands.md, "Default recipe"): AdamW at a one-cycle peak of 3e-3, label
   // smoothing 0.1, 12 epochs: 92.60-92.75% test accuracy for cnn in 10-15 minutes on 2 cores.
   // --init with no epochs: a conversion (import) that tests and saves the weights.
-  const epochs = intFlag("epochs", flags.epochs, 12, init ? 0 : 1);
-  const optimizer = choiceFlag("optimizer", flags.optimizer, "adamw", OPTIMIZERS);
+  const epochs = intFlag("epochs", flags.epochs, DEFAULT_RECIPE.epochs, init ? 0 : 1);
+  const optimizer = choiceFlag("optimizer", flags.optimizer, DEFAULT_RECIPE.optimizer, OPTIMIZERS);
   const lr = numberFlag("lr", flags.lr, DEFAULT_LR[optimizer], [1e-8, 10]);
   const weightDecay = numberFlag(
     "weight-decay",
     flags["weight-decay"],
-    optimizer === "adamw" ? 0.01 : 0,
+    optimizer === "adamw" ? DEFAULT_RECIPE.weightDecay : 0,
     [0, 1],
   );
   if (flags.nesterov && optimizer !== "sgd") usage("--nesterov applies to --optimizer sgd only");
 
-  const schedule = choiceFlag("lr-schedule", flags["lr-schedule"], "onecycle", SCHEDULES);
+  const schedule = choiceFlag(
+    "lr-schedule",
+    flags["lr-schedule"],
+    DEFAULT_RECIPE.schedule,
+    SCHEDULES,
+  );
   if (flags["lr-step-epochs"] !== undefined && schedule !== "step") {
     usage("--lr-step-epochs applies to --lr-schedule step only");
   }
@@ -378,7 +386,7 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
   const labelSmoothing = numberFlag(
     "label-smoothing",
     flags["label-smoothing"],
-    hinge ? 0 : 0.1,
+    hinge ? 0 : DEFAULT_RECIPE.labelSmoothing,
     [0, 0.99],
   );
   if (labelSmoothing > 0 && hinge) {
@@ -388,7 +396,9 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
   let augment;
   try {
     augment = describeAugment(
-      parseAugment(flags.augment ?? (flags.images !== undefined ? IMAGES_AUGMENT : "none")),
+      parseAugment(
+        flags.augment ?? (flags.images !== undefined ? IMAGES_AUGMENT : DEFAULT_RECIPE.augment),
+      ),
     );
   } catch (e) {
     usage(`--augment: ${(e as Error).message}`);
@@ -429,7 +439,12 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
       );
     }
   }
-  const valSplit = numberFlag("val-split", flags["val-split"], images ? 0.2 : 0.1, [0, 0.5]);
+  const valSplit = numberFlag(
+    "val-split",
+    flags["val-split"],
+    images ? 0.2 : DEFAULT_RECIPE.valSplit,
+    [0, 0.5],
+  );
   if (valSplit === 0) {
     const needs = [
       earlyStop !== null && "--early-stop",
@@ -447,7 +462,7 @@ function settingsFromFlags(flags: Flags, init: InitSource | null): TrainSettings
   return {
     model,
     epochs,
-    batchSize: intFlag("batch-size", flags["batch-size"], 128),
+    batchSize: intFlag("batch-size", flags["batch-size"], DEFAULT_RECIPE.batchSize),
     optimizer,
     lr,
     weightDecay,
