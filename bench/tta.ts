@@ -30,17 +30,23 @@ PyTorch's CPU training of the same network and recipe (tools/torch_train.py), in
   --epochs N        epochs of both runs (default ${DEFAULT_RECIPE.epochs}, the default recipe's)
   --limit N         first N training images (quick checks; the figures need all 60,000)
   --targets LIST    validation accuracies to time (default 0.92,0.93,0.94)
-  --seed N          seed of both runs and of the validation split (default 1)
+  --seeds LIST      seeds to train with, one run each, e.g. 1,2,3 (each run's seed also draws its
+                    validation split; default 1); the table adds each engine's mean and range
+  --torch-seeds LIST
+                    PyTorch's seeds, when fewer runs of it will do (default: --seeds)
   --threads N       PyTorch's CPU threads (default: all cores)
   --no-torch        ours only
-  --out FILE        where to write the results (default results/tta.json)
+  --out FILE        where to write the results (default results/tta.json; rewritten after every
+                    run, so a stopped benchmark keeps what it measured; a --limit run needs its
+                    own --out, as it does not stand for the figures)
   --json            print the results on stdout`;
 
 const FLAGS = {
   epochs: { type: "string" },
   limit: { type: "string" },
   targets: { type: "string" },
-  seed: { type: "string" },
+  seeds: { type: "string" },
+  "torch-seeds": { type: "string" },
   threads: { type: "string" },
   "no-torch": { type: "boolean" },
   out: { type: "string" },
@@ -87,6 +93,7 @@ interface EpochMark {
 
 export interface EngineResult {
   engine: string;
+  seed: number;
   epochs: EpochMark[];
   /** target (as given) → seconds to the first epoch at or above it, or null. */
   timeTo: Record<string, number | null>;
@@ -128,7 +135,7 @@ async function timedRun(
   return { code: status.code, seconds: (performance.now() - t0) / 1000 };
 }
 
-async function ours(o: Options): Promise<EngineResult> {
+async function ours(o: Options, seed: number): Promise<EngineResult> {
   const dir = await Deno.makeTempDir({ prefix: "tta-ours-" });
   const epochs: EpochMark[] = [];
   let summary: Record<string, unknown> | null = null;
@@ -141,7 +148,7 @@ async function ours(o: Options): Promise<EngineResult> {
     "--allow-net",
     "--allow-sys",
     TRAIN,
-    `--seed=${o.seed}`,
+    `--seed=${seed}`,
     `--epochs=${o.epochs}`,
     ...(o.limit ? [`--limit=${o.limit}`] : []),
     `--out=${dir}`,
@@ -177,6 +184,7 @@ async function ours(o: Options): Promise<EngineResult> {
     }
     return {
       engine: "ours (WebGPU)",
+      seed,
       epochs,
       timeTo: timeTo(epochs, o.targets),
       testAccuracy: s.test.accuracy,
@@ -191,7 +199,25 @@ async function ours(o: Options): Promise<EngineResult> {
   }
 }
 
-async function torch(o: Options, python: string, valFile: string): Promise<EngineResult> {
+async function torch(o: Options, seed: number, python: string): Promise<EngineResult> {
+  // The split train makes (stratified, of the images it trains on, drawn with the seed).
+  const data = await loadFashionMnist({ limit: o.limit ?? undefined });
+  const split = stratifiedSplit(data.train.labels, DEFAULT_RECIPE.valSplit, seed);
+  const valFile = await Deno.makeTempFile({ prefix: "tta-val-", suffix: ".json" });
+  try {
+    await Deno.writeTextFile(valFile, JSON.stringify(Array.from(split.val)));
+    return await torchRun(o, seed, python, valFile);
+  } finally {
+    await Deno.remove(valFile);
+  }
+}
+
+async function torchRun(
+  o: Options,
+  seed: number,
+  python: string,
+  valFile: string,
+): Promise<EngineResult> {
   const epochs: EpochMark[] = [];
   let summary: Record<string, unknown> | null = null;
   let lastLines: string[] = [];
@@ -199,7 +225,7 @@ async function torch(o: Options, python: string, valFile: string): Promise<Engin
     TORCH_TRAIN,
     ...torchRecipe(),
     `--epochs=${o.epochs}`,
-    `--seed=${o.seed}`,
+    `--seed=${seed}`,
     ...(o.limit ? [`--limit=${o.limit}`] : []),
     ...(o.threads ? [`--threads=${o.threads}`] : []),
     `--val-indices=${valFile}`,
@@ -227,6 +253,7 @@ async function torch(o: Options, python: string, valFile: string): Promise<Engin
   const s = summary as { testAccuracy: number; torch: string; threads: number };
   return {
     engine: "PyTorch (CPU)",
+    seed,
     epochs,
     timeTo: timeTo(epochs, o.targets),
     testAccuracy: s.testAccuracy,
@@ -239,23 +266,82 @@ interface Options {
   epochs: number;
   limit: number | null;
   targets: number[];
-  seed: number;
+  seeds: number[];
+  torchSeeds: number[];
   threads: number | null;
+}
+
+/** min, max and mean of some figures (null where there are none). */
+function range(xs: number[]) {
+  return xs.length
+    ? {
+      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+      min: Math.min(...xs),
+      max: Math.max(...xs),
+    }
+    : null;
+}
+
+/**
+ * Each engine's runs summed up: test accuracy, total seconds and, per target, the seconds of the
+ * runs that reached it (`reached` of `runs`).
+ */
+export function summarize(results: EngineResult[], targets: number[]) {
+  const engines = [...new Set(results.map((r) => r.engine))];
+  return engines.map((engine) => {
+    const runs = results.filter((r) => r.engine === engine);
+    return {
+      engine,
+      runs: runs.length,
+      seeds: runs.map((r) => r.seed),
+      testAccuracy: range(runs.map((r) => r.testAccuracy)),
+      totalSeconds: range(runs.map((r) => r.totalSeconds)),
+      timeTo: Object.fromEntries(targets.map((t) => {
+        const times = runs.map((r) => r.timeTo[String(t)]).filter((x): x is number => x !== null);
+        return [String(t), { reached: times.length, seconds: range(times) }];
+      })),
+    };
+  });
 }
 
 function table(results: EngineResult[], targets: number[]): string {
   const t = (s: number | null) => s === null ? "not reached" : duration(s);
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const rows = results.map((r) =>
+    `| ${r.engine} | ${r.seed} | ${targets.map((x) => t(r.timeTo[String(x)])).join(" | ")} | ${
+      pct(Math.max(...r.epochs.map((e) => e.valAccuracy)))
+    } | ${pct(r.testAccuracy)} | ${t(r.totalSeconds)} |`
+  );
+  for (const s of summarize(results, targets)) {
+    if (s.runs < 2) continue;
+    const span = (x: { mean: number; min: number; max: number } | null, f: (v: number) => string) =>
+      x ? `${f(x.mean)} (${f(x.min)}–${f(x.max)})` : "not reached";
+    rows.push(
+      `| ${s.engine}, mean (range) | ${s.seeds.join(",")} | ${
+        targets.map((x) => {
+          const r = s.timeTo[String(x)];
+          const some = r.reached < s.runs ? `, ${r.reached} of ${s.runs} runs` : "";
+          return r.seconds ? `${span(r.seconds, duration)}${some}` : "not reached";
+        }).join(" | ")
+      } | | ${span(s.testAccuracy, pct)} | ${span(s.totalSeconds, duration)} |`,
+    );
+  }
   return [
-    `| engine | ${
+    `| engine | seed | ${
       targets.map((x) => `to ${(x * 100).toFixed(0)}%`).join(" | ")
     } | best val | test | total |`,
-    `|${" --- |".repeat(targets.length + 4)}`,
-    ...results.map((r) =>
-      `| ${r.engine} | ${targets.map((x) => t(r.timeTo[String(x)])).join(" | ")} | ${
-        (Math.max(...r.epochs.map((e) => e.valAccuracy)) * 100).toFixed(2)
-      }% | ${(r.testAccuracy * 100).toFixed(2)}% | ${t(r.totalSeconds)} |`
-    ),
+    `|${" --- |".repeat(targets.length + 5)}`,
+    ...rows,
   ].join("\n");
+}
+
+/** Seeds from "1,2,3": distinct integers ≥ 0. */
+function seedList(flag: string, value: string): number[] {
+  const seeds = value.split(",").map((x) => intFlag(flag, x.trim(), 0, 0));
+  if (new Set(seeds).size !== seeds.length) {
+    throw new UserError(`--${flag}: each seed once, got ${value}`, USAGE);
+  }
+  return seeds;
 }
 
 if (import.meta.main) {
@@ -268,41 +354,57 @@ if (import.meta.main) {
         USAGE,
       );
     }
+    const seeds = seedList("seeds", flags.seeds ?? "1");
     const o: Options = {
       epochs: intFlag("epochs", flags.epochs, DEFAULT_RECIPE.epochs),
       limit: flags.limit === undefined ? null : intFlag("limit", flags.limit, 0, 100),
       targets,
-      seed: intFlag("seed", flags.seed, 1, 0),
+      seeds,
+      torchSeeds: flags["torch-seeds"] === undefined
+        ? seeds
+        : seedList("torch-seeds", flags["torch-seeds"]),
       threads: flags.threads === undefined ? null : intFlag("threads", flags.threads, 1),
     };
+    if (flags["no-torch"] && flags["torch-seeds"] !== undefined) {
+      throw new UserError("--torch-seeds with --no-torch: give one of them", USAGE);
+    }
+    if (o.limit !== null && flags.out === undefined) {
+      throw new UserError(
+        "--limit: a quick run does not replace results/tta.json; give --out FILE",
+        USAGE,
+      );
+    }
     const out = flags.out === undefined ? projectPath("results", "tta.json") : userPath(flags.out);
     const python = flags["no-torch"] ? null : await findTorchPython();
     if (!flags["no-torch"] && !python) info(`tta: PyTorch ${SKIPPED}`);
-    const results = [await ours(o)];
-    if (python) {
-      // The split train makes (10%, stratified, --seed) of the images it trains on.
-      const data = await loadFashionMnist({ limit: o.limit ?? undefined });
-      const split = stratifiedSplit(data.train.labels, DEFAULT_RECIPE.valSplit, o.seed);
-      const valFile = await Deno.makeTempFile({ prefix: "tta-val-", suffix: ".json" });
-      try {
-        await Deno.writeTextFile(valFile, JSON.stringify(Array.from(split.val)));
-        results.push(await torch(o, python.python, valFile));
-      } finally {
-        await Deno.remove(valFile);
-      }
-    }
-    const report = {
-      date: new Date().toISOString(),
+    const plan: [string, number][] = [
+      ...o.seeds.map((s): [string, number] => ["ours", s]),
+      ...(python ? o.torchSeeds.map((s): [string, number] => ["torch", s]) : []),
+    ];
+    const results: EngineResult[] = [];
+    const started = new Date().toISOString();
+    const report = () => ({
+      date: started,
       recipe: describeRecipe(),
       ...o,
       cores: navigator.hardwareConcurrency,
-      loadAverage: Deno.loadavg(),
+      /** Whether every planned run finished (the file is rewritten after each). */
+      complete: results.length === plan.length,
       results,
-    };
+      summary: summarize(results, targets),
+    });
     await Deno.mkdir(join(out, ".."), { recursive: true });
-    await writeJsonAtomic(out, report);
+    let written = report();
+    for (const [engine, seed] of plan) {
+      info(`tta: run ${results.length + 1}/${plan.length}: ${engine}, seed ${seed}`);
+      const r = engine === "ours" ? await ours(o, seed) : await torch(o, seed, python!.python);
+      r.detail.loadAverageAfter = Deno.loadavg();
+      results.push(r);
+      written = report();
+      await writeJsonAtomic(out, written);
+    }
     info(table(results, targets));
     info(`tta: wrote ${out}`);
-    if (flags.json) console.log(JSON.stringify(report));
+    if (flags.json) console.log(JSON.stringify(written));
   });
 }

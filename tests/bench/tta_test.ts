@@ -2,7 +2,7 @@
 // PyTorch, and a quick run end to end (PyTorch's side too where a python3 with torch is found).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { describeRecipe, timeTo, torchRecipe } from "../../bench/tta.ts";
+import { describeRecipe, summarize, timeTo, torchRecipe } from "../../bench/tta.ts";
 import { findTorchPython } from "../../bench/_peer.ts";
 import { DEFAULT_RECIPE } from "../../src/train/recipe.ts";
 
@@ -20,6 +20,31 @@ Deno.test("tta-bench: the time to a target is the first epoch at or above it, el
     "0.95": null,
   });
   assert.deepEqual(timeTo([], [0.9]), { "0.9": null });
+});
+
+Deno.test("tta-bench: runs are summed up per engine; a target some runs missed says how many", () => {
+  const run = (engine: string, seed: number, test: number, at93: number | null) => ({
+    engine,
+    seed,
+    epochs: [],
+    timeTo: { "0.92": 100 + seed, "0.93": at93 },
+    testAccuracy: test,
+    totalSeconds: 600 + seed,
+    detail: {},
+  });
+  const [ours, torch] = summarize(
+    [run("ours", 1, 0.92, 300), run("ours", 2, 0.93, null), run("torch", 1, 0.925, null)],
+    [0.92, 0.93],
+  );
+  assert.equal(ours.runs, 2);
+  assert.deepEqual(ours.seeds, [1, 2]);
+  assert.deepEqual(ours.testAccuracy, { mean: 0.925, min: 0.92, max: 0.93 });
+  assert.deepEqual(ours.timeTo["0.92"], {
+    reached: 2,
+    seconds: { mean: 101.5, min: 101, max: 102 },
+  });
+  assert.deepEqual(ours.timeTo["0.93"], { reached: 1, seconds: { mean: 300, min: 300, max: 300 } });
+  assert.deepEqual(torch.timeTo["0.93"], { reached: 0, seconds: null });
 });
 
 Deno.test("tta-bench: PyTorch is given train's default recipe, every part of it", () => {
@@ -57,10 +82,11 @@ Deno.test("tta-bench: a quick run times both engines' epochs and writes its repo
         new URL("../../bench/tta.ts", import.meta.url).pathname,
         "--epochs=2",
         "--limit=600",
+        "--seeds=1,2",
         "--targets=0.3,0.999",
         `--out=${out}`,
         "--json",
-        ...(python ? ["--threads=1"] : ["--no-torch"]),
+        ...(python ? ["--threads=1", "--torch-seeds=1"] : ["--no-torch"]),
       ],
       env: { NO_COLOR: "1", FASHION_MNIST_TUNE: "off" },
       stdout: "piped",
@@ -71,7 +97,12 @@ Deno.test("tta-bench: a quick run times both engines' epochs and writes its repo
     const report = JSON.parse(await Deno.readTextFile(out));
     assert.deepEqual(JSON.parse(new TextDecoder().decode(run.stdout)), report);
     assert.equal(report.recipe, describeRecipe());
-    assert.equal(report.results.length, python ? 2 : 1);
+    assert.equal(report.complete, true);
+    assert.deepEqual(
+      report.results.map((r: { seed: number }) => r.seed),
+      python ? [1, 2, 1] : [1, 2],
+    );
+    assert.deepEqual(report.summary[0].seeds, [1, 2]);
     for (const r of report.results) {
       assert.deepEqual(r.epochs.map((e: { epoch: number }) => e.epoch), [1, 2], r.engine);
       // Seconds count from each process's start and grow epoch by epoch.
@@ -80,8 +111,31 @@ Deno.test("tta-bench: a quick run times both engines' epochs and writes its repo
       assert.equal(r.timeTo["0.999"], null, r.engine);
       assert.ok(r.testAccuracy > 0.3 && r.testAccuracy <= 1, `${r.engine}: ${r.testAccuracy}`);
     }
-    assert.match(stderr, /\| ours \(WebGPU\) \|/);
+    assert.match(stderr, /\| ours \(WebGPU\) \| 1 \|/);
+    assert.match(stderr, /\| ours \(WebGPU\), mean \(range\) \| 1,2 \|/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tta-bench: bad flags are one-line usage errors, before anything trains", async () => {
+  for (
+    const [args, message] of [
+      [["--limit=600"], /a quick run does not replace results\/tta.json; give --out FILE/],
+      [["--seeds=1,1", "--out=/tmp/x.json"], /--seeds: each seed once/],
+      [["--no-torch", "--torch-seeds=1"], /--torch-seeds with --no-torch/],
+      [["--targets=92"], /--targets: fractions in \(0, 1\)/],
+    ] as const
+  ) {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../bench/tta.ts", import.meta.url).pathname, ...args],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${stderr}`);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
   }
 });
