@@ -102,6 +102,14 @@ export interface EngineResult {
   detail: Record<string, unknown>;
 }
 
+/**
+ * An accuracy over `n` images as the exact fraction of the count it stands for: an older
+ * tools/torch_train.py printed float32 means (5,640 of 6,000 as 0.93999999, under a 94% target).
+ */
+export function countFraction(accuracy: number, n: number): number {
+  return Math.round(accuracy * n) / n;
+}
+
 /** Seconds to the first epoch whose validation accuracy is ≥ each target (null: not reached). */
 export function timeTo(epochs: EpochMark[], targets: number[]): Record<string, number | null> {
   return Object.fromEntries(
@@ -182,6 +190,8 @@ async function ours(o: Options, seed: number): Promise<EngineResult> {
           `${s.history.length}: the progress line's format changed (bench/tta.ts parses it)`,
       );
     }
+    // The progress line rounds to 0.01%; the history holds the fraction itself.
+    epochs.forEach((e, i) => e.valAccuracy = s.history[i].valAccuracy);
     return {
       engine: "ours (WebGPU)",
       seed,
@@ -206,7 +216,7 @@ async function torch(o: Options, seed: number, python: string): Promise<EngineRe
   const valFile = await Deno.makeTempFile({ prefix: "tta-val-", suffix: ".json" });
   try {
     await Deno.writeTextFile(valFile, JSON.stringify(Array.from(split.val)));
-    return await torchRun(o, seed, python, valFile);
+    return await torchRun(o, seed, python, valFile, split.val.length);
   } finally {
     await Deno.remove(valFile);
   }
@@ -217,6 +227,7 @@ async function torchRun(
   seed: number,
   python: string,
   valFile: string,
+  validationCount: number,
 ): Promise<EngineResult> {
   const epochs: EpochMark[] = [];
   let summary: Record<string, unknown> | null = null;
@@ -238,7 +249,11 @@ async function torchRun(
     const j = JSON.parse(line);
     if ("history" in j) summary = j;
     else {
-      epochs.push({ epoch: j.epoch, valAccuracy: j.valAccuracy, seconds: j.seconds });
+      epochs.push({
+        epoch: j.epoch,
+        valAccuracy: countFraction(j.valAccuracy, validationCount),
+        seconds: j.seconds,
+      });
       info(
         `tta: torch  epoch ${j.epoch}: ${(j.valAccuracy * 100).toFixed(2)}% validation at ` +
           `${j.seconds.toFixed(1)} s`,

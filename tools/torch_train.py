@@ -60,7 +60,9 @@ def accuracy(model, x, y, tta=False):
 
     with torch.no_grad():
         pred = torch.cat([predict(x[i:i + 1000]) for i in range(0, len(x), 1000)])
-    return (pred == y).float().mean().item()
+    # The count over the total in double precision: a float32 mean reads 5,640 of 6,000 as
+    # 0.93999999, under a 94% target it met.
+    return (pred == y).sum().item() / len(y)
 
 
 def flip_half(x, generator):
