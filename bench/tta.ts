@@ -128,11 +128,13 @@ async function timedRun(
     .spawn();
   const pump = async (s: ReadableStream<Uint8Array>, stream: "stdout" | "stderr") => {
     let rest = "";
-    for await (const chunk of s.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split(/\r?\n/);
+    const decoder = new TextDecoder();
+    for await (const bytes of s) {
+      const lines = (rest + decoder.decode(bytes, { stream: true })).split(/\r?\n/);
       rest = lines.pop()!;
       for (const line of lines) onLine(line, (performance.now() - t0) / 1000, stream);
     }
+    rest += decoder.decode();
     if (rest) onLine(rest, (performance.now() - t0) / 1000, stream);
   };
   const [status] = await Promise.all([

@@ -7,14 +7,18 @@ for importing into the workbench, or times it as the peer of `deno task tta-benc
 Prints PyTorch's test accuracy on the 10,000 test images as JSON on stdout, to compare with what the
 workbench measures for the imported model.
 
-The workbench's default recipe (deno task train) is --optimizer adamw --lr 3e-3 --weight-decay 0.01
---schedule onecycle --label-smoothing 0.1 --batch-size 128 --epochs 12: AdamW (decoupled decay),
-PyTorch's OneCycleLR (30% rising, cosine, div 25 and 1e4, momentum not cycled, as
-src/optim/schedule.ts), cross-entropy with label smoothing. With --val-indices FILE (a JSON list of
-training-image indices, e.g. the workbench's stratified split) those images are held out and each
-epoch prints one JSON line {"epoch", "valAccuracy", "seconds"} on stdout (seconds since the process
-started, validation included); the summary stays the last line. --out is optional then. Needs python3-torch and numpy; reads the gzipped IDX
-files from --data-dir (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).
+The workbench's default recipe (deno task train; src/train/recipe.ts, from which deno task tta-bench
+builds these arguments) is --optimizer adamw --lr 3e-3 --weight-decay 0.01 --schedule onecycle
+--label-smoothing 0.1 --batch-size 128 --epochs 12: AdamW (decoupled decay), PyTorch's OneCycleLR
+(30% rising, cosine, div 25 and 1e4, momentum not cycled, as src/optim/schedule.ts), cross-entropy
+with label smoothing. --augment flip mirrors each training image with probability 1/2, --tta scores
+the test images with flip test-time augmentation. The weights start from PyTorch's default
+initialisation, not the workbench's He normal. With --val-indices FILE (a JSON list of training-
+image indices, e.g. the workbench's stratified split) those images are held out and each epoch
+prints one JSON line {"epoch", "valAccuracy", "seconds"} on stdout (seconds since the process
+started, validation included); the summary stays the last line. --out is optional then. Needs
+python3-torch and numpy; reads the gzipped IDX files from --data-dir (default
+/usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist).
 """
 
 import time
@@ -65,6 +69,16 @@ def accuracy(model, x, y, tta=False):
     return (pred == y).sum().item() / len(y)
 
 
+def he_init(model):
+    """The workbench's initialisation (src/nn/layers.ts): He normal weights for convolutions and
+    dense layers, std sqrt(2 / fan_in) with fan_in = inputs × kernel area, and zero biases."""
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            torch.nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            if m.bias is not None:
+                torch.nn.init.zeros_(m.bias)
+
+
 def flip_half(x, generator):
     """Mirrors each image of the batch [B, 1, H, W] with probability 1/2 (--augment flip)."""
     mirror = torch.rand(len(x), generator=generator) < 0.5
@@ -86,6 +100,9 @@ def main():
                    help="flip: mirror each training image with probability 1/2")
     p.add_argument("--tta", action="store_true",
                    help="test accuracy with flip test-time augmentation")
+    p.add_argument("--init", choices=["torch", "he"], default="torch",
+                   help="torch: PyTorch's default initialisation; he: the workbench's (He normal "
+                   "weights, std sqrt(2/fan_in), zero biases)")
     p.add_argument("--val-indices", help="JSON list of training indices to hold out and score")
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
     p.add_argument("--seed", type=int, default=1)
@@ -108,6 +125,8 @@ def main():
         vx, vy, x, y = x[held], y[held], x[keep], y[keep]
     tx, ty = load(a.data_dir, "t10k")
     model = tm.ZOO[a.model]()
+    if a.init == "he":
+        he_init(model)
     Opt = torch.optim.AdamW if a.optimizer == "adamw" else torch.optim.Adam
     opt = Opt(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     steps_per_epoch = (len(x) + a.batch_size - 1) // a.batch_size
@@ -154,7 +173,7 @@ def main():
                       "validationImages": 0 if vx is None else len(vx),
                       "trainSeconds": train_seconds, "torch": torch.__version__,
                       "threads": torch.get_num_threads(), "history": history,
-                      "augment": a.augment, "tta": a.tta, "testAccuracy": test_accuracy}))
+                      "augment": a.augment, "tta": a.tta, "init": a.init, "testAccuracy": test_accuracy}))
 
 
 if __name__ == "__main__":
