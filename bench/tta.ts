@@ -211,10 +211,14 @@ async function ours(o: Options, seed: number): Promise<EngineResult> {
   }
 }
 
-async function torch(o: Options, seed: number, python: string): Promise<EngineResult> {
+async function torch(
+  o: Options,
+  seed: number,
+  python: string,
+  labels: Uint8Array,
+): Promise<EngineResult> {
   // The split train makes (stratified, of the images it trains on, drawn with the seed).
-  const data = await loadFashionMnist({ limit: o.limit ?? undefined });
-  const split = stratifiedSplit(data.train.labels, DEFAULT_RECIPE.valSplit, seed);
+  const split = stratifiedSplit(labels, DEFAULT_RECIPE.valSplit, seed);
   const valFile = await Deno.makeTempFile({ prefix: "tta-val-", suffix: ".json" });
   try {
     await Deno.writeTextFile(valFile, JSON.stringify(Array.from(split.val)));
@@ -329,10 +333,10 @@ function table(results: EngineResult[], targets: number[]): string {
       pct(Math.max(...r.epochs.map((e) => e.valAccuracy)))
     } | ${pct(r.testAccuracy)} | ${t(r.totalSeconds)} |`
   );
+  const span = (x: { mean: number; min: number; max: number } | null, f: (v: number) => string) =>
+    x ? `${f(x.mean)} (${f(x.min)}–${f(x.max)})` : "not reached";
   for (const s of summarize(results, targets)) {
     if (s.runs < 2) continue;
-    const span = (x: { mean: number; min: number; max: number } | null, f: (v: number) => string) =>
-      x ? `${f(x.mean)} (${f(x.min)}–${f(x.max)})` : "not reached";
     rows.push(
       `| ${s.engine}, mean (range) | ${s.seeds.join(",")} | ${
         targets.map((x) => {
@@ -398,6 +402,10 @@ if (import.meta.main) {
       ...o.seeds.map((s): [string, number] => ["ours", s]),
       ...(python ? o.torchSeeds.map((s): [string, number] => ["torch", s]) : []),
     ];
+    // The training labels, read once: each PyTorch seed's validation split is drawn from them.
+    const labels = python
+      ? (await loadFashionMnist({ limit: o.limit ?? undefined })).train.labels
+      : null;
     const results: EngineResult[] = [];
     const started = new Date().toISOString();
     const report = () => ({
@@ -414,7 +422,9 @@ if (import.meta.main) {
     let written = report();
     for (const [engine, seed] of plan) {
       info(`tta: run ${results.length + 1}/${plan.length}: ${engine}, seed ${seed}`);
-      const r = engine === "ours" ? await ours(o, seed) : await torch(o, seed, python!.python);
+      const r = engine === "ours"
+        ? await ours(o, seed)
+        : await torch(o, seed, python!.python, labels!);
       r.detail.loadAverageAfter = Deno.loadavg();
       results.push(r);
       written = report();

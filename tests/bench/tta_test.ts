@@ -6,6 +6,18 @@ import { countFraction, describeRecipe, summarize, timeTo, torchRecipe } from ".
 import { findTorchPython } from "../../bench/_peer.ts";
 import { DEFAULT_RECIPE } from "../../src/train/recipe.ts";
 
+/** Runs `deno task tta-bench ARGS` to its end: exit code, stdout and stderr. */
+async function ttaBench(args: string[], env: Record<string, string> = {}) {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../bench/tta.ts", import.meta.url).pathname, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: run.code, stdout: text(run.stdout), stderr: text(run.stderr) };
+}
+
 Deno.test("tta-bench: the time to a target is the first epoch at or above it, else null", () => {
   const epochs = [
     { epoch: 1, valAccuracy: 0.91, seconds: 50 },
@@ -90,27 +102,19 @@ Deno.test("tta-bench: a quick run times both engines' epochs and writes its repo
   const python = await findTorchPython();
   try {
     const out = join(dir, "tta.json");
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("../../bench/tta.ts", import.meta.url).pathname,
-        "--epochs=2",
-        "--limit=600",
-        "--seeds=1,2",
-        "--targets=0.3,0.999",
-        `--out=${out}`,
-        "--json",
-        ...(python ? ["--threads=1", "--torch-seeds=1"] : ["--no-torch"]),
-      ],
-      env: { NO_COLOR: "1", FASHION_MNIST_TUNE: "off" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(run.stderr);
+    const run = await ttaBench([
+      "--epochs=2",
+      "--limit=600",
+      "--seeds=1,2",
+      "--targets=0.3,0.999",
+      `--out=${out}`,
+      "--json",
+      ...(python ? ["--threads=1", "--torch-seeds=1"] : ["--no-torch"]),
+    ], { FASHION_MNIST_TUNE: "off" });
+    const stderr = run.stderr;
     assert.equal(run.code, 0, stderr);
     const report = JSON.parse(await Deno.readTextFile(out));
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(run.stdout)), report);
+    assert.deepEqual(JSON.parse(run.stdout), report);
     assert.equal(report.recipe, describeRecipe());
     assert.equal(report.complete, true);
     assert.deepEqual(
@@ -142,14 +146,8 @@ Deno.test("tta-bench: bad flags are one-line usage errors, before anything train
       [["--targets=92"], /--targets: fractions in \(0, 1\)/],
     ] as const
   ) {
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../../bench/tta.ts", import.meta.url).pathname, ...args],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(run.stderr);
-    assert.equal(run.code, 2, `${args.join(" ")}: ${stderr}`);
+    const { code, stderr } = await ttaBench([...args]);
+    assert.equal(code, 2, `${args.join(" ")}: ${stderr}`);
     assert.match(stderr, message);
     assert.equal(stderr.trim().split("\n").length, 1, stderr);
   }
